@@ -1,0 +1,15 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kestrel::test {
+
+// Path of a file under tests/data.
+std::string dataPath(const std::string& name);
+std::vector<uint8_t> readBytes(const std::string& path);
+std::string readText(const std::string& path);
+// A fresh empty directory under the build's temp area, removed by nobody (ctest's dir).
+std::string tempDir(const std::string& tag);
+
+}  // namespace kestrel::test
