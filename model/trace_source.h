@@ -27,6 +27,10 @@ public:
     virtual uint64_t fileSize() const = 0;
 };
 
+// The two readers (ktr_reader.cpp, import/tracedat_reader.cpp).
+Result<std::unique_ptr<TraceSource>> openKtr(const std::string& path);
+Result<std::unique_ptr<TraceSource>> openTraceDat(const std::string& path);
+
 // Opens .ktr or trace.dat by looking at the magic bytes.
 Result<std::unique_ptr<TraceSource>> openTrace(const std::string& path);
 

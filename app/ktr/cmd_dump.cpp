@@ -1,0 +1,136 @@
+// ktr dump: events as text, line for line like `trace-cmd report`.
+#include <cstdio>
+#include <set>
+
+#include "cli.h"
+#include "event_cursor.h"
+#include "event_formats.h"
+#include "report_printer.h"
+#include "trace_model.h"
+
+namespace kestrel::cli {
+namespace {
+
+struct DumpFilter {
+    std::vector<bool> types;   // by event id; empty = all
+    std::set<int32_t> pids;    // empty = all
+};
+
+// "--event sched:sched_switch", "--event sched_switch" or "--event sched" (a system).
+bool selectEvents(const EventFormats& formats, const std::vector<std::string>& names,
+                  DumpFilter& filter, std::string& error) {
+    if (names.empty()) return true;
+    filter.types.assign(65536, false);
+    for (const std::string& name : names) {
+        auto colon = name.find(':');
+        bool any = false;
+        for (const EventType& t : formats.types()) {
+            bool match = colon == std::string::npos
+                             ? t.name == name || t.system == name
+                             : t.system == name.substr(0, colon) && t.name == name.substr(colon + 1);
+            if (match && t.id >= 0 && t.id < 65536) filter.types[t.id] = any = true;
+        }
+        if (!any) {
+            error = "no event or system named '" + name + "' in this trace";
+            return false;
+        }
+    }
+    return true;
+}
+
+// "--cpu N" selects CPU N of every buffer; "--cpu BUFFER:N" one buffer's CPU N.
+bool selectCpus(const TraceModel& model, const std::vector<std::string>& specs,
+                std::vector<bool>& cpus, std::string& error) {
+    if (specs.empty()) return true;
+    cpus.assign(model.cpuCount(), false);
+    for (const std::string& spec : specs) {
+        auto colon = spec.rfind(':');
+        std::string buffer = colon == std::string::npos ? "" : spec.substr(0, colon);
+        std::string number = colon == std::string::npos ? spec : spec.substr(colon + 1);
+        char* end = nullptr;
+        unsigned long n = std::strtoul(number.c_str(), &end, 10);
+        if (number.empty() || *end) {
+            error = "--cpu expects N or BUFFER:N, got '" + spec + "'";
+            return false;
+        }
+        bool any = false;
+        for (size_t c = 0; c < model.cpuCount(); ++c) {
+            const CpuInfo& info = model.meta().cpus[c];
+            bool bufferOk = colon == std::string::npos ||
+                            model.meta().buffers[info.buffer].name == buffer;
+            if (bufferOk && info.cpu == n) cpus[c] = any = true;
+        }
+        if (!any) {
+            error = "no CPU '" + spec + "' in this trace";
+            return false;
+        }
+    }
+    return true;
+}
+
+bool parseRange(const Args& args, CursorOptions& options, std::string& error) {
+    for (auto [name, target] : {std::pair{"--from", &options.from}, std::pair{"--to", &options.to}}) {
+        if (auto v = args.last(name); v && !parseSeconds(*v, *target)) {
+            error = std::string(name) + " expects seconds, got '" + *v + "'";
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+int cmdDump(const Args& args) {
+    if (args.positional.size() != 1) {
+        return usageError("usage: ktr dump FILE [--cpu N] [--pid P] [--event SYS:NAME|NAME] "
+                          "[--from SEC] [--to SEC]");
+    }
+    auto opened = TraceModel::open(args.positional[0]);
+    if (!opened) return inputError(opened.message());
+    const TraceModel& model = *opened.value();
+    auto formats = EventFormats::create(model.meta());
+    if (!formats) return inputError(args.positional[0] + ": " + formats.message());
+    EventFormats& fmt = *formats.value();
+
+    DumpFilter filter;
+    CursorOptions options;
+    std::string error;
+    if (!parseRange(args, options, error)) return usageError(error);
+    for (const std::string& p : args.all("--pid")) {
+        char* end = nullptr;
+        long pid = std::strtol(p.c_str(), &end, 10);
+        if (p.empty() || *end) return usageError("--pid expects a number, got '" + p + "'");
+        filter.pids.insert(static_cast<int32_t>(pid));
+    }
+    if (!selectCpus(model, args.all("--cpu"), options.cpus, error) ||
+        !selectEvents(fmt, args.all("--event"), filter, error)) {
+        return inputError(args.positional[0] + ": " + error);
+    }
+
+    const EventType* graphEntry = fmt.find("ftrace", "funcgraph_entry");
+    const int graphEntryId = graphEntry ? graphEntry->id : -1;
+    ReportPrinter printer(fmt, model.meta());
+    EventCursor cursor(model, options);
+    std::string out = printer.header();
+    out.reserve(1 << 21);
+    EventRef event, next;
+    CommonFields common;
+    while (cursor.next(event)) {
+        if (!fmt.common(event.raw, common)) common = CommonFields{};
+        if (!filter.types.empty() && !filter.types[common.type]) continue;
+        if (!filter.pids.empty() && !filter.pids.count(common.pid)) continue;
+        // Only a function_graph entry can merge with the record after it.
+        bool peeked = common.type == graphEntryId && cursor.peekSameCpu(next);
+        if (printer.print(event, peeked ? &next : nullptr, out)) cursor.skipSameCpu();
+        if (out.size() >= (1 << 20)) {
+            if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) break;
+            out.clear();
+        }
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (std::fflush(stdout) != 0) return inputError("write to standard output failed");
+    if (!cursor.status().ok()) return inputError(cursor.status().message());
+    return kOk;
+}
+
+}  // namespace kestrel::cli

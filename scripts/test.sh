@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds and runs every test: the dev build (GCC), the same
+# suite under AddressSanitizer + UndefinedBehaviorSanitizer, then each libFuzzer target
+# for a bounded time on its seed corpus. Incremental: re-running rebuilds only changes.
+# Env: KESTREL_FUZZ_SECONDS (default 30 per target), KESTREL_SKIP_ASAN=1, KESTREL_SKIP_FUZZ=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+export QT_QPA_PLATFORM=offscreen
+jobs=$(nproc)
+
+cmake --preset dev >/dev/null
+cmake --build --preset dev -j "$jobs"
+ctest --preset dev -j "$jobs"
+
+if [[ "${KESTREL_SKIP_ASAN:-0}" != 1 ]]; then
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j "$jobs"
+fi
+
+if [[ "${KESTREL_SKIP_FUZZ:-0}" != 1 ]]; then
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$jobs"
+  bash scripts/run-fuzzers.sh build/fuzz "${KESTREL_FUZZ_SECONDS:-30}"
+fi

@@ -1,0 +1,127 @@
+// The ktr command line as a user runs it: exit codes, messages, filters.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "support/process.h"
+#include "support/test_data.h"
+
+namespace kestrel {
+namespace {
+
+std::string ktr(const std::string& args) { return std::string(KTR_BINARY) + " " + args; }
+std::string fixture(const char* name) { return test::shellQuote(test::dataPath(name)); }
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+}
+
+TEST(KtrCli, NoArgumentsIsUsageError) { EXPECT_EQ(test::run(ktr("2>/dev/null")).exitCode, 2); }
+
+TEST(KtrCli, UnknownCommandIsUsageError) {
+    EXPECT_EQ(test::run(ktr("frobnicate x 2>/dev/null")).exitCode, 2);
+}
+
+TEST(KtrCli, UnknownOptionIsUsageError) {
+    EXPECT_EQ(test::run(ktr("dump --bogus " + fixture("markers.dat") + " 2>/dev/null")).exitCode, 2);
+}
+
+TEST(KtrCli, MissingFileIsBadInputNamingTheFile) {
+    auto r = test::run(ktr("info /nonexistent/trace.dat 2>&1"));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.out.find("/nonexistent/trace.dat"), std::string::npos) << r.out;
+    EXPECT_EQ(lines(r.out).size(), 1u) << r.out;
+}
+
+TEST(KtrCli, TruncatedTraceDatIsBadInputWithOneLine) {
+    auto bytes = test::readBytes(test::dataPath("sched-irq-timer.dat"));
+    std::string path = test::tempDir("cli") + "/cut.dat";
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), 3000);
+    auto r = test::run(ktr("dump " + test::shellQuote(path) + " 2>&1 >/dev/null"));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.out.find(path), std::string::npos) << r.out;
+}
+
+TEST(KtrCli, NotATraceIsBadInput) {
+    std::string path = test::tempDir("cli") + "/text.dat";
+    std::ofstream(path) << "hello, this is not a trace\n";
+    auto r = test::run(ktr("info " + test::shellQuote(path) + " 2>&1"));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.out.find("magic"), std::string::npos) << r.out;
+}
+
+TEST(KtrCli, InfoShowsCpusBuffersAndEventCount) {
+    auto r = test::run(ktr("info " + fixture("sched-irq-timer.dat")));
+    ASSERT_EQ(r.exitCode, 0);
+    EXPECT_NE(r.out.find("trace.dat v7"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("ceo2"), std::string::npos) << r.out;
+    auto report = test::run("trace-cmd report -i " + fixture("sched-irq-timer.dat") +
+                            " 2>/dev/null | grep -c '^ceo2:'");
+    if (report.exitCode == 0) {
+        EXPECT_NE(r.out.find("events:      " + lines(report.out).at(0)), std::string::npos) << r.out;
+    }
+}
+
+TEST(KtrCli, DumpCpuFilterKeepsOnlyThatCpu) {
+    auto r = test::run(ktr("dump --cpu 1 " + fixture("sched-irq-timer.dat")));
+    ASSERT_EQ(r.exitCode, 0);
+    auto ls = lines(r.out);
+    ASSERT_GT(ls.size(), 100u);
+    for (size_t i = 1; i < ls.size(); ++i) ASSERT_NE(ls[i].find("[001]"), std::string::npos) << ls[i];
+}
+
+TEST(KtrCli, DumpEventFilterAcceptsSystemNameAndBareName) {
+    auto a = test::run(ktr("dump --event sched:sched_switch " + fixture("markers.dat")));
+    auto b = test::run(ktr("dump --event sched_switch " + fixture("markers.dat")));
+    ASSERT_EQ(a.exitCode, 0);
+    EXPECT_EQ(a.out, b.out);
+    auto ls = lines(a.out);
+    ASSERT_GT(ls.size(), 10u);
+    for (size_t i = 1; i < ls.size(); ++i) ASSERT_NE(ls[i].find("sched_switch:"), std::string::npos);
+}
+
+TEST(KtrCli, DumpUnknownEventIsBadInput) {
+    EXPECT_EQ(test::run(ktr("dump --event nosuch:event " + fixture("markers.dat") + " 2>/dev/null"))
+                  .exitCode,
+              1);
+}
+
+TEST(KtrCli, DumpPidFilterKeepsOnlyThatPid) {
+    auto r = test::run(ktr("dump --pid 15 " + fixture("sched-irq-timer.dat")));
+    ASSERT_EQ(r.exitCode, 0);
+    auto ls = lines(r.out);
+    ASSERT_GT(ls.size(), 2u);
+    for (size_t i = 1; i < ls.size(); ++i) ASSERT_NE(ls[i].find("-15 "), std::string::npos) << ls[i];
+}
+
+TEST(KtrCli, DumpTimeRangeIsInclusiveAndSeeks) {
+    auto all = lines(test::run(ktr("dump " + fixture("sched-irq-timer.dat"))).out);
+    ASSERT_GT(all.size(), 2000u);
+    // Take the timestamps of two lines in the middle and ask for exactly that range.
+    auto stampOf = [](const std::string& l) {
+        auto colon = l.find(": ", l.find("] "));
+        auto start = l.rfind(' ', colon - 1) + 1;
+        return l.substr(start, colon - start);
+    };
+    std::string from = stampOf(all[1000]), to = stampOf(all[1500]);
+    auto part = lines(test::run(ktr("dump --from " + from + " --to " + to + " " +
+                                    fixture("sched-irq-timer.dat"))).out);
+    ASSERT_GT(part.size(), 400u);
+    EXPECT_EQ(stampOf(part[1]), from);
+    EXPECT_EQ(stampOf(part.back()), to);
+}
+
+TEST(KtrCli, StatsCountsEveryEvent) {
+    auto r = test::run(ktr("stats " + fixture("markers.dat")));
+    ASSERT_EQ(r.exitCode, 0);
+    EXPECT_NE(r.out.find("events: 5446"), std::string::npos) << r.out.substr(0, 400);
+    EXPECT_NE(r.out.find("ftrace:print"), std::string::npos);
+    EXPECT_NE(r.out.find("sched:sched_switch"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kestrel
