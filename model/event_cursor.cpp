@@ -17,6 +17,18 @@ EventCursor::EventCursor(const TraceModel& model, CursorOptions options)
 
 bool EventCursor::loadFrame(Stream& s) {
     const CpuTrack& track = m_model.cpu(s.cpu);
+    if (m_options.streaming && s.mayUseScratch) {
+        s.frame.reset();  // drop our reference so the buffer can be reused below
+        if (!s.scratch || s.scratch.use_count() > 1) {
+            s.scratch = std::make_shared<std::vector<uint8_t>>();
+        }
+        m_status = m_model.source().readFrame(track.frames[s.slot], *s.scratch);
+        if (!m_status.ok()) return false;
+        s.frame = s.scratch;
+        s.pageAt = 0;
+        s.pageLoaded = false;
+        return true;
+    }
     auto bytes = m_model.cache().get(track.frames[s.slot]);
     if (!bytes) {
         m_status = bytes.status();
@@ -166,12 +178,23 @@ bool EventCursor::peekSameCpu(EventRef& event) const {
     // The returned event is still the stream's `event`; its successor is not decoded
     // yet, so decode it on a copy of the reader state.
     Stream copy = m_streams[m_lastStream];
+    copy.mayUseScratch = false;  // it must not overwrite the frame the caller still reads
     auto* self = const_cast<EventCursor*>(this);
     Status saved = m_status;
     bool ok = self->advance(copy);
     self->m_status = saved;
     if (!ok) return false;
     event = copy.event;
+    return true;
+}
+
+bool EventCursor::peekNextIfSameCpu(EventRef& event) const {
+    if (!peekSameCpu(event)) return false;
+    // m_heap[0] is the stream just returned; the earliest other stream is a child of it.
+    for (size_t child = 1; child <= 2 && child < m_heap.size(); ++child) {
+        const EventRef& other = m_streams[m_heap[child]].event;
+        if (other.ts < event.ts || (other.ts == event.ts && other.cpu < event.cpu)) return false;
+    }
     return true;
 }
 

@@ -18,6 +18,10 @@ struct CursorOptions {
     std::vector<bool> cpus;          // empty = all; else cpus[i] selects global CPU i
     uint64_t from = 0;               // trace time (tsOffset applied), inclusive
     uint64_t to = kUnknownTime;      // inclusive
+    // One pass from start to end (dump, export): decode each CPU's frames into a reused
+    // buffer instead of the shared cache, so the pass neither evicts what the views
+    // cached nor pays for allocating and zeroing every frame.
+    bool streaming = false;
 };
 
 class EventCursor {
@@ -28,7 +32,11 @@ public:
     bool next(EventRef& event);
     // The event that follows the last one returned on the same CPU, without consuming it.
     bool peekSameCpu(EventRef& event) const;
-    // Consumes that peeked event.
+    // Like peekSameCpu, but only when that event is also the next one in time order
+    // (no other CPU's event comes first): trace-cmd's condition for merging a
+    // function_graph leaf (trace-ftrace.c, fgraph_ent_handler).
+    bool peekNextIfSameCpu(EventRef& event) const;
+    // Consumes the peeked event.
     void skipSameCpu();
     // Positions every CPU at its first event at or after trace time `t`: O(log frames).
     void seek(uint64_t t);
@@ -39,6 +47,8 @@ private:
         uint32_t cpu = 0;
         size_t slot = 0;          // position in the CPU's frame list
         FrameBytes frame;
+        std::shared_ptr<std::vector<uint8_t>> scratch;  // streaming mode buffer
+        bool mayUseScratch = true;  // false for the copies peekSameCpu() advances
         size_t pageAt = 0;        // offset of the current page in the frame
         PageReader reader;
         bool pageLoaded = false;

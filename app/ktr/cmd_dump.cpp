@@ -94,6 +94,7 @@ int cmdDump(const Args& args) {
 
     DumpFilter filter;
     CursorOptions options;
+    options.streaming = true;
     std::string error;
     if (!parseRange(args, options, error)) return usageError(error);
     for (const std::string& p : args.all("--pid")) {
@@ -120,7 +121,7 @@ int cmdDump(const Args& args) {
         if (!filter.types.empty() && !filter.types[common.type]) continue;
         if (!filter.pids.empty() && !filter.pids.count(common.pid)) continue;
         // Only a function_graph entry can merge with the record after it.
-        bool peeked = common.type == graphEntryId && cursor.peekSameCpu(next);
+        bool peeked = common.type == graphEntryId && cursor.peekNextIfSameCpu(next);
         if (printer.print(event, peeked ? &next : nullptr, out)) cursor.skipSameCpu();
         if (out.size() >= (1 << 20)) {
             if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) break;
