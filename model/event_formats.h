@@ -17,6 +17,8 @@
 
 struct tep_handle;
 struct tep_event;
+struct tep_plugin_list;
+struct trace_seq;
 
 namespace kestrel {
 
@@ -71,19 +73,56 @@ public:
     // Kernel symbol name for an address, or nullptr.
     const char* symbol(uint64_t address) const;
 
-    // Appends libtraceevent's rendering of the event's info (TEP_PRINT_INFO).
+    // Appends libtraceevent's rendering of the event's info (TEP_PRINT_INFO), exactly as
+    // `trace-cmd report` prints it (plugins loaded). Stateful like trace-cmd: sched_switch
+    // and sched_wakeup register comms, the function plugin tracks call depth per CPU, so
+    // call it in trace order to reproduce trace-cmd byte for byte. Common events take a
+    // fast path that produces the same bytes without libtraceevent's per-call overhead.
     void formatInfo(const RawEvent& event, int cpu, std::string& out) const;
+    // The same through tep_print_event only (no fast path): the reference the fast
+    // paths are tested against. Registers comms like formatInfo; function events use the
+    // plugin's own (process-wide) indent state instead of this instance's.
+    void formatInfoReference(const RawEvent& event, int cpu, std::string& out) const;
+    // True when formatInfo renders events of this type without libtraceevent.
+    bool hasFastPath(int typeId) const;
 
     tep_handle* tep() const { return m_tep; }
     bool bigEndian() const { return m_bigEndian; }
 
 private:
-    EventFormats() = default;
+    struct SeqDeleter {
+        void operator()(trace_seq* seq) const;
+    };
+    struct TypeExtra;      // per type: payload extent, dynamic fields, fast-path program
+    class FunctionIndent;  // plugin_function.c's per-CPU indent state, per instance
+
+    EventFormats();
+    Status load(const TraceMeta& meta);
+    void buildTypes();
+    void prepareFastPath(const EventType& type, TypeExtra& extra) const;
+    int typeIndex(const RawEvent& event) const;
+    const uint8_t* safePayload(const RawEvent& event, const TypeExtra& extra) const;
+    bool fastInfo(const RawEvent& event, const TypeExtra& extra, int cpu,
+                  std::string& out) const;
+    void functionInfo(const RawEvent& event, const TypeExtra& extra, int cpu,
+                      std::string& out) const;
+    void schedSwitchInfo(const RawEvent& event, const TypeExtra& extra, std::string& out) const;
+    void schedWakeupInfo(const RawEvent& event, const TypeExtra& extra, std::string& out) const;
+    void appendComm(const FieldRef& f, const RawEvent& event, int pid, std::string& out) const;
+
     tep_handle* m_tep = nullptr;
+    tep_plugin_list* m_plugins = nullptr;
     bool m_bigEndian = false;
     std::vector<EventType> m_types;     // sorted by id
     std::vector<int32_t> m_typeById;    // id -> index into m_types, -1 when none
+    std::vector<TypeExtra> m_extra;     // parallel to m_types
     FieldRef m_commonType, m_commonFlags, m_commonPreempt, m_commonPid;
+    uint32_t m_commonExtent = 8;
+    // Per-call scratch, reused (the class is per thread): no heap work per event.
+    std::unique_ptr<trace_seq, SeqDeleter> m_seq;
+    mutable std::vector<uint8_t> m_scratch;
+    mutable std::string m_commScratch;
+    std::unique_ptr<FunctionIndent> m_indent;
 };
 
 }  // namespace kestrel

@@ -20,10 +20,15 @@
 
 namespace kestrel {
 
+namespace ktr {
+struct BlockHeader;
+}  // namespace ktr
+
 // A frame ready to append: compressed bytes plus the header figures.
 struct CompressedFrame {
     FrameRef ref;                  // cpu, usize, csize, tFirst, tLast, events, lost (offset unset)
     std::vector<uint8_t> bytes;    // one zstd frame
+    bool lostUnknown = false;      // a page had RB_MISSED_EVENTS without a stored count
 };
 
 class KtrWriter {
@@ -51,6 +56,14 @@ public:
 private:
     KtrWriter() = default;
     Status writeAll(const void* data, size_t size);
+    // Writes header + payload; on failure cuts the file back to its last whole block.
+    Status writeBlock(const ktr::BlockHeader& header, const uint8_t* payload, size_t size);
+    Status writeMeta();
+    Status fail(Status status);
+    const PageFormat* formatFor(uint32_t cpu) const;
+
+    bool m_failed = false;
+    std::vector<uint32_t> m_frameFlags;  // ktr block flags per entry of m_frames
 
     std::string m_path;
     int m_fd = -1;

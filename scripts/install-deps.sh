@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libzstd-dev zlib1g-dev
   libtraceevent-dev libtracefs-dev libtracecmd-dev trace-cmd
-  qt6-base-dev qt6-charts-dev libgl-dev libxkbcommon-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--gui" ]]; then

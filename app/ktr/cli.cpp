@@ -83,11 +83,21 @@ std::string formatBytes(uint64_t bytes) {
     return buf;
 }
 
-bool parseSeconds(const std::string& text, uint64_t& ns) {
-    char* end = nullptr;
-    double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !std::isfinite(v) || v < 0 || v > 1.8e10) return false;
-    ns = static_cast<uint64_t>(std::llround(v * 1e9));
+bool parseSeconds(const std::string& text, uint64_t& ns, int* decimals) {
+    // Decimal parse, not strtod: a timestamp copied from the dump must come back exact.
+    size_t dot = text.find('.');
+    std::string whole = text.substr(0, dot);
+    std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+    auto digitsOnly = [](const std::string& s) {
+        return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (whole.empty() || whole.size() > 10 || frac.size() > 9 || !digitsOnly(whole) ||
+        !digitsOnly(frac) || (dot != std::string::npos && frac.empty())) {
+        return false;
+    }
+    if (decimals) *decimals = static_cast<int>(frac.size());
+    frac.resize(9, '0');
+    ns = std::stoull(whole) * 1000000000ull + std::stoull(frac);
     return true;
 }
 

@@ -31,7 +31,9 @@ int inputError(const std::string& message);  // prints "ktr: MESSAGE" and return
 
 std::string formatSeconds(uint64_t ns);  // "1403.839642"
 std::string formatBytes(uint64_t bytes);
-bool parseSeconds(const std::string& text, uint64_t& ns);
+// Parses "SEC[.FRACTION]" (up to 9 decimals) into nanoseconds; decimals receives how many
+// fraction digits were given.
+bool parseSeconds(const std::string& text, uint64_t& ns, int* decimals = nullptr);
 
 int cmdInfo(const Args& args);
 int cmdDump(const Args& args);

@@ -68,12 +68,20 @@ bool selectCpus(const TraceModel& model, const std::vector<std::string>& specs,
     return true;
 }
 
+// A bound given with at most the printed precision (microseconds) selects by the printed,
+// rounded timestamp, so that a time copied from a dump line includes that line.
 bool parseRange(const Args& args, CursorOptions& options, std::string& error) {
     for (auto [name, target] : {std::pair{"--from", &options.from}, std::pair{"--to", &options.to}}) {
-        if (auto v = args.last(name); v && !parseSeconds(*v, *target)) {
-            error = std::string(name) + " expects seconds, got '" + *v + "'";
+        auto v = args.last(name);
+        if (!v) continue;
+        int decimals = 0;
+        if (!parseSeconds(*v, *target, &decimals)) {
+            error = std::string(name) + " expects seconds like 12.345678, got '" + *v + "'";
             return false;
         }
+        if (decimals > 6) continue;
+        bool isFrom = target == &options.from;
+        *target = isFrom ? (*target >= 500 ? *target - 500 : 0) : *target + 499;
     }
     return true;
 }

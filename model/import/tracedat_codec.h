@@ -1,0 +1,26 @@
+#pragma once
+// Decompression of trace.dat v7 blocks: zstd frames written without a content size
+// (trace-compress-zstd.c sets ZSTD_c_contentSizeFlag 0) and zlib streams written by
+// compress2() (trace-compress-zlib.c). Errors carry no file context; callers wrap them
+// with errorAt(). Thread-safe: each thread keeps its own zstd context.
+#include <cstddef>
+#include <cstdint>
+
+#include "frame_index.h"
+#include "status.h"
+
+namespace kestrel {
+
+// Decompresses a whole block into `out` (capacity `usize`); fails unless exactly
+// `usize` bytes come out.
+Status tracedatDecompress(Codec codec, const uint8_t* in, size_t csize, uint8_t* out,
+                          size_t usize);
+
+// Streams just enough of a block (of `usize` bytes once whole) to fill `out` with its
+// first `size` bytes.
+Status tracedatPeek(Codec codec, const uint8_t* in, size_t csize, size_t usize, uint8_t* out,
+                    size_t size);
+
+const char* codecName(Codec codec);
+
+}  // namespace kestrel
