@@ -69,9 +69,11 @@ int inputError(const std::string& message) {
 }
 
 std::string formatSeconds(uint64_t ns) {
+    // Rounded to the microsecond like trace-cmd report (and ktr dump) prints timestamps.
+    uint64_t us = (ns + 500) / 1000;
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%llu.%06llu", static_cast<unsigned long long>(ns / 1000000000),
-                  static_cast<unsigned long long>((ns % 1000000000) / 1000));
+    std::snprintf(buf, sizeof buf, "%llu.%06llu", static_cast<unsigned long long>(us / 1000000),
+                  static_cast<unsigned long long>(us % 1000000));
     return buf;
 }
 
