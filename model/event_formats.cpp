@@ -79,15 +79,28 @@ bool dynamicSpan(const FieldRef& f, const RawEvent& e, bool big, uint32_t& off, 
 
 // ---- text helpers (printf without the format parsing) ----------------------------------
 
+// Constant divisors per base: a division by a runtime base was the dump's hottest spot.
 void appendDigits(uint64_t v, unsigned base, bool upper, std::string& digits) {
     const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char buf[24];
     char* end = buf + sizeof buf;
     char* p = end;
-    do {
-        *--p = set[v % base];
-        v /= base;
-    } while (v);
+    if (base == 16) {
+        do {
+            *--p = set[v & 15];
+            v >>= 4;
+        } while (v);
+    } else if (base == 10) {
+        do {
+            *--p = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v);
+    } else {
+        do {
+            *--p = set[v % base];
+            v /= base;
+        } while (v);
+    }
     digits.append(p, static_cast<size_t>(end - p));
 }
 
@@ -504,16 +517,16 @@ EventFormats::~EventFormats() {
     tep_free(m_tep);
 }
 
-Result<std::unique_ptr<EventFormats>> EventFormats::create(const TraceMeta& meta) {
+Result<std::unique_ptr<EventFormats>> EventFormats::create(const TraceMeta& meta, Use use) {
     std::unique_ptr<EventFormats> formats(new EventFormats());
-    if (Status s = formats->load(meta); !s) return s;
+    if (Status s = formats->load(meta, use == Use::kPrinting); !s) return s;
     return formats;
 }
 
 // Follows trace-cmd's tracecmd_alloc_fd + tracecmd_read_headers (trace-input.c):
 // plugins first (their handlers attach when the formats are parsed), then byte order,
 // long size, header_page, ftrace and event formats, kallsyms, printk formats, comms.
-Status EventFormats::load(const TraceMeta& meta) {
+Status EventFormats::load(const TraceMeta& meta, bool printing) {
     if (meta.longSize != 4 && meta.longSize != 8) {
         return Status::error("event formats: unsupported long size " + std::to_string(meta.longSize));
     }
@@ -522,7 +535,7 @@ Status EventFormats::load(const TraceMeta& meta) {
         std::lock_guard<std::mutex> lock(pluginMutex());
         m_tep = tep_alloc();
         if (!m_tep) return Status::error("libtraceevent: tep_alloc failed");
-        m_plugins = tep_load_plugins(m_tep);
+        if (printing) m_plugins = tep_load_plugins(m_tep);
     }
     tep_set_file_bigendian(m_tep, meta.bigEndian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
     tep_set_local_bigendian(m_tep, std::endian::native == std::endian::big ? TEP_BIG_ENDIAN
@@ -537,14 +550,18 @@ Status EventFormats::load(const TraceMeta& meta) {
     for (const EventFormat& f : meta.formats) {
         tep_parse_event(m_tep, f.text.data(), f.text.size(), f.system.c_str());
     }
+    if (printing) loadPrintingTables(meta);
+    buildTypes();
+    return {};
+}
+
+void EventFormats::loadPrintingTables(const TraceMeta& meta) {
     if (!meta.kallsyms.empty()) tep_parse_kallsyms(m_tep, meta.kallsyms.c_str());
     if (!meta.printkFormats.empty()) tep_parse_printk_formats(m_tep, meta.printkFormats.c_str());
     if (!meta.savedCmdlines.empty()) tep_parse_saved_cmdlines(m_tep, meta.savedCmdlines.c_str());
     // Build libtraceevent's sorted symbol and comm tables now, not on the first event.
     tep_find_function(m_tep, 0);
     tep_data_comm_from_pid(m_tep, 1);
-    buildTypes();
-    return {};
 }
 
 void EventFormats::buildTypes() {

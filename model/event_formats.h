@@ -52,7 +52,12 @@ struct CommonFields {
 class EventFormats {
 public:
     ~EventFormats();
-    static Result<std::unique_ptr<EventFormats>> create(const TraceMeta& meta);
+    // kFields: formats only, for typed field access and event names (scans). Skips the
+    // plugins, kallsyms and printk formats, which only printing needs and which cost
+    // more to parse than a scan of millions of events.
+    enum class Use { kPrinting, kFields };
+    static Result<std::unique_ptr<EventFormats>> create(const TraceMeta& meta,
+                                                        Use use = Use::kPrinting);
 
     const EventType* type(int id) const;  // nullptr for an id no format describes
     const std::vector<EventType>& types() const { return m_types; }
@@ -97,7 +102,8 @@ private:
     class FunctionIndent;  // plugin_function.c's per-CPU indent state, per instance
 
     EventFormats();
-    Status load(const TraceMeta& meta);
+    Status load(const TraceMeta& meta, bool printing);
+    void loadPrintingTables(const TraceMeta& meta);
     void buildTypes();
     void prepareFastPath(const EventType& type, TypeExtra& extra) const;
     int typeIndex(const RawEvent& event) const;

@@ -42,7 +42,7 @@ int cmdStats(const Args& args) {
     if (args.positional.size() != 1) return usageError("usage: ktr stats FILE");
     auto model = TraceModel::open(args.positional[0]);
     if (!model) return inputError(model.message());
-    auto formats = EventFormats::create(model.value()->meta());
+    auto formats = EventFormats::create(model.value()->meta(), EventFormats::Use::kFields);
     if (!formats) return inputError(args.positional[0] + ": " + formats.message());
     auto scan = scanTrace(*model.value(), formats.value().get());
     if (!scan) return inputError(scan.message());
