@@ -58,7 +58,9 @@ private:
     Status writeAll(const void* data, size_t size);
     // Writes header + payload; on failure cuts the file back to its last whole block.
     Status writeBlock(const ktr::BlockHeader& header, const uint8_t* payload, size_t size);
-    Status writeMeta();
+    // The late block (finish) leaves out the static parts that match the first block:
+    // kallsyms alone is megabytes. The reader takes them from the first block.
+    Status writeMeta(bool late = false);
     Status fail(Status status);
     const PageFormat* formatFor(uint32_t cpu) const;
 
@@ -69,6 +71,7 @@ private:
     int m_fd = -1;
     uint64_t m_offset = 0;
     TraceMeta m_meta;
+    TraceMeta m_firstMeta;  // as written in the first metadata block
     std::vector<PageFormat> m_formats;  // per buffer
     FrameIndex m_frames;
 };
