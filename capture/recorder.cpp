@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -221,6 +222,9 @@ Status Recorder::begin() {
     for (auto& reader : m_readers) {
         CpuReader* r = reader.get();
         m_readerThreads.emplace_back([this, r] {
+            // Readers do little but must run on time, even on CPUs the workload keeps busy:
+            // a late reader is what makes the kernel overwrite events. Best effort.
+            (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), -10);
             if (Status st = r->run(); !st) {
                 std::lock_guard lock(m_writeMutex);
                 if (m_error.empty()) m_error = st.message();
