@@ -115,7 +115,7 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const Tracefs& fs, const Reco
         (void)r->cleanup();
         return st;
     }
-    auto writer = KtrWriter::create(config.output, r->m_meta);
+    auto writer = KtrWriter::create(config.output, r->m_meta, std::max(3, config.zstdLevel));
     if (!writer) {
         (void)r->cleanup();
         return writer.status();

@@ -153,8 +153,9 @@ KtrWriter::~KtrWriter() {
 }
 
 Result<std::unique_ptr<KtrWriter>> KtrWriter::create(const std::string& path,
-                                                     const TraceMeta& meta) {
+                                                     const TraceMeta& meta, int metaLevel) {
     std::unique_ptr<KtrWriter> w(new KtrWriter());
+    w->m_metaLevel = metaLevel;
     w->m_path = path;
     w->m_meta = meta;
     if (meta.longSize != 4 && meta.longSize != 8) {
@@ -393,7 +394,7 @@ Status KtrWriter::writeMeta(bool late) {
                                                            std::to_string(ktr::kMaxMetaSize) +
                                                            " bytes"));
     }
-    auto packed = zstdCompress(tlv.out().data(), tlv.out().size(), 3);
+    auto packed = zstdCompress(tlv.out().data(), tlv.out().size(), m_metaLevel);
     if (!packed) return Status::error(errorAt(m_path, m_offset, packed.message()));
     ktr::BlockHeader h;
     h.kind = ktr::BlockKind::Metadata;

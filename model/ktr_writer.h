@@ -36,7 +36,9 @@ public:
     static constexpr uint32_t kDefaultPagesPerFrame = 64;
 
     ~KtrWriter();
-    static Result<std::unique_ptr<KtrWriter>> create(const std::string& path, const TraceMeta& meta);
+    // `metaLevel`: zstd level of the metadata blocks (kallsyms is most of a small trace).
+    static Result<std::unique_ptr<KtrWriter>> create(const std::string& path, const TraceMeta& meta,
+                                                     int metaLevel = 3);
 
     // Decodes `pages` (a whole number of meta.pageSize / buffer subbuf pages of one CPU)
     // for the header figures, then zstd-compresses them. Pure; any thread.
@@ -65,6 +67,7 @@ private:
     const PageFormat* formatFor(uint32_t cpu) const;
 
     bool m_failed = false;
+    int m_metaLevel = 3;
     std::vector<uint32_t> m_frameFlags;  // ktr block flags per entry of m_frames
 
     std::string m_path;

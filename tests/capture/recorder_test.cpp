@@ -97,6 +97,10 @@ TEST_F(RealKernel, RecordsTheCommandsPidAndCommInSchedSwitch) {
     auto model = TraceModel::open(out);
     ASSERT_TRUE(model) << model.message();
     EXPECT_FALSE(model.value()->source().recovered());
+    // The late metadata block leaves these to the first one; the reader joins them.
+    EXPECT_FALSE(model.value()->meta().kallsyms.empty());
+    EXPECT_FALSE(model.value()->meta().headerPage.empty());
+    EXPECT_FALSE(model.value()->meta().savedCmdlines.empty());
     auto formats = EventFormats::create(model.value()->meta());
     ASSERT_TRUE(formats) << formats.message();
     const EventType* sw = formats.value()->find("sched", "sched_switch");
