@@ -231,15 +231,16 @@ Status Recorder::begin() {
             }
         });
     }
+    m_started = std::chrono::steady_clock::now();
+    m_running = true;
     // saved_cmdlines is a small ring the kernel reuses: keep every pid->comm seen.
     m_sampler = std::thread([this] {
         pollfd stop = {m_stopFd, POLLIN, 0};
         do {
             sampleCmdlines();
+            if (m_onStatus) m_onStatus(status());
         } while (::poll(&stop, 1, 1000) == 0 || (stop.revents & POLLIN) == 0);
     });
-    m_started = std::chrono::steady_clock::now();
-    m_running = true;
     if (Status st = m_fs.write(m_instance->rel("tracing_on"), "1"); !st) return Status::error("tracing_on: " + st.message());
     return {};
 }

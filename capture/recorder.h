@@ -42,6 +42,9 @@ public:
 
     const std::vector<Refusal>& refused() const { return m_applied.refused; }
     const std::string& instanceName() const { return m_instance->name(); }
+    // Called about once a second while recording, on a recorder thread (a GUI posts it
+    // to its own thread). Set before begin().
+    void onStatus(std::function<void(const RecordStatus&)> callback) { m_onStatus = std::move(callback); }
     Status addPid(int pid);  // set_event_pid (+ set_ftrace_pid with a tracer), before begin()
     Status begin();          // readers up, then tracing on
     RecordStatus status() const;  // call from the thread that calls stop()
@@ -74,7 +77,8 @@ private:
     std::vector<std::unique_ptr<CpuReader>> m_readers;
     std::vector<std::thread> m_readerThreads;
     std::vector<std::thread> m_workers;
-    std::thread m_sampler;  // merges saved_cmdlines once a second
+    std::thread m_sampler;  // merges saved_cmdlines and reports status once a second
+    std::function<void(const RecordStatus&)> m_onStatus;
     std::chrono::steady_clock::time_point m_started;
     bool m_running = false;
     bool m_stopped = false;

@@ -24,6 +24,10 @@ bool hasTracingFiles(const std::string& dir) {
 
 Result<Tracefs> Tracefs::locate(bool mountIfMissing) {
     for (const char* dir : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
+        if (::access((std::string(dir) + "/instances").c_str(), F_OK) != 0 && errno == EACCES) {
+            return Status::error(std::string("tracefs at ") + dir +
+                                 " is readable by root only: recording needs root (run with sudo)");
+        }
         if (hasTracingFiles(dir)) {
             if (::access(dir, W_OK) != 0) {
                 return Status::error(std::string("tracefs at ") + dir +

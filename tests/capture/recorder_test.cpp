@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -188,11 +189,17 @@ TEST_F(RealKernel, RecorderApiReportsRefusalsStatusAndMarkers) {
     ASSERT_EQ(rec.value()->refused().size(), 1u);
     EXPECT_EQ(rec.value()->refused()[0].item, "event 'nosuchsystem:nosuchevent'");
     std::string marker = "instances/" + rec.value()->instanceName() + "/trace_marker";
+    std::atomic<int> callbacks{0};
+    rec.value()->onStatus([&](const RecordStatus& st) {
+        EXPECT_EQ(st.lost.size(), st.overrun.size());
+        ++callbacks;
+    });
     ASSERT_TRUE(rec.value()->begin());
     EXPECT_TRUE(instanceExists(getpid()));
     ASSERT_TRUE(m_fs->write(marker, "kestrel-marker-1"));
     test::run("ls / > /dev/null");
     ASSERT_TRUE(rec.value()->stop());
+    EXPECT_GE(callbacks.load(), 1);  // the first report comes as recording starts
     EXPECT_FALSE(instanceExists(getpid()));
     RecordStatus s = rec.value()->status();
     EXPECT_TRUE(s.error.empty()) << s.error;
