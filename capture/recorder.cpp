@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
@@ -222,9 +224,14 @@ Status Recorder::begin() {
     for (auto& reader : m_readers) {
         CpuReader* r = reader.get();
         m_readerThreads.emplace_back([this, r] {
-            // Readers do little but must run on time, even on CPUs the workload keeps busy:
-            // a late reader is what makes the kernel overwrite events. Best effort.
-            (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), -10);
+            // Readers do little (a splice and a copy every 10 ms) but must run on time,
+            // even on CPUs the workload keeps busy: a late reader is what makes the kernel
+            // overwrite events. Lowest real-time priority when allowed, else nice -10.
+            sched_param rt{};
+            rt.sched_priority = 1;
+            if (::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &rt) != 0) {
+                (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), -10);
+            }
             if (Status st = r->run(); !st) {
                 std::lock_guard lock(m_writeMutex);
                 if (m_error.empty()) m_error = st.message();

@@ -18,14 +18,18 @@ echo 0 > "$inst/tracing_on"
 echo 1048576 > "$inst/buffer_size_kb"
 eargs=()
 for e in "${events[@]}"; do echo 1 > "$inst/events/$e/enable"; eargs+=(-e "$e"); done
-workload="for i in \$(seq $(nproc)); do ( end=\$((SECONDS + $secs)); while (( SECONDS < end )); do
-  dd if=/dev/zero of=/dev/null bs=64 count=20000 status=none; ls / >/dev/null; done ) & done; wait"
-echo 1 > "$inst/tracing_on"
+# The traced command switches the trace-cmd instance on and off itself, so both
+# recordings cover the same window (ktr's is longer by its start and stop only).
+workload="echo 1 > $inst/tracing_on; for i in \$(seq $(nproc)); do ( end=\$((SECONDS + $secs)); while (( SECONDS < end )); do
+  dd if=/dev/zero of=/dev/null bs=64 count=20000 status=none; ls / >/dev/null; done ) & done; wait; echo 0 > $inst/tracing_on"
 /usr/bin/time -f "ktr record: %e s elapsed, %U s user, %S s system" \
   "$ktr" record -q "${eargs[@]}" -o "$outdir/ktr.ktr" -- bash -c "$workload"
-echo 0 > "$inst/tracing_on"
 echo "trace-cmd instance stats:"; grep -H -E "^(entries|overrun)" "$inst"/per_cpu/cpu*/stats
 trace-cmd extract -B "$name" -o "$outdir/trace-cmd.dat" >/dev/null 2>&1
 ls -l "$outdir/ktr.ktr" "$outdir/trace-cmd.dat"
 "$ktr" info "$outdir/ktr.ktr" | grep -E "^(size|events|lost)"
 "$ktr" info "$outdir/trace-cmd.dat" | grep -E "^(size|events|lost)"
+types() { "$ktr" stats "$1" | awk '$1 ~ /^[a-z_0-9]+:[a-z_0-9]+$/ {print $1}' | sort; }
+if diff <(types "$outdir/ktr.ktr") <(types "$outdir/trace-cmd.dat"); then
+  echo "same event types: $(types "$outdir/ktr.ktr" | wc -l)"
+fi
