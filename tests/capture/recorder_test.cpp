@@ -125,6 +125,54 @@ TEST_F(RealKernel, RecordsTheCommandsPidAndCommInSchedSwitch) {
     EXPECT_GT(ofProbe, 0u) << "no sched_switch away from pid " << pid << " (kestrel_probe)";
 }
 
+TEST_F(RealKernel, PidOnlyKeepsJustTheCommandsEvents) {
+    std::string pidFile = m_dir + "/pid";
+    std::string out = m_dir + "/pidonly.ktr";
+    auto [ktrPid, code] = record({"-q", "-e", "raw_syscalls:sys_enter", "--pid-only", "-o", out, "--",
+                                  "/bin/sh", "-c", "echo $$ > " + pidFile + "; exec ls -R /usr/share/doc"});
+    ASSERT_EQ(code, 0);
+    EXPECT_FALSE(instanceExists(ktrPid));
+    int pid = std::stoi(test::readText(pidFile));
+    auto model = TraceModel::open(out);
+    ASSERT_TRUE(model) << model.message();
+    auto formats = EventFormats::create(model.value()->meta());
+    ASSERT_TRUE(formats);
+    EventCursor cursor(*model.value());
+    EventRef ev;
+    size_t ofCommand = 0, others = 0;
+    while (cursor.next(ev)) {
+        CommonFields common;
+        ASSERT_TRUE(formats.value()->common(ev.raw, common));
+        (common.pid == pid ? ofCommand : others)++;
+    }
+    EXPECT_GT(ofCommand, 0u);
+    EXPECT_EQ(others, 0u);
+}
+
+TEST_F(RealKernel, SigtermEndsARecordingCleanly) {
+    std::string out = m_dir + "/term.ktr";
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(KTR_BINARY, KTR_BINARY, "record", "-q", "-e", "sched", "-o", out.c_str(),
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    for (int i = 0; i < 1000 && !instanceExists(pid); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(instanceExists(pid));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    EXPECT_FALSE(instanceExists(pid));
+    auto model = TraceModel::open(out);
+    ASSERT_TRUE(model) << model.message();
+    EXPECT_FALSE(model.value()->source().recovered());
+}
+
 TEST_F(RealKernel, TinyBufferUnderLoadCountsLostEvents) {
     std::string out = m_dir + "/lost.ktr";
     auto [ktrPid, code] = record({"-q", "-b", "8", "-e", "sched", "-e", "raw_syscalls", "-o", out,
