@@ -61,7 +61,8 @@ CpuReader::Drain CpuReader::spliceFull() {
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             if (n == 0 || errno == EAGAIN || errno == EBUSY) return Drain::Empty;
-            m_error = std::string("cpu ") + std::to_string(m_cpu) + ": splice: " + std::strerror(errno);
+            m_error =
+                std::string("cpu ") + std::to_string(m_cpu) + ": splice: " + std::strerror(errno);
             return Drain::Error;
         }
         for (size_t left = static_cast<size_t>(n); left > 0;) {
@@ -75,7 +76,8 @@ CpuReader::Drain CpuReader::spliceFull() {
             ssize_t got = ::read(m_pipe[0], m_batch.pages.data() + at, chunk);
             if (got < 0 && errno == EINTR) got = 0;
             if (got < 0) {
-                m_error = std::string("cpu ") + std::to_string(m_cpu) + ": pipe read: " + std::strerror(errno);
+                m_error = std::string("cpu ") + std::to_string(m_cpu) +
+                          ": pipe read: " + std::strerror(errno);
                 return Drain::Error;
             }
             m_batch.pages.resize(at + static_cast<size_t>(got));
@@ -98,7 +100,8 @@ CpuReader::Drain CpuReader::readAvailable(size_t maxPages) {
             m_batch.pages.resize(at);
             if (n < 0 && errno == EINTR) continue;
             if (n == 0 || errno == EAGAIN) return Drain::Empty;
-            m_error = std::string("cpu ") + std::to_string(m_cpu) + ": read: " + std::strerror(errno);
+            m_error =
+                std::string("cpu ") + std::to_string(m_cpu) + ": read: " + std::strerror(errno);
             return Drain::Error;
         }
         // A short read keeps the page whole: the rest is zero, past the commit length.
@@ -117,7 +120,8 @@ Status CpuReader::run() {
     while (!stopping) {
         pollfd stop = {m_stopFd, POLLIN, 0};
         int r = ::poll(&stop, 1, kPollMs);
-        if (r < 0 && errno != EINTR) return Status::error(std::string("poll: ") + std::strerror(errno));
+        if (r < 0 && errno != EINTR)
+            return Status::error(std::string("poll: ") + std::strerror(errno));
         stopping = r > 0 && (stop.revents & POLLIN);
         if (spliceFull() == Drain::Error) return Status::error(m_error);
         // Once a second the page being filled is taken too, so slow traces reach the file.
@@ -130,7 +134,8 @@ Status CpuReader::run() {
         }
     }
     // Tracing is off: what is left in the ring buffer is read out to the last page.
-    if (spliceFull() == Drain::Error || readAvailable(SIZE_MAX) == Drain::Error) return Status::error(m_error);
+    if (spliceFull() == Drain::Error || readAvailable(SIZE_MAX) == Drain::Error)
+        return Status::error(m_error);
     flush();
     return {};
 }

@@ -25,7 +25,10 @@ public:
 
     // `stopFd` is an eventfd that becomes readable when recording stops.
     CpuReader(uint32_t cpu, uint32_t pageSize, uint32_t pagesPerFrame, int stopFd, Sink sink)
-        : m_cpu(cpu), m_pageSize(pageSize), m_pagesPerFrame(pagesPerFrame), m_stopFd(stopFd),
+        : m_cpu(cpu),
+          m_pageSize(pageSize),
+          m_pagesPerFrame(pagesPerFrame),
+          m_stopFd(stopFd),
           m_sink(std::move(sink)) {}
     ~CpuReader();
 
@@ -37,7 +40,7 @@ public:
 
 private:
     enum class Drain { Empty, Stopped, Error };
-    Drain spliceFull();     // moves the full pages the writer has left
+    Drain spliceFull();  // moves the full pages the writer has left
     // Reads up to maxPages by read(), the page being written included, or until empty.
     Drain readAvailable(size_t maxPages);
     void flush();

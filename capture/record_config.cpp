@@ -40,10 +40,13 @@ namespace {
 
 // Long name of each short option; options not listed take no value.
 const std::map<std::string, std::string> kShort = {
-    {"-e", "--event"},       {"-f", "--filter"},  {"-p", "--tracer"},     {"-l", "--ftrace-filter"},
-    {"-n", "--ftrace-notrace"}, {"-g", "--graph-function"}, {"-O", "--option"}, {"-P", "--pid"},
-    {"-M", "--cpumask"},     {"-b", "--buffer-kb"}, {"-C", "--clock"},    {"-d", "--duration"},
-    {"-o", "--output"},      {"-q", "--quiet"}};
+    {"-e", "--event"},          {"-f", "--filter"},
+    {"-p", "--tracer"},         {"-l", "--ftrace-filter"},
+    {"-n", "--ftrace-notrace"}, {"-g", "--graph-function"},
+    {"-O", "--option"},         {"-P", "--pid"},
+    {"-M", "--cpumask"},        {"-b", "--buffer-kb"},
+    {"-C", "--clock"},          {"-d", "--duration"},
+    {"-o", "--output"},         {"-q", "--quiet"}};
 
 bool parseInt(const std::string& s, long long lo, long long hi, long long& out) {
     if (s.empty()) return false;
@@ -61,71 +64,94 @@ Status badValue(const std::string& opt, const std::string& v, const std::string&
 
 const std::map<std::string, Setter>& valuedOptions() {
     static const std::map<std::string, Setter> m = {
-        {"--event", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--event",
+         [](RecordConfig& c, const std::string& v) -> Status {
              c.events.push_back({v, ""});
              return {};
          }},
-        {"--filter", [](RecordConfig& c, const std::string& v) -> Status {
-             if (c.events.empty()) return Status::error("--filter '" + v + "' needs a preceding -e");
+        {"--filter",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             if (c.events.empty())
+                 return Status::error("--filter '" + v + "' needs a preceding -e");
              c.events.back().filter = v;
              return {};
          }},
-        {"--tracer", [](RecordConfig& c, const std::string& v) -> Status { c.tracer = v; return {}; }},
-        {"--ftrace-filter", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--tracer",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.tracer = v;
+             return {};
+         }},
+        {"--ftrace-filter",
+         [](RecordConfig& c, const std::string& v) -> Status {
              c.ftraceFilter.push_back(v);
              return {};
          }},
-        {"--ftrace-notrace", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--ftrace-notrace",
+         [](RecordConfig& c, const std::string& v) -> Status {
              c.ftraceNotrace.push_back(v);
              return {};
          }},
-        {"--graph-function", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--graph-function",
+         [](RecordConfig& c, const std::string& v) -> Status {
              c.graphFunction.push_back(v);
              return {};
          }},
-        {"--graph-notrace", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--graph-notrace",
+         [](RecordConfig& c, const std::string& v) -> Status {
              c.graphNotrace.push_back(v);
              return {};
          }},
-        {"--max-graph-depth", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--max-graph-depth",
+         [](RecordConfig& c, const std::string& v) -> Status {
              long long n;
              if (!parseInt(v, 0, 1 << 20, n)) return badValue("--max-graph-depth", v, "a depth");
              c.maxGraphDepth = static_cast<int>(n);
              return {};
          }},
-        {"--option", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--option",
+         [](RecordConfig& c, const std::string& v) -> Status {
              c.options.push_back(v);
              return {};
          }},
-        {"--pid", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--pid",
+         [](RecordConfig& c, const std::string& v) -> Status {
              long long n;
              if (!parseInt(v, 1, 1 << 30, n)) return badValue("--pid", v, "a process id");
              c.pids.push_back(static_cast<int>(n));
              return {};
          }},
-        {"--cpumask", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--cpumask",
+         [](RecordConfig& c, const std::string& v) -> Status {
              if (v.empty() || v.find_first_not_of("0123456789abcdefABCDEF,") != std::string::npos) {
                  return badValue("--cpumask", v, "a hex mask such as 3");
              }
              c.cpumask = v;
              return {};
          }},
-        {"--buffer-kb", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--buffer-kb",
+         [](RecordConfig& c, const std::string& v) -> Status {
              long long n;
              if (!parseInt(v, 1, 64ll << 20, n)) return badValue("--buffer-kb", v, "KB per CPU");
              c.bufferKb = static_cast<uint32_t>(n);
              return {};
          }},
-        {"--clock", [](RecordConfig& c, const std::string& v) -> Status { c.clock = v; return {}; }},
-        {"--kprobe", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--clock",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.clock = v;
+             return {};
+         }},
+        {"--kprobe",
+         [](RecordConfig& c, const std::string& v) -> Status {
              c.kprobes.push_back(v);
              return {};
          }},
-        {"--uprobe", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--uprobe",
+         [](RecordConfig& c, const std::string& v) -> Status {
              c.uprobes.push_back(v);
              return {};
          }},
-        {"--duration", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--duration",
+         [](RecordConfig& c, const std::string& v) -> Status {
              char* end = nullptr;
              double d = std::strtod(v.c_str(), &end);
              if (v.empty() || *end != '\0' || !(d > 0) || d > 1e7) {
@@ -134,18 +160,21 @@ const std::map<std::string, Setter>& valuedOptions() {
              c.durationSec = d;
              return {};
          }},
-        {"--output", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--output",
+         [](RecordConfig& c, const std::string& v) -> Status {
              if (v.empty()) return badValue("--output", v, "a file name");
              c.output = v;
              return {};
          }},
-        {"--level", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--level",
+         [](RecordConfig& c, const std::string& v) -> Status {
              long long n;
              if (!parseInt(v, 1, 22, n)) return badValue("--level", v, "a zstd level 1..22");
              c.zstdLevel = static_cast<int>(n);
              return {};
          }},
-        {"--frame-pages", [](RecordConfig& c, const std::string& v) -> Status {
+        {"--frame-pages",
+         [](RecordConfig& c, const std::string& v) -> Status {
              long long n;
              if (!parseInt(v, 1, 4096, n)) return badValue("--frame-pages", v, "1..4096");
              c.pagesPerFrame = static_cast<uint32_t>(n);
@@ -156,11 +185,16 @@ const std::map<std::string, Setter>& valuedOptions() {
 }
 
 Status applyFlag(RecordConfig& c, const std::string& name) {
-    if (name == "--strict") c.strict = true;
-    else if (name == "--pid-only") c.pidOnly = true;
-    else if (name == "--no-follow-fork") c.followFork = false;
-    else if (name == "--quiet") c.quiet = true;
-    else return Status::error("unknown option " + name);
+    if (name == "--strict")
+        c.strict = true;
+    else if (name == "--pid-only")
+        c.pidOnly = true;
+    else if (name == "--no-follow-fork")
+        c.followFork = false;
+    else if (name == "--quiet")
+        c.quiet = true;
+    else
+        return Status::error("unknown option " + name);
     return {};
 }
 
@@ -213,7 +247,8 @@ Result<RecordConfig> parseRecordArgs(const std::vector<std::string>& args) {
 std::string RecordConfig::describe() const {
     std::vector<std::string> parts;
     std::vector<std::string> ev;
-    for (const EventSpec& e : events) ev.push_back(e.filter.empty() ? e.spec : e.spec + " if " + e.filter);
+    for (const EventSpec& e : events)
+        ev.push_back(e.filter.empty() ? e.spec : e.spec + " if " + e.filter);
     if (!ev.empty()) parts.push_back("events " + joined(ev, ", "));
     if (!tracer.empty()) parts.push_back("tracer " + tracer);
     if (!ftraceFilter.empty()) parts.push_back("ftrace filter " + joined(ftraceFilter));
@@ -242,8 +277,8 @@ public:
             refuse(item, "the kernel has no " + file + " in tracefs instances");
             return;
         }
-        Status st = appendMode ? fs().append(m_inst.rel(file), value)
-                               : fs().write(m_inst.rel(file), value);
+        Status st =
+            appendMode ? fs().append(m_inst.rel(file), value) : fs().write(m_inst.rel(file), value);
         if (!st) refuse(item, st.message());
     }
     void refuse(const std::string& item, const std::string& reason) {

@@ -24,29 +24,29 @@ struct RecordConfig {
     std::vector<std::string> ftraceNotrace;
     std::vector<std::string> graphFunction;  // set_graph_function
     std::vector<std::string> graphNotrace;
-    int maxGraphDepth = -1;                 // -1: leave alone
-    std::vector<std::string> options;       // "stacktrace", "nofunc_stack_trace", "record-tgid"
-    std::vector<int> pids;                  // set_event_pid and set_ftrace_pid
-    bool followFork = true;                 // event-fork / function-fork with pids
-    std::string cpumask;                    // tracing_cpumask (hex), empty = all
-    uint32_t bufferKb = 0;                  // buffer_size_kb per CPU, 0 = kernel default
-    std::string clock;                      // trace_clock, empty = kernel default
-    std::vector<std::string> kprobes;       // "p:name sym args" (kprobe_events syntax)
-    std::vector<std::string> uprobes;       // "p:name /path:offset args"
-    bool strict = false;                    // any refused item is an error
+    int maxGraphDepth = -1;            // -1: leave alone
+    std::vector<std::string> options;  // "stacktrace", "nofunc_stack_trace", "record-tgid"
+    std::vector<int> pids;             // set_event_pid and set_ftrace_pid
+    bool followFork = true;            // event-fork / function-fork with pids
+    std::string cpumask;               // tracing_cpumask (hex), empty = all
+    uint32_t bufferKb = 0;             // buffer_size_kb per CPU, 0 = kernel default
+    std::string clock;                 // trace_clock, empty = kernel default
+    std::vector<std::string> kprobes;  // "p:name sym args" (kprobe_events syntax)
+    std::vector<std::string> uprobes;  // "p:name /path:offset args"
+    bool strict = false;               // any refused item is an error
 
     // How long.
-    double durationSec = 0;                 // 0 = until the command exits or Ctrl-C
-    std::vector<std::string> command;       // traced command and its arguments
-    bool pidOnly = false;                   // trace only the command and its children
+    double durationSec = 0;            // 0 = until the command exits or Ctrl-C
+    std::vector<std::string> command;  // traced command and its arguments
+    bool pidOnly = false;              // trace only the command and its children
 
     // Output.
     std::string output = "trace.ktr";
-    int zstdLevel = 3;                      // measured: smaller than trace-cmd, ~4M events per CPU-second
-    uint32_t pagesPerFrame = 256;           // ring-buffer pages per .ktr frame
-    bool quiet = false;                     // no progress line
+    int zstdLevel = 3;             // measured: smaller than trace-cmd, ~4M events per CPU-second
+    uint32_t pagesPerFrame = 256;  // ring-buffer pages per .ktr frame
+    bool quiet = false;            // no progress line
 
-    std::string describe() const;           // one line for TraceMeta::recorded
+    std::string describe() const;  // one line for TraceMeta::recorded
 };
 
 // Parses `ktr record` arguments (everything after "record"). Errors name the argument.

@@ -21,7 +21,9 @@ namespace {
 
 constexpr size_t kMaxQueued = 64;  // batches waiting for compression, across all CPUs
 
-std::string orEmpty(const Result<std::string>& r) { return r ? r.value() : std::string(); }
+std::string orEmpty(const Result<std::string>& r) {
+    return r ? r.value() : std::string();
+}
 
 // "[local] global counter" -> "local"
 std::string selectedClock(const std::string& text) {
@@ -33,7 +35,8 @@ std::string selectedClock(const std::string& text) {
 uint64_t statValue(const std::string& stats, const std::string& key) {
     std::istringstream in(stats);
     for (std::string line; std::getline(in, line);) {
-        if (line.rfind(key + ":", 0) == 0) return std::strtoull(line.c_str() + key.size() + 1, nullptr, 10);
+        if (line.rfind(key + ":", 0) == 0)
+            return std::strtoull(line.c_str() + key.size() + 1, nullptr, 10);
     }
     return 0;
 }
@@ -84,7 +87,9 @@ bool hostBigEndian() {
 
 }  // namespace
 
-Recorder::~Recorder() { (void)stop(); }
+Recorder::~Recorder() {
+    (void)stop();
+}
 
 Result<std::unique_ptr<Recorder>> Recorder::create(const Tracefs& fs, const RecordConfig& config) {
     std::unique_ptr<Recorder> r(new Recorder(fs, config));
@@ -123,7 +128,8 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const Tracefs& fs, const Reco
         return writer.status();
     }
     r->m_writer = std::move(*writer);
-    for (uint32_t c = 0; c < r->m_meta.cpus.size(); ++c) r->m_formats.push_back(r->m_writer->pageFormat(c));
+    for (uint32_t c = 0; c < r->m_meta.cpus.size(); ++c)
+        r->m_formats.push_back(r->m_writer->pageFormat(c));
     r->m_lost.assign(r->m_meta.cpus.size(), 0);
     return r;
 }
@@ -134,7 +140,8 @@ void Recorder::spawnGuard() {
     std::string dir = m_fs.path("instances/" + m_instance->name());
     std::string tracingOn = dir + "/tracing_on";
     std::vector<std::pair<std::string, std::string>> probes;
-    for (const AddedProbe& a : m_applied.probes) probes.emplace_back(m_fs.path(a.file), "-:" + a.name + "\n");
+    for (const AddedProbe& a : m_applied.probes)
+        probes.emplace_back(m_fs.path(a.file), "-:" + a.name + "\n");
     pid_t pid = ::fork();
     if (pid == 0) {
         ::close(p[1]);
@@ -169,7 +176,8 @@ Status Recorder::collectMeta() {
     }
     // ftrace's own records (print for trace_marker, function, ...) are always possible.
     for (const std::string& name : m_fs.list("events/ftrace")) {
-        if (auto text = m_fs.read("events/ftrace/" + name + "/format")) m.formats.push_back({"ftrace", *text});
+        if (auto text = m_fs.read("events/ftrace/" + name + "/format"))
+            m.formats.push_back({"ftrace", *text});
     }
     m.kallsyms = orEmpty(Tracefs("/proc").read("kallsyms"));
     m.printkFormats = orEmpty(m_fs.read("printk_formats"));
@@ -185,7 +193,8 @@ Status Recorder::collectMeta() {
     m.buffers.push_back(buffer);
     std::vector<uint32_t> cpus;
     for (const std::string& d : m_fs.list(in.rel("per_cpu"))) {
-        if (d.rfind("cpu", 0) == 0) cpus.push_back(static_cast<uint32_t>(std::strtoul(d.c_str() + 3, nullptr, 10)));
+        if (d.rfind("cpu", 0) == 0)
+            cpus.push_back(static_cast<uint32_t>(std::strtoul(d.c_str() + 3, nullptr, 10)));
     }
     std::sort(cpus.begin(), cpus.end());
     if (cpus.empty()) return Status::error(m_fs.path(in.rel("per_cpu")) + ": no CPUs");
@@ -199,7 +208,8 @@ Status Recorder::collectMeta() {
 Status Recorder::addPid(int pid) {
     const TracefsInstance& in = *m_instance;
     std::string p = std::to_string(pid);
-    if (Status st = m_fs.append(in.rel("set_event_pid"), p); !st) return Status::error("set_event_pid " + p + ": " + st.message());
+    if (Status st = m_fs.append(in.rel("set_event_pid"), p); !st)
+        return Status::error("set_event_pid " + p + ": " + st.message());
     (void)m_fs.write(in.rel("options/event-fork"), "1");
     if (!m_config.tracer.empty() && m_fs.exists(in.rel("set_ftrace_pid"))) {
         (void)m_fs.append(in.rel("set_ftrace_pid"), p);
@@ -214,8 +224,9 @@ Status Recorder::begin() {
     if (m_stopFd < 0) return Status::error(std::string("eventfd: ") + std::strerror(errno));
     std::string dir = m_fs.path("instances/" + m_instance->name());
     for (uint32_t c = 0; c < m_kernelCpus.size(); ++c) {
-        auto reader = std::make_unique<CpuReader>(c, m_formats[c].pageSize, m_config.pagesPerFrame, m_stopFd,
-                                                  [this](PageBatch&& b) { submit(std::move(b)); });
+        auto reader =
+            std::make_unique<CpuReader>(c, m_formats[c].pageSize, m_config.pagesPerFrame, m_stopFd,
+                                        [this](PageBatch&& b) { submit(std::move(b)); });
         if (Status st = reader->open(dir, m_kernelCpus[c]); !st) return st;
         m_readers.push_back(std::move(reader));
     }
@@ -248,7 +259,8 @@ Status Recorder::begin() {
             if (m_onStatus) m_onStatus(status());
         } while (::poll(&stop, 1, 1000) == 0 || (stop.revents & POLLIN) == 0);
     });
-    if (Status st = m_fs.write(m_instance->rel("tracing_on"), "1"); !st) return Status::error("tracing_on: " + st.message());
+    if (Status st = m_fs.write(m_instance->rel("tracing_on"), "1"); !st)
+        return Status::error("tracing_on: " + st.message());
     return {};
 }
 
@@ -278,7 +290,8 @@ void Recorder::compressLoop() {
 void Recorder::appendReady(uint64_t seq, Result<CompressedFrame> frame) {
     std::lock_guard lock(m_writeMutex);
     m_ready.emplace(seq, std::move(frame));
-    for (auto it = m_ready.find(m_nextAppend); it != m_ready.end(); it = m_ready.find(m_nextAppend)) {
+    for (auto it = m_ready.find(m_nextAppend); it != m_ready.end();
+         it = m_ready.find(m_nextAppend)) {
         Result<CompressedFrame>& f = it->second;
         if (!f) {
             if (m_error.empty()) m_error = f.message();
@@ -299,7 +312,8 @@ void Recorder::readStats(std::vector<uint64_t>& overrun, std::vector<uint64_t>* 
     overrun.assign(m_kernelCpus.size(), 0);
     if (dropped) dropped->assign(m_kernelCpus.size(), 0);
     for (size_t c = 0; c < m_kernelCpus.size(); ++c) {
-        auto text = m_fs.read(m_instance->rel("per_cpu/cpu" + std::to_string(m_kernelCpus[c]) + "/stats"));
+        auto text =
+            m_fs.read(m_instance->rel("per_cpu/cpu" + std::to_string(m_kernelCpus[c]) + "/stats"));
         if (!text) continue;
         uint64_t drop = statValue(*text, "dropped events");
         overrun[c] = statValue(*text, "overrun") + (dropped ? 0 : drop);
@@ -310,7 +324,8 @@ void Recorder::readStats(std::vector<uint64_t>& overrun, std::vector<uint64_t>* 
 RecordStatus Recorder::status() const {
     RecordStatus s;
     if (m_running || m_stopped) {
-        s.elapsedSec = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+        s.elapsedSec =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
     }
     for (const auto& r : m_readers) s.rawBytes += r->bytesRead();
     if (m_readers.empty()) s.rawBytes = m_finalRaw;

@@ -27,12 +27,12 @@ namespace kestrel {
 // Live figures; the same ones `ktr record` prints on stderr.
 struct RecordStatus {
     double elapsedSec = 0;
-    uint64_t events = 0;           // in compressed frames so far
-    uint64_t rawBytes = 0;         // ring-buffer pages read
-    uint64_t compressedBytes = 0;  // file size so far
-    std::vector<uint64_t> lost;    // per CPU: missed events flagged in pages
-    std::vector<uint64_t> overrun; // per CPU: per_cpu/cpuN/stats overrun + dropped events
-    std::string error;             // set when recording failed (disk full...)
+    uint64_t events = 0;            // in compressed frames so far
+    uint64_t rawBytes = 0;          // ring-buffer pages read
+    uint64_t compressedBytes = 0;   // file size so far
+    std::vector<uint64_t> lost;     // per CPU: missed events flagged in pages
+    std::vector<uint64_t> overrun;  // per CPU: per_cpu/cpuN/stats overrun + dropped events
+    std::string error;              // set when recording failed (disk full...)
 };
 
 class Recorder {
@@ -44,11 +44,13 @@ public:
     const std::string& instanceName() const { return m_instance->name(); }
     // Called about once a second while recording, on a recorder thread (a GUI posts it
     // to its own thread). Set before begin().
-    void onStatus(std::function<void(const RecordStatus&)> callback) { m_onStatus = std::move(callback); }
-    Status addPid(int pid);  // set_event_pid (+ set_ftrace_pid with a tracer), before begin()
-    Status begin();          // readers up, then tracing on
+    void onStatus(std::function<void(const RecordStatus&)> callback) {
+        m_onStatus = std::move(callback);
+    }
+    Status addPid(int pid);       // set_event_pid (+ set_ftrace_pid with a tracer), before begin()
+    Status begin();               // readers up, then tracing on
     RecordStatus status() const;  // call from the thread that calls stop()
-    Status stop();           // tracing off, drain, late metadata + index, instance removed
+    Status stop();                // tracing off, drain, late metadata + index, instance removed
 
 private:
     Recorder(const Tracefs& fs, RecordConfig config) : m_fs(fs), m_config(std::move(config)) {}

@@ -44,7 +44,9 @@ Result<Tracefs> Tracefs::locate(bool mountIfMissing) {
     std::string why = errno == EPERM ? "permission denied: run as root" : std::strerror(errno);
     return Status::error(
         "tracefs not found at /sys/kernel/tracing or /sys/kernel/debug/tracing and mounting "
-        "it failed (" + why + "); mount it with `sudo mount -t tracefs nodev "
+        "it failed (" +
+        why +
+        "); mount it with `sudo mount -t tracefs nodev "
         "/sys/kernel/tracing` (kernel needs CONFIG_FTRACE and CONFIG_TRACING)");
 }
 
@@ -125,7 +127,9 @@ TracefsInstance::TracefsInstance(TracefsInstance&& other) noexcept
     other.m_live = false;
 }
 
-TracefsInstance::~TracefsInstance() { remove(); }
+TracefsInstance::~TracefsInstance() {
+    remove();
+}
 
 Status TracefsInstance::remove() {
     if (!m_live) return {};

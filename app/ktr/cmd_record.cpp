@@ -19,7 +19,9 @@ namespace {
 
 volatile sig_atomic_t g_stopSignal = 0;
 
-void onSignal(int sig) { g_stopSignal = sig; }
+void onSignal(int sig) {
+    g_stopSignal = sig;
+}
 
 void installSignals() {
     struct sigaction sa {};
@@ -38,7 +40,8 @@ struct Child {
 
 Result<Child> forkCommand(const std::vector<std::string>& command) {
     int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0) return Status::error(std::string("pipe: ") + std::strerror(errno));
+    if (::pipe2(p, O_CLOEXEC) != 0)
+        return Status::error(std::string("pipe: ") + std::strerror(errno));
     std::vector<char*> argv;
     for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -59,11 +62,14 @@ Result<Child> forkCommand(const std::vector<std::string>& command) {
     return Child{pid, p[1]};
 }
 
-double mb(uint64_t bytes) { return static_cast<double>(bytes) / 1e6; }
+double mb(uint64_t bytes) {
+    return static_cast<double>(bytes) / 1e6;
+}
 
 std::string progressLine(const RecordStatus& s) {
     char head[160];
-    std::snprintf(head, sizeof head, "ktr record: %.1f s, %llu events, %.1f MB raw, %.2f MB written, lost",
+    std::snprintf(head, sizeof head,
+                  "ktr record: %.1f s, %llu events, %.1f MB raw, %.2f MB written, lost",
                   s.elapsedSec, static_cast<unsigned long long>(s.events), mb(s.rawBytes),
                   mb(s.compressedBytes));
     std::string line = head;
@@ -83,7 +89,9 @@ void waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         auto now = std::chrono::steady_clock::now();
         if (g_stopSignal) break;
-        if (config.durationSec > 0 && std::chrono::duration<double>(now - start).count() >= config.durationSec) break;
+        if (config.durationSec > 0 &&
+            std::chrono::duration<double>(now - start).count() >= config.durationSec)
+            break;
         if (child && ::waitpid(child->pid, &child->status, WNOHANG) == child->pid) {
             child->exited = true;
             break;
@@ -93,7 +101,8 @@ void waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
         if (now - lastPrint >= std::chrono::seconds(1)) {
             s = recorder.status();
             failed = !s.error.empty();
-            if (!config.quiet) std::fprintf(stderr, tty ? "\r%s  " : "%s\n", progressLine(s).c_str());
+            if (!config.quiet)
+                std::fprintf(stderr, tty ? "\r%s  " : "%s\n", progressLine(s).c_str());
             lastPrint = now;
         }
         if (failed) break;
@@ -113,8 +122,9 @@ int cmdRecord(const std::vector<std::string>& args) {
     auto fs = Tracefs::locate(true);
     if (!fs) return inputError("record: " + fs.message());
     if (::geteuid() != 0) {
-        return inputError("record: recording needs root (tracefs instances and trace_pipe_raw "
-                          "are root-only): run `sudo ktr record ...`");
+        return inputError(
+            "record: recording needs root (tracefs instances and trace_pipe_raw "
+            "are root-only): run `sudo ktr record ...`");
     }
     installSignals();
     Child child;
@@ -133,7 +143,8 @@ int cmdRecord(const std::vector<std::string>& args) {
     auto recorder = Recorder::create(*fs, config);
     if (!recorder) return giveUp(recorder.message());
     Recorder& rec = *recorder.value();
-    for (const Refusal& f : rec.refused()) std::fprintf(stderr, "ktr record: refused %s\n", f.line().c_str());
+    for (const Refusal& f : rec.refused())
+        std::fprintf(stderr, "ktr record: refused %s\n", f.line().c_str());
     if (config.pidOnly) {
         if (Status st = rec.addPid(child.pid); !st) return giveUp(st.message());
     }
@@ -149,7 +160,7 @@ int cmdRecord(const std::vector<std::string>& args) {
     if (g_stopSignal && child.pid > 0 && !child.exited) ::kill(child.pid, SIGTERM);
     if (child.pid > 0 && !child.exited) ::waitpid(child.pid, nullptr, 0);
     if (!st) return inputError("record: " + st.message());
-    rusage self {};
+    rusage self{};
     ::getrusage(RUSAGE_SELF, &self);  // all recorder threads, not the traced command
     std::fprintf(stderr, "ktr record: wrote %s; recorder CPU time %.2f s user, %.2f s system\n",
                  config.output.c_str(), self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6,

@@ -16,11 +16,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Result<RecordConfig> parse(std::vector<std::string> args) { return parseRecordArgs(args); }
+Result<RecordConfig> parse(std::vector<std::string> args) {
+    return parseRecordArgs(args);
+}
 
 TEST(RecordConfigParse, EventsFiltersAndCommand) {
-    auto c = parse({"-e", "sched", "-f", "prev_pid > 0", "--event=irq:*", "-e", "sched_wakeup",
-                    "-o", "out.ktr", "-b", "2048", "-C", "mono", "--pid-only", "--", "ls", "-l", "-e"});
+    auto c =
+        parse({"-e", "sched", "-f", "prev_pid > 0", "--event=irq:*", "-e", "sched_wakeup", "-o",
+               "out.ktr", "-b", "2048", "-C", "mono", "--pid-only", "--", "ls", "-l", "-e"});
     ASSERT_TRUE(c) << c.message();
     ASSERT_EQ(c->events.size(), 3u);
     EXPECT_EQ(c->events[0].spec, "sched");
@@ -37,10 +40,30 @@ TEST(RecordConfigParse, EventsFiltersAndCommand) {
 }
 
 TEST(RecordConfigParse, TracerOptionsPidsAndProbes) {
-    auto c = parse({"-p", "function_graph", "-g", "vfs_read", "--max-graph-depth", "3", "-l", "vfs_*",
-                    "-n", "schedule", "-O", "stacktrace", "-O", "nofunc_stack_trace", "-P", "42",
-                    "--no-follow-fork", "-M", "3", "--kprobe", "p:myopen do_sys_openat2", "-d",
-                    "1.5", "--strict"});
+    auto c = parse({"-p",
+                    "function_graph",
+                    "-g",
+                    "vfs_read",
+                    "--max-graph-depth",
+                    "3",
+                    "-l",
+                    "vfs_*",
+                    "-n",
+                    "schedule",
+                    "-O",
+                    "stacktrace",
+                    "-O",
+                    "nofunc_stack_trace",
+                    "-P",
+                    "42",
+                    "--no-follow-fork",
+                    "-M",
+                    "3",
+                    "--kprobe",
+                    "p:myopen do_sys_openat2",
+                    "-d",
+                    "1.5",
+                    "--strict"});
     ASSERT_TRUE(c) << c.message();
     EXPECT_EQ(c->tracer, "function_graph");
     EXPECT_EQ(c->graphFunction, std::vector<std::string>{"vfs_read"});
@@ -116,10 +139,17 @@ TEST_F(FakeTracefs, AppliesEachItemAndReportsEachRefusal) {
     file(in + "options/event-fork", "0");
     fs::create_directories(m_root + "/" + in + "current_tracer");  // the kernel says no
 
-    auto c = parseRecordArgs({"-e", "sched", "-e", "sched:sched_switch", "-f", "prev_pid != 0",
-                              "-b", "64", "-C", "mono", "-O", "stacktrace", "-O", "nofunc_stack_trace",
-                              "-O", "bogus_opt", "-p", "function", "-P", "7", "--kprobe",
-                              "p:myprobe do_sys_open"});
+    auto c = parseRecordArgs({"-e",       "sched",
+                              "-e",       "sched:sched_switch",
+                              "-f",       "prev_pid != 0",
+                              "-b",       "64",
+                              "-C",       "mono",
+                              "-O",       "stacktrace",
+                              "-O",       "nofunc_stack_trace",
+                              "-O",       "bogus_opt",
+                              "-p",       "function",
+                              "-P",       "7",
+                              "--kprobe", "p:myprobe do_sys_open"});
     ASSERT_TRUE(c) << c.message();
     AppliedConfig applied = applyConfig(*inst, *c);
 

@@ -128,8 +128,9 @@ TEST_F(RealKernel, RecordsTheCommandsPidAndCommInSchedSwitch) {
 TEST_F(RealKernel, PidOnlyKeepsJustTheCommandsEvents) {
     std::string pidFile = m_dir + "/pid";
     std::string out = m_dir + "/pidonly.ktr";
-    auto [ktrPid, code] = record({"-q", "-e", "raw_syscalls:sys_enter", "--pid-only", "-o", out, "--",
-                                  "/bin/sh", "-c", "echo $$ > " + pidFile + "; exec ls -R /usr/share/doc"});
+    auto [ktrPid, code] =
+        record({"-q", "-e", "raw_syscalls:sys_enter", "--pid-only", "-o", out, "--", "/bin/sh",
+                "-c", "echo $$ > " + pidFile + "; exec ls -R /usr/share/doc"});
     ASSERT_EQ(code, 0);
     EXPECT_FALSE(instanceExists(ktrPid));
     int pid = std::stoi(test::readText(pidFile));
@@ -175,9 +176,9 @@ TEST_F(RealKernel, SigtermEndsARecordingCleanly) {
 
 TEST_F(RealKernel, TinyBufferUnderLoadCountsLostEvents) {
     std::string out = m_dir + "/lost.ktr";
-    auto [ktrPid, code] = record({"-q", "-b", "8", "-e", "sched", "-e", "raw_syscalls", "-o", out,
-                                  "--", "/bin/sh", "-c",
-                                  "dd if=/dev/zero of=/dev/null bs=1 count=300000 status=none"});
+    auto [ktrPid, code] =
+        record({"-q", "-b", "8", "-e", "sched", "-e", "raw_syscalls", "-o", out, "--", "/bin/sh",
+                "-c", "dd if=/dev/zero of=/dev/null bs=1 count=300000 status=none"});
     ASSERT_EQ(code, 0);
     EXPECT_FALSE(instanceExists(ktrPid));
     auto model = TraceModel::open(out);
@@ -196,12 +197,12 @@ TEST_F(RealKernel, TinyBufferUnderLoadCountsLostEvents) {
 
 TEST_F(RealKernel, KilledRecorderLeavesADecodableFileAndNoInstance) {
     std::string out = m_dir + "/killed.ktr";
-    std::string loop = "echo $$ > " + m_dir + "/loop.pid; while :; do ls / > /dev/null; sleep 0.01; done";
+    std::string loop =
+        "echo $$ > " + m_dir + "/loop.pid; while :; do ls / > /dev/null; sleep 0.01; done";
     pid_t pid = fork();
     if (pid == 0) {
-        execl(KTR_BINARY, KTR_BINARY, "record", "-q", "-e", "sched", "-e", "irq", "-e", "timer", "-o",
-              out.c_str(), "--", "/bin/sh", "-c",
-              loop.c_str(), static_cast<char*>(nullptr));
+        execl(KTR_BINARY, KTR_BINARY, "record", "-q", "-e", "sched", "-e", "irq", "-e", "timer",
+              "-o", out.c_str(), "--", "/bin/sh", "-c", loop.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     // Frames reach the file at least once a second; wait for a few.
