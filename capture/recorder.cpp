@@ -62,6 +62,13 @@ bool hostBigEndian() {
     ::signal(SIGINT, SIG_IGN);
     ::signal(SIGTERM, SIG_IGN);
     ::signal(SIGHUP, SIG_IGN);
+    // Hold nothing of the parent's: a pipe end kept open here (a traced command's
+    // start pipe, a caller's stdout) would keep its reader waiting on the guard.
+    int null = ::open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3 && null >= 0; ++fd) ::dup2(null, fd);
+    int keep = ::dup2(readFd, 3) == 3 ? 3 : readFd;
+    ::close_range(static_cast<unsigned>(keep) + 1, ~0u, 0);
+    readFd = keep;
     char c;
     while (::read(readFd, &c, 1) < 0 && errno == EINTR) {
     }
