@@ -195,6 +195,17 @@ Result<TraceMeta> parseMeta(const uint8_t* data, size_t size) {
     return meta;
 }
 
+// A late metadata block with an empty header_page left its static parts (header
+// page/event, formats, kallsyms, printk formats) to the earlier block.
+void inheritStaticParts(TraceMeta& late, const TraceMeta& earlier) {
+    if (!late.headerPage.empty()) return;
+    late.headerPage = earlier.headerPage;
+    late.headerEvent = earlier.headerEvent;
+    late.formats = earlier.formats;
+    late.kallsyms = earlier.kallsyms;
+    late.printkFormats = earlier.printkFormats;
+}
+
 struct DCtxDeleter {
     void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
 };
@@ -431,6 +442,13 @@ Status KtrReader::openFromFooter() {
     }
     auto meta = loadMeta(f.metaOffset, *mh);
     if (!meta) return meta.status();
+    if (meta->headerPage.empty() && f.metaOffset != m_dataStart) {
+        auto fh = readBlockHeader(m_dataStart);
+        if (!fh) return fh.status();
+        auto first = loadMeta(m_dataStart, *fh);
+        if (!first) return first.status();
+        inheritStaticParts(*meta, *first);
+    }
     m_meta = std::move(*meta);
     return loadIndex(f, *ih);
 }
@@ -486,6 +504,7 @@ Status KtrReader::openByScan() {
                 stop = errorAt(m_path, offset, "metadata has fewer CPUs than earlier frames");
                 break;
             }
+            inheritStaticParts(*meta, m_meta);
             m_meta = std::move(*meta);
             haveMeta = true;
         } else if (h->kind == ktr::BlockKind::Pages) {

@@ -153,8 +153,9 @@ KtrWriter::~KtrWriter() {
 }
 
 Result<std::unique_ptr<KtrWriter>> KtrWriter::create(const std::string& path,
-                                                     const TraceMeta& meta) {
+                                                     const TraceMeta& meta, int metaLevel) {
     std::unique_ptr<KtrWriter> w(new KtrWriter());
+    w->m_metaLevel = metaLevel;
     w->m_path = path;
     w->m_meta = meta;
     if (meta.longSize != 4 && meta.longSize != 8) {
@@ -272,7 +273,7 @@ Status KtrWriter::appendPages(uint32_t cpu, const uint8_t* pages, size_t size) {
 Status KtrWriter::finish() {
     if (m_fd < 0) return Status::error(m_path + ": finish() on a closed writer");
     uint64_t metaOffset = m_offset;
-    if (Status st = writeMeta(); !st) return st;
+    if (Status st = writeMeta(true); !st) return st;
     std::vector<uint8_t> index(m_frames.size() * ktr::kIndexEntrySize);
     for (size_t i = 0; i < m_frames.size(); ++i) {
         const FrameRef& r = m_frames[i];
@@ -360,14 +361,40 @@ Status KtrWriter::writeBlock(const ktr::BlockHeader& block, const uint8_t* paylo
     return {};
 }
 
-Status KtrWriter::writeMeta() {
-    TlvWriter tlv = serializeMeta(m_meta);
+// True when the late block may leave the static parts to the first one.
+static bool sameStaticParts(const TraceMeta& a, const TraceMeta& b) {
+    if (a.headerPage != b.headerPage || a.headerEvent != b.headerEvent ||
+        a.kallsyms != b.kallsyms || a.printkFormats != b.printkFormats ||
+        a.formats.size() != b.formats.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < a.formats.size(); ++i) {
+        if (a.formats[i].system != b.formats[i].system || a.formats[i].text != b.formats[i].text) {
+            return false;
+        }
+    }
+    return true;
+}
+
+Status KtrWriter::writeMeta(bool late) {
+    TraceMeta meta = m_meta;
+    if (!late) {
+        m_firstMeta = m_meta;
+    } else if (sameStaticParts(meta, m_firstMeta)) {
+        // An empty header_page tells the reader to inherit (docs/ktr-format.md).
+        meta.headerPage.clear();
+        meta.headerEvent.clear();
+        meta.kallsyms.clear();
+        meta.printkFormats.clear();
+        meta.formats.clear();
+    }
+    TlvWriter tlv = serializeMeta(meta);
     if (tlv.tooBig()) {
         return Status::error(errorAt(m_path, m_offset, "metadata exceeds " +
                                                            std::to_string(ktr::kMaxMetaSize) +
                                                            " bytes"));
     }
-    auto packed = zstdCompress(tlv.out().data(), tlv.out().size(), 3);
+    auto packed = zstdCompress(tlv.out().data(), tlv.out().size(), m_metaLevel);
     if (!packed) return Status::error(errorAt(m_path, m_offset, packed.message()));
     ktr::BlockHeader h;
     h.kind = ktr::BlockKind::Metadata;

@@ -36,7 +36,9 @@ public:
     static constexpr uint32_t kDefaultPagesPerFrame = 64;
 
     ~KtrWriter();
-    static Result<std::unique_ptr<KtrWriter>> create(const std::string& path, const TraceMeta& meta);
+    // `metaLevel`: zstd level of the metadata blocks (kallsyms is most of a small trace).
+    static Result<std::unique_ptr<KtrWriter>> create(const std::string& path, const TraceMeta& meta,
+                                                     int metaLevel = 3);
 
     // Decodes `pages` (a whole number of meta.pageSize / buffer subbuf pages of one CPU)
     // for the header figures, then zstd-compresses them. Pure; any thread.
@@ -58,17 +60,21 @@ private:
     Status writeAll(const void* data, size_t size);
     // Writes header + payload; on failure cuts the file back to its last whole block.
     Status writeBlock(const ktr::BlockHeader& header, const uint8_t* payload, size_t size);
-    Status writeMeta();
+    // The late block (finish) leaves out the static parts that match the first block:
+    // kallsyms alone is megabytes. The reader takes them from the first block.
+    Status writeMeta(bool late = false);
     Status fail(Status status);
     const PageFormat* formatFor(uint32_t cpu) const;
 
     bool m_failed = false;
+    int m_metaLevel = 3;
     std::vector<uint32_t> m_frameFlags;  // ktr block flags per entry of m_frames
 
     std::string m_path;
     int m_fd = -1;
     uint64_t m_offset = 0;
     TraceMeta m_meta;
+    TraceMeta m_firstMeta;  // as written in the first metadata block
     std::vector<PageFormat> m_formats;  // per buffer
     FrameIndex m_frames;
 };

@@ -39,5 +39,6 @@ int cmdInfo(const Args& args);
 int cmdDump(const Args& args);
 int cmdStats(const Args& args);
 int cmdConvert(const Args& args);
+int cmdRecord(const std::vector<std::string>& args);  // own parser: short flags, -- COMMAND
 
 }  // namespace kestrel::cli

@@ -15,6 +15,7 @@ const char kUsageText[] =
     "                            events as text, like `trace-cmd report`\n"
     "  stats FILE                event counts per event type, task and CPU\n"
     "  convert IN OUT.ktr        write a trace.dat (or .ktr) as .ktr\n"
+    "  record [-e SPEC]... [-o OUT.ktr] [-d SEC] [-- CMD]  record kernel events (root)\n"
     "\n"
     "FILE is a .ktr or a trace-cmd trace.dat (v6 or v7). --cpu, --pid and --event repeat.\n";
 
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
         if (command == "stats") return cmdStats(args);
         return cmdConvert(args);
     }
+    if (command == "record") return cmdRecord(std::vector<std::string>(argv + 2, argv + argc));
     if (command == "dump") {
         if (!parseArgs(subArgc, subArgv, {"--cpu", "--pid", "--event", "--from", "--to"}, {}, args)) {
             return kUsage;

@@ -1,0 +1,171 @@
+// ktr record: kernel events into a .ktr, through a tracefs instance of its own.
+// Runs until the traced command exits, --duration passes, or Ctrl-C / SIGTERM.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "cli.h"
+#include "recorder.h"
+
+namespace kestrel::cli {
+namespace {
+
+volatile sig_atomic_t g_stopSignal = 0;
+
+void onSignal(int sig) {
+    g_stopSignal = sig;
+}
+
+void installSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+}
+
+// The traced command, forked now but held until tracing is on.
+struct Child {
+    pid_t pid = -1;
+    int goFd = -1;  // write a byte to let it exec
+    bool exited = false;
+    int status = 0;
+};
+
+Result<Child> forkCommand(const std::vector<std::string>& command) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) != 0)
+        return Status::error(std::string("pipe: ") + std::strerror(errno));
+    std::vector<char*> argv;
+    for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid = ::fork();
+    if (pid < 0) return Status::error(std::string("fork: ") + std::strerror(errno));
+    if (pid == 0) {
+        ::close(p[1]);
+        char c;
+        ssize_t n;
+        while ((n = ::read(p[0], &c, 1)) < 0 && errno == EINTR) {
+        }
+        if (n != 1) ::_exit(127);  // the recorder gave up
+        ::execvp(argv[0], argv.data());
+        std::fprintf(stderr, "ktr: cannot run %s: %s\n", argv[0], std::strerror(errno));
+        ::_exit(127);
+    }
+    ::close(p[0]);
+    return Child{pid, p[1]};
+}
+
+double mb(uint64_t bytes) {
+    return static_cast<double>(bytes) / 1e6;
+}
+
+std::string progressLine(const RecordStatus& s) {
+    char head[160];
+    std::snprintf(head, sizeof head,
+                  "ktr record: %.1f s, %llu events, %.1f MB raw, %.2f MB written, lost",
+                  s.elapsedSec, static_cast<unsigned long long>(s.events), mb(s.rawBytes),
+                  mb(s.compressedBytes));
+    std::string line = head;
+    for (size_t c = 0; c < s.lost.size(); ++c) {
+        uint64_t overrun = c < s.overrun.size() ? s.overrun[c] : 0;
+        line += " cpu" + std::to_string(c) + " " + std::to_string(std::max(s.lost[c], overrun));
+    }
+    return line;
+}
+
+// Waits until the command exits, the duration passes or a signal arrives.
+void waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
+    const bool tty = ::isatty(STDERR_FILENO);
+    auto start = std::chrono::steady_clock::now();
+    auto lastPrint = start;
+    for (;;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        auto now = std::chrono::steady_clock::now();
+        if (g_stopSignal) break;
+        if (config.durationSec > 0 &&
+            std::chrono::duration<double>(now - start).count() >= config.durationSec)
+            break;
+        if (child && ::waitpid(child->pid, &child->status, WNOHANG) == child->pid) {
+            child->exited = true;
+            break;
+        }
+        RecordStatus s;
+        bool failed = false;
+        if (now - lastPrint >= std::chrono::seconds(1)) {
+            s = recorder.status();
+            failed = !s.error.empty();
+            if (!config.quiet)
+                std::fprintf(stderr, tty ? "\r%s  " : "%s\n", progressLine(s).c_str());
+            lastPrint = now;
+        }
+        if (failed) break;
+    }
+    if (tty && !config.quiet) std::fputc('\n', stderr);
+}
+
+}  // namespace
+
+int cmdRecord(const std::vector<std::string>& args) {
+    auto parsed = parseRecordArgs(args);
+    if (!parsed) {
+        std::fprintf(stderr, "ktr record: %s\n%s", parsed.message().c_str(), kRecordUsage);
+        return kUsage;
+    }
+    RecordConfig& config = *parsed;
+    auto fs = Tracefs::locate(true);
+    if (!fs) return inputError("record: " + fs.message());
+    if (::geteuid() != 0) {
+        return inputError(
+            "record: recording needs root (tracefs instances and trace_pipe_raw "
+            "are root-only): run `sudo ktr record ...`");
+    }
+    installSignals();
+    Child child;
+    if (!config.command.empty()) {
+        auto forked = forkCommand(config.command);
+        if (!forked) return inputError("record: " + forked.message());
+        child = *forked;
+    }
+    auto giveUp = [&](const std::string& message) {
+        if (child.pid > 0) {
+            ::close(child.goFd);  // the child exits 127 without running the command
+            ::waitpid(child.pid, nullptr, 0);
+        }
+        return inputError("record: " + message);
+    };
+    auto recorder = Recorder::create(*fs, config);
+    if (!recorder) return giveUp(recorder.message());
+    Recorder& rec = *recorder.value();
+    for (const Refusal& f : rec.refused())
+        std::fprintf(stderr, "ktr record: refused %s\n", f.line().c_str());
+    if (config.pidOnly) {
+        if (Status st = rec.addPid(child.pid); !st) return giveUp(st.message());
+    }
+    if (Status st = rec.begin(); !st) return giveUp(st.message());
+    if (child.pid > 0) {
+        (void)!::write(child.goFd, "g", 1);
+        ::close(child.goFd);
+    }
+    waitForEnd(rec, config, child.pid > 0 ? &child : nullptr);
+    Status st = rec.stop();
+    RecordStatus s = rec.status();
+    std::fprintf(stderr, "%s\n", progressLine(s).c_str());
+    if (g_stopSignal && child.pid > 0 && !child.exited) ::kill(child.pid, SIGTERM);
+    if (child.pid > 0 && !child.exited) ::waitpid(child.pid, nullptr, 0);
+    if (!st) return inputError("record: " + st.message());
+    rusage self{};
+    ::getrusage(RUSAGE_SELF, &self);  // all recorder threads, not the traced command
+    std::fprintf(stderr, "ktr record: wrote %s; recorder CPU time %.2f s user, %.2f s system\n",
+                 config.output.c_str(), self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6,
+                 self.ru_stime.tv_sec + self.ru_stime.tv_usec / 1e6);
+    return kOk;
+}
+
+}  // namespace kestrel::cli

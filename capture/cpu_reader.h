@@ -1,0 +1,63 @@
+#pragma once
+// Reads one CPU's ring buffer from per_cpu/cpuN/trace_pipe_raw: full pages by splice()
+// through a pipe, woken by a short poll timer (no busy loop); the partly written page
+// by read() once a second and at the end. Pages are batched into runs that become
+// one .ktr frame each.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "status.h"
+
+namespace kestrel {
+
+struct PageBatch {
+    uint32_t cpu = 0;            // global CPU index (TraceMeta::cpus)
+    std::vector<uint8_t> pages;  // whole pages
+};
+
+class CpuReader {
+public:
+    using Sink = std::function<void(PageBatch&&)>;
+
+    // `stopFd` is an eventfd that becomes readable when recording stops.
+    CpuReader(uint32_t cpu, uint32_t pageSize, uint32_t pagesPerFrame, int stopFd, Sink sink)
+        : m_cpu(cpu),
+          m_pageSize(pageSize),
+          m_pagesPerFrame(pagesPerFrame),
+          m_stopFd(stopFd),
+          m_sink(std::move(sink)) {}
+    ~CpuReader();
+
+    Status open(const std::string& traceDir, uint32_t kernelCpu);  // opens trace_pipe_raw
+    // Runs until stopFd fires, then drains what is left (tracing must be off by then).
+    Status run();
+
+    uint64_t bytesRead() const { return m_bytes.load(std::memory_order_relaxed); }
+
+private:
+    enum class Drain { Empty, Stopped, Error };
+    Drain spliceFull();  // moves the full pages the writer has left
+    // Reads up to maxPages by read(), the page being written included, or until empty.
+    Drain readAvailable(size_t maxPages);
+    void flush();
+
+    uint32_t m_cpu;
+    uint32_t m_pageSize;
+    uint32_t m_pagesPerFrame;
+    int m_stopFd;
+    int m_fd = -1;
+    int m_pipe[2] = {-1, -1};
+    size_t m_spliceBytes = 0;
+    std::chrono::steady_clock::time_point m_lastPartial;
+    Sink m_sink;
+    PageBatch m_batch;
+    std::chrono::steady_clock::time_point m_batchStart;  // first page of m_batch
+    std::string m_error;
+    std::atomic<uint64_t> m_bytes{0};
+};
+
+}  // namespace kestrel

@@ -1,0 +1,436 @@
+#include "record_config.h"
+
+#include <fnmatch.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace kestrel {
+
+const char kRecordUsage[] =
+    "usage: ktr record [OPTIONS] [-- COMMAND [ARGS]]\n"
+    "  -e, --event SPEC        events: SYSTEM, SYSTEM:NAME, NAME or a glob ('irq:*'); repeats\n"
+    "  -f, --filter EXPR       filter for the preceding -e (events/.../filter syntax)\n"
+    "  -p, --tracer NAME       tracer from available_tracers (function, function_graph, ...)\n"
+    "  -l, --ftrace-filter F   set_ftrace_filter entry; repeats (-n: set_ftrace_notrace)\n"
+    "  -g, --graph-function F  set_graph_function entry; repeats (--graph-notrace F)\n"
+    "      --max-graph-depth N max_graph_depth\n"
+    "  -O, --option NAME       trace option (stacktrace, func_stack_trace, record-tgid,\n"
+    "                          noNAME to clear); repeats\n"
+    "  -P, --pid PID           only these pids (set_event_pid/set_ftrace_pid); repeats\n"
+    "      --no-follow-fork    do not add children of traced pids\n"
+    "  -M, --cpumask HEX       tracing_cpumask\n"
+    "  -b, --buffer-kb KB      ring buffer size per CPU\n"
+    "  -C, --clock CLOCK       trace clock (local, global, mono, ...)\n"
+    "      --kprobe DEF        kprobe_events definition, e.g. 'p:myprobe do_sys_open'\n"
+    "      --uprobe DEF        uprobe_events definition\n"
+    "      --strict            fail if the kernel refuses any item (default: report, go on)\n"
+    "  -d, --duration SEC      stop after SEC seconds (default: command exit or Ctrl-C)\n"
+    "      --pid-only          trace only COMMAND and its children\n"
+    "  -o, --output FILE       output .ktr (default trace.ktr)\n"
+    "      --level N           zstd level of pages and metadata (default 3; 19 for\n"
+    "                          the smallest file, much more CPU)\n"
+    "      --frame-pages N     ring-buffer pages per .ktr frame (default 256)\n"
+    "  -q, --quiet             no progress line\n";
+
+namespace {
+
+// Long name of each short option; options not listed take no value.
+const std::map<std::string, std::string> kShort = {
+    {"-e", "--event"},          {"-f", "--filter"},
+    {"-p", "--tracer"},         {"-l", "--ftrace-filter"},
+    {"-n", "--ftrace-notrace"}, {"-g", "--graph-function"},
+    {"-O", "--option"},         {"-P", "--pid"},
+    {"-M", "--cpumask"},        {"-b", "--buffer-kb"},
+    {"-C", "--clock"},          {"-d", "--duration"},
+    {"-o", "--output"},         {"-q", "--quiet"}};
+
+bool parseInt(const std::string& s, long long lo, long long hi, long long& out) {
+    if (s.empty()) return false;
+    char* end = nullptr;
+    errno = 0;
+    out = std::strtoll(s.c_str(), &end, 10);
+    return errno == 0 && *end == '\0' && out >= lo && out <= hi;
+}
+
+using Setter = std::function<Status(RecordConfig&, const std::string&)>;
+
+Status badValue(const std::string& opt, const std::string& v, const std::string& want) {
+    return Status::error(opt + " '" + v + "': expected " + want);
+}
+
+const std::map<std::string, Setter>& valuedOptions() {
+    static const std::map<std::string, Setter> m = {
+        {"--event",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.events.push_back({v, ""});
+             return {};
+         }},
+        {"--filter",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             if (c.events.empty())
+                 return Status::error("--filter '" + v + "' needs a preceding -e");
+             c.events.back().filter = v;
+             return {};
+         }},
+        {"--tracer",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.tracer = v;
+             return {};
+         }},
+        {"--ftrace-filter",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.ftraceFilter.push_back(v);
+             return {};
+         }},
+        {"--ftrace-notrace",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.ftraceNotrace.push_back(v);
+             return {};
+         }},
+        {"--graph-function",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.graphFunction.push_back(v);
+             return {};
+         }},
+        {"--graph-notrace",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.graphNotrace.push_back(v);
+             return {};
+         }},
+        {"--max-graph-depth",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             long long n;
+             if (!parseInt(v, 0, 1 << 20, n)) return badValue("--max-graph-depth", v, "a depth");
+             c.maxGraphDepth = static_cast<int>(n);
+             return {};
+         }},
+        {"--option",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.options.push_back(v);
+             return {};
+         }},
+        {"--pid",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             long long n;
+             if (!parseInt(v, 1, 1 << 30, n)) return badValue("--pid", v, "a process id");
+             c.pids.push_back(static_cast<int>(n));
+             return {};
+         }},
+        {"--cpumask",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             if (v.empty() || v.find_first_not_of("0123456789abcdefABCDEF,") != std::string::npos) {
+                 return badValue("--cpumask", v, "a hex mask such as 3");
+             }
+             c.cpumask = v;
+             return {};
+         }},
+        {"--buffer-kb",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             long long n;
+             if (!parseInt(v, 1, 64ll << 20, n)) return badValue("--buffer-kb", v, "KB per CPU");
+             c.bufferKb = static_cast<uint32_t>(n);
+             return {};
+         }},
+        {"--clock",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.clock = v;
+             return {};
+         }},
+        {"--kprobe",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.kprobes.push_back(v);
+             return {};
+         }},
+        {"--uprobe",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             c.uprobes.push_back(v);
+             return {};
+         }},
+        {"--duration",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             char* end = nullptr;
+             double d = std::strtod(v.c_str(), &end);
+             if (v.empty() || *end != '\0' || !(d > 0) || d > 1e7) {
+                 return badValue("--duration", v, "seconds > 0");
+             }
+             c.durationSec = d;
+             return {};
+         }},
+        {"--output",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             if (v.empty()) return badValue("--output", v, "a file name");
+             c.output = v;
+             return {};
+         }},
+        {"--level",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             long long n;
+             if (!parseInt(v, 1, 22, n)) return badValue("--level", v, "a zstd level 1..22");
+             c.zstdLevel = static_cast<int>(n);
+             return {};
+         }},
+        {"--frame-pages",
+         [](RecordConfig& c, const std::string& v) -> Status {
+             long long n;
+             if (!parseInt(v, 1, 4096, n)) return badValue("--frame-pages", v, "1..4096");
+             c.pagesPerFrame = static_cast<uint32_t>(n);
+             return {};
+         }},
+    };
+    return m;
+}
+
+Status applyFlag(RecordConfig& c, const std::string& name) {
+    if (name == "--strict")
+        c.strict = true;
+    else if (name == "--pid-only")
+        c.pidOnly = true;
+    else if (name == "--no-follow-fork")
+        c.followFork = false;
+    else if (name == "--quiet")
+        c.quiet = true;
+    else
+        return Status::error("unknown option " + name);
+    return {};
+}
+
+template <class T>
+std::string joined(const std::vector<T>& items, const char* sep = ",") {
+    std::ostringstream out;
+    for (size_t i = 0; i < items.size(); ++i) out << (i ? sep : "") << items[i];
+    return out.str();
+}
+
+}  // namespace
+
+Result<RecordConfig> parseRecordArgs(const std::vector<std::string>& args) {
+    RecordConfig c;
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string a = args[i];
+        if (a == "--" || a.empty() || a[0] != '-' || a == "-") {
+            // The traced command: everything from here on is its own.
+            c.command.assign(args.begin() + static_cast<long>(i + (a == "--")), args.end());
+            if (c.command.empty()) return Status::error("'--' must be followed by a command");
+            break;
+        }
+        std::string value;
+        bool inlineValue = false;
+        if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+            value = a.substr(eq + 1);
+            a = a.substr(0, eq);
+            inlineValue = true;
+        }
+        if (auto s = kShort.find(a); s != kShort.end()) a = s->second;
+        auto setter = valuedOptions().find(a);
+        if (setter == valuedOptions().end()) {
+            if (inlineValue) return Status::error("option " + a + " takes no value");
+            if (Status st = applyFlag(c, a); !st) return st;
+            continue;
+        }
+        if (!inlineValue) {
+            if (i + 1 >= args.size()) return Status::error("option " + a + " needs a value");
+            value = args[++i];
+        }
+        if (Status st = setter->second(c, value); !st) return st;
+    }
+    if (c.events.empty() && c.tracer.empty() && c.kprobes.empty() && c.uprobes.empty()) {
+        return Status::error("nothing to record: give events (-e sched) or a tracer (-p NAME)");
+    }
+    if (c.pidOnly && c.command.empty()) return Status::error("--pid-only needs a command after --");
+    return c;
+}
+
+std::string RecordConfig::describe() const {
+    std::vector<std::string> parts;
+    std::vector<std::string> ev;
+    for (const EventSpec& e : events)
+        ev.push_back(e.filter.empty() ? e.spec : e.spec + " if " + e.filter);
+    if (!ev.empty()) parts.push_back("events " + joined(ev, ", "));
+    if (!tracer.empty()) parts.push_back("tracer " + tracer);
+    if (!ftraceFilter.empty()) parts.push_back("ftrace filter " + joined(ftraceFilter));
+    if (!graphFunction.empty()) parts.push_back("graph functions " + joined(graphFunction));
+    if (!options.empty()) parts.push_back("options " + joined(options));
+    if (!pids.empty()) parts.push_back("pids " + joined(pids));
+    if (pidOnly) parts.push_back("command's pids only");
+    if (!kprobes.empty()) parts.push_back("kprobes " + joined(kprobes, "; "));
+    if (!uprobes.empty()) parts.push_back("uprobes " + joined(uprobes, "; "));
+    if (!cpumask.empty()) parts.push_back("cpumask " + cpumask);
+    if (bufferKb) parts.push_back("buffer " + std::to_string(bufferKb) + " KB/cpu");
+    if (!command.empty()) parts.push_back("command: " + joined(command, " "));
+    return joined(parts, "; ");
+}
+
+namespace {
+
+// Applies items one by one, collecting refusals.
+class Applier {
+public:
+    Applier(const TracefsInstance& inst, AppliedConfig& out) : m_inst(inst), m_out(out) {}
+
+    void set(const std::string& item, const std::string& file, const std::string& value,
+             bool appendMode = false) {
+        if (!fs().exists(m_inst.rel(file))) {
+            refuse(item, "the kernel has no " + file + " in tracefs instances");
+            return;
+        }
+        Status st =
+            appendMode ? fs().append(m_inst.rel(file), value) : fs().write(m_inst.rel(file), value);
+        if (!st) refuse(item, st.message());
+    }
+    void refuse(const std::string& item, const std::string& reason) {
+        m_out.refused.push_back({item, reason});
+    }
+    const Tracefs& fs() const { return m_inst.fs(); }
+    const TracefsInstance& inst() const { return m_inst; }
+    AppliedConfig& out() { return m_out; }
+
+private:
+    const TracefsInstance& m_inst;
+    AppliedConfig& m_out;
+};
+
+// "p:grp/name sym args" -> ("grp", "name"); group defaults to `defaultGroup`.
+bool probeName(const std::string& def, const std::string& defaultGroup, std::string& group,
+               std::string& name) {
+    std::string head = def.substr(0, def.find(' '));
+    auto colon = head.find(':');
+    if (colon == std::string::npos || colon + 1 >= head.size()) return false;
+    std::string full = head.substr(colon + 1);
+    auto slash = full.find('/');
+    group = slash == std::string::npos ? defaultGroup : full.substr(0, slash);
+    name = slash == std::string::npos ? full : full.substr(slash + 1);
+    return !name.empty();
+}
+
+void applyProbes(Applier& a, const std::vector<std::string>& defs, const std::string& file,
+                 const std::string& group0) {
+    for (const std::string& def : defs) {
+        std::string item = (group0 == "kprobes" ? "kprobe '" : "uprobe '") + def + "'";
+        std::string group, name;
+        if (!probeName(def, group0, group, name)) {
+            a.refuse(item, "needs a name: 'p:NAME SYMBOL [ARGS]'");
+            continue;
+        }
+        if (!a.fs().exists(file)) {
+            a.refuse(item, "the kernel has no " + file + " (CONFIG_" +
+                               (group0 == "kprobes" ? std::string("KPROBE") : "UPROBE") +
+                               "_EVENTS missing or locked down)");
+            continue;
+        }
+        if (Status st = a.fs().append(file, def); !st) {
+            a.refuse(item, st.message());
+            continue;
+        }
+        a.out().probes.push_back({file, group + "/" + name});
+        a.set(item, "events/" + group + "/" + name + "/enable", "1");
+    }
+}
+
+// Event names the instance lists in set_event ("sys:name").
+std::vector<std::string> enabledEvents(const TracefsInstance& inst) {
+    std::vector<std::string> out;
+    auto text = inst.fs().read(inst.rel("set_event"));
+    if (!text) return out;
+    std::istringstream in(*text);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) out.push_back(line);
+    }
+    return out;
+}
+
+// The set_event pattern for a spec: a bare system name means all its events.
+std::string eventPattern(const TracefsInstance& inst, const std::string& spec) {
+    if (spec.find(':') == std::string::npos && inst.fs().isDir(inst.rel("events/" + spec))) {
+        return spec + ":*";
+    }
+    return spec;
+}
+
+bool matches(const std::string& pattern, const std::string& event) {
+    std::string p = pattern.find(':') == std::string::npos ? "*:" + pattern : pattern;
+    return fnmatch(p.c_str(), event.c_str(), 0) == 0;
+}
+
+void applyEvents(Applier& a, const std::vector<EventSpec>& events) {
+    for (const EventSpec& e : events) {
+        std::string pattern = eventPattern(a.inst(), e.spec);
+        std::string item = "event '" + e.spec + "'";
+        Status st = a.fs().append(a.inst().rel("set_event"), pattern);
+        if (!st) {
+            a.refuse(item, st.message() + " (no such event? see available_events)");
+            continue;
+        }
+        if (e.filter.empty()) continue;
+        for (const std::string& ev : enabledEvents(a.inst())) {
+            if (!matches(pattern, ev)) continue;
+            std::string sys = ev.substr(0, ev.find(':')), name = ev.substr(ev.find(':') + 1);
+            a.set("filter '" + e.filter + "' on " + ev, "events/" + sys + "/" + name + "/filter",
+                  e.filter);
+        }
+    }
+}
+
+void applyList(Applier& a, const std::string& file, const std::vector<std::string>& items) {
+    for (const std::string& f : items) a.set(file + " '" + f + "'", file, f, true);
+}
+
+void applyTracer(Applier& a, const RecordConfig& c) {
+    if (c.tracer.empty()) return;
+    // Filters first, so the tracer never runs unfiltered.
+    applyList(a, "set_ftrace_filter", c.ftraceFilter);
+    applyList(a, "set_ftrace_notrace", c.ftraceNotrace);
+    applyList(a, "set_graph_function", c.graphFunction);
+    applyList(a, "set_graph_notrace", c.graphNotrace);
+    if (c.maxGraphDepth >= 0) {
+        a.set("max_graph_depth " + std::to_string(c.maxGraphDepth), "max_graph_depth",
+              std::to_string(c.maxGraphDepth));
+    }
+    a.set("tracer " + c.tracer, "current_tracer", c.tracer);
+}
+
+void applyPids(Applier& a, const RecordConfig& c) {
+    for (int pid : c.pids) {
+        a.set("event pid " + std::to_string(pid), "set_event_pid", std::to_string(pid), true);
+        if (!c.tracer.empty()) {
+            a.set("ftrace pid " + std::to_string(pid), "set_ftrace_pid", std::to_string(pid), true);
+        }
+    }
+    if (c.pids.empty() || !c.followFork) return;
+    a.set("option event-fork", "options/event-fork", "1");
+    if (!c.tracer.empty()) a.set("option function-fork", "options/function-fork", "1");
+}
+
+}  // namespace
+
+AppliedConfig applyConfig(const TracefsInstance& inst, const RecordConfig& c) {
+    AppliedConfig out;
+    Applier a(inst, out);
+    if (c.bufferKb) {
+        a.set("buffer size " + std::to_string(c.bufferKb) + " KB", "buffer_size_kb",
+              std::to_string(c.bufferKb));
+    }
+    if (!c.clock.empty()) a.set("clock " + c.clock, "trace_clock", c.clock);
+    if (!c.cpumask.empty()) a.set("cpumask " + c.cpumask, "tracing_cpumask", c.cpumask);
+    applyProbes(a, c.kprobes, "kprobe_events", "kprobes");
+    applyProbes(a, c.uprobes, "uprobe_events", "uprobes");
+    applyEvents(a, c.events);
+    for (const std::string& o : c.options) {
+        bool off = o.rfind("no", 0) == 0 && !inst.fs().exists(inst.rel("options/" + o));
+        std::string name = off ? o.substr(2) : o;
+        a.set("option " + o, "options/" + name, off ? "0" : "1");
+    }
+    applyTracer(a, c);
+    applyPids(a, c);
+    out.enabledEvents = enabledEvents(inst);
+    return out;
+}
+
+void removeProbes(const Tracefs& fs, const std::vector<AddedProbe>& probes) {
+    for (const AddedProbe& p : probes) (void)fs.append(p.file, "-:" + p.name);
+}
+
+}  // namespace kestrel

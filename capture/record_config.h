@@ -1,0 +1,80 @@
+#pragma once
+// What a recording captures and for how long: filled by `ktr record` flags or the GUI's
+// record dialog, then applied to the recorder's tracefs instance item by item. What
+// the kernel refuses comes back as one line per item; recording goes on without it
+// unless `strict` is set.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "status.h"
+#include "tracefs.h"
+
+namespace kestrel {
+
+struct EventSpec {
+    std::string spec;    // "sched", "sched:sched_switch", "irq:*", "sched_wakeup"
+    std::string filter;  // filter expression for the matched events, or empty
+};
+
+struct RecordConfig {
+    std::vector<EventSpec> events;
+    std::string tracer;                     // current_tracer, empty = nop
+    std::vector<std::string> ftraceFilter;  // set_ftrace_filter
+    std::vector<std::string> ftraceNotrace;
+    std::vector<std::string> graphFunction;  // set_graph_function
+    std::vector<std::string> graphNotrace;
+    int maxGraphDepth = -1;            // -1: leave alone
+    std::vector<std::string> options;  // "stacktrace", "nofunc_stack_trace", "record-tgid"
+    std::vector<int> pids;             // set_event_pid and set_ftrace_pid
+    bool followFork = true;            // event-fork / function-fork with pids
+    std::string cpumask;               // tracing_cpumask (hex), empty = all
+    uint32_t bufferKb = 0;             // buffer_size_kb per CPU, 0 = kernel default
+    std::string clock;                 // trace_clock, empty = kernel default
+    std::vector<std::string> kprobes;  // "p:name sym args" (kprobe_events syntax)
+    std::vector<std::string> uprobes;  // "p:name /path:offset args"
+    bool strict = false;               // any refused item is an error
+
+    // How long.
+    double durationSec = 0;            // 0 = until the command exits or Ctrl-C
+    std::vector<std::string> command;  // traced command and its arguments
+    bool pidOnly = false;              // trace only the command and its children
+
+    // Output.
+    std::string output = "trace.ktr";
+    int zstdLevel = 3;             // measured: smaller than trace-cmd, ~4M events per CPU-second
+    uint32_t pagesPerFrame = 256;  // ring-buffer pages per .ktr frame
+    bool quiet = false;            // no progress line
+
+    std::string describe() const;  // one line for TraceMeta::recorded
+};
+
+// Parses `ktr record` arguments (everything after "record"). Errors name the argument.
+Result<RecordConfig> parseRecordArgs(const std::vector<std::string>& args);
+extern const char kRecordUsage[];
+
+// One item the kernel refused, e.g. "tracer function: Invalid argument".
+struct Refusal {
+    std::string item;
+    std::string reason;
+    std::string line() const { return item + ": " + reason; }
+};
+
+// Dynamic probes added to the global kprobe_events/uprobe_events; removed at the end.
+struct AddedProbe {
+    std::string file;  // "kprobe_events" or "uprobe_events"
+    std::string name;  // "kestrel/NAME" style group/name used to remove it
+};
+
+struct AppliedConfig {
+    std::vector<Refusal> refused;
+    std::vector<AddedProbe> probes;
+    std::vector<std::string> enabledEvents;  // "sys:name", from the instance's set_event
+};
+
+// Applies `config` to the instance, item by item. Never stops at the first refusal.
+AppliedConfig applyConfig(const TracefsInstance& inst, const RecordConfig& config);
+// Removes the probes applyConfig added (they live outside the instance).
+void removeProbes(const Tracefs& fs, const std::vector<AddedProbe>& probes);
+
+}  // namespace kestrel
