@@ -334,12 +334,17 @@ void TimelineView::paintRows(QPainter& p, QSize size) {
     p.save();
     p.setClipRect(QRect(kLabelWidth, kRulerHeight, size.width() - kLabelWidth, size.height() - kRulerHeight));
     p.translate(kLabelWidth, kRulerHeight - m_scrollY);
+    const std::vector<uint64_t> ticks = rulerTicks(m_scale, 110);
     for (size_t k = 0; k < m_rows.size(); ++k) {
         const Row& row = m_rows[k];
         const double top = kRulerHeight + row.y - m_scrollY;
         if (top > size.height() || top + row.h < kRulerHeight) continue;
         QRectF r(0, row.y, m_scale.width, row.h);
         if (k % 2) p.fillRect(r, QColor(246, 247, 250));
+        for (uint64_t t : ticks) {  // grid under the spans
+            double x = m_scale.toX(t);
+            p.fillRect(QRectF(x, r.top(), 1, r.height()), QColor(228, 230, 235));
+        }
         if (row.kind == RowKind::Cpu) {
             if (m_timeline) {
                 paintCpuRow(p, r, m_timeline->cpus[row.id], *m_timeline, m_scale);
@@ -399,8 +404,6 @@ void TimelineView::paintRuler(QPainter& p, QSize size) {
         p.setPen(QColor(90, 90, 90));
         p.drawLine(QPointF(x, kRulerHeight - 8), QPointF(x, kRulerHeight));
         p.drawText(QPointF(x + 3, kRulerHeight - 10), qs(formatTime(t, step)));
-        p.setPen(QColor(0, 0, 0, 22));
-        p.drawLine(QPointF(x, kRulerHeight), QPointF(x, size.height()));
         for (int sub = 1; sub < 5; ++sub) {  // minor ticks
             double xs = xForTime(t + step * sub / 5);
             p.setPen(QColor(120, 120, 120));
