@@ -52,7 +52,9 @@ void TimelineView::setModel(const TraceModel* model) {
     m_ticksFrom = 1;
     m_ticksTo = 0;
     m_scrollY = 0;
+    m_cpuNames.clear();
     if (model) {
+        for (size_t i = 0; i < model->cpuCount(); ++i) m_cpuNames << qs(model->cpuLabel(i));
         m_state->setTraceRange({model->startTime(), model->endTime()});
         zoomToFit();
     }
@@ -354,7 +356,7 @@ void TimelineView::paintRows(QPainter& p, QSize size) {
                 paintFramePreview(p, r, *m_model, row.id, m_scale);
             }
         } else if (row.kind == RowKind::Task && m_timeline) {
-            paintTaskRow(p, r, row.id, *m_timeline, m_scale);
+            paintTaskRow(p, r, row.id, *m_timeline, m_scale, m_cpuNames);
             paintPrintFlags(p, r, *m_timeline, -1, row.id, m_scale);
         } else if (row.kind == RowKind::TaskHeader) {
             p.fillRect(r, QColor(232, 235, 240));
@@ -435,11 +437,14 @@ void TimelineView::paintOverlays(QPainter& p, QSize size) {
     };
     marker(m_state->markerA(), QColor(0, 150, 60), "A");
     marker(m_state->markerB(), QColor(200, 30, 30), "B");
-    if (m_state->markerA() && m_state->markerB()) {
+    if (m_state->markerA() && m_state->markerB()) {  // the delta, in the ruler beside B's flag
         uint64_t a = m_state->markerA()->time, b = m_state->markerB()->time;
-        QString delta = tr("B-A: %1%2").arg(b < a ? "-" : "").arg(qs(formatDuration(b < a ? a - b : b - a)));
+        QString delta = tr("B-A %1%2").arg(b < a ? "-" : "").arg(qs(formatDuration(b < a ? a - b : b - a)));
         QFontMetrics fm(p.font());
-        QRectF box(size.width() - fm.horizontalAdvance(delta) - 14, 2, fm.horizontalAdvance(delta) + 10, 16);
+        const double w = fm.horizontalAdvance(delta) + 8;
+        double x = xForTime(b) + 9;
+        if (x + w > size.width()) x = xForTime(b) - 9 - w;
+        QRectF box(x, 0, w, 15);
         p.fillRect(box, QColor(255, 255, 220));
         p.setPen(Qt::black);
         p.drawText(box, Qt::AlignCenter, delta);

@@ -100,6 +100,7 @@ private:
     std::shared_ptr<const SchedTimeline> m_timeline;
     TimeScale m_scale;
     std::vector<Row> m_rows;
+    QStringList m_cpuNames;  // TraceModel::cpuLabel per global CPU
     double m_scrollY = 0;
     std::vector<Tick> m_ticks;
     uint64_t m_ticksFrom = 1, m_ticksTo = 0;

@@ -21,6 +21,7 @@ inline QColor stateColor(TaskState s, int pid) {
     case TaskState::Sleeping: return QColor(175, 190, 205);  // S
     case TaskState::Blocked: return QColor(200, 40, 40);     // D
     case TaskState::Other: return QColor(110, 110, 110);
+    case TaskState::Dead: return Qt::transparent;
     }
     return Qt::gray;
 }
@@ -33,6 +34,7 @@ inline double stateHeight(TaskState s) {
     case TaskState::Blocked: return 0.6;
     case TaskState::Sleeping: return 0.2;
     case TaskState::Other: return 0.2;
+    case TaskState::Dead: return 0;
     }
     return 0.2;
 }

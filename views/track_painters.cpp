@@ -37,7 +37,7 @@ void paintCpuRow(QPainter& p, const QRectF& row, const SpanTrack& spans, const S
 }
 
 void paintTaskRow(QPainter& p, const QRectF& row, int pid, const SchedTimeline& t,
-                  const TimeScale& scale) {
+                  const TimeScale& scale, const QStringList& cpuNames) {
     auto it = t.tasks.find(pid);
     if (it == t.tasks.end()) return;
     const SpanTrack& spans = it->second;
@@ -50,7 +50,8 @@ void paintTaskRow(QPainter& p, const QRectF& row, int pid, const SchedTimeline& 
         QRectF r(run.x0, top + h * (1 - fill), std::max(1.0, run.x1 - run.x0), h * fill);
         p.fillRect(r, run.folded ? stateColor(TaskState::Running, pid).darker(115) : stateColor(state, pid));
         if (!run.folded && state == TaskState::Running) {
-            label(p, r, QStringLiteral("cpu%1").arg(spans.cpu[run.index]));
+            const int cpu = spans.cpu[run.index];
+            label(p, r, cpu < cpuNames.size() ? cpuNames[cpu] : QStringLiteral("cpu %1").arg(cpu));
         }
     });
     // Migrations: a small black triangle where the task starts running on a new CPU.

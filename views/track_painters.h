@@ -5,6 +5,7 @@
 // time area; every painter visits only what the scale shows (span_folding.h).
 #include <QPainter>
 #include <QRectF>
+#include <QStringList>
 
 #include "analysis/sched_timeline.h"
 #include "time_scale.h"
@@ -14,8 +15,9 @@ namespace kestrel {
 
 void paintCpuRow(QPainter& p, const QRectF& row, const SpanTrack& spans, const SchedTimeline& t,
                  const TimeScale& scale);
+// `cpuNames` names global CPU indices (TraceModel::cpuLabel) on wide running spans.
 void paintTaskRow(QPainter& p, const QRectF& row, int pid, const SchedTimeline& t,
-                  const TimeScale& scale);
+                  const TimeScale& scale, const QStringList& cpuNames);
 // Where the frames of a CPU lie (grey), from the frame index alone.
 void paintFramePreview(QPainter& p, const QRectF& row, const TraceModel& model, size_t cpu,
                        const TimeScale& scale);

@@ -202,6 +202,7 @@ TaskState stateFromPrev(int64_t prevState) {
     // bit 7 is TASK_REPORT_IDLE ("I") on kernels >= 4.14: an idle kthread is asleep.
     const int64_t bits = prevState & 0xff;
     if (bits == 0) return TaskState::Runnable;
+    if (bits & 0x30) return TaskState::Dead;  // Z / X: the task is gone
     if (bits & 0x01) return TaskState::Sleeping;
     if (bits & 0x02) return TaskState::Blocked;
     if (bits & 0x80) return TaskState::Sleeping;
@@ -270,6 +271,11 @@ private:
 
     void enter(int32_t pid, uint64_t ts, TaskState s, uint16_t cpu) {
         Cur& c = m_cur[pid];
+        if (s == TaskState::Dead) {  // no state after exit (the pid may be reused later)
+            close(pid, c, ts);
+            c.known = false;
+            return;
+        }
         if (c.known && c.state == s && (s != TaskState::Running || c.cpu == cpu)) return;
         close(pid, c, ts);
         if (s == TaskState::Running) {

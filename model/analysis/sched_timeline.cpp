@@ -11,6 +11,7 @@ const char* taskStateName(TaskState s) {
     case TaskState::Sleeping: return "sleeping (S)";
     case TaskState::Blocked: return "blocked (D)";
     case TaskState::Other: return "stopped/other";
+    case TaskState::Dead: return "dead";
     }
     return "?";
 }

@@ -24,7 +24,8 @@ enum class TaskState : uint8_t {
     Runnable = 1,  // preempted (prev_state R) or woken, waiting for a CPU
     Sleeping = 2,  // S: interruptible sleep
     Blocked = 3,   // D: uninterruptible sleep
-    Other = 4,     // stopped, traced, dead, parked...
+    Other = 4,     // stopped, traced, parked...
+    Dead = 5,      // exited (Z / X): used while analysing, never stored in a span
 };
 const char* taskStateName(TaskState s);
 

@@ -99,6 +99,14 @@ TEST(SchedAnalysis, UninterruptibleSleepIsBlocked) {
     EXPECT_EQ(stateOf(l.timeline, 5786, 1403885000000ULL), TaskState::Blocked);
 }
 
+// [001] 1403.971029278: sched_switch: ls:5786 [120] X ==> bash:5785
+TEST(SchedAnalysis, ExitedTaskHasNoStateAfterItsLastSwitch) {
+    Loaded l = load("sched-irq-timer.dat");
+    const SpanTrack& t = l.timeline.tasks.at(5786);
+    EXPECT_EQ(t.end.back(), 1403971029278ULL);
+    EXPECT_EQ(t.spanAt(1404000000000ULL), -1);
+}
+
 // [000] 1403.842473807: bash-5782 sched_waking: comm=memfd:sealed-91 pid=1534 target_cpu=000
 TEST(SchedAnalysis, WakeupEdgesComeFromWakingWhenTraced) {
     Loaded l = load("sched-irq-timer.dat");

@@ -149,8 +149,12 @@ TEST_F(TimelineViewTest, WholeTraceZoomColoursExactlyTheBusyColumns) {
         int busy = 0;
         // Pixel edges round, so a span may land one column over: allow that much.
         for (int x = view->labelWidth() + 1; x + 1 < image.width(); ++x) {
-            if (coloured(x)) EXPECT_TRUE(ran(x - 1, x + 2)) << "cpu " << n << " x " << x;
-            if (ran(x, x + 1)) EXPECT_TRUE(coloured(x - 1) || coloured(x) || coloured(x + 1)) << "cpu " << n << " x " << x;
+            if (coloured(x)) {
+                EXPECT_TRUE(ran(x - 1, x + 2)) << "cpu " << n << " x " << x;
+            }
+            if (ran(x, x + 1)) {
+                EXPECT_TRUE(coloured(x - 1) || coloured(x) || coloured(x + 1)) << "cpu " << n << " x " << x;
+            }
             busy += ran(x, x + 1);
         }
         EXPECT_GT(busy, 10);
