@@ -103,42 +103,49 @@ void MainWindow::chooseFile() {
 }
 
 bool MainWindow::openFile(const QString& path) {
-    auto opened = TraceModel::open(path.toStdString());
-    if (!opened) {
-        if (!m_quiet) QMessageBox::warning(this, tr("Cannot open trace"), QString::fromStdString(opened.message()));
-        else std::fprintf(stderr, "kestrel: %s\n", opened.message().c_str());
+    if (!QFileInfo(path).isFile()) {
+        reportError(tr("%1: not a file").arg(path));
         return false;
     }
     saveCurrentSession();
     stopWorker();
-    m_timeline.reset();
-    m_formats.reset();
-    m_model = std::move(opened.value());
-    m_path = path;
-    setWindowTitle(QStringLiteral("Kestrel — %1").arg(QFileInfo(path).fileName()));
-    m_state->setSelection({});
-    m_state->setMarkerA(std::nullopt);
-    m_state->setMarkerB(std::nullopt);
-    m_state->setTasks({});
-    m_view->setModel(m_model.get());  // frame preview: drawn right away
-    loadSession(path, *m_state);
-    addRecent(path);
-    updateStatus();
-    startAnalysis();
+    startWorker(path);
     return true;
 }
 
-void MainWindow::startAnalysis() {
+void MainWindow::reportError(const QString& message) {
+    if (m_quiet) std::fprintf(stderr, "kestrel: %s\n", qPrintable(message));
+    else QMessageBox::warning(this, tr("Cannot open trace"), message);
+}
+
+// One background job per file: open (header, metadata, frame index), hand the model to
+// the UI thread, then build the formats and run the sched analysis. Each stage reports
+// back through a queued call that drops results of a job that is no longer current.
+void MainWindow::startWorker(const QString& path) {
     const uint64_t job = ++m_job;
     m_progressState = std::make_shared<AnalysisProgress>();
     m_analysisDone = false;
-    m_analysisStart = std::chrono::steady_clock::now();
+    m_status->setText(tr("Opening %1...").arg(path));
     m_progress->setValue(0);
     m_progress->show();
     m_cancel->show();
     m_poll->start();
     QPointer<MainWindow> self(this);
-    m_worker = std::thread([self, job, model = m_model, progress = m_progressState] {
+    auto post = [self](auto fn) {
+        // The window joins this thread before it is destroyed, so `self` is alive when
+        // posting; the call itself runs later on the UI thread.
+        QMetaObject::invokeMethod(self.data(), [self, fn] { if (self) fn(*self); }, Qt::QueuedConnection);
+    };
+    m_analysisStart = std::chrono::steady_clock::now();
+    m_worker = std::thread([post, job, path, progress = m_progressState] {
+        auto opened = TraceModel::open(path.toStdString());
+        if (!opened) {
+            QString error = QString::fromStdString(opened.message());
+            post([job, error](MainWindow& w) { w.finishOpen(job, {}, QString(), error); });
+            return;
+        }
+        std::shared_ptr<TraceModel> model = std::move(opened.value());
+        post([job, model, path](MainWindow& w) { w.finishOpen(job, model, path, QString()); });
         std::shared_ptr<SchedTimeline> timeline;
         std::shared_ptr<EventFormats> formats;
         QString error;
@@ -151,12 +158,41 @@ void MainWindow::startAnalysis() {
             if (result) timeline = std::make_shared<SchedTimeline>(std::move(result.value()));
             else error = QString::fromStdString(result.message());
         }
-        // The window joins this thread before it is destroyed, so `self` is alive here;
-        // the queued call runs on the UI thread and drops the result if the job is stale.
-        QMetaObject::invokeMethod(self.data(), [self, job, timeline, formats, error] {
-            if (self) self->finishAnalysis(job, timeline, formats, error);
-        }, Qt::QueuedConnection);
+        post([job, timeline, formats, error](MainWindow& w) { w.finishAnalysis(job, timeline, formats, error); });
     });
+}
+
+void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
+                            const QString& error) {
+    if (job != m_job) return;
+    if (!model) {
+        if (m_worker.joinable()) m_worker.join();  // it stopped after posting this
+        m_analysisDone = true;
+        m_poll->stop();
+        m_progress->hide();
+        m_cancel->hide();
+        m_status->setText(tr("Cannot open %1").arg(path));
+        reportError(error);
+        emit fileOpened(false);
+        if (m_exitWhenIdle) QTimer::singleShot(0, qApp, [] { QApplication::exit(1); });
+        return;
+    }
+    if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: opened-ms=%.1f\n", msSinceLaunch());
+    m_view->setTimeline(nullptr);
+    m_timeline.reset();
+    m_formats.reset();
+    m_model = std::move(model);
+    m_path = path;
+    setWindowTitle(QStringLiteral("Kestrel — %1").arg(QFileInfo(path).fileName()));
+    m_state->setSelection({});
+    m_state->setMarkerA(std::nullopt);
+    m_state->setMarkerB(std::nullopt);
+    m_state->setTasks({});
+    m_view->setModel(m_model.get());  // frame preview: drawn right away
+    loadSession(path, *m_state);
+    addRecent(path);
+    updateStatus();
+    emit fileOpened(true);
 }
 
 void MainWindow::pollProgress() {
@@ -184,10 +220,11 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
         m_status->setText(tr("Analysis stopped: %1").arg(error));
     }
     if (timeline) updateStatus();
+    else if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: %s\n", qPrintable(error));
     emit analysisFinished(timeline != nullptr);
     if (m_exitWhenIdle) {
         double analysisMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_analysisStart).count();
-        std::fprintf(stderr, "kestrel: idle-ms=%.1f analysis-ms=%.1f events=%llu ok=%d\n", idleMs, analysisMs,
+        std::fprintf(stderr, "kestrel: idle-ms=%.1f worker-ms=%.1f events=%llu ok=%d\n", idleMs, analysisMs,
                      static_cast<unsigned long long>(timeline ? timeline->events : 0), timeline != nullptr);
         QTimer::singleShot(0, qApp, &QApplication::quit);
     }

@@ -38,7 +38,9 @@ class MainWindow : public QMainWindow {
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
-    bool openFile(const QString& path);  // false (and a message box unless quiet) on bad input
+    // Opens in the background: false only when `path` is no file; fileOpened() tells how
+    // the open went, analysisFinished() when the timeline is complete.
+    bool openFile(const QString& path);
     const TraceModel* model() const { return m_model.get(); }
     TimelineState* state() const { return m_state; }
     TimelineView* timelineView() const { return m_view; }
@@ -59,6 +61,7 @@ public slots:
 
 signals:
     void selectedTimeChanged(uint64_t t);  // a marker placed / cursor moved on the timeline
+    void fileOpened(bool ok);
     void analysisFinished(bool ok);
 
 protected:
@@ -70,7 +73,10 @@ private:
     void buildMenus();
     void chooseFile();
     void showTaskList();
-    void startAnalysis();
+    void startWorker(const QString& path);
+    void finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
+                    const QString& error);
+    void reportError(const QString& message);
     void pollProgress();
     void finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> timeline,
                         std::shared_ptr<EventFormats> formats, QString error);

@@ -24,10 +24,15 @@ bool waitForAnalysis(MainWindow& w) {
 TEST(MainWindow, OpensATraceAndRefinesTheTimelineWhenTheAnalysisLands) {
     MainWindow w;
     w.setQuiet(true);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    QSignalSpy analysed(&w, &MainWindow::analysisFinished);
     ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_TRUE(opened.first().at(0).toBool());
     EXPECT_NE(w.model(), nullptr);
     EXPECT_FALSE(w.state()->visibleRange().empty());  // drawable from the frame index already
-    ASSERT_TRUE(waitForAnalysis(w));
+    ASSERT_TRUE(analysed.size() == 1 || analysed.wait(30000));
+    EXPECT_TRUE(analysed.first().at(0).toBool());
     ASSERT_NE(w.timelineView()->timeline(), nullptr);
     EXPECT_EQ(w.timelineView()->timeline()->events, 18155u);
 }
@@ -36,9 +41,14 @@ TEST(MainWindow, BadFileIsRefusedAndTheOldTraceStays) {
     MainWindow w;
     w.setQuiet(true);
     ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("markers.dat"))));
-    EXPECT_FALSE(w.openFile(QString::fromStdString(test::dataPath("pages/header_page"))));
-    EXPECT_NE(w.model(), nullptr);
-    waitForAnalysis(w);
+    ASSERT_TRUE(waitForAnalysis(w));
+    const TraceModel* first = w.model();
+    EXPECT_FALSE(w.openFile(QString::fromStdString(test::dataPath("no-such-file.dat"))));
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("pages/header_page"))));
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_FALSE(opened.first().at(0).toBool());
+    EXPECT_EQ(w.model(), first);
 }
 
 TEST(MainWindow, OpeningAnotherFileDropsTheFirstAnalysis) {
@@ -64,7 +74,9 @@ TEST(MainWindow, CancelStopsTheAnalysis) {
 TEST(MainWindow, SetCursorTimeBringsTheTimeIntoViewAndMarkersEmitSelectedTime) {
     MainWindow w;
     w.setQuiet(true);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
     ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    ASSERT_TRUE(opened.wait(30000));
     w.state()->setVisibleRange({1403842500000ULL, 1403842700000ULL});
     w.setCursorTime(1405000000000ULL);
     TimeRange v = w.state()->visibleRange();
