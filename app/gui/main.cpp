@@ -16,8 +16,10 @@ int main(int argc, char** argv) {
     const bool exitWhenIdle = qEnvironmentVariableIntValue("KESTREL_EXIT_WHEN_IDLE") == 1;
     window.setExitWhenIdle(exitWhenIdle);
     window.setQuiet(exitWhenIdle);
-    window.show();
+    // Start reading the trace before the window is shown: the open runs in the
+    // background while Qt sets the window up.
     const QStringList args = QApplication::arguments();
     if (args.size() > 1 && !window.openFile(args.at(1)) && exitWhenIdle) return 1;
+    window.show();
     return QApplication::exec();
 }
