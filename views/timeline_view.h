@@ -76,7 +76,7 @@ private:
         uint16_t type;
     };
     static constexpr int kLabelWidth = 170;
-    static constexpr int kRulerHeight = 30;
+    static constexpr int kRulerHeight = 40;  // marker flags on top, tick labels below
     static constexpr int kRowHeight = 24;
 
     void rebuildRows();
