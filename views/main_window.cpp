@@ -323,8 +323,12 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
 }
 
 void MainWindow::dropEvent(QDropEvent* e) {
-    const QList<QUrl> urls = e->mimeData()->urls();
-    if (!urls.isEmpty() && urls.first().isLocalFile()) openFile(urls.first().toLocalFile());
+    if (openDropped(*e->mimeData())) e->acceptProposedAction();
+}
+
+bool MainWindow::openDropped(const QMimeData& mime) {
+    const QList<QUrl> urls = mime.urls();
+    return !urls.isEmpty() && urls.first().isLocalFile() && openFile(urls.first().toLocalFile());
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {

@@ -26,6 +26,7 @@ class QSplitter;
 class QTabWidget;
 class QTimer;
 class QMenu;
+class QMimeData;
 
 namespace kestrel {
 
@@ -46,6 +47,7 @@ public:
     TimelineView* timelineView() const { return m_view; }
     bool analysisRunning() const { return m_worker.joinable() && !m_analysisDone; }
     void cancelAnalysis();
+    bool openDropped(const QMimeData& mime);  // what a drop on the window does
     // ---- Plug-in point for the table helper's widgets (event table, search/filter,
     // details): each becomes a tab of the bottom area under the timeline.
     void addBottomWidget(QWidget* widget, const QString& title);

@@ -181,8 +181,8 @@ void TimelineView::keyPressEvent(QKeyEvent* e) {
     case Qt::Key_Right: panBy(m_scale.width / 8.0); break;
     case Qt::Key_Home: case Qt::Key_F: zoomToFit(); break;
     case Qt::Key_Z: zoomToSelection(); break;
-    case Qt::Key_1: setMarkerAt(false, QPoint(static_cast<int>(anchor), m_pressPos.y())); break;
-    case Qt::Key_2: setMarkerAt(true, QPoint(static_cast<int>(anchor), m_pressPos.y())); break;
+    case Qt::Key_1: setMarkerAt(false, QPoint(static_cast<int>(anchor), m_hoverY)); break;
+    case Qt::Key_2: setMarkerAt(true, QPoint(static_cast<int>(anchor), m_hoverY)); break;
     case Qt::Key_Escape:
         m_state->setSelection({});
         m_state->setMarkerA(std::nullopt);
@@ -218,6 +218,7 @@ void TimelineView::mousePressEvent(QMouseEvent* e) {
 
 void TimelineView::mouseMoveEvent(QMouseEvent* e) {
     m_hoverX = e->pos().x();
+    m_hoverY = e->pos().y();
     if (m_drag != Drag::None && (e->pos() - m_pressPos).manhattanLength() > 3) m_moved = true;
     if (m_drag == Drag::Pan && m_moved) {
         panBy(m_lastDragX - e->position().x());

@@ -110,6 +110,7 @@ private:
     double m_lastDragX = 0;
     bool m_moved = false;
     int m_hoverX = -1;
+    int m_hoverY = -1;
     bool m_painted = false;
 };
 

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <QApplication>
+#include <QDropEvent>
 #include <QLabel>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
@@ -87,6 +90,19 @@ TEST(MainWindow, SetCursorTimeBringsTheTimeIntoViewAndMarkersEmitSelectedTime) {
     w.state()->setCursorTime(1404000000000ULL);
     ASSERT_EQ(selected.size(), 1);
     EXPECT_EQ(selected.first().at(0).toULongLong(), 1404000000000ULL);
+    waitForAnalysis(w);
+}
+
+TEST(MainWindow, DroppingAFileOpensIt) {
+    MainWindow w;
+    w.setQuiet(true);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(test::dataPath("markers.dat")))});
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    ASSERT_TRUE(w.openDropped(mime));  // a synthetic QDropEvent needs a real drag in progress
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_TRUE(opened.first().at(0).toBool());
+    EXPECT_EQ(w.windowTitle(), QStringLiteral("Kestrel — markers.dat"));
     waitForAnalysis(w);
 }
 

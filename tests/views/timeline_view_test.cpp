@@ -16,6 +16,7 @@
 #include "qt_test_app.h"
 #include "support/process.h"
 #include "support/test_data.h"
+#include "event_formats.h"
 #include "track_colors.h"
 #include "trace_model.h"
 
@@ -262,6 +263,50 @@ TEST_F(TimelineViewTest, TooltipNamesTaskStateAndTime) {
     EXPECT_TRUE(cpuText.contains("1403.8425")) << cpuText.toStdString();
     QString taskText = view->describeAt(QPoint(x, int(view->taskRowRect(5782).center().y())));
     EXPECT_TRUE(taskText.contains("bash-5782: runnable")) << taskText.toStdString();
+}
+
+TEST_F(TimelineViewTest, KeysOneAndTwoPutMarkersUnderTheMouse) {
+    const QPoint at(800, int(view->cpuRowRect(cpu(1)).center().y()));
+    mouse(QEvent::MouseMove, at, Qt::NoButton, Qt::NoButton);
+    QTest::keyClick(view.get(), Qt::Key_1);
+    ASSERT_TRUE(state.markerA());
+    EXPECT_EQ(state.markerA()->time, view->timeAtX(at.x()));
+    EXPECT_EQ(state.markerA()->cpu, int(cpu(1)));
+    QTest::keyClick(view.get(), Qt::Key_2);
+    EXPECT_EQ(state.markerB()->time, state.markerA()->time);
+}
+
+// mk: bash-8691 [000] 3761.243155206: print: tracing_mark_write: phase-1 begin
+TEST(TimelineViewMarks, TraceMarkerPrintIsAFlagOnItsCpuAndTaskRows) {
+    auto model = std::move(*TraceModel::open(test::dataPath("markers.dat")));
+    auto formats = std::move(*EventFormats::create(model->meta()));
+    auto timeline = std::make_shared<SchedTimeline>(std::move(*analyzeSched(*model, *formats)));
+    TimelineState state;
+    TimelineView view(&state);
+    view.resize(1200, 400);
+    view.setModel(model.get());
+    view.setTimeline(timeline);
+    view.setFormats(formats.get());
+    size_t cpu0 = 0;
+    for (size_t i = 0; i < model->cpuCount(); ++i) {
+        if (model->cpuLabel(i) == "mk cpu0") cpu0 = i;
+    }
+    state.addTask(8691);
+    const uint64_t ts = 3761243155206ULL;
+    state.setVisibleRange({ts - 50000, ts + 50000});
+    QImage image(view.size(), QImage::Format_RGB32);
+    QPainter p(&image);
+    view.paintTo(p, view.size());
+    const int x = int(view.xForTime(ts));
+    const QColor flag(30, 90, 200);
+    for (QRectF row : {view.cpuRowRect(cpu0), view.taskRowRect(8691)}) {
+        ASSERT_FALSE(row.isEmpty());
+        bool found = false;  // the flag, just right of the print's time at the row's top
+        for (int dx = 0; dx <= 3; ++dx) found |= QColor(image.pixel(x + dx, int(row.top()) + 2)) == flag;
+        EXPECT_TRUE(found) << "row at y " << row.top();
+    }
+    EXPECT_TRUE(view.describeAt(QPoint(x, int(view.cpuRowRect(cpu0).center().y()))).contains("print"))
+        << view.describeAt(QPoint(x, int(view.cpuRowRect(cpu0).center().y()))).toStdString();
 }
 
 }  // namespace
