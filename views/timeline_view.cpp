@@ -436,6 +436,10 @@ void TimelineView::paintOverlays(QPainter& p, QSize size) {
         p.setPen(Qt::white);
         p.drawText(QRectF(x - 7, 0, 14, 14), Qt::AlignCenter, name);
     };
+    if (const uint64_t cursor = m_state->cursorTime(); cursor != 0) {  // set by any view
+        p.setPen(QPen(QColor(30, 80, 200), 1, Qt::DotLine));
+        p.drawLine(QPointF(xForTime(cursor), kRulerHeight), QPointF(xForTime(cursor), size.height()));
+    }
     marker(m_state->markerA(), QColor(0, 150, 60), "A");
     marker(m_state->markerB(), QColor(200, 30, 30), "B");
     if (m_state->markerA() && m_state->markerB()) {  // the delta, in the ruler beside B's flag

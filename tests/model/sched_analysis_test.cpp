@@ -152,6 +152,61 @@ TEST(SchedAnalysis, TraceMarkerPrintsBecomeMarks) {
     EXPECT_EQ(m.text, "phase-1 begin");
 }
 
+// A trace of one frame holding the real page recorded after the kernel dropped events
+// (tests/data/pages/README.md: RB_MISSED_EVENTS + RB_MISSED_STORED, 484 missed).
+class OnePageSource : public TraceSource {
+public:
+    OnePageSource() {
+        const std::string dir = test::dataPath("pages/");
+        m_page = test::readBytes(dir + "page_missed_cpu0.bin");
+        m_meta.headerPage = test::readText(dir + "header_page");
+        m_meta.headerEvent = test::readText(dir + "header_event");
+        m_meta.formats.push_back({"sched", test::readText(dir + "sched_switch.format")});
+        m_meta.buffers.push_back({"", "local", 4096});
+        m_meta.cpus.push_back({0, 0});
+        FrameRef f;
+        f.csize = f.usize = static_cast<uint32_t>(m_page.size());
+        m_frames.push_back(f);
+    }
+    const std::string& path() const override { return m_path; }
+    std::string formatName() const override { return "test page"; }
+    const TraceMeta& meta() const override { return m_meta; }
+    const FrameIndex& frames() const override { return m_frames; }
+    Status readFrame(size_t, std::vector<uint8_t>& out) const override {
+        out = m_page;
+        return {};
+    }
+    uint64_t fileSize() const override { return m_page.size(); }
+
+private:
+    std::string m_path = "page_missed_cpu0.bin";
+    std::vector<uint8_t> m_page;
+    TraceMeta m_meta;
+    FrameIndex m_frames;
+};
+
+TEST(SchedAnalysis, MissedEventsPageBecomesALostGap) {
+    auto model = TraceModel::fromSource(std::make_unique<OnePageSource>());
+    ASSERT_TRUE(model.ok()) << model.message();
+    auto formats = EventFormats::create((*model)->meta());
+    ASSERT_TRUE(formats.ok()) << formats.message();
+    auto t = analyzeSched(**model, **formats);
+    ASSERT_TRUE(t.ok()) << t.message();
+    ASSERT_EQ(t->gaps.size(), 1u);
+    const LostGap& g = t->gaps.front();
+    EXPECT_EQ(g.cpu, 0);
+    EXPECT_EQ(g.count, 484u);
+    // Nothing was seen before this page: the gap runs from the page's time stamp to its
+    // first event.
+    PageReader reader;
+    std::vector<uint8_t> page = test::readBytes(test::dataPath("pages/page_missed_cpu0.bin"));
+    ASSERT_TRUE(reader.load(page.data(), uint32_t(page.size()), (*model)->cpu(0).format).ok());
+    RawEvent first;
+    ASSERT_TRUE(reader.next(first));
+    EXPECT_EQ(g.from, reader.header().timestamp);
+    EXPECT_EQ(g.to, first.ts);
+}
+
 TEST(SchedAnalysis, CancelReturnsAnError) {
     auto model = TraceModel::open(test::dataPath("sched-irq-timer.dat"));
     ASSERT_TRUE(model.ok());
