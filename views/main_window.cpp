@@ -109,8 +109,20 @@ bool MainWindow::openFile(const QString& path) {
     }
     saveCurrentSession();
     stopWorker();
-    startWorker(path);
+    startWorker(path, {});
     return true;
+}
+
+bool MainWindow::openFile(const QString& path, PendingOpen pending) {
+    if (!pending.valid()) return openFile(path);
+    saveCurrentSession();
+    stopWorker();
+    startWorker(path, std::move(pending));
+    return true;
+}
+
+MainWindow::PendingOpen MainWindow::openInBackground(const std::string& path) {
+    return std::async(std::launch::async, [path] { return TraceModel::open(path); });
 }
 
 void MainWindow::reportError(const QString& message) {
@@ -121,7 +133,7 @@ void MainWindow::reportError(const QString& message) {
 // One background job per file: open (header, metadata, frame index), hand the model to
 // the UI thread, then build the formats and run the sched analysis. Each stage reports
 // back through a queued call that drops results of a job that is no longer current.
-void MainWindow::startWorker(const QString& path) {
+void MainWindow::startWorker(const QString& path, PendingOpen pending) {
     const uint64_t job = ++m_job;
     m_progressState = std::make_shared<AnalysisProgress>();
     m_analysisDone = false;
@@ -137,8 +149,8 @@ void MainWindow::startWorker(const QString& path) {
         QMetaObject::invokeMethod(self.data(), [self, fn] { if (self) fn(*self); }, Qt::QueuedConnection);
     };
     m_analysisStart = std::chrono::steady_clock::now();
-    m_worker = std::thread([post, job, path, progress = m_progressState] {
-        auto opened = TraceModel::open(path.toStdString());
+    m_worker = std::thread([post, job, path, progress = m_progressState, pending = std::move(pending)]() mutable {
+        auto opened = pending.valid() ? pending.get() : TraceModel::open(path.toStdString());
         if (!opened) {
             QString error = QString::fromStdString(opened.message());
             post([job, error](MainWindow& w) { w.finishOpen(job, {}, QString(), error); });

@@ -13,10 +13,12 @@
 #include <QString>
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <thread>
 
 #include "analysis/sched_timeline.h"
+#include "trace_model.h"
 #include "timeline_state.h"
 
 class QLabel;
@@ -30,7 +32,6 @@ class QMimeData;
 
 namespace kestrel {
 
-class TraceModel;
 class EventFormats;
 class TimelineView;
 
@@ -42,6 +43,11 @@ public:
     // Opens in the background: false only when `path` is no file; fileOpened() tells how
     // the open went, analysisFinished() when the timeline is complete.
     bool openFile(const QString& path);
+    // The same with the open already under way (started before QApplication exists, so
+    // reading the index overlaps Qt's start-up): see openInBackground.
+    using PendingOpen = std::future<Result<std::unique_ptr<TraceModel>>>;
+    bool openFile(const QString& path, PendingOpen pending);
+    static PendingOpen openInBackground(const std::string& path);
     const TraceModel* model() const { return m_model.get(); }
     TimelineState* state() const { return m_state; }
     TimelineView* timelineView() const { return m_view; }
@@ -75,7 +81,7 @@ private:
     void buildMenus();
     void chooseFile();
     void showTaskList();
-    void startWorker(const QString& path);
+    void startWorker(const QString& path, PendingOpen pending);
     void finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
                     const QString& error);
     void reportError(const QString& message);
