@@ -75,7 +75,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildMenus();
 }
 
-MainWindow::~MainWindow() { stopWorker(); }
+MainWindow::~MainWindow() {
+    stopWorker();
+    for (std::thread& t : m_retired) t.join();
+}
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -246,11 +249,14 @@ void MainWindow::cancelAnalysis() {
     if (m_progressState) m_progressState->cancel = true;
 }
 
+// Cancels the current job without waiting for it: the thread notices the flag within a
+// frame, but its merge step is not interruptible, and the UI must not wait on it. It is
+// kept aside and joined when the window goes; anything it posts is stale by job id.
 void MainWindow::stopWorker() {
     if (!m_worker.joinable()) return;
     cancelAnalysis();
-    m_worker.join();
-    ++m_job;  // whatever it posted is stale now
+    m_retired.push_back(std::move(m_worker));
+    ++m_job;
     m_analysisDone = true;
     m_poll->stop();
     m_progress->hide();

@@ -16,6 +16,7 @@
 #include <future>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "analysis/sched_timeline.h"
 #include "trace_model.h"
@@ -111,6 +112,7 @@ private:
     std::shared_ptr<EventFormats> m_formats;
     std::shared_ptr<const SchedTimeline> m_timeline;
     std::thread m_worker;
+    std::vector<std::thread> m_retired;  // cancelled jobs still finishing
     std::shared_ptr<AnalysisProgress> m_progressState;
     uint64_t m_job = 0;
     bool m_analysisDone = true;
