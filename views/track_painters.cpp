@@ -15,9 +15,9 @@ QString taskName(const SchedTimeline& t, int pid) {
     return QStringLiteral("%1-%2").arg(s ? QString::fromStdString(s->comm) : QStringLiteral("?")).arg(pid);
 }
 
-void label(QPainter& p, const QRectF& r, const QString& text) {
+void label(QPainter& p, const QRectF& r, const QString& text, const QColor& fill) {
     if (r.width() < kLabelMinPx) return;
-    p.setPen(Qt::black);
+    p.setPen(fill.lightness() < 110 ? Qt::white : Qt::black);  // readable on dark spans
     QFontMetrics fm(p.font());
     p.drawText(r.adjusted(3, 0, -2, 0), Qt::AlignVCenter | Qt::AlignLeft,
                fm.elidedText(text, Qt::ElideRight, static_cast<int>(r.width() - 5)));
@@ -31,8 +31,9 @@ void paintCpuRow(QPainter& p, const QRectF& row, const SpanTrack& spans, const S
     forEachVisibleSpan(spans, scale, [&](const SpanRun& run) {
         const int pid = spans.value[run.index];
         QRectF r(run.x0, top, std::max(1.0, run.x1 - run.x0), h);
-        p.fillRect(r, taskColor(pid));
-        if (!run.folded) label(p, r, taskName(t, pid));
+        const QColor fill = taskColor(pid);
+        p.fillRect(r, fill);
+        if (!run.folded) label(p, r, taskName(t, pid), fill);
     });
 }
 
@@ -51,7 +52,8 @@ void paintTaskRow(QPainter& p, const QRectF& row, int pid, const SchedTimeline& 
         p.fillRect(r, run.folded ? stateColor(TaskState::Running, pid).darker(115) : stateColor(state, pid));
         if (!run.folded && state == TaskState::Running) {
             const int cpu = spans.cpu[run.index];
-            label(p, r, cpu < cpuNames.size() ? cpuNames[cpu] : QStringLiteral("cpu %1").arg(cpu));
+            label(p, r, cpu < cpuNames.size() ? cpuNames[cpu] : QStringLiteral("cpu %1").arg(cpu),
+                  stateColor(state, pid));
         }
     });
     // Migrations: a small black triangle where the task starts running on a new CPU.
