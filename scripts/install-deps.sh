@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--gui" ]]; then
-  packages+=(xvfb xauth imagemagick kernelshark time)
+  packages+=(xvfb xauth imagemagick kernelshark time xdotool)
 fi
 
 missing=()

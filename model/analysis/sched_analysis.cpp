@@ -1,0 +1,413 @@
+// analyzeSched: one pass per CPU (in parallel; each CPU's frames in time order) that
+// keeps only the scheduler facts, then a single-threaded merge in global time order
+// that turns them into CPU spans, task state spans, wakeups and migrations.
+#include <event-parse.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "sched_timeline.h"
+#include "task_table.h"
+
+namespace kestrel {
+namespace {
+
+enum class Kind : uint8_t { Switch, Wakeup, Waking, WakeupNew };
+
+// The scheduler facts of one event; a few percent of a trace's events.
+struct SchedEvent {
+    uint64_t ts = 0;
+    uint16_t cpu = 0;
+    Kind kind = Kind::Switch;
+    int32_t a = 0;      // Switch: prev_pid; wakeups: waker (common_pid)
+    int32_t b = 0;      // Switch: next_pid; wakeups: wakee
+    int64_t extra = 0;  // Switch: prev_state; wakeups: target_cpu (-1 when absent)
+};
+
+struct Fields {
+    int switchId = -1, wakeupId = -1, wakingId = -1, wakeupNewId = -1, printId = -1;
+    FieldRef prevPid, prevState, nextPid, nextComm, prevComm, printBuf;
+    FieldRef wakePid[3], wakeTarget[3];
+    int printOffset = -1;
+
+    explicit Fields(const EventFormats& f) {
+        if (const EventType* t = f.find("sched", "sched_switch")) {
+            switchId = t->id;
+            prevPid = f.field(t->id, "prev_pid");
+            prevState = f.field(t->id, "prev_state");
+            nextPid = f.field(t->id, "next_pid");
+            prevComm = f.field(t->id, "prev_comm");
+            nextComm = f.field(t->id, "next_comm");
+        }
+        const char* names[3] = {"sched_wakeup", "sched_waking", "sched_wakeup_new"};
+        int* ids[3] = {&wakeupId, &wakingId, &wakeupNewId};
+        for (int i = 0; i < 3; ++i) {
+            if (const EventType* t = f.find("sched", names[i])) {
+                *ids[i] = t->id;
+                wakePid[i] = f.field(t->id, "pid");
+                wakeTarget[i] = f.field(t->id, "target_cpu");
+            }
+        }
+        if (const EventType* t = f.find("ftrace", "print")) {
+            printId = t->id;
+            printBuf = f.field(t->id, "buf");
+            // `char buf[]` has size 0 in the format, which FieldRef calls invalid.
+            if (tep_format_field* buf = tep_find_any_field(t->tep, "buf")) printOffset = buf->offset;
+        }
+    }
+};
+
+struct Comm {
+    uint64_t ts = 0;
+    std::string text;
+};
+
+// What one CPU's pass collects.
+struct CpuPass {
+    uint16_t cpu = 0;
+    uint64_t first = kUnknownTime, last = 0, events = 0;
+    std::vector<SchedEvent> sched;
+    std::vector<PrintMark> prints;
+    std::vector<LostGap> gaps;
+    std::unordered_map<int32_t, uint64_t> counts;
+    std::unordered_map<int32_t, Comm> comms;
+
+    void noteComm(int32_t pid, std::string_view comm, uint64_t ts) {
+        Comm& c = comms[pid];
+        c.ts = ts;  // events of one CPU come in time order: the latest wins
+        if (c.text != comm) c.text.assign(comm);
+    }
+};
+
+std::string_view trimmed(std::string_view s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+    return s;
+}
+
+class CpuScanner {
+public:
+    CpuScanner(const TraceModel& model, const EventFormats& formats, const Fields& fields,
+               CpuPass& out)
+        : m_model(model), m_formats(formats), m_f(fields), m_out(out) {}
+
+    void event(const RawEvent& raw) {
+        const uint64_t ts = m_model.toTraceTime(raw.ts);
+        if (m_out.first == kUnknownTime) m_out.first = ts;
+        m_out.last = ts;
+        ++m_out.events;
+        CommonFields c;
+        if (!m_formats.common(raw, c)) return;
+        if (c.pid != m_lastPid) {  // tasks run in bursts: avoid a hash per event
+            m_lastPid = c.pid;
+            m_lastCount = &m_out.counts[c.pid];
+        }
+        ++*m_lastCount;
+        if (c.type == m_f.switchId) {
+            switchEvent(raw, ts);
+        } else if (c.type == m_f.wakeupId || c.type == m_f.wakingId || c.type == m_f.wakeupNewId) {
+            wakeEvent(raw, ts, c);
+        } else if (c.type == m_f.printId) {
+            m_out.prints.push_back({ts, c.pid, m_out.cpu, std::string(trimmed(printText(raw)))});
+        }
+    }
+
+    // The page after a "missed events" mark: the gap runs from the last event seen.
+    void lostBefore(uint64_t pageTs, uint64_t count) {
+        uint64_t from = m_out.last ? m_out.last : m_model.toTraceTime(pageTs);
+        m_out.gaps.push_back({m_out.cpu, from, from, count});
+        m_openGap = true;
+    }
+    void closeGap(uint64_t ts) {
+        if (!m_openGap) return;
+        m_out.gaps.back().to = std::max(m_out.gaps.back().from, m_model.toTraceTime(ts));
+        m_openGap = false;
+    }
+
+private:
+    std::string_view printText(const RawEvent& raw) const {
+        if (m_f.printBuf.valid()) return m_formats.readString(m_f.printBuf, raw);
+        if (m_f.printOffset < 0 || static_cast<uint32_t>(m_f.printOffset) >= raw.size) return {};
+        const char* text = reinterpret_cast<const char*>(raw.data) + m_f.printOffset;
+        size_t n = raw.size - static_cast<uint32_t>(m_f.printOffset);
+        return std::string_view(text, strnlen(text, n));
+    }
+
+    void switchEvent(const RawEvent& raw, uint64_t ts) {
+        SchedEvent e{ts, m_out.cpu, Kind::Switch};
+        e.a = static_cast<int32_t>(m_formats.readInt(m_f.prevPid, raw));
+        e.b = static_cast<int32_t>(m_formats.readInt(m_f.nextPid, raw));
+        e.extra = m_formats.readInt(m_f.prevState, raw);
+        m_out.sched.push_back(e);
+        m_out.noteComm(e.a, m_formats.readString(m_f.prevComm, raw), ts);
+        m_out.noteComm(e.b, m_formats.readString(m_f.nextComm, raw), ts);
+    }
+
+    void wakeEvent(const RawEvent& raw, uint64_t ts, const CommonFields& c) {
+        int i = c.type == m_f.wakeupId ? 0 : c.type == m_f.wakingId ? 1 : 2;
+        SchedEvent e{ts, m_out.cpu, i == 0 ? Kind::Wakeup : i == 1 ? Kind::Waking : Kind::WakeupNew};
+        e.a = c.pid;
+        e.b = static_cast<int32_t>(m_formats.readInt(m_f.wakePid[i], raw));
+        e.extra = m_f.wakeTarget[i].valid() ? m_formats.readInt(m_f.wakeTarget[i], raw) : -1;
+        m_out.sched.push_back(e);
+    }
+
+    const TraceModel& m_model;
+    const EventFormats& m_formats;
+    const Fields& m_f;
+    CpuPass& m_out;
+    int32_t m_lastPid = -1;
+    uint64_t* m_lastCount = nullptr;
+    bool m_openGap = false;
+};
+
+Status scanCpu(const TraceModel& model, const EventFormats& formats, const Fields& fields,
+               CpuPass& out, AnalysisProgress* progress) {
+    const CpuTrack& track = model.cpu(out.cpu);
+    CpuScanner scanner(model, formats, fields, out);
+    std::vector<uint8_t> buffer;
+    PageReader reader;
+    RawEvent ev;
+    for (uint32_t frameIndex : track.frames) {
+        if (progress && progress->cancel.load(std::memory_order_relaxed)) {
+            return Status::error(model.source().path() + ": analysis cancelled");
+        }
+        const FrameRef& ref = model.frames()[frameIndex];
+        if (Status s = model.source().readFrame(frameIndex, buffer); !s.ok()) return s;
+        for (size_t at = 0; at + track.format.dataOffset <= buffer.size(); at += track.format.pageSize) {
+            size_t avail = std::min<size_t>(track.format.pageSize, buffer.size() - at);
+            Status st = reader.load(buffer.data() + at, static_cast<uint32_t>(avail), track.format);
+            if (!st.ok()) return Status::error(errorAt(model.source().path(), ref.offset, st.message()));
+            if (reader.header().missedEvents) {
+                scanner.lostBefore(reader.header().timestamp, reader.header().missedCount);
+            }
+            bool first = true;
+            while (reader.next(ev)) {
+                if (first) scanner.closeGap(ev.ts);
+                first = false;
+                scanner.event(ev);
+            }
+            if (!reader.error().empty()) {
+                return Status::error(errorAt(model.source().path(), ref.offset, reader.error()));
+            }
+        }
+        if (progress) progress->framesDone.fetch_add(1, std::memory_order_relaxed);
+    }
+    return {};
+}
+
+TaskState stateFromPrev(int64_t prevState) {
+    // sched_switch prev_state: bits of "SDTtZXxW" (TASK_REPORT), none = R (preempted);
+    // bit 7 is TASK_REPORT_IDLE ("I") on kernels >= 4.14: an idle kthread is asleep.
+    const int64_t bits = prevState & 0xff;
+    if (bits == 0) return TaskState::Runnable;
+    if (bits & 0x30) return TaskState::Dead;  // Z / X: the task is gone
+    if (bits & 0x01) return TaskState::Sleeping;
+    if (bits & 0x02) return TaskState::Blocked;
+    if (bits & 0x80) return TaskState::Sleeping;
+    return TaskState::Other;
+}
+
+// Per-CPU spans: who ran from one sched_switch to the next.
+void buildCpuSpans(const CpuPass& pass, SpanTrack& out, std::unordered_map<int32_t, uint64_t>& cpuTime) {
+    int32_t pid = -1;
+    uint64_t since = pass.first;
+    auto close = [&](uint64_t until) {
+        if (pid > 0 && until > since) {
+            out.add(since, until, pid);
+            cpuTime[pid] += until - since;
+        }
+    };
+    for (const SchedEvent& e : pass.sched) {
+        if (e.kind != Kind::Switch) continue;
+        if (pid < 0) pid = e.a;  // before the first switch, its prev task was running
+        close(e.ts);
+        pid = e.b;
+        since = e.ts;
+    }
+    if (pid >= 0) close(pass.last);
+}
+
+// Task state machine over the sched events of all CPUs in time order.
+class TaskStates {
+public:
+    TaskStates(const TraceModel& model, SchedTimeline& out, bool edgesFromWaking)
+        : m_model(model), m_out(out), m_edgesFromWaking(edgesFromWaking) {}
+
+    void apply(const SchedEvent& e) {
+        if (e.kind == Kind::Switch) {
+            if (e.a > 0) enter(e.a, e.ts, stateFromPrev(e.extra), e.cpu);
+            if (e.b > 0) enter(e.b, e.ts, TaskState::Running, e.cpu);
+            return;
+        }
+        const bool edge = e.kind == Kind::WakeupNew || (e.kind == Kind::Waking) == m_edgesFromWaking;
+        if (edge) {
+            uint16_t target = e.extra >= 0 ? globalCpu(e.cpu, static_cast<uint32_t>(e.extra)) : e.cpu;
+            m_out.wakeups.push_back({e.ts, e.a, e.b, e.cpu, target});
+        }
+        if (e.b <= 0) return;
+        Cur& c = m_cur[e.b];
+        if (c.known && c.state == TaskState::Running) return;  // woken while still on a CPU
+        enter(e.b, e.ts, TaskState::Runnable, e.cpu);
+    }
+
+    void finish(uint64_t end) {
+        for (auto& [pid, c] : m_cur) close(pid, c, end);
+    }
+
+private:
+    struct Cur {
+        bool known = false;
+        TaskState state = TaskState::Other;
+        uint64_t since = 0;
+        uint16_t cpu = 0;
+        int lastRunCpu = -1;
+    };
+
+    void close(int32_t pid, Cur& c, uint64_t ts) {
+        if (c.known && ts > c.since) m_out.tasks[pid].add(c.since, ts, static_cast<int32_t>(c.state), c.cpu);
+    }
+
+    void enter(int32_t pid, uint64_t ts, TaskState s, uint16_t cpu) {
+        Cur& c = m_cur[pid];
+        if (s == TaskState::Dead) {  // no state after exit (the pid may be reused later)
+            close(pid, c, ts);
+            c.known = false;
+            return;
+        }
+        if (c.known && c.state == s && (s != TaskState::Running || c.cpu == cpu)) return;
+        close(pid, c, ts);
+        if (s == TaskState::Running) {
+            if (c.lastRunCpu >= 0 && c.lastRunCpu != cpu) {
+                m_out.migrations.push_back({ts, pid, static_cast<uint16_t>(c.lastRunCpu), cpu});
+            }
+            c.lastRunCpu = cpu;
+        }
+        c.known = true;
+        c.state = s;
+        c.since = ts;
+        c.cpu = cpu;
+    }
+
+    // target_cpu counts CPUs within the buffer of the event's CPU.
+    uint16_t globalCpu(uint16_t eventCpu, uint32_t local) const {
+        const auto& cpus = m_model.meta().cpus;
+        for (size_t i = 0; i < cpus.size(); ++i) {
+            if (cpus[i].buffer == cpus[eventCpu].buffer && cpus[i].cpu == local) return static_cast<uint16_t>(i);
+        }
+        return eventCpu;
+    }
+
+    const TraceModel& m_model;
+    SchedTimeline& m_out;
+    bool m_edgesFromWaking;
+    std::unordered_map<int32_t, Cur> m_cur;
+};
+
+void buildTaskList(const TraceModel& model, std::vector<CpuPass>& passes,
+                   const std::unordered_map<int32_t, uint64_t>& cpuTime, SchedTimeline& out) {
+    TaskTable table;
+    table.loadSavedCmdlines(model.meta().savedCmdlines);
+    table.loadSavedTgids(model.meta().savedTgids);
+    std::unordered_map<int32_t, Comm> latest;
+    std::unordered_map<int32_t, uint64_t> counts;
+    for (CpuPass& p : passes) {
+        for (auto& [pid, c] : p.comms) {
+            Comm& l = latest[pid];
+            if (l.text.empty() || c.ts >= l.ts) l = std::move(c);
+        }
+        for (auto [pid, n] : p.counts) counts[pid] += n;
+    }
+    for (const auto& [pid, c] : latest) table.setComm(pid, c.text);
+    for (const auto& [pid, n] : counts) table.setComm(pid, table.comm(pid));
+    for (const auto& [pid, t] : cpuTime) table.setComm(pid, table.comm(pid));
+    for (const TaskInfo& t : table.sorted()) {
+        if (t.pid <= 0) continue;
+        auto n = counts.find(t.pid);
+        auto ct = cpuTime.find(t.pid);
+        if (n == counts.end() && ct == cpuTime.end() && !out.tasks.count(t.pid)) continue;
+        out.taskList.push_back({t.pid, t.tgid, t.comm, n == counts.end() ? 0 : n->second,
+                                ct == cpuTime.end() ? 0 : ct->second});
+    }
+}
+
+void merge(const TraceModel& model, std::vector<CpuPass>& passes, SchedTimeline& out) {
+    out.start = model.startTime();
+    out.end = model.endTime();
+    out.cpus.resize(passes.size());
+    std::unordered_map<int32_t, uint64_t> cpuTime;
+    std::vector<SchedEvent> all;
+    size_t total = 0;
+    bool anyWaking = false;
+    for (const CpuPass& p : passes) total += p.sched.size();
+    all.reserve(total);
+    for (CpuPass& p : passes) {
+        out.events += p.events;
+        buildCpuSpans(p, out.cpus[p.cpu], cpuTime);
+        for (const SchedEvent& e : p.sched) anyWaking |= e.kind == Kind::Waking;
+        all.insert(all.end(), p.sched.begin(), p.sched.end());
+        std::vector<SchedEvent>().swap(p.sched);
+        for (PrintMark& m : p.prints) out.prints.push_back(std::move(m));
+        out.gaps.insert(out.gaps.end(), p.gaps.begin(), p.gaps.end());
+    }
+    // Ties in time: lower CPU first, as the merging cursor and trace-cmd order them.
+    std::stable_sort(all.begin(), all.end(), [](const SchedEvent& x, const SchedEvent& y) {
+        return x.ts != y.ts ? x.ts < y.ts : x.cpu < y.cpu;
+    });
+    TaskStates states(model, out, anyWaking);
+    for (const SchedEvent& e : all) states.apply(e);
+    states.finish(out.end);
+    std::stable_sort(out.prints.begin(), out.prints.end(),
+                     [](const PrintMark& x, const PrintMark& y) { return x.ts < y.ts; });
+    std::sort(out.gaps.begin(), out.gaps.end(),
+              [](const LostGap& x, const LostGap& y) { return x.from < y.from; });
+    buildTaskList(model, passes, cpuTime, out);
+}
+
+}  // namespace
+
+Result<SchedTimeline> analyzeSched(const TraceModel& model, const EventFormats& formats,
+                                   AnalysisProgress* progress, unsigned threads) {
+    const size_t cpus = model.cpuCount();
+    if (progress) progress->framesTotal = model.frames().size();
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(cpus, 1)));
+
+    const Fields fields(formats);
+    std::vector<CpuPass> passes(cpus);
+    // Biggest CPUs first so the pool does not wait on one long tail.
+    std::vector<size_t> order(cpus);
+    for (size_t i = 0; i < cpus; ++i) {
+        order[i] = i;
+        passes[i].cpu = static_cast<uint16_t>(i);
+    }
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+        return model.cpu(x).frames.size() > model.cpu(y).frames.size();
+    });
+    std::atomic<size_t> next{0};
+    std::mutex errorMutex;
+    Status firstError;
+    auto work = [&] {
+        for (size_t k; (k = next.fetch_add(1)) < cpus;) {
+            Status s = scanCpu(model, formats, fields, passes[order[k]], progress);
+            if (!s.ok()) {
+                std::lock_guard lock(errorMutex);
+                if (firstError.ok()) firstError = s;
+                next = cpus;
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    if (!firstError.ok()) return firstError;
+
+    SchedTimeline out;
+    merge(model, passes, out);
+    return out;
+}
+
+}  // namespace kestrel

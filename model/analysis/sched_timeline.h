@@ -1,0 +1,109 @@
+#pragma once
+// What the scheduler did, as columns the timeline draws from: per CPU which task ran
+// from when to when, per task its state spans (running / runnable / sleeping / blocked),
+// wakeup edges, migrations, trace_marker prints and lost-event gaps. Built once by
+// analyzeSched() in the background; immutable afterwards, so the UI reads it freely.
+//
+// Every span array is sorted by start and spans of one track never overlap, so
+// "what is at time t" is a binary search (spanAt) and drawing a window of any width
+// touches O(pixels * log spans) entries (see views/track_painter).
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "event_formats.h"
+#include "status.h"
+#include "trace_model.h"
+
+namespace kestrel {
+
+enum class TaskState : uint8_t {
+    Running = 0,
+    Runnable = 1,  // preempted (prev_state R) or woken, waiting for a CPU
+    Sleeping = 2,  // S: interruptible sleep
+    Blocked = 3,   // D: uninterruptible sleep
+    Other = 4,     // stopped, traced, parked...
+    Dead = 5,      // exited (Z / X): used while analysing, never stored in a span
+};
+const char* taskStateName(TaskState s);
+
+// Non-overlapping spans sorted by start; `value` is a pid (CPU rows) or a TaskState.
+struct SpanTrack {
+    std::vector<uint64_t> start;
+    std::vector<uint64_t> end;
+    std::vector<int32_t> value;
+    std::vector<uint16_t> cpu;  // task rows: CPU of a running span; CPU rows: unused
+
+    size_t size() const { return start.size(); }
+    void add(uint64_t s, uint64_t e, int32_t v, uint16_t c = 0);
+    // Index of the first span with end > t (size() when none).
+    size_t firstEndingAfter(uint64_t t) const;
+    // Index of the span containing t, or -1.
+    ptrdiff_t spanAt(uint64_t t) const;
+};
+
+struct Wakeup {
+    uint64_t ts = 0;
+    int32_t waker = 0;       // common_pid of the sched_wakeup* event
+    int32_t wakee = 0;
+    uint16_t wakerCpu = 0;   // CPU the event was recorded on
+    uint16_t targetCpu = 0;  // global index of target_cpu (wakerCpu when absent)
+};
+
+struct Migration {
+    uint64_t ts = 0;  // start of the first running span on the new CPU
+    int32_t pid = 0;
+    uint16_t fromCpu = 0;
+    uint16_t toCpu = 0;
+};
+
+struct PrintMark {  // ftrace:print (trace_marker writes)
+    uint64_t ts = 0;
+    int32_t pid = 0;
+    uint16_t cpu = 0;
+    std::string text;
+};
+
+struct LostGap {  // the kernel dropped events on `cpu` between from and to
+    uint16_t cpu = 0;
+    uint64_t from = 0;
+    uint64_t to = 0;
+    uint64_t count = 0;  // 0 when the page did not store the count
+};
+
+struct TaskSummary {
+    int32_t pid = 0;
+    int32_t tgid = -1;
+    std::string comm;
+    uint64_t events = 0;   // events recorded with this common_pid
+    uint64_t cpuTime = 0;  // ns spent running (sum of its CPU spans)
+};
+
+struct SchedTimeline {
+    uint64_t start = 0, end = 0;             // trace time range
+    std::vector<SpanTrack> cpus;             // per global CPU: value = pid (idle omitted)
+    std::unordered_map<int32_t, SpanTrack> tasks;  // pid -> state spans
+    std::vector<Wakeup> wakeups;             // sorted by ts
+    std::vector<Migration> migrations;       // sorted by ts
+    std::vector<PrintMark> prints;           // sorted by ts
+    std::vector<LostGap> gaps;               // sorted by from
+    std::vector<TaskSummary> taskList;       // sorted by pid; idle (0) excluded
+    uint64_t events = 0;
+
+    const TaskSummary* task(int32_t pid) const;
+};
+
+struct AnalysisProgress {
+    std::atomic<uint64_t> framesDone{0};
+    std::atomic<uint64_t> framesTotal{0};
+    std::atomic<bool> cancel{false};
+};
+
+// One pass over every frame (CPUs in parallel, each CPU's frames in order).
+// Returns an error when cancelled or on a malformed page.
+Result<SchedTimeline> analyzeSched(const TraceModel& model, const EventFormats& formats,
+                                   AnalysisProgress* progress = nullptr, unsigned threads = 0);
+
+}  // namespace kestrel

@@ -1,0 +1,118 @@
+#include "main_window.h"
+
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QDropEvent>
+#include <QLabel>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTest>
+
+#include "qt_test_app.h"
+#include "support/test_data.h"
+#include "timeline_view.h"
+#include "trace_model.h"
+
+namespace kestrel {
+namespace {
+
+bool waitForAnalysis(MainWindow& w) {
+    QSignalSpy spy(&w, &MainWindow::analysisFinished);
+    if (!w.analysisRunning() && w.timelineView()->timeline()) return true;
+    return spy.wait(30000) && spy.takeFirst().at(0).toBool();
+}
+
+TEST(MainWindow, OpensATraceAndRefinesTheTimelineWhenTheAnalysisLands) {
+    MainWindow w;
+    w.setQuiet(true);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    QSignalSpy analysed(&w, &MainWindow::analysisFinished);
+    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_TRUE(opened.first().at(0).toBool());
+    EXPECT_NE(w.model(), nullptr);
+    EXPECT_FALSE(w.state()->visibleRange().empty());  // drawable from the frame index already
+    ASSERT_TRUE(analysed.size() == 1 || analysed.wait(30000));
+    EXPECT_TRUE(analysed.first().at(0).toBool());
+    ASSERT_NE(w.timelineView()->timeline(), nullptr);
+    EXPECT_EQ(w.timelineView()->timeline()->events, 18155u);
+}
+
+TEST(MainWindow, BadFileIsRefusedAndTheOldTraceStays) {
+    MainWindow w;
+    w.setQuiet(true);
+    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("markers.dat"))));
+    ASSERT_TRUE(waitForAnalysis(w));
+    const TraceModel* first = w.model();
+    EXPECT_FALSE(w.openFile(QString::fromStdString(test::dataPath("no-such-file.dat"))));
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("pages/header_page"))));
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_FALSE(opened.first().at(0).toBool());
+    EXPECT_EQ(w.model(), first);
+}
+
+TEST(MainWindow, OpeningAnotherFileDropsTheFirstAnalysis) {
+    MainWindow w;
+    w.setQuiet(true);
+    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("markers.dat"))));
+    ASSERT_TRUE(waitForAnalysis(w));
+    EXPECT_FALSE(w.timelineView()->timeline()->prints.empty());  // markers.dat's, not the first file's
+}
+
+TEST(MainWindow, CancelStopsTheAnalysis) {
+    MainWindow w;
+    w.setQuiet(true);
+    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    QSignalSpy spy(&w, &MainWindow::analysisFinished);
+    w.cancelAnalysis();
+    ASSERT_TRUE(spy.wait(30000));
+    // Either it finished before the flag was seen, or it stopped and kept the preview.
+    EXPECT_EQ(spy.first().at(0).toBool(), w.timelineView()->timeline() != nullptr);
+}
+
+TEST(MainWindow, SetCursorTimeBringsTheTimeIntoViewAndMarkersEmitSelectedTime) {
+    MainWindow w;
+    w.setQuiet(true);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    ASSERT_TRUE(opened.wait(30000));
+    w.state()->setVisibleRange({1403842500000ULL, 1403842700000ULL});
+    w.setCursorTime(1405000000000ULL);
+    TimeRange v = w.state()->visibleRange();
+    EXPECT_LE(v.from, 1405000000000ULL);
+    EXPECT_GE(v.to, 1405000000000ULL);
+    QSignalSpy selected(&w, &MainWindow::selectedTimeChanged);
+    w.state()->setMarkerA(Marker{1404000000000ULL, -1});
+    w.state()->setCursorTime(1404000000000ULL);
+    ASSERT_EQ(selected.size(), 1);
+    EXPECT_EQ(selected.first().at(0).toULongLong(), 1404000000000ULL);
+    waitForAnalysis(w);
+}
+
+TEST(MainWindow, DroppingAFileOpensIt) {
+    MainWindow w;
+    w.setQuiet(true);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(test::dataPath("markers.dat")))});
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    ASSERT_TRUE(w.openDropped(mime));  // a synthetic QDropEvent needs a real drag in progress
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_TRUE(opened.first().at(0).toBool());
+    EXPECT_EQ(w.windowTitle(), QStringLiteral("Kestrel — markers.dat"));
+    waitForAnalysis(w);
+}
+
+TEST(MainWindow, BottomAreaTakesPluggedInWidgets) {
+    MainWindow w;
+    EXPECT_FALSE(w.bottomArea()->isVisibleTo(&w));
+    w.addBottomWidget(new QLabel("events"), "Events");
+    EXPECT_EQ(w.bottomArea()->count(), 1);
+    EXPECT_TRUE(w.bottomArea()->isVisibleTo(&w));
+}
+
+}  // namespace
+}  // namespace kestrel

@@ -1,0 +1,313 @@
+// TimelineView on the fixture sched-irq-timer.dat, rendered offscreen into a QImage:
+// CPU row pixels are checked against sched_switch lines of `trace-cmd report -t`;
+// zoom, pan, markers, selection and task tracks are driven with QTest / input events.
+#include "timeline_view.h"
+
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QImage>
+#include <QPainter>
+#include <QTest>
+#include <QWheelEvent>
+#include <regex>
+#include <sstream>
+
+#include "qt_test_app.h"
+#include "support/process.h"
+#include "support/test_data.h"
+#include "event_formats.h"
+#include "track_colors.h"
+#include "trace_model.h"
+
+namespace kestrel {
+namespace {
+
+struct Loaded {
+    std::unique_ptr<TraceModel> model;
+    std::unique_ptr<EventFormats> formats;
+    std::shared_ptr<SchedTimeline> timeline;
+};
+
+Loaded& fixture() {
+    static Loaded l = [] {
+        Loaded x;
+        x.model = std::move(*TraceModel::open(test::dataPath("sched-irq-timer.dat")));
+        x.formats = std::move(*EventFormats::create(x.model->meta()));
+        x.timeline = std::make_shared<SchedTimeline>(std::move(*analyzeSched(*x.model, *x.formats)));
+        return x;
+    }();
+    return l;
+}
+
+class TimelineViewTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        view = std::make_unique<TimelineView>(&state);
+        view->resize(1200, 400);
+        view->setModel(fixture().model.get());
+        view->setTimeline(fixture().timeline);
+    }
+    QImage render() {
+        QImage image(view->size(), QImage::Format_RGB32);
+        QPainter p(&image);
+        view->paintTo(p, view->size());
+        return image;
+    }
+    size_t cpu(int n) const {
+        for (size_t i = 0; i < fixture().model->cpuCount(); ++i) {
+            if (fixture().model->cpuLabel(i) == "ceo2 cpu" + std::to_string(n)) return i;
+        }
+        return 0;
+    }
+    void mouse(QEvent::Type type, QPoint pos, Qt::MouseButton button, Qt::MouseButtons buttons,
+               Qt::KeyboardModifiers mods = Qt::NoModifier) {
+        QMouseEvent e(type, pos, view->mapToGlobal(pos), button, buttons, mods);
+        QApplication::sendEvent(view.get(), &e);
+    }
+    // A pixel near the top of a row: span labels are drawn around the row's middle.
+    static int rowTop(const QRectF& r) { return int(r.top()) + 4; }
+
+    TimelineState state;
+    std::unique_ptr<TimelineView> view;
+};
+
+struct Switch {
+    int cpu;
+    uint64_t ts;
+    int prev, next;
+};
+
+// "ceo2:  comm-pid  [000]  1403.842536297: sched_switch:  a:5782 [120] R ==> b:1534 [120]"
+std::vector<Switch> switchesFromTraceCmd() {
+    auto r = test::run("trace-cmd report -t " + test::shellQuote(test::dataPath("sched-irq-timer.dat")) +
+                       " 2>/dev/null");
+    std::vector<Switch> out;
+    static const std::regex line(R"(\[(\d+)\]\s+(\d+)\.(\d{9}): sched_switch:\s+.*:(\d+) \[-?\d+\] \S+ ==> .*:(\d+) \[-?\d+\])");
+    std::istringstream in(r.out);
+    std::smatch m;
+    for (std::string l; std::getline(in, l);) {
+        if (!std::regex_search(l, m, line)) continue;
+        out.push_back({std::stoi(m[1]), std::stoull(m[2]) * 1000000000ULL + std::stoull(m[3]),
+                       std::stoi(m[4]), std::stoi(m[5])});
+    }
+    return out;
+}
+
+TEST_F(TimelineViewTest, CpuRowShowsTheTaskTraceCmdSaysWasSwitchedIn) {
+    if (!test::haveProgram("trace-cmd")) GTEST_SKIP() << "trace-cmd not installed";
+    std::vector<Switch> switches = switchesFromTraceCmd();
+    ASSERT_GT(switches.size(), 1000u);
+    int checked = 0;
+    std::vector<size_t> picks;  // switches to a task, spread over the trace
+    for (size_t i = 0; i < switches.size(); ++i) {
+        if (switches[i].next != 0) picks.push_back(i);
+    }
+    for (size_t k = 0; k < picks.size(); ++k) {
+        const size_t i = picks[k];
+        const Switch& s = switches[i];
+        // The previous and next switches on the same CPU bound the two spans around it.
+        size_t j = i + 1, h = i;
+        while (j < switches.size() && switches[j].cpu != s.cpu) ++j;
+        while (h > 0 && switches[h - 1].cpu != s.cpu) --h;
+        if (j == switches.size() || h == 0 || taskColor(s.next) == taskColor(s.prev)) continue;
+        // The kernel does not always record the switch in (ksoftirqd/1 appears at
+        // 1403.863708635 with no switch to it): skip spans whose owner is ambiguous.
+        if (switches[h - 1].next != s.prev) continue;
+        const uint64_t prevTs = switches[h - 1].ts, nextTs = switches[j].ts;
+        const uint64_t window = nextTs - prevTs;
+        if ((s.ts - prevTs) * 200 < window || (nextTs - s.ts) * 200 < window) continue;  // under ~5 px
+        state.setVisibleRange({prevTs, nextTs});
+        QImage image = render();
+        const QRectF row = view->cpuRowRect(cpu(s.cpu));
+        ASSERT_FALSE(row.isEmpty());
+        const int after = int(view->xForTime((s.ts + nextTs) / 2));
+        const int before = int(view->xForTime((prevTs + s.ts) / 2));
+        EXPECT_EQ(image.pixel(after, rowTop(row)), taskColor(s.next).rgb())
+            << "cpu " << s.cpu << " at " << s.ts << " next_pid " << s.next;
+        if (s.prev != 0) {
+            EXPECT_EQ(image.pixel(before, rowTop(row)), taskColor(s.prev).rgb()) << "prev_pid before " << s.ts;
+        } else {
+            EXPECT_LT(QColor(image.pixel(before, rowTop(row))).saturation(), 30) << "idle before " << s.ts;
+        }
+        ++checked;
+    }
+    EXPECT_GE(checked, 15);  // 20 switches of this fixture qualify
+}
+
+// Zoomed out, spans fold into pixel columns: a column is coloured exactly when some
+// task ran on the CPU during that column's time.
+TEST_F(TimelineViewTest, WholeTraceZoomColoursExactlyTheBusyColumns) {
+    QImage image = render();
+    for (int n : {0, 1}) {
+        const QRectF row = view->cpuRowRect(cpu(n));
+        const SpanTrack& spans = fixture().timeline->cpus[cpu(n)];
+        auto ran = [&](int x0, int x1) {  // some span overlaps pixels [x0, x1)
+            size_t i = spans.firstEndingAfter(view->timeAtX(x0));
+            return i < spans.size() && spans.start[i] < view->timeAtX(x1);
+        };
+        auto coloured = [&](int x) { return QColor(image.pixel(x, rowTop(row))).saturation() > 60; };
+        int busy = 0;
+        // Pixel edges round, so a span may land one column over: allow that much.
+        for (int x = view->labelWidth() + 1; x + 1 < image.width(); ++x) {
+            if (coloured(x)) {
+                EXPECT_TRUE(ran(x - 1, x + 2)) << "cpu " << n << " x " << x;
+            }
+            if (ran(x, x + 1)) {
+                EXPECT_TRUE(coloured(x - 1) || coloured(x) || coloured(x + 1)) << "cpu " << n << " x " << x;
+            }
+            busy += ran(x, x + 1);
+        }
+        EXPECT_GT(busy, 10);
+    }
+}
+
+TEST_F(TimelineViewTest, EmptyCpusOfAnUnusedBufferGetNoRow) {
+    EXPECT_TRUE(view->cpuRowRect(0).isEmpty());  // top-level cpu0 recorded nothing
+    EXPECT_FALSE(view->cpuRowRect(cpu(0)).isEmpty());
+}
+
+TEST_F(TimelineViewTest, KeysZoomAndPan) {
+    view->show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(view.get()));
+    const double ns = view->scale().nsPerPx;
+    QTest::keyClick(view.get(), Qt::Key_W);
+    EXPECT_NEAR(view->scale().nsPerPx, ns / 2, ns * 1e-6);
+    QTest::keyClick(view.get(), Qt::Key_Plus);
+    EXPECT_NEAR(view->scale().nsPerPx, ns / 4, ns * 1e-6);
+    const uint64_t start = view->scale().start;
+    QTest::keyClick(view.get(), Qt::Key_Right);
+    EXPECT_GT(view->scale().start, start);
+    EXPECT_EQ(state.visibleRange().from, view->scale().start);
+    QTest::keyClick(view.get(), Qt::Key_Left);
+    EXPECT_NEAR(double(view->scale().start), double(start), 2 * view->scale().nsPerPx);
+    QTest::keyClick(view.get(), Qt::Key_S);
+    EXPECT_NEAR(view->scale().nsPerPx, ns / 2, ns * 1e-6);
+    QTest::keyClick(view.get(), Qt::Key_F);
+    EXPECT_EQ(state.visibleRange().from, fixture().model->startTime());
+    EXPECT_NEAR(double(state.visibleRange().to), double(fixture().model->endTime()), ns);
+}
+
+TEST_F(TimelineViewTest, WheelZoomsAroundTheMouse) {
+    const QPoint at(700, 100);
+    const uint64_t under = view->timeAtX(at.x());
+    QWheelEvent e(at, view->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                  Qt::NoScrollPhase, false);
+    const double ns = view->scale().nsPerPx;
+    QApplication::sendEvent(view.get(), &e);
+    EXPECT_LT(view->scale().nsPerPx, ns);
+    EXPECT_NEAR(double(view->timeAtX(at.x())), double(under), view->scale().nsPerPx);
+}
+
+TEST_F(TimelineViewTest, DraggingPansByTheDraggedTime) {
+    QTest::keyClick(view.get(), Qt::Key_W);
+    QTest::keyClick(view.get(), Qt::Key_W);
+    const uint64_t start = view->scale().start;
+    mouse(QEvent::MouseButtonPress, {600, 100}, Qt::LeftButton, Qt::LeftButton);
+    mouse(QEvent::MouseMove, {500, 100}, Qt::NoButton, Qt::LeftButton);
+    mouse(QEvent::MouseButtonRelease, {500, 100}, Qt::LeftButton, Qt::NoButton);
+    EXPECT_NEAR(double(view->scale().start - start), 100 * view->scale().nsPerPx, 2 * view->scale().nsPerPx);
+    EXPECT_FALSE(state.markerA());  // a drag is not a click
+}
+
+TEST_F(TimelineViewTest, ClicksPlaceMarkersAAndBWithTheirCpu) {
+    const QPoint a(400, int(view->cpuRowRect(cpu(1)).center().y()));
+    const QPoint b(900, int(view->cpuRowRect(cpu(0)).center().y()));
+    mouse(QEvent::MouseButtonPress, a, Qt::LeftButton, Qt::LeftButton);
+    mouse(QEvent::MouseButtonRelease, a, Qt::LeftButton, Qt::NoButton);
+    mouse(QEvent::MouseButtonPress, b, Qt::LeftButton, Qt::LeftButton, Qt::ShiftModifier);
+    mouse(QEvent::MouseButtonRelease, b, Qt::LeftButton, Qt::NoButton, Qt::ShiftModifier);
+    ASSERT_TRUE(state.markerA() && state.markerB());
+    EXPECT_EQ(state.markerA()->time, view->timeAtX(a.x()));
+    EXPECT_EQ(state.markerA()->cpu, int(cpu(1)));
+    EXPECT_EQ(state.markerB()->time, view->timeAtX(b.x()));
+    EXPECT_EQ(state.markerB()->cpu, int(cpu(0)));
+    EXPECT_EQ(state.cursorTime(), state.markerB()->time);
+    QTest::keyClick(view.get(), Qt::Key_Escape);
+    EXPECT_FALSE(state.markerA());
+}
+
+TEST_F(TimelineViewTest, RightDragSelectsARangeAndZToZoomsToIt) {
+    mouse(QEvent::MouseButtonPress, {300, 80}, Qt::RightButton, Qt::RightButton);
+    mouse(QEvent::MouseMove, {600, 80}, Qt::NoButton, Qt::RightButton);
+    mouse(QEvent::MouseButtonRelease, {600, 80}, Qt::RightButton, Qt::NoButton);
+    const TimeRange sel = state.selection();
+    EXPECT_EQ(sel.from, view->timeAtX(300));
+    EXPECT_EQ(sel.to, view->timeAtX(600));
+    QTest::keyClick(view.get(), Qt::Key_Z);
+    EXPECT_EQ(state.visibleRange().from, sel.from);
+    EXPECT_NEAR(double(state.visibleRange().to), double(sel.to), view->scale().nsPerPx);
+}
+
+// 1534: running on ceo2 cpu0 .842536297-.842566354, then S until .892674029.
+TEST_F(TimelineViewTest, TaskTrackShowsRunningAndSleepingStates) {
+    state.addTask(1534);
+    const QRectF row = view->taskRowRect(1534);
+    ASSERT_FALSE(row.isEmpty());
+    state.setVisibleRange({1403842500000ULL, 1403842700000ULL});
+    QImage image = render();
+    EXPECT_EQ(image.pixel(int(view->xForTime(1403842550000ULL)), rowTop(row)), taskColor(1534).rgb());
+    const int sleeping = int(view->xForTime(1403842637000ULL));
+    EXPECT_EQ(image.pixel(sleeping, int(row.bottom()) - 4), stateColor(TaskState::Sleeping, 1534).rgb());
+    EXPECT_NE(image.pixel(sleeping, rowTop(row)), taskColor(1534).rgb());  // a thin bar only
+    state.removeTask(1534);
+    EXPECT_TRUE(view->taskRowRect(1534).isEmpty());
+}
+
+TEST_F(TimelineViewTest, TooltipNamesTaskStateAndTime) {
+    state.addTask(5782);
+    state.setVisibleRange({1403842500000ULL, 1403842700000ULL});
+    const int x = int(view->xForTime(1403842550000ULL));
+    QString cpuText = view->describeAt(QPoint(x, int(view->cpuRowRect(cpu(0)).center().y())));
+    EXPECT_TRUE(cpuText.contains("memfd:sealed-91-1534 running")) << cpuText.toStdString();
+    EXPECT_TRUE(cpuText.contains("1403.8425")) << cpuText.toStdString();
+    QString taskText = view->describeAt(QPoint(x, int(view->taskRowRect(5782).center().y())));
+    EXPECT_TRUE(taskText.contains("bash-5782: runnable")) << taskText.toStdString();
+}
+
+TEST_F(TimelineViewTest, KeysOneAndTwoPutMarkersUnderTheMouse) {
+    const QPoint at(800, int(view->cpuRowRect(cpu(1)).center().y()));
+    mouse(QEvent::MouseMove, at, Qt::NoButton, Qt::NoButton);
+    QTest::keyClick(view.get(), Qt::Key_1);
+    ASSERT_TRUE(state.markerA());
+    EXPECT_EQ(state.markerA()->time, view->timeAtX(at.x()));
+    EXPECT_EQ(state.markerA()->cpu, int(cpu(1)));
+    QTest::keyClick(view.get(), Qt::Key_2);
+    EXPECT_EQ(state.markerB()->time, state.markerA()->time);
+}
+
+// mk: bash-8691 [000] 3761.243155206: print: tracing_mark_write: phase-1 begin
+TEST(TimelineViewMarks, TraceMarkerPrintIsAFlagOnItsCpuAndTaskRows) {
+    auto model = std::move(*TraceModel::open(test::dataPath("markers.dat")));
+    auto formats = std::move(*EventFormats::create(model->meta()));
+    auto timeline = std::make_shared<SchedTimeline>(std::move(*analyzeSched(*model, *formats)));
+    TimelineState state;
+    TimelineView view(&state);
+    view.resize(1200, 400);
+    view.setModel(model.get());
+    view.setTimeline(timeline);
+    view.setFormats(formats.get());
+    size_t cpu0 = 0;
+    for (size_t i = 0; i < model->cpuCount(); ++i) {
+        if (model->cpuLabel(i) == "mk cpu0") cpu0 = i;
+    }
+    state.addTask(8691);
+    const uint64_t ts = 3761243155206ULL;
+    state.setVisibleRange({ts - 50000, ts + 50000});
+    QImage image(view.size(), QImage::Format_RGB32);
+    QPainter p(&image);
+    view.paintTo(p, view.size());
+    const int x = int(view.xForTime(ts));
+    const QColor flag(30, 90, 200);
+    for (QRectF row : {view.cpuRowRect(cpu0), view.taskRowRect(8691)}) {
+        ASSERT_FALSE(row.isEmpty());
+        bool found = false;  // the flag, just right of the print's time at the row's top
+        for (int dx = 0; dx <= 3; ++dx) found |= QColor(image.pixel(x + dx, int(row.top()) + 2)) == flag;
+        EXPECT_TRUE(found) << "row at y " << row.top();
+    }
+    EXPECT_TRUE(view.describeAt(QPoint(x, int(view.cpuRowRect(cpu0).center().y()))).contains("print"))
+        << view.describeAt(QPoint(x, int(view.cpuRowRect(cpu0).center().y()))).toStdString();
+}
+
+}  // namespace
+}  // namespace kestrel

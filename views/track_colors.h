@@ -1,0 +1,42 @@
+#pragma once
+// Colours of the timeline: one stable colour per pid (golden-ratio hues, so
+// neighbouring pids differ), and one per task state.
+#include <QColor>
+
+#include "analysis/sched_timeline.h"
+
+namespace kestrel {
+
+inline QColor taskColor(int pid) {
+    const double golden = 0.618033988749895;
+    double hue = pid * golden;
+    hue -= static_cast<long long>(hue);
+    return QColor::fromHsv(static_cast<int>(hue * 359), 140 + (pid % 4) * 25, 215 - (pid % 3) * 20);
+}
+
+inline QColor stateColor(TaskState s, int pid) {
+    switch (s) {
+    case TaskState::Running: return taskColor(pid);
+    case TaskState::Runnable: return QColor(240, 140, 30);   // waiting for a CPU
+    case TaskState::Sleeping: return QColor(175, 190, 205);  // S
+    case TaskState::Blocked: return QColor(200, 40, 40);     // D
+    case TaskState::Other: return QColor(110, 110, 110);
+    case TaskState::Dead: return Qt::transparent;
+    }
+    return Qt::gray;
+}
+
+// Fraction of the row height a state fills: running full, sleeping a thin line.
+inline double stateHeight(TaskState s) {
+    switch (s) {
+    case TaskState::Running: return 1.0;
+    case TaskState::Runnable: return 0.6;
+    case TaskState::Blocked: return 0.6;
+    case TaskState::Sleeping: return 0.2;
+    case TaskState::Other: return 0.2;
+    case TaskState::Dead: return 0;
+    }
+    return 0.2;
+}
+
+}  // namespace kestrel
