@@ -141,9 +141,19 @@ const IndexCheckpoint& EventIndex::checkpointBeforeTime(uint64_t t) const {
     return it == m_checkpoints.begin() ? m_checkpoints.front() : *(it - 1);
 }
 
+namespace {
+
+CursorOptions rowOptions(const EventFilter& filter, bool streaming) {
+    CursorOptions o = filter.cursorOptions();
+    o.streaming = streaming;
+    return o;
+}
+
+}  // namespace
+
 RowCursor::RowCursor(const TraceModel& model, const EventIndex& index,
-                     const FilterMatcher& matcher)
-    : m_index(index), m_matcher(matcher), m_cursor(model, index.filter().cursorOptions()) {}
+                     const FilterMatcher& matcher, bool streaming)
+    : m_index(index), m_matcher(matcher), m_cursor(model, rowOptions(index.filter(), streaming)) {}
 
 void RowCursor::seekCheckpoint(const IndexCheckpoint& cp) {
     m_cursor.seek(cp.ts);

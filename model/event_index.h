@@ -63,7 +63,10 @@ private:
 // Walks rows of an index: a cursor plus the filter, positioned through checkpoints.
 class RowCursor {
 public:
-    RowCursor(const TraceModel& model, const EventIndex& index, const FilterMatcher& matcher);
+    // `streaming`: decode into the cursor's own buffers instead of the shared frame
+    // cache (passes over many frames: search), see CursorOptions::streaming.
+    RowCursor(const TraceModel& model, const EventIndex& index, const FilterMatcher& matcher,
+              bool streaming = false);
     // Positions so that next() returns row `row` (rows() when past the end).
     void seekRow(uint64_t row);
     // Positions at the checkpoint; next() returns the first row at or after it.

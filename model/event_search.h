@@ -19,7 +19,7 @@ namespace kestrel {
 struct SearchQuery {
     Column column = Column::Info;
     std::string text;
-    bool regex = false;          // ECMAScript regular expression, else "contains"
+    bool regex = false;          // POSIX extended regular expression, else "contains"
     bool caseSensitive = true;
 };
 
