@@ -130,7 +130,13 @@ void EventPanel::onRowSelected(int row) {
     m_tableModel->withEvent(row, [&](const EventRef& ev) {
         ts = ev.ts;
         cpu = ev.cpu;
-        QString title = tr("row %1").arg(row);
+        QString title = tr("row %1  %2  %3  CPU %4  %5-%6")
+                            .arg(row)
+                            .arg(m_tableModel->data(m_tableModel->index(row, static_cast<int>(Column::Event))).toString(),
+                                 m_tableModel->data(m_tableModel->index(row, static_cast<int>(Column::Time))).toString(),
+                                 m_tableModel->data(m_tableModel->index(row, static_cast<int>(Column::Cpu))).toString(),
+                                 m_tableModel->data(m_tableModel->index(row, static_cast<int>(Column::Task))).toString(),
+                                 m_tableModel->data(m_tableModel->index(row, static_cast<int>(Column::Pid))).toString());
         m_details->showEvent(m_formats, ev, title);
     });
     emit eventSelected(ts, static_cast<int>(cpu));
