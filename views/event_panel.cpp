@@ -125,18 +125,20 @@ void EventPanel::onRowSelected(int row) {
         m_details->clearEvent();
         return;
     }
+    // The title first: reading cells may move the table's cursor, and the event handed
+    // to withEvent() lives only as long as the cursor stays on it.
+    auto text = [this, row](Column c) {
+        return m_tableModel->data(m_tableModel->index(row, static_cast<int>(c))).toString();
+    };
+    QString title = tr("row %1   %2   %3   CPU %4   %5-%6")
+                        .arg(row)
+                        .arg(text(Column::Event), text(Column::Time), text(Column::Cpu),
+                             text(Column::Task), text(Column::Pid));
     uint64_t ts = 0;
     uint32_t cpu = 0;
     m_tableModel->withEvent(row, [&](const EventRef& ev) {
         ts = ev.ts;
         cpu = ev.cpu;
-        QString title = tr("row %1  %2  %3  CPU %4  %5-%6")
-                            .arg(row)
-                            .arg(m_tableModel->data(m_tableModel->index(row, static_cast<int>(Column::Event))).toString(),
-                                 m_tableModel->data(m_tableModel->index(row, static_cast<int>(Column::Time))).toString(),
-                                 m_tableModel->data(m_tableModel->index(row, static_cast<int>(Column::Cpu))).toString(),
-                                 m_tableModel->data(m_tableModel->index(row, static_cast<int>(Column::Task))).toString(),
-                                 m_tableModel->data(m_tableModel->index(row, static_cast<int>(Column::Pid))).toString());
         m_details->showEvent(m_formats, ev, title);
     });
     emit eventSelected(ts, static_cast<int>(cpu));
