@@ -21,15 +21,24 @@ bool clockInMicroseconds(const std::string& clock) {
 
 const char* columnName(Column column) {
     switch (column) {
-        case Column::Index: return "#";
-        case Column::Cpu: return "CPU";
-        case Column::Time: return "Time";
-        case Column::Task: return "Task";
-        case Column::Pid: return "PID";
-        case Column::Flags: return "Flags";
-        case Column::Event: return "Event";
-        case Column::Info: return "Info";
-        case Column::Count: break;
+        case Column::Index:
+            return "#";
+        case Column::Cpu:
+            return "CPU";
+        case Column::Time:
+            return "Time";
+        case Column::Task:
+            return "Task";
+        case Column::Pid:
+            return "PID";
+        case Column::Flags:
+            return "Flags";
+        case Column::Event:
+            return "Event";
+        case Column::Info:
+            return "Info";
+        case Column::Count:
+            break;
     }
     return "";
 }
@@ -40,7 +49,9 @@ void ColumnText::SeqDeleter::operator()(trace_seq* s) const {
 }
 
 ColumnText::ColumnText(EventFormats& formats, const TraceMeta& meta)
-    : m_formats(formats), m_meta(meta), m_usecs(clockInMicroseconds(meta.traceClock)),
+    : m_formats(formats),
+      m_meta(meta),
+      m_usecs(clockInMicroseconds(meta.traceClock)),
       m_seq(new trace_seq) {
     trace_seq_init(m_seq.get());
 }
@@ -78,20 +89,26 @@ void ColumnText::append(Column column, const EventRef& event, uint64_t row, std:
     CommonFields common;
     bool hasCommon = m_formats.common(event.raw, common);
     switch (column) {
-        case Column::Index: out += std::to_string(row); break;
+        case Column::Index:
+            out += std::to_string(row);
+            break;
         case Column::Cpu: {
             uint32_t cpu = event.cpu < m_meta.cpus.size() ? m_meta.cpus[event.cpu].cpu : event.cpu;
             out += std::to_string(cpu);
             break;
         }
-        case Column::Time: appendTime(event.ts, m_usecs, out); break;
+        case Column::Time:
+            appendTime(event.ts, m_usecs, out);
+            break;
         case Column::Task:
             if (hasCommon) out += m_formats.comm(common.pid);
             break;
         case Column::Pid:
             if (hasCommon) out += std::to_string(common.pid);
             break;
-        case Column::Flags: appendFlags(event, out); break;
+        case Column::Flags:
+            appendFlags(event, out);
+            break;
         case Column::Event: {
             const EventType* t = hasCommon ? m_formats.type(common.type) : nullptr;
             out += t ? t->name : "[UNKNOWN EVENT]";
@@ -110,7 +127,8 @@ void ColumnText::append(Column column, const EventRef& event, uint64_t row, std:
             if (nul != std::string::npos) out.resize(nul);
             break;
         }
-        case Column::Count: break;
+        case Column::Count:
+            break;
     }
 }
 

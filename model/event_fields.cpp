@@ -26,7 +26,8 @@ void appendFields(tep_format_field* f, bool common, const EventRef& event,
         trace_seq_reset(&seq);
         tep_print_field_content(&seq, padded.data(), static_cast<int>(event.raw.size), f);
         trace_seq_terminate(&seq);
-        out.push_back({f->name ? f->name : "", typeOf(f), std::string(seq.buffer, seq.len), common});
+        out.push_back(
+            {f->name ? f->name : "", typeOf(f), std::string(seq.buffer, seq.len), common});
     }
     trace_seq_destroy(&seq);
 }
@@ -65,7 +66,8 @@ std::vector<StackFrame> eventStack(EventFormats& formats, const EventRef& event)
     FieldRef caller = formats.field(common.type, "caller");
     if (!caller.valid() || caller.size == 0) return out;
     // trace_entries.h: `size` is the number of entries recorded (kernel_stack).
-    size_t count = caller.offset < event.raw.size ? (event.raw.size - caller.offset) / caller.size : 0;
+    size_t count =
+        caller.offset < event.raw.size ? (event.raw.size - caller.offset) / caller.size : 0;
     FieldRef size = formats.field(common.type, "size");
     if (size.valid()) count = std::min<size_t>(count, formats.readUnsigned(size, event.raw));
     for (size_t i = 0; i < count; ++i) {
@@ -83,7 +85,8 @@ std::vector<StackFrame> eventStack(EventFormats& formats, const EventRef& event)
             if (const char* name = formats.symbol(addr)) {
                 uint64_t start = tep_find_function_address(formats.tep(), addr);
                 char buf[32];
-                std::snprintf(buf, sizeof buf, "+0x%llx", static_cast<unsigned long long>(addr - start));
+                std::snprintf(buf, sizeof buf, "+0x%llx",
+                              static_cast<unsigned long long>(addr - start));
                 frame.symbol = std::string(name) + buf;
             }
         }

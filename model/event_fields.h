@@ -13,7 +13,7 @@ namespace kestrel {
 
 struct FieldText {
     std::string name;
-    std::string type;   // as the format file declares it: "char[16]", "pid_t", ...
+    std::string type;  // as the format file declares it: "char[16]", "pid_t", ...
     std::string value;
     bool common = false;
 };

@@ -20,12 +20,12 @@ struct tep_event_filter;
 namespace kestrel {
 
 struct EventFilter {
-    std::vector<int32_t> pids;     // sorted; empty = every task
-    std::vector<int> eventIds;     // sorted; empty = every event type
-    std::vector<bool> cpus;        // global CPU index; empty = every CPU
-    uint64_t from = 0;             // trace time, inclusive
-    uint64_t to = kUnknownTime;    // inclusive
-    std::string advanced;          // libtraceevent filter text; empty = none
+    std::vector<int32_t> pids;   // sorted; empty = every task
+    std::vector<int> eventIds;   // sorted; empty = every event type
+    std::vector<bool> cpus;      // global CPU index; empty = every CPU
+    uint64_t from = 0;           // trace time, inclusive
+    uint64_t to = kUnknownTime;  // inclusive
+    std::string advanced;        // libtraceevent filter text; empty = none
 
     bool selectsAll() const;
     bool selectsCpu(uint32_t cpu) const;

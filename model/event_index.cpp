@@ -8,7 +8,7 @@ namespace {
 
 struct Slice {
     uint64_t from = 0;
-    uint64_t to = 0;  // inclusive
+    uint64_t to = 0;                           // inclusive
     std::vector<IndexCheckpoint> checkpoints;  // rows local to the slice
     uint64_t rows = 0;
     Status status;
@@ -151,8 +151,8 @@ CursorOptions rowOptions(const EventFilter& filter, bool streaming) {
 
 }  // namespace
 
-RowCursor::RowCursor(const TraceModel& model, const EventIndex& index,
-                     const FilterMatcher& matcher, bool streaming)
+RowCursor::RowCursor(const TraceModel& model, const EventIndex& index, const FilterMatcher& matcher,
+                     bool streaming)
     : m_index(index), m_matcher(matcher), m_cursor(model, rowOptions(index.filter(), streaming)) {}
 
 void RowCursor::seekCheckpoint(const IndexCheckpoint& cp) {

@@ -29,7 +29,7 @@ struct IndexCheckpoint {
 };
 
 struct PassProgress {
-    std::atomic<uint64_t> done{0};   // units of work finished (frames or rows)
+    std::atomic<uint64_t> done{0};  // units of work finished (frames or rows)
     std::atomic<uint64_t> total{0};
     std::atomic<bool> cancel{false};
 };

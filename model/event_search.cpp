@@ -1,7 +1,8 @@
 #include "event_search.h"
 
-#include <algorithm>
 #include <regex.h>
+
+#include <algorithm>
 #include <thread>
 
 namespace kestrel {
@@ -12,7 +13,7 @@ constexpr uint64_t kChunkRows = 16384;
 struct Chunk {
     size_t checkpoint = 0;  // where the walk starts
     uint64_t firstRow = 0;
-    uint64_t endRow = 0;    // exclusive
+    uint64_t endRow = 0;  // exclusive
 };
 
 std::vector<Chunk> makeChunks(const EventIndex& index) {
@@ -28,7 +29,9 @@ std::vector<Chunk> makeChunks(const EventIndex& index) {
     return chunks;
 }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // One per worker: glibc's regexec locks the compiled pattern, so sharing one would
 // serialize the workers. POSIX extended syntax (as grep -E), much faster than
@@ -100,11 +103,15 @@ void offer(Shared& s, uint64_t row) {
 Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& matcher,
                  const Chunk& c) {
     uint64_t from = c.firstRow, to = c.endRow;  // rows [from, to)
-    if (s.forward) from = std::max(from, s.start);
-    else to = std::min(to, s.start + 1);
+    if (s.forward)
+        from = std::max(from, s.start);
+    else
+        to = std::min(to, s.start + 1);
     if (from >= to) return Status();
-    if (from == c.firstRow) rows.seekCheckpoint(s.index.checkpoints()[c.checkpoint]);
-    else rows.seekRow(from);
+    if (from == c.firstRow)
+        rows.seekCheckpoint(s.index.checkpoints()[c.checkpoint]);
+    else
+        rows.seekRow(from);
     EventRef ev;
     uint64_t row = 0, found = kNoRow;
     std::string line;
@@ -165,9 +172,8 @@ Result<uint64_t> searchRows(const TraceModel& model, const EventIndex& index, Fo
     bool forward = direction == SearchDirection::Forward;
     if (!forward) start = std::min(start, index.rows() - 1);
     std::vector<Chunk> chunks = makeChunks(index);
-    std::erase_if(chunks, [&](const Chunk& c) {
-        return forward ? c.endRow <= start : c.firstRow > start;
-    });
+    std::erase_if(chunks,
+                  [&](const Chunk& c) { return forward ? c.endRow <= start : c.firstRow > start; });
     if (!forward) std::reverse(chunks.begin(), chunks.end());
     if (progress) progress->total = chunks.size();
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());

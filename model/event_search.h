@@ -19,7 +19,7 @@ namespace kestrel {
 struct SearchQuery {
     Column column = Column::Info;
     std::string text;
-    bool regex = false;          // POSIX extended regular expression, else "contains"
+    bool regex = false;  // POSIX extended regular expression, else "contains"
     bool caseSensitive = true;
 };
 
@@ -29,9 +29,8 @@ inline constexpr uint64_t kNoRow = RowCursor::kNoRow;
 
 // Forward: the first matching row >= `start`; backward: the last one <= `start`.
 // kNoRow when none; an error for a bad regex, a decoding error or "cancelled".
-Result<uint64_t> searchRows(const TraceModel& model, const EventIndex& index,
-                            FormatsPool& pool, const SearchQuery& query, uint64_t start,
-                            SearchDirection direction, PassProgress* progress = nullptr,
-                            unsigned threads = 0);
+Result<uint64_t> searchRows(const TraceModel& model, const EventIndex& index, FormatsPool& pool,
+                            const SearchQuery& query, uint64_t start, SearchDirection direction,
+                            PassProgress* progress = nullptr, unsigned threads = 0);
 
 }  // namespace kestrel

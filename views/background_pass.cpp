@@ -7,7 +7,9 @@ BackgroundPass::BackgroundPass(QObject* parent) : QObject(parent) {
     connect(&m_timer, &QTimer::timeout, this, &BackgroundPass::poll);
 }
 
-BackgroundPass::~BackgroundPass() { cancel(); }
+BackgroundPass::~BackgroundPass() {
+    cancel();
+}
 
 void BackgroundPass::start(std::function<void(PassProgress&)> work, std::function<void()> done) {
     cancel();

@@ -14,7 +14,9 @@ DetailsPane::DetailsPane(QWidget* parent) : QTreeWidget(parent) {
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
 }
 
-void DetailsPane::clearEvent() { clear(); }
+void DetailsPane::clearEvent() {
+    clear();
+}
 
 void DetailsPane::showEvent(EventFormats& formats, const EventRef& event, const QString& title) {
     clear();
@@ -34,8 +36,10 @@ void DetailsPane::showEvent(EventFormats& formats, const EventRef& event, const 
         auto* top = new QTreeWidgetItem(this, {tr("stack trace")});
         for (const StackFrame& s : stack) {
             QString addr = QStringLiteral("%1").arg(s.address, 16, 16, QLatin1Char('0'));
-            auto* item = new QTreeWidgetItem(top, {QStringLiteral("=> ") + (s.symbol.empty() ? addr : QString::fromStdString(s.symbol)),
-                                                   QString(), addr});
+            auto* item = new QTreeWidgetItem(
+                top, {QStringLiteral("=> ") +
+                          (s.symbol.empty() ? addr : QString::fromStdString(s.symbol)),
+                      QString(), addr});
             item->setFirstColumnSpanned(false);
         }
         top->setExpanded(true);

@@ -17,7 +17,10 @@
 namespace kestrel {
 
 EventPanel::EventPanel(const TraceModel& model, EventFormats& formats, QWidget* parent)
-    : QWidget(parent), m_model(model), m_formats(formats), m_pool(model.meta()),
+    : QWidget(parent),
+      m_model(model),
+      m_formats(formats),
+      m_pool(model.meta()),
       m_scanProgress(std::make_shared<ScanProgress>()) {
     m_search = new SearchBar(this);
     m_filters = new FilterPanel(model, formats, this);
@@ -72,13 +75,16 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats, QWidget* 
             *scan = scanTrace(*m, formats->get(), progress.get());
         },
         [this, scan] {
-            if (scan->ok()) m_filters->setScan(scan->value());
+            if (scan->ok()) m_filters->setScan(scan->value(), m_filter);
             emit scanFinished();
         });
     rebuildIndex();
 }
 
 EventPanel::~EventPanel() {
+    // Child widgets outlive this body; their passes use m_pool and m_index, so they
+    // stop here.
+    m_search->cancel();
     m_scanProgress->cancel = true;
     m_scanPass->cancel();
     m_indexPass->cancel();
@@ -89,7 +95,8 @@ void EventPanel::rebuildIndex() {
     m_indexBar->setValue(0);
     m_indexBar->setVisible(true);
     m_status->setText(tr("indexing events…"));
-    auto result = std::make_shared<Result<std::shared_ptr<const EventIndex>>>(Status::error("not run"));
+    auto result =
+        std::make_shared<Result<std::shared_ptr<const EventIndex>>>(Status::error("not run"));
     EventFilter filter = m_filter;
     const TraceModel* m = &m_model;
     FormatsPool* pool = &m_pool;
@@ -117,7 +124,9 @@ void EventPanel::rebuildIndex() {
         });
 }
 
-int EventPanel::selectedRow() const { return m_table->currentRowIndex(); }
+int EventPanel::selectedRow() const {
+    return m_table->currentRowIndex();
+}
 
 void EventPanel::onRowSelected(int row) {
     m_search->setCurrentRow(row);

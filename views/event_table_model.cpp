@@ -5,7 +5,9 @@
 namespace kestrel {
 
 EventTableModel::EventTableModel(const TraceModel& model, EventFormats& formats, QObject* parent)
-    : QAbstractTableModel(parent), m_model(model), m_formats(formats),
+    : QAbstractTableModel(parent),
+      m_model(model),
+      m_formats(formats),
       m_text(std::make_unique<ColumnText>(formats, model.meta())) {}
 
 EventTableModel::~EventTableModel() = default;
@@ -55,7 +57,8 @@ const EventTableModel::Block& EventTableModel::loadBlock(int first) const {
     Block block;
     block.first = first;
     // Scrolling down continues where the cursor stopped; anything else seeks.
-    if (m_cursorNext != static_cast<uint64_t>(first)) m_cursor->seekRow(static_cast<uint64_t>(first));
+    if (m_cursorNext != static_cast<uint64_t>(first))
+        m_cursor->seekRow(static_cast<uint64_t>(first));
     EventRef ev;
     uint64_t r = 0;
     std::string text;
@@ -69,7 +72,8 @@ const EventTableModel::Block& EventTableModel::loadBlock(int first) const {
         for (int c = 0; c < static_cast<int>(Column::Count); ++c) {
             text.clear();
             m_text->append(static_cast<Column>(c), ev, r, text);
-            row.cells[static_cast<size_t>(c)] = QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+            row.cells[static_cast<size_t>(c)] =
+                QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
         }
         block.rows.push_back(std::move(row));
         m_cursorNext = r + 1;
@@ -90,12 +94,14 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid()) return {};
     if (role == Qt::FontRole) {
         auto c = static_cast<Column>(index.column());
-        if (c == Column::Time || c == Column::Flags) return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        if (c == Column::Time || c == Column::Flags)
+            return QFontDatabase::systemFont(QFontDatabase::FixedFont);
         return {};
     }
     if (role == Qt::TextAlignmentRole) {
         auto c = static_cast<Column>(index.column());
-        bool right = c == Column::Index || c == Column::Cpu || c == Column::Time || c == Column::Pid;
+        bool right =
+            c == Column::Index || c == Column::Cpu || c == Column::Time || c == Column::Pid;
         return QVariant::fromValue(Qt::AlignVCenter | (right ? Qt::AlignRight : Qt::AlignLeft));
     }
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != TimestampRole &&

@@ -59,7 +59,7 @@ private:
     std::unique_ptr<FilterMatcher> m_matcher;
     std::unique_ptr<RowCursor> m_cursor;
     mutable std::unique_ptr<ColumnText> m_text;
-    mutable std::list<Block> m_blocks;  // most recently used first
+    mutable std::list<Block> m_blocks;      // most recently used first
     mutable uint64_t m_cursorNext = ~0ull;  // the row m_cursor's next() returns
 };
 

@@ -24,14 +24,18 @@ EventTableView::EventTableView(QWidget* parent) : QTableView(parent) {
 void EventTableView::setModel(QAbstractItemModel* model) {
     QTableView::setModel(model);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) { emit rowSelected(current.isValid() ? current.row() : -1); });
+            [this](const QModelIndex& current) {
+                emit rowSelected(current.isValid() ? current.row() : -1);
+            });
     sizeColumns();
 }
 
 // Widths from text, not from the data: asking the model would decode rows.
 void EventTableView::sizeColumns() {
     QFontMetrics fm = fontMetrics();
-    auto w = [&](const char* sample) { return fm.horizontalAdvance(QString::fromLatin1(sample)) + 16; };
+    auto w = [&](const char* sample) {
+        return fm.horizontalAdvance(QString::fromLatin1(sample)) + 16;
+    };
     setColumnWidth(static_cast<int>(Column::Index), w("00000000"));
     setColumnWidth(static_cast<int>(Column::Cpu), w("CPU0"));
     setColumnWidth(static_cast<int>(Column::Time), w("00000.000000") + 8);
@@ -48,7 +52,8 @@ void EventTableView::selectRow(int row) {
         return;
     }
     QModelIndex index = model()->index(row, static_cast<int>(Column::Info));
-    selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     scrollTo(index, QAbstractItemView::PositionAtCenter);
 }
 

@@ -11,10 +11,10 @@ namespace {
 
 constexpr int kIdRole = Qt::UserRole + 1;
 
-void addItem(QListWidget* list, const QString& text, int id) {
+void addItem(QListWidget* list, const QString& text, int id, bool checked = true) {
     auto* item = new QListWidgetItem(text, list);
     item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-    item->setCheckState(Qt::Checked);
+    item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
     item->setData(kIdRole, id);
 }
 
@@ -25,11 +25,15 @@ std::vector<T> checkedIds(const QListWidget* list) {
     bool all = true;
     for (int i = 0; i < list->count(); ++i) {
         const QListWidgetItem* item = list->item(i);
-        if (item->checkState() == Qt::Checked) ids.push_back(static_cast<T>(item->data(kIdRole).toInt()));
-        else all = false;
+        if (item->checkState() == Qt::Checked)
+            ids.push_back(static_cast<T>(item->data(kIdRole).toInt()));
+        else
+            all = false;
     }
-    if (all) ids.clear();
-    else if (ids.empty()) ids.push_back(static_cast<T>(-0x7fffffff));  // nothing selected
+    if (all)
+        ids.clear();
+    else if (ids.empty())
+        ids.push_back(static_cast<T>(-0x7fffffff));  // nothing selected
     std::sort(ids.begin(), ids.end());
     return ids;
 }
@@ -75,7 +79,8 @@ QListWidget* FilterPanel::makeList(const QString& title, QVBoxLayout* layout) {
     row->addWidget(new QLabel(title, this), 1);
     auto* list = new QListWidget(this);
     list->setUniformItemSizes(true);
-    for (auto [label, state] : {std::pair{tr("all"), Qt::Checked}, std::pair{tr("none"), Qt::Unchecked}}) {
+    for (auto [label, state] :
+         {std::pair{tr("all"), Qt::Checked}, std::pair{tr("none"), Qt::Unchecked}}) {
         auto* b = new QPushButton(label, this);
         b->setFlat(true);
         b->setMaximumHeight(20);
@@ -91,23 +96,28 @@ QListWidget* FilterPanel::makeList(const QString& title, QVBoxLayout* layout) {
     return list;
 }
 
-void FilterPanel::setScan(const ScanResult& scan) {
+void FilterPanel::setScan(const ScanResult& scan, const EventFilter& current) {
     {
         QSignalBlocker block(m_tasks);
         m_tasks->clear();
         for (const PidCount& p : scan.eventsByPid) {
             QString name = QString::fromStdString(scan.tasks.comm(p.pid));
-            addItem(m_tasks, QStringLiteral("%1-%2  (%3)").arg(name).arg(p.pid).arg(p.events), p.pid);
+            addItem(m_tasks, QStringLiteral("%1-%2  (%3)").arg(name).arg(p.pid).arg(p.events),
+                    p.pid, current.selectsPid(p.pid));
         }
     }
     QSignalBlocker block(m_events);
     m_events->clear();
     for (const EventType& t : m_formats.types()) {
-        uint64_t n = static_cast<size_t>(t.id) < scan.eventsByType.size() ? scan.eventsByType[static_cast<size_t>(t.id)] : 0;
+        uint64_t n = static_cast<size_t>(t.id) < scan.eventsByType.size()
+                         ? scan.eventsByType[static_cast<size_t>(t.id)]
+                         : 0;
         if (n == 0) continue;  // only what the trace holds
-        addItem(m_events, QStringLiteral("%1:%2  (%3)").arg(QString::fromStdString(t.system),
-                                                         QString::fromStdString(t.name)).arg(n),
-                t.id);
+        addItem(m_events,
+                QStringLiteral("%1:%2  (%3)")
+                    .arg(QString::fromStdString(t.system), QString::fromStdString(t.name))
+                    .arg(n),
+                t.id, current.selectsType(t.id));
     }
 }
 

@@ -20,8 +20,9 @@ class FilterPanel : public QWidget {
 public:
     FilterPanel(const TraceModel& model, const EventFormats& formats, QWidget* parent = nullptr);
 
-    // Fills the task and event lists with what the scan found (counts shown).
-    void setScan(const ScanResult& scan);
+    // Fills the task and event lists with what the scan found (counts shown), keeping
+    // the choices of `current` (the scan may finish after the user filtered).
+    void setScan(const ScanResult& scan, const EventFilter& current = {});
     // The filter the controls describe (time range left open: the panel's owner sets it).
     EventFilter filter() const;
     void setAdvancedError(const QString& message);

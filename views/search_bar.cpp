@@ -71,7 +71,9 @@ SearchBar::SearchBar(QWidget* parent) : QWidget(parent), m_pass(new BackgroundPa
     });
 }
 
-SearchBar::~SearchBar() { m_pass->cancel(); }
+SearchBar::~SearchBar() {
+    m_pass->cancel();
+}
 
 void SearchBar::setContext(const TraceModel* model, FormatsPool* pool,
                            std::shared_ptr<const EventIndex> index) {
@@ -98,10 +100,16 @@ void SearchBar::setQuery(const SearchQuery& q) {
     m_case->setChecked(q.caseSensitive);
 }
 
-bool SearchBar::busy() const { return m_pass->running(); }
+bool SearchBar::busy() const {
+    return m_pass->running();
+}
 
-void SearchBar::findNext() { run(SearchDirection::Forward); }
-void SearchBar::findPrevious() { run(SearchDirection::Backward); }
+void SearchBar::findNext() {
+    run(SearchDirection::Forward);
+}
+void SearchBar::findPrevious() {
+    run(SearchDirection::Backward);
+}
 void SearchBar::cancel() {
     if (m_pass->running()) m_status->setText(tr("cancelled"));
     m_pass->cancel();
@@ -115,7 +123,8 @@ void SearchBar::run(SearchDirection direction) {
         emit notFound();
         return;
     }
-    uint64_t start = forward ? static_cast<uint64_t>(m_current + 1) : static_cast<uint64_t>(m_current - 1);
+    uint64_t start =
+        forward ? static_cast<uint64_t>(m_current + 1) : static_cast<uint64_t>(m_current - 1);
     auto result = std::make_shared<Result<uint64_t>>(Status::error("not run"));
     auto index = m_index;
     const TraceModel* model = m_model;

@@ -41,7 +41,8 @@ Loaded& loaded() {
     return l;
 }
 
-void search(benchmark::State& state, Column column, const char* text, bool regex, unsigned threads) {
+void search(benchmark::State& state, Column column, const char* text, bool regex,
+            unsigned threads) {
     Loaded& l = loaded();
     SearchQuery q{column, text, regex, true};
     for (auto _ : state) {
@@ -53,7 +54,9 @@ void search(benchmark::State& state, Column column, const char* text, bool regex
     state.counters["events"] = static_cast<double>(l.index->rows());
 }
 
-void BM_SearchInfoNoMatch(benchmark::State& s) { search(s, Column::Info, "no-such-text-xyz", false, 0); }
+void BM_SearchInfoNoMatch(benchmark::State& s) {
+    search(s, Column::Info, "no-such-text-xyz", false, 0);
+}
 BENCHMARK(BM_SearchInfoNoMatch)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_SearchInfoNoMatchOneThread(benchmark::State& s) {
@@ -66,7 +69,9 @@ void BM_SearchInfoRegexNoMatch(benchmark::State& s) {
 }
 BENCHMARK(BM_SearchInfoRegexNoMatch)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_SearchTaskNoMatch(benchmark::State& s) { search(s, Column::Task, "no-such-task", false, 0); }
+void BM_SearchTaskNoMatch(benchmark::State& s) {
+    search(s, Column::Task, "no-such-task", false, 0);
+}
 BENCHMARK(BM_SearchTaskNoMatch)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_BuildIndex(benchmark::State& state) {

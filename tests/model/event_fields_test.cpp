@@ -1,7 +1,8 @@
 // Fields and stacks of known events of the fixtures.
+#include "event_fields.h"
+
 #include <gtest/gtest.h>
 
-#include "event_fields.h"
 #include "event_cursor.h"
 #include "support/test_data.h"
 #include "trace_model.h"

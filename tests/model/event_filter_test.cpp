@@ -102,7 +102,8 @@ TEST_F(EventFilterTest, AdvancedFilterMatchesTheReport) {
         {"sched_switch: next_prio <= 120 && prev_pid != 0",
          [](auto& m) { return std::stoi(m[4]) <= 120 && std::stoi(m[1]) != 0; }, false},
         {"sched_wakeup: comm =~ \"^kworker\" || prio < 120",
-         [](auto& m) { return m[1].str().rfind("kworker", 0) == 0 || std::stoi(m[3]) < 120; }, true},
+         [](auto& m) { return m[1].str().rfind("kworker", 0) == 0 || std::stoi(m[3]) < 120; },
+         true},
     };
     for (const Case& c : cases) {
         uint64_t want = expected([&](const test::ReportLine& l) {
@@ -156,11 +157,11 @@ TEST_F(EventFilterTest, UnknownFieldMatchesNothing) {
 
 TEST_F(EventFilterTest, BadAdvancedFilterIsAnError) {
     // Some of these crash libtraceevent 1.7 unless refused first.
-    for (const char* text : {"sched_switch: (prev_prio <", "sched_switch: prev_prio <",
-                             "sched_switch: prev_comm == \"abc", "sched_switch: next_pid == 1 &&",
-                             "sched_switch: prev_prio < 1, sched_wakeup: pid >",
-                             "sched_switch: prev_prio < 100)", "nosuch: a == 1",
-                             "sched_switch: prev_prio < abc", "sched_switch: (("}) {
+    for (const char* text :
+         {"sched_switch: (prev_prio <", "sched_switch: prev_prio <",
+          "sched_switch: prev_comm == \"abc", "sched_switch: next_pid == 1 &&",
+          "sched_switch: prev_prio < 1, sched_wakeup: pid >", "sched_switch: prev_prio < 100)",
+          "nosuch: a == 1", "sched_switch: prev_prio < abc", "sched_switch: (("}) {
         EventFilter f;
         f.advanced = text;
         auto m = FilterMatcher::create(f, *m_formats);

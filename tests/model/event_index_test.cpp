@@ -1,9 +1,10 @@
 // EventIndex and RowCursor against trace-cmd report: row count, every row's columns,
 // random access through checkpoints, time lookup.
+#include "event_index.h"
+
 #include <gtest/gtest.h>
 
 #include "event_columns.h"
-#include "event_index.h"
 #include "support/report_oracle.h"
 #include "support/test_data.h"
 #include "trace_model.h"

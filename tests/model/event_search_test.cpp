@@ -1,9 +1,10 @@
 // searchRows finds the same rows a plain walk over trace-cmd report finds.
+#include "event_search.h"
+
 #include <gtest/gtest.h>
 
 #include <regex>
 
-#include "event_search.h"
 #include "support/report_oracle.h"
 #include "support/test_data.h"
 #include "trace_model.h"
@@ -50,11 +51,15 @@ protected:
 
 TEST_F(EventSearchTest, InfoContainsNextAndPrevious) {
     SearchQuery q{Column::Info, "==> kworker", false, true};
-    auto has = [](const test::ReportLine& l) { return l.info.find("==> kworker") != std::string::npos; };
+    auto has = [](const test::ReportLine& l) {
+        return l.info.find("==> kworker") != std::string::npos;
+    };
     for (uint64_t start : {0ul, 1ul, 4000ul, 9000ul, 17000ul}) {
-        EXPECT_EQ(search(q, start, SearchDirection::Forward), walk(start, SearchDirection::Forward, has))
+        EXPECT_EQ(search(q, start, SearchDirection::Forward),
+                  walk(start, SearchDirection::Forward, has))
             << start;
-        EXPECT_EQ(search(q, start, SearchDirection::Backward), walk(start, SearchDirection::Backward, has))
+        EXPECT_EQ(search(q, start, SearchDirection::Backward),
+                  walk(start, SearchDirection::Backward, has))
             << start;
     }
 }
@@ -90,7 +95,9 @@ TEST_F(EventSearchTest, CaseInsensitiveAndRegex) {
 
 TEST_F(EventSearchTest, PidColumn) {
     SearchQuery q{Column::Pid, "5782", false, true};
-    auto p = [](const test::ReportLine& l) { return std::to_string(l.pid).find("5782") != std::string::npos; };
+    auto p = [](const test::ReportLine& l) {
+        return std::to_string(l.pid).find("5782") != std::string::npos;
+    };
     EXPECT_EQ(search(q, 100, SearchDirection::Forward), walk(100, SearchDirection::Forward, p));
 }
 

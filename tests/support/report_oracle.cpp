@@ -7,7 +7,9 @@
 
 namespace kestrel::test {
 
-bool haveTraceCmd() { return haveProgram("trace-cmd"); }
+bool haveTraceCmd() {
+    return haveProgram("trace-cmd");
+}
 
 std::vector<ReportLine> reportLines(const std::string& file, const std::string& extraArgs,
                                     bool latency) {
@@ -46,7 +48,8 @@ std::vector<ReportLine> reportLines(const std::string& file, const std::string& 
         // print_event_name: " %s: " padded to 20 columns after the name.
         std::string pad = m[k + 2];
         size_t want = l.event.size() < 20 ? 21 - l.event.size() : 1;
-        l.info = pad.size() > want ? pad.substr(want) + std::string(m[k + 3]) : std::string(m[k + 3]);
+        l.info =
+            pad.size() > want ? pad.substr(want) + std::string(m[k + 3]) : std::string(m[k + 3]);
         lines.push_back(std::move(l));
     }
     return lines;

@@ -11,8 +11,8 @@ struct ReportLine {
     std::string task;
     int32_t pid = 0;
     int cpu = 0;
-    std::string flags;   // only with latency format (-l)
-    std::string time;    // "1403.839642"
+    std::string flags;  // only with latency format (-l)
+    std::string time;   // "1403.839642"
     std::string event;
     std::string info;
 };

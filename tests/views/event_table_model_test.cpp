@@ -1,11 +1,12 @@
 // EventTableModel: a virtual model over the row index, checked by Qt's model tester and
 // against trace-cmd report.
+#include "event_table_model.h"
+
 #include <gtest/gtest.h>
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 
-#include "event_table_model.h"
 #include "formats_pool.h"
 #include "support/report_oracle.h"
 #include "support/test_data.h"
@@ -19,8 +20,10 @@ QApplication& app() {
     static char name[] = "event_table_model_test";
     static char* argv[] = {name, nullptr};
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static QApplication a(argc, argv);
-    return a;
+    // Never destroyed: a static QApplication torn down at exit crashes in Qt's own
+    // exit-time cleanup; reachable through this pointer, so not a leak to LSan.
+    static QApplication* a = new QApplication(argc, argv);
+    return *a;
 }
 
 class EventTableModelTest : public ::testing::Test {
@@ -50,7 +53,8 @@ protected:
 };
 
 TEST_F(EventTableModelTest, PassesQtModelTester) {
-    QAbstractItemModelTester tester(m_table.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QAbstractItemModelTester tester(m_table.get(),
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
     show({});
     EXPECT_GT(m_table->rowCount(), 0);
     EventFilter f;
@@ -77,7 +81,9 @@ TEST_F(EventTableModelTest, RowCountAndCellsMatchTraceCmdReport) {
         ASSERT_EQ(cell(r, Column::Cpu), QString::number(l.cpu)) << r;
         ASSERT_EQ(cell(r, Column::Time), QString::fromStdString(l.time)) << r;
         ASSERT_EQ(cell(r, Column::Pid), QString::number(l.pid)) << r;
-        ASSERT_EQ(cell(r, Column::Flags), QString::fromStdString(lines[static_cast<size_t>(r)].flags)) << r;
+        ASSERT_EQ(cell(r, Column::Flags),
+                  QString::fromStdString(lines[static_cast<size_t>(r)].flags))
+            << r;
         ASSERT_EQ(cell(r, Column::Event), QString::fromStdString(l.event)) << r;
         ASSERT_EQ(cell(r, Column::Info), QString::fromStdString(l.info)) << r;
     }
@@ -90,8 +96,9 @@ TEST_F(EventTableModelTest, FilteredRowCountsMatchTheReport) {
     f.eventIds = {m_formats->find("sched", "sched_switch")->id};
     f.pids = {0};
     show(f);
-    auto want = std::count_if(plain.begin(), plain.end(),
-                              [](const auto& l) { return l.event == "sched_switch" && l.pid == 0; });
+    auto want = std::count_if(plain.begin(), plain.end(), [](const auto& l) {
+        return l.event == "sched_switch" && l.pid == 0;
+    });
     EXPECT_GT(want, 0);
     EXPECT_EQ(m_table->rowCount(), want);
     for (int r = 0; r < m_table->rowCount(); ++r) {
