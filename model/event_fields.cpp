@@ -18,16 +18,49 @@ std::string typeOf(const tep_format_field* f) {
     return type;
 }
 
-void appendFields(tep_format_field* f, bool common, const EventRef& event,
+// Numeric arrays ("unsigned long args[6]") element by element in hex; libtraceevent's
+// field printer shows any array as its raw bytes.
+bool numericArray(const tep_format_field* f, const uint8_t* data, bool bigEndian,
+                  std::string& out) {
+    if (!(f->flags & TEP_FIELD_IS_ARRAY) ||
+        (f->flags & (TEP_FIELD_IS_STRING | TEP_FIELD_IS_DYNAMIC))) {
+        return false;
+    }
+    unsigned el = static_cast<unsigned>(f->elementsize);
+    if (el == 0 && f->arraylen > 0) el = static_cast<unsigned>(f->size) / f->arraylen;
+    if ((el != 2 && el != 4 && el != 8) || f->size <= 0 || f->size % static_cast<int>(el) != 0) {
+        return false;
+    }
+    out += '{';
+    for (int at = 0; at < f->size; at += static_cast<int>(el)) {
+        const uint8_t* p = data + f->offset + at;
+        uint64_t v = 0;
+        for (unsigned b = 0; b < el; ++b) {
+            unsigned shift = 8 * (bigEndian ? el - 1 - b : b);
+            v |= static_cast<uint64_t>(p[b]) << shift;
+        }
+        char buf[24];
+        std::snprintf(buf, sizeof buf, "%s0x%llx", at ? ", " : "",
+                      static_cast<unsigned long long>(v));
+        out += buf;
+    }
+    out += '}';
+    return true;
+}
+
+void appendFields(tep_format_field* f, bool common, const EventRef& event, bool bigEndian,
                   std::vector<uint8_t>& padded, std::vector<FieldText>& out) {
     trace_seq seq;
     trace_seq_init(&seq);
     for (; f; f = f->next) {
-        trace_seq_reset(&seq);
-        tep_print_field_content(&seq, padded.data(), static_cast<int>(event.raw.size), f);
-        trace_seq_terminate(&seq);
-        out.push_back(
-            {f->name ? f->name : "", typeOf(f), std::string(seq.buffer, seq.len), common});
+        std::string value;
+        if (!numericArray(f, padded.data(), bigEndian, value)) {
+            trace_seq_reset(&seq);
+            tep_print_field_content(&seq, padded.data(), static_cast<int>(event.raw.size), f);
+            trace_seq_terminate(&seq);
+            value.assign(seq.buffer, seq.len);
+        }
+        out.push_back({f->name ? f->name : "", typeOf(f), std::move(value), common});
     }
     trace_seq_destroy(&seq);
 }
@@ -48,8 +81,8 @@ std::vector<FieldText> eventFields(EventFormats& formats, const EventRef& event)
     }
     std::vector<uint8_t> padded(need + 64, 0);
     std::memcpy(padded.data(), event.raw.data, event.raw.size);
-    appendFields(type->tep->format.common_fields, true, event, padded, out);
-    appendFields(type->tep->format.fields, false, event, padded, out);
+    appendFields(type->tep->format.common_fields, true, event, formats.bigEndian(), padded, out);
+    appendFields(type->tep->format.fields, false, event, formats.bigEndian(), padded, out);
     return out;
 }
 

@@ -66,6 +66,19 @@ TEST(EventFields, SchedSwitchHasEveryFieldWithTypeAndValue) {
     }));
 }
 
+TEST(EventFields, NumericArraysArePrintedPerElement) {
+    Opened o = open("function-stacks.dat");
+    // kernel_stack's caller[] holds the addresses; its first one is ffffffffc05da083.
+    ASSERT_TRUE(firstOf(o, "kernel_stack", [&](const EventRef& ev) {
+        for (const FieldText& f : eventFields(*o.formats, ev)) {
+            if (f.name != "caller") continue;
+            EXPECT_EQ(f.value.rfind("{0xffffffffc05da083, 0xffffffff98163d45, ", 0), 0u) << f.value;
+            return;
+        }
+        ADD_FAILURE() << "no caller field";
+    }));
+}
+
 TEST(EventFields, KernelStackHasSymbolNames) {
     Opened o = open("function-stacks.dat");
     // trace-cmd report's first kernel_stack:

@@ -11,6 +11,7 @@
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QThread>
+#include <cstdlib>
 
 #include "details_pane.h"
 #include "event_table_model.h"
@@ -50,9 +51,10 @@ bool waitFor(Pred pred, int ms = 30000) {
 
 class EventPanelTest : public ::testing::Test {
 protected:
-    void open(const char* name) {
+    void open(const char* name) { openPath(test::dataPath(name)); }
+    void openPath(const std::string& path) {
         app();
-        m_path = test::dataPath(name);
+        m_path = path;
         m_model = std::move(TraceModel::open(m_path).value());
         m_formats = std::move(EventFormats::create(m_model->meta()).value());
         m_panel = std::make_unique<EventPanel>(*m_model, *m_formats);
@@ -233,6 +235,24 @@ TEST_F(EventPanelTest, Screenshot) {
     QCoreApplication::processEvents();
     QString out =
         QString::fromStdString(test::tempDir("event_panel")) + QStringLiteral("/event_panel.png");
+    ASSERT_TRUE(m_panel->grab().save(out));
+    std::printf("screenshot: %s\n", out.toStdString().c_str());
+}
+
+// A look at any trace: KESTREL_PANEL_TRACE=/tmp/big.ktr views_event_panel_test
+// --gtest_filter=*AnyTrace* writes a PNG with the middle row selected.
+TEST_F(EventPanelTest, ScreenshotOfAnyTrace) {
+    const char* path = std::getenv("KESTREL_PANEL_TRACE");
+    if (!path) GTEST_SKIP() << "set KESTREL_PANEL_TRACE to a trace";
+    openPath(path);
+    m_panel->show();
+    QElapsedTimer timer;
+    timer.start();
+    m_panel->table()->selectRow(rows() / 2);
+    QCoreApplication::processEvents();
+    std::printf("rows %d, select+paint middle row: %lld ms\n", rows(),
+                static_cast<long long>(timer.elapsed()));
+    QString out = QString::fromStdString(test::tempDir("event_panel")) + QStringLiteral("/any.png");
     ASSERT_TRUE(m_panel->grab().save(out));
     std::printf("screenshot: %s\n", out.toStdString().c_str());
 }
