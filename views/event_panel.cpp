@@ -45,7 +45,7 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats, QWidget* 
     split->addWidget(right);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
-    split->setSizes({280, 900});
+    split->setSizes({240, 960});
     auto* statusRow = new QHBoxLayout;
     statusRow->addWidget(m_status, 1);
     statusRow->addWidget(m_indexBar);

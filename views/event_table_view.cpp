@@ -39,7 +39,7 @@ void EventTableView::sizeColumns() {
     setColumnWidth(static_cast<int>(Column::Index), w("00000000"));
     setColumnWidth(static_cast<int>(Column::Cpu), w("CPU0"));
     setColumnWidth(static_cast<int>(Column::Time), w("00000.000000") + 8);
-    setColumnWidth(static_cast<int>(Column::Task), w("kworker/u8:12-ev"));
+    setColumnWidth(static_cast<int>(Column::Task), w("kworker/u8:12"));
     setColumnWidth(static_cast<int>(Column::Pid), w("0000000"));
     setColumnWidth(static_cast<int>(Column::Flags), w("d.h2.") + 8);
     setColumnWidth(static_cast<int>(Column::Event), w("sched_stat_runtime"));
