@@ -1,0 +1,45 @@
+#pragma once
+// EventFormats instances for worker threads. libtraceevent is not thread-safe for
+// printing (plugins and the comm list keep state), so each worker of a parallel pass
+// borrows an instance of its own. Creating one parses every format and kallsyms, so
+// instances are kept for the next pass instead of being rebuilt.
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "event_formats.h"
+#include "status.h"
+#include "trace_meta.h"
+
+namespace kestrel {
+
+class FormatsPool {
+public:
+    explicit FormatsPool(const TraceMeta& meta) : m_meta(meta) {}
+
+    // An instance nobody else holds until it is given back (the handle's destructor).
+    class Lease {
+    public:
+        Lease(FormatsPool* pool, std::unique_ptr<EventFormats> f)
+            : m_pool(pool), m_formats(std::move(f)) {}
+        Lease(Lease&&) = default;
+        Lease& operator=(Lease&&) = default;
+        ~Lease();
+        EventFormats& operator*() const { return *m_formats; }
+        EventFormats* operator->() const { return m_formats.get(); }
+        EventFormats* get() const { return m_formats.get(); }
+
+    private:
+        FormatsPool* m_pool;
+        std::unique_ptr<EventFormats> m_formats;
+    };
+
+    Result<Lease> acquire();
+
+private:
+    const TraceMeta& m_meta;
+    std::mutex m_mutex;
+    std::vector<std::unique_ptr<EventFormats>> m_free;
+};
+
+}  // namespace kestrel

@@ -1,0 +1,160 @@
+// EventIndex and RowCursor against trace-cmd report: row count, every row's columns,
+// random access through checkpoints, time lookup.
+#include "event_index.h"
+
+#include <gtest/gtest.h>
+
+#include "event_columns.h"
+#include "support/report_oracle.h"
+#include "support/test_data.h"
+#include "trace_model.h"
+
+namespace kestrel {
+namespace {
+
+struct Fixture {
+    std::unique_ptr<TraceModel> model;
+    std::unique_ptr<FormatsPool> pool;
+    std::unique_ptr<EventFormats> formats;
+};
+
+Fixture open(const char* name) {
+    Fixture f;
+    auto m = TraceModel::open(test::dataPath(name));
+    EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.message());
+    f.model = std::move(m.value());
+    f.pool = std::make_unique<FormatsPool>(f.model->meta());
+    f.formats = std::move(EventFormats::create(f.model->meta()).value());
+    return f;
+}
+
+std::shared_ptr<const EventIndex> index(Fixture& f, const EventFilter& filter = {},
+                                        unsigned threads = 2) {
+    auto r = EventIndex::build(*f.model, *f.pool, filter, nullptr, threads);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.message());
+    return r.value();
+}
+
+TEST(EventIndex, RowCountEqualsTraceCmdEventLines) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    for (const char* name : {"sched-irq-timer.dat", "sched-irq-v6.dat", "kprobes.dat"}) {
+        Fixture f = open(name);
+        EXPECT_EQ(index(f)->rows(), test::reportLines(test::dataPath(name)).size()) << name;
+    }
+}
+
+TEST(EventIndex, EveryRowMatchesItsTraceCmdLine) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    Fixture f = open("sched-irq-timer.dat");
+    auto lines = test::reportLines(test::dataPath("sched-irq-timer.dat"), "", true);
+    auto plain = test::reportLines(test::dataPath("sched-irq-timer.dat"));
+    ASSERT_EQ(lines.size(), plain.size());
+    auto idx = index(f);
+    auto matcher = std::move(FilterMatcher::create({}, *f.formats).value());
+    RowCursor rows(*f.model, *idx, *matcher);
+    rows.seekRow(0);
+    ColumnText text(*f.formats, f.model->meta());
+    EventRef ev;
+    uint64_t row = 0;
+    size_t n = 0;
+    auto cell = [&](Column c) {
+        std::string s;
+        text.append(c, ev, row, s);
+        return s;
+    };
+    while (rows.next(ev, row)) {
+        ASSERT_LT(row, lines.size());
+        const auto& l = lines[row];
+        ASSERT_EQ(cell(Column::Index), std::to_string(n)) << row;
+        ASSERT_EQ(cell(Column::Cpu), std::to_string(l.cpu)) << row;
+        ASSERT_EQ(cell(Column::Time), l.time) << row;
+        ASSERT_EQ(cell(Column::Pid), std::to_string(l.pid)) << row;
+        ASSERT_EQ(cell(Column::Flags), l.flags) << row;
+        ASSERT_EQ(cell(Column::Event), l.event) << row;
+        ASSERT_EQ(cell(Column::Info), plain[row].info) << row;
+        // trace-cmd shortens comms to 8 characters in the latency format.
+        ASSERT_EQ(cell(Column::Task), plain[row].task) << row;
+        ++n;
+    }
+    EXPECT_EQ(n, lines.size());
+}
+
+TEST(EventIndex, SeekRowLandsOnTheSameEventAsAWalk) {
+    Fixture f = open("sched-irq-timer.dat");
+    auto idx = index(f);
+    ASSERT_GT(idx->checkpoints().size(), 10u);
+    auto matcher = std::move(FilterMatcher::create({}, *f.formats).value());
+    RowCursor walk(*f.model, *idx, *matcher);
+    walk.seekRow(0);
+    std::vector<uint64_t> ts;
+    std::vector<uint32_t> cpu;
+    EventRef ev;
+    uint64_t row = 0;
+    while (walk.next(ev, row)) {
+        ts.push_back(ev.ts);
+        cpu.push_back(ev.cpu);
+    }
+    ASSERT_EQ(ts.size(), idx->rows());
+    RowCursor jump(*f.model, *idx, *matcher);
+    for (uint64_t r = idx->rows(); r-- > 0;) {
+        if (r % 97 != 0 && r % 512 > 2 && r % 512 < 510) continue;
+        jump.seekRow(r);
+        ASSERT_TRUE(jump.next(ev, row));
+        ASSERT_EQ(row, r);
+        ASSERT_EQ(ev.ts, ts[r]) << r;
+        ASSERT_EQ(ev.cpu, cpu[r]) << r;
+    }
+}
+
+TEST(EventIndex, OneThreadAndTwoThreadsGiveTheSameRows) {
+    Fixture f = open("sched-irq-v6.dat");
+    auto a = index(f, {}, 1), b = index(f, {}, 2);
+    EXPECT_EQ(a->rows(), b->rows());
+    EXPECT_GT(a->rows(), 0u);
+}
+
+TEST(EventIndex, RowsAroundTimeFindsTheNeighbours) {
+    Fixture f = open("sched-irq-timer.dat");
+    auto idx = index(f);
+    auto matcher = std::move(FilterMatcher::create({}, *f.formats).value());
+    RowCursor rows(*f.model, *idx, *matcher);
+    rows.seekRow(5000);
+    EventRef ev;
+    uint64_t row = 0;
+    ASSERT_TRUE(rows.next(ev, row));
+    uint64_t t = ev.ts;
+    // The first row with this timestamp (ties) is at or before 5000.
+    uint64_t after = 0, before = 0;
+    rows.rowsAround(t, after, before);
+    EXPECT_LE(after, 5000u);
+    EXPECT_EQ(before + 1, after);
+    rows.seekRow(after);
+    ASSERT_TRUE(rows.next(ev, row));
+    EXPECT_EQ(ev.ts, t);
+    rows.rowsAround(t + 1, after, before);
+    EXPECT_GT(after, 5000u);
+    rows.rowsAround(0, after, before);
+    EXPECT_EQ(after, 0u);
+    EXPECT_EQ(before, RowCursor::kNoRow);
+    rows.rowsAround(kUnknownTime - 1, after, before);
+    EXPECT_EQ(after, idx->rows());
+    EXPECT_EQ(before, idx->rows() - 1);
+}
+
+TEST(EventIndex, CancelReturnsAnError) {
+    Fixture f = open("sched-irq-timer.dat");
+    PassProgress progress;
+    progress.cancel = true;
+    // Cancel is polled every 4096 events; the fixture's slices are smaller than that on
+    // some cuts, so build with one slice worth of work per thread and check the
+    // outcome is either complete or "cancelled", never a wrong count.
+    auto r = EventIndex::build(*f.model, *f.pool, {}, &progress, 1);
+    if (r.ok()) {
+        EXPECT_EQ(r.value()->rows(), index(f)->rows());
+    } else {
+        EXPECT_EQ(r.message(), "cancelled");
+    }
+}
+
+}  // namespace
+}  // namespace kestrel

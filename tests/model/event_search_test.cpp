@@ -1,0 +1,129 @@
+// searchRows finds the same rows a plain walk over trace-cmd report finds.
+#include "event_search.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/report_oracle.h"
+#include "support/test_data.h"
+#include "trace_model.h"
+
+namespace kestrel {
+namespace {
+
+class EventSearchTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+        std::string path = test::dataPath("sched-irq-timer.dat");
+        m_model = std::move(TraceModel::open(path).value());
+        m_pool = std::make_unique<FormatsPool>(m_model->meta());
+        m_index = std::move(EventIndex::build(*m_model, *m_pool, {}, nullptr, 2).value());
+        m_lines = test::reportLines(path);
+        ASSERT_EQ(m_lines.size(), m_index->rows());
+    }
+    uint64_t search(const SearchQuery& q, uint64_t start, SearchDirection d) {
+        auto r = searchRows(*m_model, *m_index, *m_pool, q, start, d, nullptr, 2);
+        EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.message());
+        return r.ok() ? r.value() : kNoRow - 1;
+    }
+    // The oracle: walk the report lines.
+    template <class Pred>
+    uint64_t walk(uint64_t start, SearchDirection d, Pred pred) const {
+        if (d == SearchDirection::Forward) {
+            for (uint64_t r = start; r < m_lines.size(); ++r) {
+                if (pred(m_lines[r])) return r;
+            }
+        } else {
+            for (uint64_t r = std::min<uint64_t>(start, m_lines.size() - 1) + 1; r-- > 0;) {
+                if (pred(m_lines[r])) return r;
+            }
+        }
+        return kNoRow;
+    }
+
+    std::unique_ptr<TraceModel> m_model;
+    std::unique_ptr<FormatsPool> m_pool;
+    std::shared_ptr<const EventIndex> m_index;
+    std::vector<test::ReportLine> m_lines;
+};
+
+TEST_F(EventSearchTest, InfoContainsNextAndPrevious) {
+    SearchQuery q{Column::Info, "==> kworker", false, true};
+    auto has = [](const test::ReportLine& l) {
+        return l.info.find("==> kworker") != std::string::npos;
+    };
+    for (uint64_t start : {0ul, 1ul, 4000ul, 9000ul, 17000ul}) {
+        EXPECT_EQ(search(q, start, SearchDirection::Forward),
+                  walk(start, SearchDirection::Forward, has))
+            << start;
+        EXPECT_EQ(search(q, start, SearchDirection::Backward),
+                  walk(start, SearchDirection::Backward, has))
+            << start;
+    }
+}
+
+TEST_F(EventSearchTest, NextFromAMatchIncludesIt) {
+    SearchQuery q{Column::Event, "hrtimer_expire_entry", false, true};
+    uint64_t first = search(q, 0, SearchDirection::Forward);
+    ASSERT_NE(first, kNoRow);
+    EXPECT_EQ(m_lines[first].event, "hrtimer_expire_entry");
+    EXPECT_EQ(search(q, first, SearchDirection::Forward), first);
+    uint64_t second = search(q, first + 1, SearchDirection::Forward);
+    EXPECT_GT(second, first);
+    EXPECT_EQ(search(q, second - 1, SearchDirection::Backward), first);
+}
+
+TEST_F(EventSearchTest, NothingFoundIsNoRow) {
+    SearchQuery q{Column::Info, "no such text anywhere", false, true};
+    EXPECT_EQ(search(q, 0, SearchDirection::Forward), kNoRow);
+    EXPECT_EQ(search(q, m_lines.size() - 1, SearchDirection::Backward), kNoRow);
+}
+
+TEST_F(EventSearchTest, CaseInsensitiveAndRegex) {
+    SearchQuery q{Column::Task, "KWORKER/", false, false};
+    auto kw = [](const test::ReportLine& l) { return l.task.rfind("kworker/", 0) == 0; };
+    EXPECT_EQ(search(q, 0, SearchDirection::Forward), walk(0, SearchDirection::Forward, kw));
+    SearchQuery re{Column::Info, "prev_pid=|\\[1[0-9]{2}\\] D", true, true};
+    std::regex r("prev_pid=|\\[1[0-9]{2}\\] D");
+    auto rx = [&](const test::ReportLine& l) { return std::regex_search(l.info, r); };
+    EXPECT_EQ(search(re, 0, SearchDirection::Forward), walk(0, SearchDirection::Forward, rx));
+    EXPECT_EQ(search(re, m_lines.size(), SearchDirection::Backward),
+              walk(m_lines.size(), SearchDirection::Backward, rx));
+}
+
+TEST_F(EventSearchTest, PidColumn) {
+    SearchQuery q{Column::Pid, "5782", false, true};
+    auto p = [](const test::ReportLine& l) {
+        return std::to_string(l.pid).find("5782") != std::string::npos;
+    };
+    EXPECT_EQ(search(q, 100, SearchDirection::Forward), walk(100, SearchDirection::Forward, p));
+}
+
+TEST_F(EventSearchTest, BadRegexIsAnError) {
+    SearchQuery q{Column::Info, "([", true, true};
+    auto r = searchRows(*m_model, *m_index, *m_pool, q, 0, SearchDirection::Forward);
+    EXPECT_FALSE(r.ok());
+}
+
+TEST_F(EventSearchTest, ProgressCountsEveryChunk) {
+    PassProgress progress;
+    SearchQuery q{Column::Info, "no such text anywhere", false, true};
+    auto r = searchRows(*m_model, *m_index, *m_pool, q, 0, SearchDirection::Forward, &progress, 2);
+    ASSERT_TRUE(r.ok());
+    EXPECT_GT(progress.total.load(), 0u);
+    EXPECT_EQ(progress.done.load(), progress.total.load());
+}
+
+TEST_F(EventSearchTest, CancelledSearchSaysSo) {
+    PassProgress progress;
+    progress.cancel = true;
+    SearchQuery q{Column::Info, "no such text anywhere", false, true};
+    auto r = searchRows(*m_model, *m_index, *m_pool, q, 0, SearchDirection::Forward, &progress, 2);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.message(), "cancelled");
+}
+
+}  // namespace
+}  // namespace kestrel

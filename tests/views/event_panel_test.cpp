@@ -1,0 +1,261 @@
+// EventPanel as the window uses it: background index, selection signals, showTime,
+// filters from the panel, search next/previous, details, and a screenshot.
+#include "event_panel.h"
+
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QThread>
+#include <cstdlib>
+
+#include "details_pane.h"
+#include "event_table_model.h"
+#include "event_table_view.h"
+#include "filter_panel.h"
+#include "search_bar.h"
+#include "support/report_oracle.h"
+#include "support/test_data.h"
+#include "trace_model.h"
+
+namespace kestrel {
+namespace {
+
+QApplication& app() {
+    static int argc = 1;
+    static char name[] = "event_panel_test";
+    static char* argv[] = {name, nullptr};
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Never destroyed: a static QApplication torn down at exit crashes in Qt's own
+    // exit-time cleanup; reachable through this pointer, so not a leak to LSan.
+    static QApplication* a = new QApplication(argc, argv);
+    return *a;
+}
+
+// Runs the event loop until `pred` holds (background passes report through it).
+template <class Pred>
+bool waitFor(Pred pred, int ms = 30000) {
+    QElapsedTimer timer;
+    timer.start();
+    while (!pred()) {
+        if (timer.elapsed() > ms) return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QThread::msleep(2);
+    }
+    return true;
+}
+
+class EventPanelTest : public ::testing::Test {
+protected:
+    void open(const char* name) { openPath(test::dataPath(name)); }
+    void openPath(const std::string& path) {
+        app();
+        m_path = path;
+        m_model = std::move(TraceModel::open(m_path).value());
+        m_formats = std::move(EventFormats::create(m_model->meta()).value());
+        m_panel = std::make_unique<EventPanel>(*m_model, *m_formats);
+        m_panel->resize(1200, 700);
+        ASSERT_TRUE(waitFor([&] { return m_panel->indexReady(); }));
+    }
+    void TearDown() override { m_panel.reset(); }
+    QString cell(int row, Column c) const {
+        auto* m = m_panel->tableModel();
+        return m->data(m->index(row, static_cast<int>(c))).toString();
+    }
+    int rows() const { return m_panel->tableModel()->rowCount(); }
+    void uncheckAllBut(QListWidget* list, const QString& prefix) {
+        for (int i = 0; i < list->count(); ++i) {
+            bool keep = list->item(i)->text().startsWith(prefix);
+            list->item(i)->setCheckState(keep ? Qt::Checked : Qt::Unchecked);
+        }
+    }
+
+    std::string m_path;
+    std::unique_ptr<TraceModel> m_model;
+    std::unique_ptr<EventFormats> m_formats;
+    std::unique_ptr<EventPanel> m_panel;
+};
+
+TEST_F(EventPanelTest, SelectingARowEmitsItsTimeAndCpu) {
+    open("sched-irq-timer.dat");
+    QSignalSpy spy(m_panel.get(), &EventPanel::eventSelected);
+    m_panel->table()->selectRow(10);
+    ASSERT_EQ(spy.count(), 1);
+    uint64_t ts = spy.at(0).at(0).value<uint64_t>();
+    EXPECT_EQ(ts, m_panel->tableModel()->timestampOf(10));
+    int cpu = spy.at(0).at(1).toInt();
+    EXPECT_EQ(QString::number(m_model->meta().cpus[static_cast<size_t>(cpu)].cpu),
+              cell(10, Column::Cpu));
+}
+
+TEST_F(EventPanelTest, ShowTimeSelectsTheNearestRowWithoutEchoing) {
+    open("sched-irq-timer.dat");
+    QSignalSpy spy(m_panel.get(), &EventPanel::eventSelected);
+    uint64_t t = m_panel->tableModel()->timestampOf(5000);
+    uint64_t next = m_panel->tableModel()->timestampOf(5001);
+    ASSERT_LT(t, next);
+    m_panel->showTime(t + (next - t) / 3);
+    EXPECT_EQ(m_panel->tableModel()->timestampOf(m_panel->selectedRow()), t);
+    m_panel->showTime(next - (next - t) / 3);
+    EXPECT_EQ(m_panel->tableModel()->timestampOf(m_panel->selectedRow()), next);
+    EXPECT_EQ(spy.count(), 0);
+}
+
+TEST_F(EventPanelTest, FilterPanelListsRestrictTheTable) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("sched-irq-timer.dat");
+    auto lines = test::reportLines(m_path);
+    ASSERT_EQ(static_cast<size_t>(rows()), lines.size());
+    ASSERT_TRUE(waitFor([&] { return m_panel->filterPanel()->tasks()->count() > 0; }));
+    QSignalSpy changed(m_panel.get(), &EventPanel::filterChanged);
+    uncheckAllBut(m_panel->filterPanel()->events(), QStringLiteral("sched:sched_switch"));
+    ASSERT_TRUE(waitFor([&] { return changed.count() > 0 && m_panel->indexReady(); }));
+    auto want = std::count_if(lines.begin(), lines.end(),
+                              [](const auto& l) { return l.event == "sched_switch"; });
+    EXPECT_EQ(rows(), want);
+    EXPECT_EQ(m_panel->filter().eventIds.size(), 1u);
+    // Then one task too.
+    uncheckAllBut(m_panel->filterPanel()->tasks(), QStringLiteral("bash-5782 "));
+    ASSERT_TRUE(waitFor([&] { return changed.count() > 1 && m_panel->indexReady(); }));
+    want = std::count_if(lines.begin(), lines.end(),
+                         [](const auto& l) { return l.event == "sched_switch" && l.pid == 5782; });
+    EXPECT_GT(want, 0);
+    EXPECT_EQ(rows(), want);
+}
+
+TEST_F(EventPanelTest, CpuListRestrictsTheTable) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("sched-irq-timer.dat");
+    auto lines = test::reportLines(m_path);
+    QListWidget* cpus = m_panel->filterPanel()->cpus();
+    ASSERT_EQ(cpus->count(), 2);  // only CPUs that hold data
+    cpus->item(0)->setCheckState(Qt::Unchecked);
+    ASSERT_TRUE(waitFor([&] { return !m_panel->filter().cpus.empty() && m_panel->indexReady(); }));
+    auto want = std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.cpu == 1; });
+    EXPECT_EQ(rows(), want);
+}
+
+TEST_F(EventPanelTest, AdvancedFilterAppliesAndBadTextIsReported) {
+    open("sched-irq-timer.dat");
+    int all = rows();
+    QLineEdit* edit = m_panel->filterPanel()->advanced();
+    edit->setText(QStringLiteral("sched_switch: prev_prio <"));
+    emit edit->returnPressed();
+    QCoreApplication::processEvents();
+    EXPECT_EQ(rows(), all);  // refused: nothing rebuilt
+    EXPECT_TRUE(m_panel->filter().advanced.empty());
+    edit->setText(QStringLiteral("sched_switch: next_pid == 0"));
+    emit edit->returnPressed();
+    ASSERT_TRUE(
+        waitFor([&] { return !m_panel->filter().advanced.empty() && m_panel->indexReady(); }));
+    EXPECT_GT(rows(), 0);
+    for (int r = 0; r < rows(); r += 50)
+        ASSERT_TRUE(cell(r, Column::Info).endsWith(QStringLiteral(":0 [120]")));
+}
+
+TEST_F(EventPanelTest, SearchNextAndPreviousSelectTheRightRows) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("sched-irq-timer.dat");
+    auto lines = test::reportLines(m_path);
+    std::vector<int> hits;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].info.find("==> kworker/0") != std::string::npos)
+            hits.push_back(static_cast<int>(i));
+    }
+    ASSERT_GE(hits.size(), 3u);
+    SearchBar* bar = m_panel->searchBar();
+    bar->setQuery({Column::Info, "==> kworker/0", false, true});
+    m_panel->table()->selectRow(hits[0] + 1);
+    bar->findNext();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    QCoreApplication::processEvents();
+    EXPECT_EQ(m_panel->selectedRow(), hits[1]);
+    bar->findNext();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits[2]);
+    bar->findPrevious();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits[1]);
+    QSignalSpy none(bar, &SearchBar::notFound);
+    bar->setQuery({Column::Info, "text that is nowhere", false, true});
+    bar->findNext();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(none.count(), 1);
+    EXPECT_EQ(m_panel->selectedRow(), hits[1]);
+}
+
+TEST_F(EventPanelTest, DetailsShowFieldsOfTheSelectedEvent) {
+    open("sched-irq-timer.dat");
+    // Row 4 is the first sched_switch: bash:5782 [120] R ==> memfd:sealed-91:1534 [120]
+    ASSERT_EQ(cell(4, Column::Event), QStringLiteral("sched_switch"));
+    m_panel->table()->selectRow(4);
+    DetailsPane* d = m_panel->details();
+    EXPECT_EQ(d->fieldValue(QStringLiteral("prev_comm")), QStringLiteral("bash"));
+    EXPECT_EQ(d->fieldValue(QStringLiteral("next_comm")), QStringLiteral("memfd:sealed-91"));
+    EXPECT_EQ(d->fieldValue(QStringLiteral("next_pid")), QStringLiteral("1534"));
+    EXPECT_EQ(d->fieldType(QStringLiteral("next_pid")), QStringLiteral("pid_t"));
+    EXPECT_EQ(d->fieldValue(QStringLiteral("common_pid")), QStringLiteral("5782"));
+    EXPECT_TRUE(d->stackLines().isEmpty());
+}
+
+TEST_F(EventPanelTest, DetailsShowKernelStackWithSymbols) {
+    open("function-stacks.dat");
+    int row = -1;
+    for (int r = 0; r < rows() && row < 0; ++r) {
+        if (cell(r, Column::Event) == QStringLiteral("kernel_stack")) row = r;
+    }
+    ASSERT_GE(row, 0);
+    m_panel->table()->selectRow(row);
+    QStringList stack = m_panel->details()->stackLines();
+    ASSERT_GE(stack.size(), 3);
+    EXPECT_TRUE(stack[1].startsWith(QStringLiteral("=> vfs_open+0x"))) << stack[1].toStdString();
+}
+
+TEST_F(EventPanelTest, TimeRangeLimitsRows) {
+    open("sched-irq-timer.dat");
+    auto* m = m_panel->tableModel();
+    uint64_t from = m->timestampOf(1000), to = m->timestampOf(2000);
+    m_panel->setTimeRange(from, to);
+    ASSERT_TRUE(waitFor([&] { return m_panel->indexReady() && m_panel->filter().from == from; }));
+    EXPECT_GE(rows(), 1001);  // ties at either end may add a few
+    EXPECT_LE(rows(), 1010);
+    EXPECT_EQ(m->timestampOf(0), from);
+    EXPECT_EQ(m->timestampOf(rows() - 1), to);
+}
+
+TEST_F(EventPanelTest, Screenshot) {
+    open("sched-irq-timer.dat");
+    ASSERT_TRUE(waitFor([&] { return m_panel->filterPanel()->tasks()->count() > 0; }));
+    m_panel->show();
+    m_panel->table()->selectRow(4);
+    QCoreApplication::processEvents();
+    QString out =
+        QString::fromStdString(test::tempDir("event_panel")) + QStringLiteral("/event_panel.png");
+    ASSERT_TRUE(m_panel->grab().save(out));
+    std::printf("screenshot: %s\n", out.toStdString().c_str());
+}
+
+// A look at any trace: KESTREL_PANEL_TRACE=/tmp/big.ktr views_event_panel_test
+// --gtest_filter=*AnyTrace* writes a PNG with the middle row selected.
+TEST_F(EventPanelTest, ScreenshotOfAnyTrace) {
+    const char* path = std::getenv("KESTREL_PANEL_TRACE");
+    if (!path) GTEST_SKIP() << "set KESTREL_PANEL_TRACE to a trace";
+    openPath(path);
+    m_panel->show();
+    QElapsedTimer timer;
+    timer.start();
+    m_panel->table()->selectRow(rows() / 2);
+    QCoreApplication::processEvents();
+    std::printf("rows %d, select+paint middle row: %lld ms\n", rows(),
+                static_cast<long long>(timer.elapsed()));
+    QString out = QString::fromStdString(test::tempDir("event_panel")) + QStringLiteral("/any.png");
+    ASSERT_TRUE(m_panel->grab().save(out));
+    std::printf("screenshot: %s\n", out.toStdString().c_str());
+}
+
+}  // namespace
+}  // namespace kestrel
