@@ -19,6 +19,7 @@
 #include <cstdio>
 
 #include "event_formats.h"
+#include "event_panel.h"
 #include "session.h"
 #include "task_list_dialog.h"
 #include "time_scale.h"
@@ -76,6 +77,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
+    removeEventPanel();  // its passes read the model, which goes before child widgets do
     stopWorker();
     for (std::thread& t : m_retired) t.join();
 }
@@ -193,6 +195,7 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
         return;
     }
     if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: opened-ms=%.1f\n", msSinceLaunch());
+    removeEventPanel();
     m_view->setTimeline(nullptr);
     m_timeline.reset();
     m_formats.reset();
@@ -231,6 +234,7 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
         m_formats = formats;
         m_view->setFormats(m_formats.get());
         m_view->setTimeline(m_timeline);
+        attachEventPanel();
     } else {
         m_status->setText(tr("Analysis stopped: %1").arg(error));
     }
@@ -271,6 +275,28 @@ void MainWindow::setCursorTime(uint64_t t) {
         const uint64_t from = t > half ? t - half : 0;
         m_state->setVisibleRange({from, from + (v.to - v.from)});
     }
+}
+
+// The panel shares the analysis' EventFormats with the timeline: both use it on the UI
+// thread only (the panel's workers take their own from a pool).
+void MainWindow::attachEventPanel() {
+    m_panel = new EventPanel(*m_model, *m_formats);
+    connect(m_panel, &EventPanel::eventSelected, this,
+            [this](uint64_t t, int) { setCursorTime(t); });
+    connect(m_view, &TimelineView::cursorPlaced, m_panel, &EventPanel::showTime);
+    connect(m_state, &TimelineState::selectionChanged, m_panel, [this](TimeRange r) {
+        if (r.empty()) m_panel->setTimeRange(0, kUnknownTime);
+        else m_panel->setTimeRange(r.from, r.to);
+    });
+    connect(m_panel, &EventPanel::filterChanged, m_view, &TimelineView::setEventFilter);
+    addBottomWidget(m_panel, tr("Events"));
+}
+
+void MainWindow::removeEventPanel() {
+    if (!m_panel) return;
+    m_view->setEventFilter({});
+    delete m_panel;
+    m_panel = nullptr;
 }
 
 void MainWindow::addBottomWidget(QWidget* widget, const QString& title) {

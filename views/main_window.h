@@ -34,6 +34,7 @@ class QMimeData;
 namespace kestrel {
 
 class EventFormats;
+class EventPanel;
 class TimelineView;
 
 class MainWindow : public QMainWindow {
@@ -59,6 +60,9 @@ public:
     // details): each becomes a tab of the bottom area under the timeline.
     void addBottomWidget(QWidget* widget, const QString& title);
     QTabWidget* bottomArea() const { return m_bottom; }
+    // The event table, search, filters and details (views/event_panel.h): created once
+    // the analysis has finished, synced with the timeline's cursor and selection.
+    EventPanel* eventPanel() const { return m_panel; }
     // Measuring: the launch instant, and "quit when the analyses finish" (prints
     // first-draw and idle times to stderr; KESTREL_EXIT_WHEN_IDLE=1).
     void setLaunchTime(std::chrono::steady_clock::time_point t) { m_launch = t; }
@@ -90,6 +94,8 @@ private:
     void finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> timeline,
                         std::shared_ptr<EventFormats> formats, QString error);
     void stopWorker();
+    void attachEventPanel();
+    void removeEventPanel();
     void saveCurrentSession();
     void addRecent(const QString& path);
     void updateRecentMenu();
@@ -100,6 +106,7 @@ private:
     TimelineView* m_view = nullptr;
     QSplitter* m_splitter = nullptr;
     QTabWidget* m_bottom = nullptr;
+    EventPanel* m_panel = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_markers = nullptr;
     QProgressBar* m_progress = nullptr;

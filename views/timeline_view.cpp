@@ -199,6 +199,7 @@ void TimelineView::setMarkerAt(bool b, QPoint pos) {
     if (b) m_state->setMarkerB(m);
     else m_state->setMarkerA(m);
     m_state->setCursorTime(m.time);
+    emit cursorPlaced(m.time);
 }
 
 void TimelineView::mousePressEvent(QMouseEvent* e) {
@@ -333,6 +334,17 @@ void TimelineView::paintTo(QPainter& p, QSize size) {
     paintOverlays(p, size);
 }
 
+void TimelineView::setEventFilter(const EventFilter& filter) {
+    m_filter = filter;
+    update();
+}
+
+bool TimelineView::filteredOut(const Row& row) const {
+    if (row.kind == RowKind::Cpu) return !m_filter.selectsCpu(static_cast<uint32_t>(row.id));
+    if (row.kind == RowKind::Task) return !m_filter.selectsPid(static_cast<int32_t>(row.id));
+    return false;
+}
+
 void TimelineView::paintRows(QPainter& p, QSize size) {
     p.save();
     p.setClipRect(QRect(kLabelWidth, kRulerHeight, size.width() - kLabelWidth, size.height() - kRulerHeight));
@@ -362,6 +374,7 @@ void TimelineView::paintRows(QPainter& p, QSize size) {
         } else if (row.kind == RowKind::TaskHeader) {
             p.fillRect(r, QColor(232, 235, 240));
         }
+        if (filteredOut(row)) p.fillRect(r, QColor(255, 255, 255, 190));
     }
     paintTicks(p);
     paintWakeups(p);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analysis/sched_timeline.h"
+#include "event_filter.h"
 #include "time_scale.h"
 #include "timeline_state.h"
 
@@ -29,6 +30,9 @@ public:
     void setModel(const TraceModel* model);  // draws the frame preview at once
     void setTimeline(std::shared_ptr<const SchedTimeline> timeline);
     void setFormats(const EventFormats* formats);  // names events in tooltips; UI thread only
+    // Rows of CPUs and tasks the event filter leaves out are drawn dimmed.
+    void setEventFilter(const EventFilter& filter);
+    const EventFilter& eventFilter() const { return m_filter; }
     const SchedTimeline* timeline() const { return m_timeline.get(); }
 
     const TimeScale& scale() const { return m_scale; }
@@ -51,6 +55,7 @@ public:
 
 signals:
     void firstPainted();
+    void cursorPlaced(uint64_t t);  // the user put the cursor (a marker) at trace time t
 
 protected:
     void paintEvent(QPaintEvent*) override;
@@ -70,6 +75,7 @@ private:
         int id;  // CPU index or pid
         double y, h;
     };
+    bool filteredOut(const Row& row) const;
     struct Tick {
         uint64_t ts;
         uint32_t cpu;
@@ -97,6 +103,7 @@ private:
     TimelineState* m_state;
     const TraceModel* m_model = nullptr;
     const EventFormats* m_formats = nullptr;
+    EventFilter m_filter;
     std::shared_ptr<const SchedTimeline> m_timeline;
     TimeScale m_scale;
     std::vector<Row> m_rows;

@@ -12,6 +12,9 @@
 
 #include "qt_test_app.h"
 #include "support/test_data.h"
+#include "event_panel.h"
+#include "event_table_model.h"
+#include "event_table_view.h"
 #include "timeline_view.h"
 #include "trace_model.h"
 
@@ -112,6 +115,56 @@ TEST(MainWindow, BottomAreaTakesPluggedInWidgets) {
     w.addBottomWidget(new QLabel("events"), "Events");
     EXPECT_EQ(w.bottomArea()->count(), 1);
     EXPECT_TRUE(w.bottomArea()->isVisibleTo(&w));
+}
+
+
+// The event panel arrives with the analysis and follows the timeline both ways: a row
+// selected moves the timeline cursor, a cursor placed on the timeline selects the row
+// nearest to it, a selected range limits the table, and its filters dim timeline rows.
+TEST(MainWindow, EventPanelAndTimelineFollowEachOther) {
+    MainWindow w;
+    w.setQuiet(true);
+    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    ASSERT_TRUE(waitForAnalysis(w));
+    EventPanel* panel = w.eventPanel();
+    ASSERT_NE(panel, nullptr);
+    EXPECT_EQ(w.bottomArea()->count(), 1);
+    QSignalSpy built(panel, &EventPanel::indexBuilt);
+    ASSERT_TRUE(panel->indexReady() || built.wait(30000));
+    EventTableModel* table = panel->tableModel();
+    const int total = table->rowCount();
+    ASSERT_GT(total, 1000);
+
+    // Table -> timeline.
+    panel->table()->selectRow(1000);
+    EXPECT_EQ(w.state()->cursorTime(), table->timestampOf(1000));
+
+    // Timeline -> table: a click on the timeline places marker A and the cursor there.
+    TimelineView* view = w.timelineView();
+    const uint64_t t = table->timestampOf(3000);
+    w.state()->setVisibleRange({t - 1000000, t + 1000000});
+    const QPoint at(static_cast<int>(view->xForTime(t)), view->height() / 2);
+    QTest::mouseClick(view, Qt::LeftButton, {}, at);
+    ASSERT_TRUE(w.state()->markerA().has_value());
+    const uint64_t clicked = w.state()->markerA()->time;
+    EXPECT_EQ(panel->selectedRow(), table->rowNearTime(clicked));
+
+    // A selected range limits the table; clearing it brings every row back.
+    QSignalSpy rebuilt(panel, &EventPanel::indexBuilt);
+    w.state()->setSelection({table->timestampOf(100), table->timestampOf(199)});
+    ASSERT_TRUE(rebuilt.wait(30000));
+    EXPECT_GE(table->rowCount(), 100);
+    EXPECT_LT(table->rowCount(), total);
+    w.state()->setSelection({});
+    ASSERT_TRUE(rebuilt.wait(30000));
+    EXPECT_EQ(table->rowCount(), total);
+
+    // A CPU filter set in the panel reaches the timeline.
+    EventFilter only0;
+    only0.cpus = {true, false};
+    panel->setFilter(only0);
+    EXPECT_TRUE(view->eventFilter().selectsCpu(0));
+    EXPECT_FALSE(view->eventFilter().selectsCpu(1));
 }
 
 }  // namespace
