@@ -23,16 +23,27 @@ inline uint64_t load64(const uint8_t* p, bool big) {
 }
 inline uint64_t loadUnsigned(const uint8_t* p, unsigned size, bool big) {
     switch (size) {
-        case 1: return *p;
-        case 2: return load16(p, big);
-        case 4: return load32(p, big);
-        case 8: return load64(p, big);
-        default: return 0;
+        case 1:
+            return *p;
+        case 2:
+            return load16(p, big);
+        case 4:
+            return load32(p, big);
+        case 8:
+            return load64(p, big);
+        default:
+            return 0;
     }
 }
 
-inline void store16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
-inline void store32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
-inline void store64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
+inline void store16(uint8_t* p, uint16_t v) {
+    std::memcpy(p, &v, 2);
+}
+inline void store32(uint8_t* p, uint32_t v) {
+    std::memcpy(p, &v, 4);
+}
+inline void store64(uint8_t* p, uint64_t v) {
+    std::memcpy(p, &v, 8);
+}
 
 }  // namespace kestrel

@@ -77,11 +77,10 @@ bool EventCursor::advance(Stream& s) {
         if (s.pageLoaded && s.reader.next(s.event.raw)) break;
         if (s.pageLoaded && !s.reader.error().empty()) {
             const CpuTrack& track = m_model.cpu(s.cpu);
-            m_status = Status::error(errorAt(m_model.source().path(),
-                                             m_model.frames()[track.frames[s.slot]].offset,
-                                             m_model.cpuLabel(s.cpu) + " frame page at +" +
-                                                 std::to_string(s.pageAt) + ": " +
-                                                 s.reader.error()));
+            m_status = Status::error(
+                errorAt(m_model.source().path(), m_model.frames()[track.frames[s.slot]].offset,
+                        m_model.cpuLabel(s.cpu) + " frame page at +" + std::to_string(s.pageAt) +
+                            ": " + s.reader.error()));
             return false;
         }
         if (!loadNextPage(s)) return false;
@@ -106,7 +105,8 @@ void EventCursor::seek(uint64_t t) {
         // Last frame that starts at or before t: the first event >= t is in it or later.
         auto it = std::upper_bound(track.frames.begin(), track.frames.end(), raw,
                                    [&](uint64_t v, uint32_t f) { return v < frames[f].tFirst; });
-        s.slot = it == track.frames.begin() ? 0 : static_cast<size_t>(it - track.frames.begin() - 1);
+        s.slot =
+            it == track.frames.begin() ? 0 : static_cast<size_t>(it - track.frames.begin() - 1);
         s.frame.reset();
         s.pageLoaded = false;
         s.missedNext = 0;
@@ -158,7 +158,8 @@ bool EventCursor::next(EventRef& event) {
     // still look at its lookahead event.
     if (m_lastStream >= 0) {
         Stream& s = m_streams[m_lastStream];
-        if (advance(s)) siftDown(0);
+        if (advance(s))
+            siftDown(0);
         else {
             m_heap[0] = m_heap.back();
             m_heap.pop_back();

@@ -15,9 +15,9 @@
 namespace kestrel {
 
 struct CursorOptions {
-    std::vector<bool> cpus;          // empty = all; else cpus[i] selects global CPU i
-    uint64_t from = 0;               // trace time (tsOffset applied), inclusive
-    uint64_t to = kUnknownTime;      // inclusive
+    std::vector<bool> cpus;      // empty = all; else cpus[i] selects global CPU i
+    uint64_t from = 0;           // trace time (tsOffset applied), inclusive
+    uint64_t to = kUnknownTime;  // inclusive
     // One pass from start to end (dump, export): decode each CPU's frames into a reused
     // buffer instead of the shared cache, so the pass neither evicts what the views
     // cached nor pays for allocating and zeroing every frame.
@@ -45,14 +45,14 @@ public:
 private:
     struct Stream {
         uint32_t cpu = 0;
-        size_t slot = 0;          // position in the CPU's frame list
+        size_t slot = 0;  // position in the CPU's frame list
         FrameBytes frame;
         std::shared_ptr<std::vector<uint8_t>> scratch;  // streaming mode buffer
         bool mayUseScratch = true;  // false for the copies peekSameCpu() advances
-        size_t pageAt = 0;        // offset of the current page in the frame
+        size_t pageAt = 0;          // offset of the current page in the frame
         PageReader reader;
         bool pageLoaded = false;
-        bool pending = false;     // `event` holds the stream's next event
+        bool pending = false;  // `event` holds the stream's next event
         EventRef event;
         uint64_t missedNext = 0;  // missed-events mark for the next event returned
         bool missedUnknownNext = false;

@@ -145,12 +145,17 @@ struct NumSource {
 
 uint64_t evalNum(const NumSource& n, const RawEvent& e, bool big) {
     uint64_t v = n.value;
-    if (!n.constant) v = n.offset + n.size <= e.size ? loadUnsigned(e.data + n.offset, n.size, big) : 0;
+    if (!n.constant)
+        v = n.offset + n.size <= e.size ? loadUnsigned(e.data + n.offset, n.size, big) : 0;
     switch (n.cast) {
-        case Cast::Mask8: return v & 0xff;
-        case Cast::Mask16: return v & 0xffff;
-        case Cast::Mask32: return v & 0xffffffff;
-        case Cast::None: break;
+        case Cast::Mask8:
+            return v & 0xff;
+        case Cast::Mask16:
+            return v & 0xffff;
+        case Cast::Mask32:
+            return v & 0xffffffff;
+        case Cast::None:
+            break;
     }
     return v;
 }
@@ -162,10 +167,10 @@ struct InfoOp {
     std::string text;  // Text; Number: printf spec; Choice: text when the value is true
     std::string alt;   // Choice: text when false
     NumSource num;
-    FieldRef field;    // CharArray (offset, arrayBytes), DynString
+    FieldRef field;  // CharArray (offset, arrayBytes), DynString
     std::vector<std::pair<int64_t, std::string>> symbols;
     char conv = 'd';
-    int ls = 0;        // length modifier: -2 hh, -1 h, 0, 1 l, 2 ll
+    int ls = 0;  // length modifier: -2 hh, -1 h, 0, 1 l, 2 ll
     unsigned width = 0;
     bool zero = false;
     bool left = false;
@@ -178,10 +183,22 @@ void appendNumber(const InfoOp& op, uint64_t val, std::string& out) {
     int64_t s;
     uint64_t u;
     switch (op.ls) {
-        case -2: s = static_cast<signed char>(val); u = static_cast<uint8_t>(val); break;
-        case -1: s = static_cast<int16_t>(val); u = static_cast<uint16_t>(val); break;
-        case 0: s = static_cast<int32_t>(val); u = static_cast<uint32_t>(val); break;
-        default: s = static_cast<int64_t>(val); u = val; break;
+        case -2:
+            s = static_cast<signed char>(val);
+            u = static_cast<uint8_t>(val);
+            break;
+        case -1:
+            s = static_cast<int16_t>(val);
+            u = static_cast<uint16_t>(val);
+            break;
+        case 0:
+            s = static_cast<int32_t>(val);
+            u = static_cast<uint32_t>(val);
+            break;
+        default:
+            s = static_cast<int64_t>(val);
+            u = val;
+            break;
     }
     if (!op.simple) {
         char buf[256];
@@ -193,7 +210,8 @@ void appendNumber(const InfoOp& op, uint64_t val, std::string& out) {
     }
     size_t start = out.size();
     bool negative = isSigned && s < 0;
-    uint64_t magnitude = isSigned ? (negative ? 0 - static_cast<uint64_t>(s) : static_cast<uint64_t>(s)) : u;
+    uint64_t magnitude =
+        isSigned ? (negative ? 0 - static_cast<uint64_t>(s) : static_cast<uint64_t>(s)) : u;
     unsigned base = op.conv == 'x' || op.conv == 'X' ? 16 : op.conv == 'o' ? 8 : 10;
     if (negative) out += '-';
     size_t digitsAt = out.size();
@@ -280,15 +298,35 @@ private:
         InfoOp op;
         for (; *f; ++f) {
             char c = *f;
-            if (c == 'h') { --op.ls; continue; }
-            if (c == 'l') { ++op.ls; continue; }
-            if (c == 'L') { op.ls = 2; continue; }
-            if (c == 'z' || c == 'Z') { op.ls = 1; continue; }
-            if (c == '#' || c == '.') { op.simple = false; continue; }
-            if (c == '-') { op.left = true; continue; }
+            if (c == 'h') {
+                --op.ls;
+                continue;
+            }
+            if (c == 'l') {
+                ++op.ls;
+                continue;
+            }
+            if (c == 'L') {
+                op.ls = 2;
+                continue;
+            }
+            if (c == 'z' || c == 'Z') {
+                op.ls = 1;
+                continue;
+            }
+            if (c == '#' || c == '.') {
+                op.simple = false;
+                continue;
+            }
+            if (c == '-') {
+                op.left = true;
+                continue;
+            }
             if (c >= '0' && c <= '9') {
-                if (c == '0' && op.width == 0) op.zero = true;
-                else op.width = op.width * 10 + static_cast<unsigned>(c - '0');
+                if (c == '0' && op.width == 0)
+                    op.zero = true;
+                else
+                    op.width = op.width * 10 + static_cast<unsigned>(c - '0');
                 if (op.width > 64) return false;
                 continue;
             }
@@ -300,7 +338,8 @@ private:
                 op.text.assign(start, f);
                 return number(op);
             }
-            if (c == 's') return std::string_view(start, static_cast<size_t>(f - start)) == "%s" && string();
+            if (c == 's')
+                return std::string_view(start, static_cast<size_t>(f - start)) == "%s" && string();
             // tep prints an unknown conversion as ">c<" and keeps the argument.
             addText(std::string(">") + c + "<");
             return true;
@@ -340,7 +379,8 @@ private:
                 tep_format_field* field = fieldOf(a->field.field, a->field.name);
                 // A long-sized non-array field is printed as a printk pointer.
                 if (!field || field->size <= 0 ||
-                    (!(field->flags & TEP_FIELD_IS_ARRAY) && field->size == tep_get_long_size(m_event->tep))) {
+                    (!(field->flags & TEP_FIELD_IS_ARRAY) &&
+                     field->size == tep_get_long_size(m_event->tep))) {
                     return false;
                 }
                 op.kind = OpKind::CharArray;
@@ -373,8 +413,10 @@ private:
     bool symbol(tep_print_arg* a, InfoOp& op) {
         if (!a->symbol.field || !numSource(a->symbol.field, op.num)) return false;
         for (tep_print_flag_sym* s = a->symbol.symbols; s; s = s->next) {
-            if (!s->value || !std::isdigit(static_cast<unsigned char>(s->value[0])) || !s->str) return false;
-            op.symbols.emplace_back(static_cast<int64_t>(std::strtoull(s->value, nullptr, 0)), s->str);
+            if (!s->value || !std::isdigit(static_cast<unsigned char>(s->value[0])) || !s->str)
+                return false;
+            op.symbols.emplace_back(static_cast<int64_t>(std::strtoull(s->value, nullptr, 0)),
+                                    s->str);
         }
         op.kind = OpKind::Symbol;
         return true;
@@ -382,11 +424,12 @@ private:
 
     // cond ? "a" : "b"
     bool choice(tep_print_arg* a, InfoOp& op) {
-        if (!a->op.op || std::strcmp(a->op.op, "?") != 0 || !a->op.left || !a->op.right) return false;
+        if (!a->op.op || std::strcmp(a->op.op, "?") != 0 || !a->op.left || !a->op.right)
+            return false;
         tep_print_arg* branches = a->op.right;
         if (branches->type != TEP_PRINT_OP || !branches->op.left || !branches->op.right ||
-            branches->op.left->type != TEP_PRINT_ATOM || branches->op.right->type != TEP_PRINT_ATOM ||
-            !numSource(a->op.left, op.num)) {
+            branches->op.left->type != TEP_PRINT_ATOM ||
+            branches->op.right->type != TEP_PRINT_ATOM || !numSource(a->op.left, op.num)) {
             return false;
         }
         op.kind = OpKind::Choice;
@@ -408,17 +451,20 @@ private:
         switch (a->type) {
             case TEP_PRINT_FIELD: {
                 tep_format_field* field = fieldOf(a->field.field, a->field.name);
-                if (!field || (field->flags & TEP_FIELD_IS_ARRAY) || !readableSize(field->size)) return false;
+                if (!field || (field->flags & TEP_FIELD_IS_ARRAY) || !readableSize(field->size))
+                    return false;
                 n.offset = static_cast<uint32_t>(field->offset);
                 n.size = static_cast<uint32_t>(field->size);
                 return true;
             }
             case TEP_PRINT_TYPE:
-                if (!a->typecast.item || !numSource(a->typecast.item, n) || n.cast != Cast::None) return false;
+                if (!a->typecast.item || !numSource(a->typecast.item, n) || n.cast != Cast::None)
+                    return false;
                 n.cast = castOf(a->typecast.type, false);
                 return true;
             case TEP_PRINT_ATOM:
-                if (!a->atom.atom || !std::isdigit(static_cast<unsigned char>(a->atom.atom[0]))) return false;
+                if (!a->atom.atom || !std::isdigit(static_cast<unsigned char>(a->atom.atom[0])))
+                    return false;
                 n.constant = true;
                 n.value = std::strtoull(a->atom.atom, nullptr, 0);
                 return true;
@@ -430,7 +476,8 @@ private:
     }
 
     bool arrayElement(tep_print_arg* a, NumSource& n) {
-        if (!a->op.op || std::strcmp(a->op.op, "[") != 0 || !a->op.left || !a->op.right) return false;
+        if (!a->op.op || std::strcmp(a->op.op, "[") != 0 || !a->op.left || !a->op.right)
+            return false;
         NumSource index;
         if (!numSource(a->op.right, index) || !index.constant) return false;
         tep_print_arg* left = a->op.left;
@@ -441,8 +488,10 @@ private:
         }
         if (!left || left->type != TEP_PRINT_FIELD) return false;
         tep_format_field* field = fieldOf(left->field.field, left->field.name);
-        if (!field || !readableSize(static_cast<int>(field->elementsize)) || index.value > 0xffff) return false;
-        n.offset = static_cast<uint32_t>(field->offset) + static_cast<uint32_t>(index.value) * field->elementsize;
+        if (!field || !readableSize(static_cast<int>(field->elementsize)) || index.value > 0xffff)
+            return false;
+        n.offset = static_cast<uint32_t>(field->offset) +
+                   static_cast<uint32_t>(index.value) * field->elementsize;
         n.size = field->elementsize;
         n.cast = cast ? castOf(cast->typecast.type, true) : Cast::None;
         return true;
@@ -461,7 +510,7 @@ struct EventFormats::TypeExtra {
     uint32_t extent = 0;                  // bytes the fixed fields span
     std::vector<FieldRef> dynamicFields;  // validated before libtraceevent reads them
     Fast fast = Fast::None;
-    std::vector<InfoOp> program;          // Fast::Program
+    std::vector<InfoOp> program;  // Fast::Program
     // Fast::SchedSwitch: prev_comm, prev_pid, prev_prio, prev_state, next_comm, next_pid,
     // next_prio. Fast::SchedWakeup: comm, pid, prio, success, target_cpu.
     // Fast::Function/FuncRepeats: ip, parent_ip, count, top_delta_ts, bottom_delta_ts.
@@ -528,7 +577,8 @@ Result<std::unique_ptr<EventFormats>> EventFormats::create(const TraceMeta& meta
 // long size, header_page, ftrace and event formats, kallsyms, printk formats, comms.
 Status EventFormats::load(const TraceMeta& meta, bool printing) {
     if (meta.longSize != 4 && meta.longSize != 8) {
-        return Status::error("event formats: unsupported long size " + std::to_string(meta.longSize));
+        return Status::error("event formats: unsupported long size " +
+                             std::to_string(meta.longSize));
     }
     m_bigEndian = meta.bigEndian;
     {
@@ -538,8 +588,8 @@ Status EventFormats::load(const TraceMeta& meta, bool printing) {
         if (printing) m_plugins = tep_load_plugins(m_tep);
     }
     tep_set_file_bigendian(m_tep, meta.bigEndian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
-    tep_set_local_bigendian(m_tep, std::endian::native == std::endian::big ? TEP_BIG_ENDIAN
-                                                                          : TEP_LITTLE_ENDIAN);
+    tep_set_local_bigendian(
+        m_tep, std::endian::native == std::endian::big ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
     tep_set_long_size(m_tep, static_cast<int>(meta.longSize));
     tep_set_page_size(m_tep, static_cast<int>(meta.pageSize));
     std::string headerPage = meta.headerPage;  // libtraceevent wants a mutable buffer
@@ -715,7 +765,9 @@ std::string_view EventFormats::readString(const FieldRef& f, const RawEvent& eve
     return cutAtNul(base + f.offset, f.arrayBytes);
 }
 
-const char* EventFormats::comm(int pid) const { return tep_data_comm_from_pid(m_tep, pid); }
+const char* EventFormats::comm(int pid) const {
+    return tep_data_comm_from_pid(m_tep, pid);
+}
 
 void EventFormats::registerComm(int pid, const char* comm) {
     tep_register_comm(m_tep, comm, pid);
@@ -770,19 +822,33 @@ void EventFormats::formatInfo(const RawEvent& event, int cpu, std::string& out) 
 bool EventFormats::fastInfo(const RawEvent& event, const TypeExtra& x, int cpu,
                             std::string& out) const {
     switch (x.fast) {
-        case Fast::None: return false;
-        case Fast::SchedSwitch: schedSwitchInfo(event, x, out); return true;
-        case Fast::SchedWakeup: schedWakeupInfo(event, x, out); return true;
+        case Fast::None:
+            return false;
+        case Fast::SchedSwitch:
+            schedSwitchInfo(event, x, out);
+            return true;
+        case Fast::SchedWakeup:
+            schedWakeupInfo(event, x, out);
+            return true;
         case Fast::Function:
-        case Fast::FuncRepeats: functionInfo(event, x, cpu, out); return true;
-        case Fast::Program: break;
+        case Fast::FuncRepeats:
+            functionInfo(event, x, cpu, out);
+            return true;
+        case Fast::Program:
+            break;
     }
     const char* base = reinterpret_cast<const char*>(event.data);
     for (const InfoOp& op : x.program) {
         switch (op.kind) {
-            case OpKind::Text: out += op.text; break;
-            case OpKind::Number: appendNumber(op, evalNum(op.num, event, m_bigEndian), out); break;
-            case OpKind::Pointer: appendPointer(evalNum(op.num, event, m_bigEndian), out); break;
+            case OpKind::Text:
+                out += op.text;
+                break;
+            case OpKind::Number:
+                appendNumber(op, evalNum(op.num, event, m_bigEndian), out);
+                break;
+            case OpKind::Pointer:
+                appendPointer(evalNum(op.num, event, m_bigEndian), out);
+                break;
             case OpKind::CharArray: {
                 // print_str_arg copies the field's bytes (zeros past the payload here).
                 uint32_t avail = op.field.offset < event.size ? event.size - op.field.offset : 0;
@@ -809,7 +875,9 @@ bool EventFormats::fastInfo(const RawEvent& event, const TypeExtra& x, int cpu,
                 }
                 break;
             }
-            case OpKind::Choice: out += evalNum(op.num, event, m_bigEndian) ? op.text : op.alt; break;
+            case OpKind::Choice:
+                out += evalNum(op.num, event, m_bigEndian) ? op.text : op.alt;
+                break;
         }
     }
     return true;
@@ -829,7 +897,8 @@ void EventFormats::appendComm(const FieldRef& f, const RawEvent& event, int pid,
 }
 
 // plugin_sched_switch.c sched_switch_handler.
-void EventFormats::schedSwitchInfo(const RawEvent& event, const TypeExtra& x, std::string& out) const {
+void EventFormats::schedSwitchInfo(const RawEvent& event, const TypeExtra& x,
+                                   std::string& out) const {
     uint64_t prevPid = readUnsigned(x.f[1], event);
     appendComm(x.f[0], event, static_cast<int>(prevPid), out);
     out += ':';
@@ -859,7 +928,8 @@ void EventFormats::schedSwitchInfo(const RawEvent& event, const TypeExtra& x, st
 }
 
 // plugin_sched_switch.c sched_wakeup_handler.
-void EventFormats::schedWakeupInfo(const RawEvent& event, const TypeExtra& x, std::string& out) const {
+void EventFormats::schedWakeupInfo(const RawEvent& event, const TypeExtra& x,
+                                   std::string& out) const {
     uint64_t pid = readUnsigned(x.f[1], event);
     if (x.f[0].valid()) {
         appendComm(x.f[0], event, static_cast<int>(pid), out);

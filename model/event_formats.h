@@ -25,12 +25,12 @@ namespace kestrel {
 // A field of one event type, resolved once.
 struct FieldRef {
     uint16_t offset = 0;
-    uint16_t size = 0;         // element size for arrays; 4 for __data_loc
+    uint16_t size = 0;  // element size for arrays; 4 for __data_loc
     bool isSigned = false;
-    bool dynamic = false;      // __data_loc / __rel_loc: a (len << 16 | offset) word
-    bool relative = false;     // __rel_loc: offset is relative to the end of the word
-    bool array = false;        // fixed char[N] / array
-    uint32_t arrayBytes = 0;   // total bytes of a fixed array
+    bool dynamic = false;     // __data_loc / __rel_loc: a (len << 16 | offset) word
+    bool relative = false;    // __rel_loc: offset is relative to the end of the word
+    bool array = false;       // fixed char[N] / array
+    uint32_t arrayBytes = 0;  // total bytes of a fixed array
     bool valid() const { return size != 0; }
 };
 
@@ -44,7 +44,7 @@ struct EventType {
 // Common fields every payload starts with (FORMATS.md), offsets from the formats.
 struct CommonFields {
     uint16_t type = 0;
-    uint8_t flags = 0;         // TRACE_FLAG_* (irqs-off, need-resched, hardirq, softirq)
+    uint8_t flags = 0;  // TRACE_FLAG_* (irqs-off, need-resched, hardirq, softirq)
     uint8_t preemptCount = 0;
     int32_t pid = 0;
 };
@@ -108,8 +108,7 @@ private:
     void prepareFastPath(const EventType& type, TypeExtra& extra) const;
     int typeIndex(const RawEvent& event) const;
     const uint8_t* safePayload(const RawEvent& event, const TypeExtra& extra) const;
-    bool fastInfo(const RawEvent& event, const TypeExtra& extra, int cpu,
-                  std::string& out) const;
+    bool fastInfo(const RawEvent& event, const TypeExtra& extra, int cpu, std::string& out) const;
     void functionInfo(const RawEvent& event, const TypeExtra& extra, int cpu,
                       std::string& out) const;
     void schedSwitchInfo(const RawEvent& event, const TypeExtra& extra, std::string& out) const;
@@ -119,9 +118,9 @@ private:
     tep_handle* m_tep = nullptr;
     tep_plugin_list* m_plugins = nullptr;
     bool m_bigEndian = false;
-    std::vector<EventType> m_types;     // sorted by id
-    std::vector<int32_t> m_typeById;    // id -> index into m_types, -1 when none
-    std::vector<TypeExtra> m_extra;     // parallel to m_types
+    std::vector<EventType> m_types;   // sorted by id
+    std::vector<int32_t> m_typeById;  // id -> index into m_types, -1 when none
+    std::vector<TypeExtra> m_extra;   // parallel to m_types
     FieldRef m_commonType, m_commonFlags, m_commonPreempt, m_commonPid;
     uint32_t m_commonExtent = 8;
     // Per-call scratch, reused (the class is per thread): no heap work per event.

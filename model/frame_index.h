@@ -14,15 +14,15 @@ inline constexpr uint64_t kUnknownTime = std::numeric_limits<uint64_t>::max();
 inline constexpr uint32_t kUnknownCount = std::numeric_limits<uint32_t>::max();
 
 struct FrameRef {
-    uint64_t offset = 0;      // file offset of the (compressed) bytes
-    uint32_t csize = 0;       // bytes in the file
-    uint32_t usize = 0;       // bytes once decompressed: a whole number of pages
-    uint32_t cpu = 0;         // global CPU index (TraceMeta::cpus)
+    uint64_t offset = 0;  // file offset of the (compressed) bytes
+    uint32_t csize = 0;   // bytes in the file
+    uint32_t usize = 0;   // bytes once decompressed: a whole number of pages
+    uint32_t cpu = 0;     // global CPU index (TraceMeta::cpus)
     Codec codec = Codec::None;
     uint64_t tFirst = kUnknownTime;  // raw timestamps, before TraceMeta::tsOffset
     uint64_t tLast = kUnknownTime;
     uint32_t events = kUnknownCount;
-    uint64_t lost = 0;        // events the kernel reported missed inside this frame
+    uint64_t lost = 0;  // events the kernel reported missed inside this frame
 };
 
 using FrameIndex = std::vector<FrameRef>;

@@ -88,9 +88,9 @@ bool FuncgraphPrinter::printEntry(const RawEvent& entry, int32_t pid, const RawE
     bool leaf = next && m_formats.common(*next, c) && c.type == m_exitId && c.pid == pid &&
                 m_formats.readUnsigned(m_exitFunc, *next) == func;
     if (leaf) {  // print_graph_entry_leaf
-        appendDuration(m_formats.readUnsigned(m_retTime, *next) -
-                           m_formats.readUnsigned(m_callTime, *next),
-                       out);
+        appendDuration(
+            m_formats.readUnsigned(m_retTime, *next) - m_formats.readUnsigned(m_callTime, *next),
+            out);
         appendIndent(depth, out);
         appendFunction(func, "();", out);
         return true;
@@ -103,9 +103,8 @@ bool FuncgraphPrinter::printEntry(const RawEvent& entry, int32_t pid, const RawE
 
 // fgraph_ret_handler, with the "tailprint" and "depth" options off (their default).
 void FuncgraphPrinter::printExit(const RawEvent& exit, std::string& out) const {
-    appendDuration(m_formats.readUnsigned(m_retTime, exit) -
-                       m_formats.readUnsigned(m_callTime, exit),
-                   out);
+    appendDuration(
+        m_formats.readUnsigned(m_retTime, exit) - m_formats.readUnsigned(m_callTime, exit), out);
     appendIndent(m_formats.readUnsigned(m_exitDepth, exit), out);
     out += '}';
 }

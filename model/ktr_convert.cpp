@@ -36,7 +36,8 @@ Status collectPages(const TraceModel& model, uint32_t cpu, Emit emit) {
             }
             // Empty pages (unused tails of trace.dat v6 CPU areas) carry nothing.
             if (reader.header().length == 0 && !reader.header().missedEvents) continue;
-            current.pages.insert(current.pages.end(), bytes.begin() + at, bytes.begin() + at + avail);
+            current.pages.insert(current.pages.end(), bytes.begin() + at,
+                                 bytes.begin() + at + avail);
             current.pages.resize(current.pages.size() + (format.pageSize - avail), 0);
             if (current.pages.size() >= perFrame) {
                 if (Status s = emit(std::move(current)); !s.ok()) return s;
@@ -99,7 +100,8 @@ Result<ConvertStats> convertToKtr(const TraceModel& model, const std::string& ou
             return compressAndAppend(batches, format, threads, *writer.value(), stats);
         };
         if (Status s = collectPages(model, cpu, emit); !s.ok()) return s;
-        if (Status s = compressAndAppend(batches, format, threads, *writer.value(), stats); !s.ok()) {
+        if (Status s = compressAndAppend(batches, format, threads, *writer.value(), stats);
+            !s.ok()) {
             return s;
         }
     }

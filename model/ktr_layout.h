@@ -36,12 +36,12 @@ inline constexpr uint32_t kMaxMetaSize = 256u << 20;  // uncompressed bytes of a
 
 // Metadata TLV tags (u32 tag, u32 length, bytes). Readers skip tags they do not know.
 namespace tag {
-inline constexpr uint32_t kBigEndian = 1;     // u8
-inline constexpr uint32_t kLongSize = 2;      // u32
-inline constexpr uint32_t kPageSize = 3;      // u32
-inline constexpr uint32_t kHeaderPage = 4;    // bytes
-inline constexpr uint32_t kHeaderEvent = 5;   // bytes
-inline constexpr uint32_t kFormat = 6;        // nested: kFormatSystem, kFormatText
+inline constexpr uint32_t kBigEndian = 1;    // u8
+inline constexpr uint32_t kLongSize = 2;     // u32
+inline constexpr uint32_t kPageSize = 3;     // u32
+inline constexpr uint32_t kHeaderPage = 4;   // bytes
+inline constexpr uint32_t kHeaderEvent = 5;  // bytes
+inline constexpr uint32_t kFormat = 6;       // nested: kFormatSystem, kFormatText
 inline constexpr uint32_t kKallsyms = 7;
 inline constexpr uint32_t kPrintkFormats = 8;
 inline constexpr uint32_t kSavedCmdlines = 9;
@@ -49,9 +49,9 @@ inline constexpr uint32_t kSavedTgids = 10;
 inline constexpr uint32_t kUname = 11;
 inline constexpr uint32_t kTraceClock = 12;
 inline constexpr uint32_t kRecorded = 13;
-inline constexpr uint32_t kTsOffset = 14;     // i64
-inline constexpr uint32_t kBuffer = 15;       // nested: kBufferName, kBufferClock, kBufferSubbuf
-inline constexpr uint32_t kCpu = 16;          // nested: kCpuBuffer, kCpuNumber, kCpuOverrun, kCpuDropped
+inline constexpr uint32_t kTsOffset = 14;  // i64
+inline constexpr uint32_t kBuffer = 15;    // nested: kBufferName, kBufferClock, kBufferSubbuf
+inline constexpr uint32_t kCpu = 16;  // nested: kCpuBuffer, kCpuNumber, kCpuOverrun, kCpuDropped
 // Tags inside nested records.
 inline constexpr uint32_t kFormatSystem = 1;
 inline constexpr uint32_t kFormatText = 2;
@@ -65,10 +65,18 @@ inline constexpr uint32_t kCpuDropped = 4;    // u64
 }  // namespace tag
 
 // Little-endian stores and loads that do not depend on the host's byte order.
-inline void put16(uint8_t* p, uint16_t v) { p[0] = uint8_t(v), p[1] = uint8_t(v >> 8); }
-inline void put32(uint8_t* p, uint32_t v) { for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> (8 * i)); }
-inline void put64(uint8_t* p, uint64_t v) { for (int i = 0; i < 8; ++i) p[i] = uint8_t(v >> (8 * i)); }
-inline uint16_t get16(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8)); }
+inline void put16(uint8_t* p, uint16_t v) {
+    p[0] = uint8_t(v), p[1] = uint8_t(v >> 8);
+}
+inline void put32(uint8_t* p, uint32_t v) {
+    for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> (8 * i));
+}
+inline void put64(uint8_t* p, uint64_t v) {
+    for (int i = 0; i < 8; ++i) p[i] = uint8_t(v >> (8 * i));
+}
+inline uint16_t get16(const uint8_t* p) {
+    return uint16_t(p[0] | (p[1] << 8));
+}
 inline uint32_t get32(const uint8_t* p) {
     uint32_t v = 0;
     for (int i = 3; i >= 0; --i) v = (v << 8) | p[i];
@@ -123,18 +131,18 @@ struct FileHeader {
 // 64 bytes before every block's payload.
 struct BlockHeader {
     BlockKind kind = BlockKind::Pages;
-    uint8_t codec = 0;          // kestrel::Codec: 0 none, 1 zstd
+    uint8_t codec = 0;  // kestrel::Codec: 0 none, 1 zstd
     uint16_t headerSize = kBlockHeaderSize;
     uint32_t flags = 0;
-    uint32_t cpu = 0;           // global CPU index (TraceMeta::cpus); 0 for other kinds
-    uint32_t csize = 0;         // payload bytes in the file
-    uint32_t usize = 0;         // payload bytes once decompressed
+    uint32_t cpu = 0;    // global CPU index (TraceMeta::cpus); 0 for other kinds
+    uint32_t csize = 0;  // payload bytes in the file
+    uint32_t usize = 0;  // payload bytes once decompressed
     uint64_t tFirst = 0;
     uint64_t tLast = 0;
-    uint32_t events = 0;        // index block: number of entries
-    uint32_t payloadCrc = 0;    // CRC-32 of the csize payload bytes as stored
+    uint32_t events = 0;      // index block: number of entries
+    uint32_t payloadCrc = 0;  // CRC-32 of the csize payload bytes as stored
     uint64_t lost = 0;
-    uint32_t crc = 0;           // CRC-32 of header bytes 0..59
+    uint32_t crc = 0;  // CRC-32 of header bytes 0..59
 
     void encode(uint8_t* out) const {
         std::memset(out, 0, kBlockHeaderSize);
@@ -178,12 +186,12 @@ struct BlockHeader {
 
 // One page block in the index block's payload: 56 bytes.
 struct IndexEntry {
-    uint64_t blockOffset = 0;   // file offset of the block header
+    uint64_t blockOffset = 0;  // file offset of the block header
     uint32_t csize = 0;
     uint32_t usize = 0;
     uint32_t cpu = 0;
     uint8_t codec = 0;
-    uint32_t flags = 0;         // the block header's flags (low 16 bits)
+    uint32_t flags = 0;  // the block header's flags (low 16 bits)
     uint64_t tFirst = 0;
     uint64_t tLast = 0;
     uint32_t events = 0;
@@ -220,8 +228,8 @@ struct IndexEntry {
 
 // The last 40 bytes of a finished file.
 struct Footer {
-    uint64_t metaOffset = 0;    // block offset of the late (authoritative) metadata block
-    uint64_t indexOffset = 0;   // block offset of the index block
+    uint64_t metaOffset = 0;   // block offset of the late (authoritative) metadata block
+    uint64_t indexOffset = 0;  // block offset of the index block
     uint64_t frameCount = 0;
 
     void encode(uint8_t* out) const {

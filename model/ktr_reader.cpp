@@ -1,7 +1,5 @@
 #include "ktr_reader.h"
 
-#include "ktr_layout.h"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +9,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+
+#include "ktr_layout.h"
 
 namespace kestrel {
 namespace {
@@ -85,51 +85,54 @@ Status parseNested(const uint8_t* data, uint32_t size, const char* what, Apply a
 
 Status parseFormat(const uint8_t* data, uint32_t size, TraceMeta& meta) {
     EventFormat f;
-    Status st = parseNested(data, size, "format", [&](TlvReader&, uint32_t tag,
-                                                      const uint8_t* v, uint32_t len) {
-        if (tag == ktr::tag::kFormatSystem) f.system = text(v, len);
-        if (tag == ktr::tag::kFormatText) f.text = text(v, len);
-        return true;
-    });
+    Status st = parseNested(data, size, "format",
+                            [&](TlvReader&, uint32_t tag, const uint8_t* v, uint32_t len) {
+                                if (tag == ktr::tag::kFormatSystem) f.system = text(v, len);
+                                if (tag == ktr::tag::kFormatText) f.text = text(v, len);
+                                return true;
+                            });
     if (st) meta.formats.push_back(std::move(f));
     return st;
 }
 
 Status parseBuffer(const uint8_t* data, uint32_t size, TraceMeta& meta) {
     BufferInfo b;
-    Status st = parseNested(data, size, "buffer", [&](TlvReader& r, uint32_t tag,
-                                                      const uint8_t* v, uint32_t len) {
-        uint64_t n = 0;
-        if (tag == ktr::tag::kBufferName) b.name = text(v, len);
-        if (tag == ktr::tag::kBufferClock) b.clock = text(v, len);
-        if (tag != ktr::tag::kBufferSubbuf) return true;
-        if (!fixedValue(r, tag, v, len, 4, n)) return false;
-        b.subbufSize = static_cast<uint32_t>(n);
-        return true;
-    });
+    Status st = parseNested(data, size, "buffer",
+                            [&](TlvReader& r, uint32_t tag, const uint8_t* v, uint32_t len) {
+                                uint64_t n = 0;
+                                if (tag == ktr::tag::kBufferName) b.name = text(v, len);
+                                if (tag == ktr::tag::kBufferClock) b.clock = text(v, len);
+                                if (tag != ktr::tag::kBufferSubbuf) return true;
+                                if (!fixedValue(r, tag, v, len, 4, n)) return false;
+                                b.subbufSize = static_cast<uint32_t>(n);
+                                return true;
+                            });
     if (st) meta.buffers.push_back(std::move(b));
     return st;
 }
 
 Status parseCpu(const uint8_t* data, uint32_t size, TraceMeta& meta) {
     CpuInfo c;
-    Status st = parseNested(data, size, "cpu", [&](TlvReader& r, uint32_t tag, const uint8_t* v,
-                                                   uint32_t len) {
-        uint64_t n = 0;
-        switch (tag) {
-            case ktr::tag::kCpuBuffer:
-                if (!fixedValue(r, tag, v, len, 4, n)) return false;
-                c.buffer = static_cast<uint32_t>(n);
-                return true;
-            case ktr::tag::kCpuNumber:
-                if (!fixedValue(r, tag, v, len, 4, n)) return false;
-                c.cpu = static_cast<uint32_t>(n);
-                return true;
-            case ktr::tag::kCpuOverrun: return fixedValue(r, tag, v, len, 8, c.overrun);
-            case ktr::tag::kCpuDropped: return fixedValue(r, tag, v, len, 8, c.dropped);
-            default: return true;  // a newer writer's field
-        }
-    });
+    Status st = parseNested(data, size, "cpu",
+                            [&](TlvReader& r, uint32_t tag, const uint8_t* v, uint32_t len) {
+                                uint64_t n = 0;
+                                switch (tag) {
+                                    case ktr::tag::kCpuBuffer:
+                                        if (!fixedValue(r, tag, v, len, 4, n)) return false;
+                                        c.buffer = static_cast<uint32_t>(n);
+                                        return true;
+                                    case ktr::tag::kCpuNumber:
+                                        if (!fixedValue(r, tag, v, len, 4, n)) return false;
+                                        c.cpu = static_cast<uint32_t>(n);
+                                        return true;
+                                    case ktr::tag::kCpuOverrun:
+                                        return fixedValue(r, tag, v, len, 8, c.overrun);
+                                    case ktr::tag::kCpuDropped:
+                                        return fixedValue(r, tag, v, len, 8, c.dropped);
+                                    default:
+                                        return true;  // a newer writer's field
+                                }
+                            });
     if (st) meta.cpus.push_back(c);
     return st;
 }
@@ -156,19 +159,44 @@ bool applyTopLevel(TlvReader& r, uint32_t tag, const uint8_t* v, uint32_t len, T
             if (!fixedValue(r, tag, v, len, 8, n)) return false;
             m.tsOffset = static_cast<int64_t>(n);
             return true;
-        case t::kHeaderPage: m.headerPage = text(v, len); return true;
-        case t::kHeaderEvent: m.headerEvent = text(v, len); return true;
-        case t::kKallsyms: m.kallsyms = text(v, len); return true;
-        case t::kPrintkFormats: m.printkFormats = text(v, len); return true;
-        case t::kSavedCmdlines: m.savedCmdlines = text(v, len); return true;
-        case t::kSavedTgids: m.savedTgids = text(v, len); return true;
-        case t::kUname: m.uname = text(v, len); return true;
-        case t::kTraceClock: m.traceClock = text(v, len); return true;
-        case t::kRecorded: m.recorded = text(v, len); return true;
-        case t::kFormat: st = parseFormat(v, len, m); break;
-        case t::kBuffer: st = parseBuffer(v, len, m); break;
-        case t::kCpu: st = parseCpu(v, len, m); break;
-        default: return true;  // unknown tags are skipped: forward compatible
+        case t::kHeaderPage:
+            m.headerPage = text(v, len);
+            return true;
+        case t::kHeaderEvent:
+            m.headerEvent = text(v, len);
+            return true;
+        case t::kKallsyms:
+            m.kallsyms = text(v, len);
+            return true;
+        case t::kPrintkFormats:
+            m.printkFormats = text(v, len);
+            return true;
+        case t::kSavedCmdlines:
+            m.savedCmdlines = text(v, len);
+            return true;
+        case t::kSavedTgids:
+            m.savedTgids = text(v, len);
+            return true;
+        case t::kUname:
+            m.uname = text(v, len);
+            return true;
+        case t::kTraceClock:
+            m.traceClock = text(v, len);
+            return true;
+        case t::kRecorded:
+            m.recorded = text(v, len);
+            return true;
+        case t::kFormat:
+            st = parseFormat(v, len, m);
+            break;
+        case t::kBuffer:
+            st = parseBuffer(v, len, m);
+            break;
+        case t::kCpu:
+            st = parseCpu(v, len, m);
+            break;
+        default:
+            return true;  // unknown tags are skipped: forward compatible
     }
     return st ? true : r.fail(st.message());
 }
@@ -241,7 +269,9 @@ Result<std::unique_ptr<TraceSource>> openKtr(const std::string& path) {
     return std::unique_ptr<TraceSource>(std::move(*r));
 }
 
-std::string KtrReader::formatName() const { return "ktr " + std::to_string(m_version); }
+std::string KtrReader::formatName() const {
+    return "ktr " + std::to_string(m_version);
+}
 
 bool KtrReader::lostCountUnknown(size_t index) const {
     return index < m_frameFlags.size() && (m_frameFlags[index] & ktr::kFlagLostUnknown) != 0;
@@ -279,20 +309,20 @@ Status KtrReader::readFileHeader() {
     }
     if (m_version == 0) return Status::error(errorAt(m_path, 4, "invalid version 0"));
     if (have < ktr::kFileHeaderSize) {
-        return Status::error(errorAt(m_path, have, "truncated file: the header needs " +
-                                                       std::to_string(ktr::kFileHeaderSize) +
-                                                       " bytes, the file has " +
-                                                       std::to_string(m_size)));
+        return Status::error(errorAt(m_path, have,
+                                     "truncated file: the header needs " +
+                                         std::to_string(ktr::kFileHeaderSize) +
+                                         " bytes, the file has " + std::to_string(m_size)));
     }
     auto h = ktr::FileHeader::decode(b);
     if (h.crc != ktr::crc(b, 28)) {
-        return Status::error(errorAt(m_path, 28, "file header CRC mismatch (stored " +
-                                                     hex32(h.crc) + ", computed " +
-                                                     hex32(ktr::crc(b, 28)) + ")"));
+        return Status::error(errorAt(m_path, 28,
+                                     "file header CRC mismatch (stored " + hex32(h.crc) +
+                                         ", computed " + hex32(ktr::crc(b, 28)) + ")"));
     }
     if (h.headerSize < ktr::kFileHeaderSize || h.headerSize > m_size) {
-        return Status::error(errorAt(m_path, 6, "impossible header size " +
-                                                    std::to_string(h.headerSize)));
+        return Status::error(
+            errorAt(m_path, 6, "impossible header size " + std::to_string(h.headerSize)));
     }
     m_dataStart = h.headerSize;
     return {};
@@ -300,10 +330,10 @@ Status KtrReader::readFileHeader() {
 
 Result<ktr::BlockHeader> KtrReader::readBlockHeader(uint64_t offset) const {
     if (offset > m_size || m_size - offset < ktr::kBlockHeaderSize) {
-        return Status::error(errorAt(m_path, offset, "truncated file: a block header needs " +
-                                                         std::to_string(ktr::kBlockHeaderSize) +
-                                                         " bytes, the file ends at " +
-                                                         std::to_string(m_size)));
+        return Status::error(errorAt(m_path, offset,
+                                     "truncated file: a block header needs " +
+                                         std::to_string(ktr::kBlockHeaderSize) +
+                                         " bytes, the file ends at " + std::to_string(m_size)));
     }
     uint8_t b[ktr::kBlockHeaderSize];
     if (Status st = readAt(offset, b, sizeof b); !st) return st;
@@ -315,10 +345,10 @@ Result<ktr::BlockHeader> KtrReader::readBlockHeader(uint64_t offset) const {
     }
     auto h = ktr::BlockHeader::decode(b);
     if (h.csize > m_size - offset - ktr::kBlockHeaderSize) {
-        return Status::error(errorAt(m_path, offset, "truncated file: block payload of " +
-                                                         std::to_string(h.csize) +
-                                                         " bytes runs past the end (" +
-                                                         std::to_string(m_size) + ")"));
+        return Status::error(errorAt(m_path, offset,
+                                     "truncated file: block payload of " + std::to_string(h.csize) +
+                                         " bytes runs past the end (" + std::to_string(m_size) +
+                                         ")"));
     }
     return h;
 }
@@ -327,9 +357,9 @@ Status KtrReader::readPayload(uint64_t offset, const ktr::BlockHeader& h, uint32
                               std::vector<uint8_t>& out) const {
     uint64_t at = offset + ktr::kBlockHeaderSize;
     if (h.usize > maxSize) {
-        return Status::error(errorAt(m_path, offset, "block of " + std::to_string(h.usize) +
-                                                         " bytes exceeds the maximum " +
-                                                         std::to_string(maxSize)));
+        return Status::error(errorAt(m_path, offset,
+                                     "block of " + std::to_string(h.usize) +
+                                         " bytes exceeds the maximum " + std::to_string(maxSize)));
     }
     bool stored = h.codec == static_cast<uint8_t>(Codec::None);
     if (!stored && h.codec != static_cast<uint8_t>(Codec::Zstd)) {
@@ -351,16 +381,16 @@ Status KtrReader::readPayload(uint64_t offset, const ktr::BlockHeader& h, uint32
     thread_local std::unique_ptr<ZSTD_DCtx, DCtxDeleter> dctx(ZSTD_createDCtx());
     if (!dctx) return Status::error(errorAt(m_path, at, "zstd: cannot create a context"));
     out.resize(h.usize);
-    size_t n = ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), packed.data(),
-                                   packed.size());
+    size_t n =
+        ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), packed.data(), packed.size());
     if (scratch.capacity() > (8u << 20)) std::vector<uint8_t>().swap(scratch);
     if (ZSTD_isError(n)) {
         return Status::error(errorAt(m_path, at, std::string("zstd: ") + ZSTD_getErrorName(n)));
     }
     if (n != h.usize) {
-        return Status::error(errorAt(m_path, at, "decompressed " + std::to_string(n) +
-                                                     " bytes, expected " +
-                                                     std::to_string(h.usize)));
+        return Status::error(errorAt(
+            m_path, at,
+            "decompressed " + std::to_string(n) + " bytes, expected " + std::to_string(h.usize)));
     }
     return {};
 }
@@ -418,9 +448,10 @@ Status KtrReader::openFromFooter() {
     uint8_t b[ktr::kFooterSize];
     if (Status st = readAt(footerAt, b, sizeof b); !st) return st;
     if (!ktr::Footer::valid(b)) {
-        return Status::error(errorAt(m_path, footerAt, std::memcmp(b, ktr::kFooterMagic, 4) == 0
-                                                           ? "footer CRC mismatch"
-                                                           : "no footer (recording not finished)"));
+        return Status::error(errorAt(m_path, footerAt,
+                                     std::memcmp(b, ktr::kFooterMagic, 4) == 0
+                                         ? "footer CRC mismatch"
+                                         : "no footer (recording not finished)"));
     }
     auto f = ktr::Footer::decode(b);
     if (f.indexOffset < m_dataStart || f.indexOffset > footerAt - ktr::kBlockHeaderSize ||
@@ -431,9 +462,9 @@ Status KtrReader::openFromFooter() {
     if (!ih) return ih.status();
     if (ih->kind != ktr::BlockKind::Index || ih->codec != 0 ||
         f.indexOffset + ktr::kBlockHeaderSize + ih->csize != footerAt ||
-        f.frameCount != ih->csize / ktr::kIndexEntrySize ||
-        ih->csize % ktr::kIndexEntrySize != 0) {
-        return Status::error(errorAt(m_path, f.indexOffset, "index block does not match the footer"));
+        f.frameCount != ih->csize / ktr::kIndexEntrySize || ih->csize % ktr::kIndexEntrySize != 0) {
+        return Status::error(
+            errorAt(m_path, f.indexOffset, "index block does not match the footer"));
     }
     auto mh = readBlockHeader(f.metaOffset);
     if (!mh) return mh.status();
@@ -497,9 +528,8 @@ Status KtrReader::openByScan() {
                 stop = meta.message();
                 break;
             }
-            bool fits = std::all_of(m_frames.begin(), m_frames.end(), [&](const FrameRef& r) {
-                return r.cpu < meta->cpus.size();
-            });
+            bool fits = std::all_of(m_frames.begin(), m_frames.end(),
+                                    [&](const FrameRef& r) { return r.cpu < meta->cpus.size(); });
             if (!fits) {
                 stop = errorAt(m_path, offset, "metadata has fewer CPUs than earlier frames");
                 break;
@@ -519,9 +549,9 @@ Status KtrReader::openByScan() {
         offset += ktr::kBlockHeaderSize + h->csize;
     }
     if (!haveMeta) {
-        return Status::error(stop.empty() ? errorAt(m_path, m_dataStart,
-                                                    "truncated file: no metadata block")
-                                          : stop);
+        return Status::error(stop.empty()
+                                 ? errorAt(m_path, m_dataStart, "truncated file: no metadata block")
+                                 : stop);
     }
     if (!stop.empty()) m_recoveryReason += "; scan stopped: " + stop;
     // The last frame is the one a dying recorder was writing: check its payload too.

@@ -1,7 +1,5 @@
 #include "ktr_writer.h"
 
-#include "ktr_layout.h"
-
 #include <fcntl.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -9,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "ktr_layout.h"
 
 namespace kestrel {
 namespace {
@@ -125,8 +125,8 @@ Status measurePages(const uint8_t* pages, size_t size, const PageFormat& format,
     PageReader reader;
     RawEvent ev;
     for (size_t at = 0; at < size; at += format.pageSize) {
-        std::string where = "page " + std::to_string(at / format.pageSize) + " (byte " +
-                            std::to_string(at) + "): ";
+        std::string where =
+            "page " + std::to_string(at / format.pageSize) + " (byte " + std::to_string(at) + "): ";
         Status st = reader.load(pages + at, format.pageSize, format);
         if (!st) return Status::error(where + st.message());
         const PageHeader& h = reader.header();
@@ -152,8 +152,8 @@ KtrWriter::~KtrWriter() {
     if (m_fd >= 0) ::close(m_fd);
 }
 
-Result<std::unique_ptr<KtrWriter>> KtrWriter::create(const std::string& path,
-                                                     const TraceMeta& meta, int metaLevel) {
+Result<std::unique_ptr<KtrWriter>> KtrWriter::create(const std::string& path, const TraceMeta& meta,
+                                                     int metaLevel) {
     std::unique_ptr<KtrWriter> w(new KtrWriter());
     w->m_metaLevel = metaLevel;
     w->m_path = path;
@@ -200,10 +200,9 @@ Result<CompressedFrame> KtrWriter::compressFrame(uint32_t cpu, const uint8_t* pa
                                                  const PageFormat& format, int level) {
     if (format.pageSize == 0 || size == 0 || size % format.pageSize != 0 ||
         size > ktr::kMaxFrameSize) {
-        return Status::error("cpu " + std::to_string(cpu) + ": frame of " +
-                             std::to_string(size) + " bytes is not a whole number of " +
-                             std::to_string(format.pageSize) + "-byte pages up to " +
-                             std::to_string(ktr::kMaxFrameSize));
+        return Status::error("cpu " + std::to_string(cpu) + ": frame of " + std::to_string(size) +
+                             " bytes is not a whole number of " + std::to_string(format.pageSize) +
+                             "-byte pages up to " + std::to_string(ktr::kMaxFrameSize));
     }
     FrameFigures fig;
     if (Status st = measurePages(pages, size, format, fig); !st) {
@@ -262,8 +261,8 @@ Status KtrWriter::appendCompressed(const CompressedFrame& frame) {
 Status KtrWriter::appendPages(uint32_t cpu, const uint8_t* pages, size_t size) {
     const PageFormat* format = formatFor(cpu);
     if (!format) {
-        return Status::error(errorAt(m_path, m_offset,
-                                     "cpu " + std::to_string(cpu) + " is not in the metadata"));
+        return Status::error(
+            errorAt(m_path, m_offset, "cpu " + std::to_string(cpu) + " is not in the metadata"));
     }
     auto frame = compressFrame(cpu, pages, size, *format);
     if (!frame) return Status::error(m_path + ": " + frame.message());
@@ -341,8 +340,7 @@ Status KtrWriter::writeAll(const void* data, size_t size) {
     return {};
 }
 
-Status KtrWriter::writeBlock(const ktr::BlockHeader& block, const uint8_t* payload,
-                             size_t size) {
+Status KtrWriter::writeBlock(const ktr::BlockHeader& block, const uint8_t* payload, size_t size) {
     if (m_fd < 0) return Status::error(m_path + ": write after finish()");
     if (m_failed) return Status::error(m_path + ": write after an earlier write error");
     ktr::BlockHeader header = block;
@@ -390,9 +388,8 @@ Status KtrWriter::writeMeta(bool late) {
     }
     TlvWriter tlv = serializeMeta(meta);
     if (tlv.tooBig()) {
-        return Status::error(errorAt(m_path, m_offset, "metadata exceeds " +
-                                                           std::to_string(ktr::kMaxMetaSize) +
-                                                           " bytes"));
+        return Status::error(errorAt(
+            m_path, m_offset, "metadata exceeds " + std::to_string(ktr::kMaxMetaSize) + " bytes"));
     }
     auto packed = zstdCompress(tlv.out().data(), tlv.out().size(), m_metaLevel);
     if (!packed) return Status::error(errorAt(m_path, m_offset, packed.message()));

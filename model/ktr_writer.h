@@ -26,9 +26,9 @@ struct BlockHeader;
 
 // A frame ready to append: compressed bytes plus the header figures.
 struct CompressedFrame {
-    FrameRef ref;                  // cpu, usize, csize, tFirst, tLast, events, lost (offset unset)
-    std::vector<uint8_t> bytes;    // one zstd frame
-    bool lostUnknown = false;      // a page had RB_MISSED_EVENTS without a stored count
+    FrameRef ref;                // cpu, usize, csize, tFirst, tLast, events, lost (offset unset)
+    std::vector<uint8_t> bytes;  // one zstd frame
+    bool lostUnknown = false;    // a page had RB_MISSED_EVENTS without a stored count
 };
 
 class KtrWriter {
@@ -74,7 +74,7 @@ private:
     int m_fd = -1;
     uint64_t m_offset = 0;
     TraceMeta m_meta;
-    TraceMeta m_firstMeta;  // as written in the first metadata block
+    TraceMeta m_firstMeta;              // as written in the first metadata block
     std::vector<PageFormat> m_formats;  // per buffer
     FrameIndex m_frames;
 };

@@ -17,8 +17,7 @@ constexpr uint32_t kCommitMask = (1u << 27) - 1;
 constexpr uint32_t kMissedEvents = 1u << 31;
 constexpr uint32_t kMissedStored = 1u << 30;
 
-bool findField(const std::string& text, const std::string& name, unsigned& offset,
-               unsigned& size) {
+bool findField(const std::string& text, const std::string& name, unsigned& offset, unsigned& size) {
     std::regex re("field:[^;]*[ *]" + name + R"(;\s*offset:(\d+);\s*size:(\d+);)");
     std::smatch m;
     if (!std::regex_search(text, m, re)) return false;
@@ -38,11 +37,11 @@ Result<PageFormat> PageFormat::fromHeaderPage(const std::string& headerPage, boo
     }
     if (tsOff != 0 || tsSize != 8 || commitOff != 8 || (commitSize != 4 && commitSize != 8) ||
         dataOff != 8 + commitSize || dataSize == 0 || dataSize > (64u << 20)) {
-        return Status::error("header_page: unsupported layout (timestamp " +
-                             std::to_string(tsOff) + "/" + std::to_string(tsSize) +
-                             ", commit " + std::to_string(commitOff) + "/" +
-                             std::to_string(commitSize) + ", data " + std::to_string(dataOff) +
-                             "/" + std::to_string(dataSize) + ")");
+        return Status::error("header_page: unsupported layout (timestamp " + std::to_string(tsOff) +
+                             "/" + std::to_string(tsSize) + ", commit " +
+                             std::to_string(commitOff) + "/" + std::to_string(commitSize) +
+                             ", data " + std::to_string(dataOff) + "/" + std::to_string(dataSize) +
+                             ")");
     }
     PageFormat f;
     f.dataOffset = dataOff;
@@ -137,6 +136,5 @@ bool PageReader::next(RawEvent& event) {
     m_pos = m_end;
     return false;
 }
-
 
 }  // namespace kestrel

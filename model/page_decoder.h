@@ -11,9 +11,9 @@
 namespace kestrel {
 
 struct PageFormat {
-    uint32_t dataOffset = 16;   // where events start (header_page "data" field)
-    uint32_t commitSize = 8;    // the kernel's long
-    uint32_t pageSize = 4096;   // dataOffset + data size
+    uint32_t dataOffset = 16;  // where events start (header_page "data" field)
+    uint32_t commitSize = 8;   // the kernel's long
+    uint32_t pageSize = 4096;  // dataOffset + data size
     bool bigEndian = false;
 
     // Reads offsets from the text of events/header_page.
@@ -49,8 +49,8 @@ private:
     bool fail(uint32_t offset, const char* what);
 
     const uint8_t* m_page = nullptr;
-    uint32_t m_pos = 0;   // offset in page of the next event header
-    uint32_t m_end = 0;   // dataOffset + length
+    uint32_t m_pos = 0;  // offset in page of the next event header
+    uint32_t m_end = 0;  // dataOffset + length
     uint64_t m_ts = 0;
     bool m_big = false;
     PageHeader m_header;

@@ -52,7 +52,8 @@ char* putUnsigned(char* p, uint64_t v, unsigned width, char pad) {
 char* putIntLeft(char* p, int32_t v, unsigned width) {
     char* start = p;
     if (v < 0) *p++ = '-';
-    p = putUnsigned(p, v < 0 ? 0 - static_cast<uint64_t>(static_cast<int64_t>(v)) : uint64_t(v), 0, ' ');
+    p = putUnsigned(p, v < 0 ? 0 - static_cast<uint64_t>(static_cast<int64_t>(v)) : uint64_t(v), 0,
+                    ' ');
     auto len = static_cast<unsigned>(p - start);
     return len < width ? putPad(p, width - len, ' ') : p;
 }
@@ -180,8 +181,8 @@ bool ReportPrinter::print(const EventRef& event, const EventRef* next, std::stri
     bool consumed = false;
     switch (view->kind) {
         case kGraphEntry:
-            consumed = m_funcgraph.printEntry(event.raw, common.pid, next ? &next->raw : nullptr,
-                                              out);
+            consumed =
+                m_funcgraph.printEntry(event.raw, common.pid, next ? &next->raw : nullptr, out);
             break;
         case kGraphExit:
             m_funcgraph.printExit(event.raw, out);

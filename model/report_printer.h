@@ -18,10 +18,10 @@ namespace kestrel {
 // One event as the cursor hands it out.
 struct EventRef {
     RawEvent raw;
-    uint32_t cpu = 0;             // global CPU index (TraceMeta::cpus)
-    uint64_t ts = 0;              // raw.ts + TraceMeta::tsOffset
-    uint64_t missedBefore = 0;    // events lost just before this one (page flag), or
-    bool missedUnknown = false;   //   an unknown number of them
+    uint32_t cpu = 0;            // global CPU index (TraceMeta::cpus)
+    uint64_t ts = 0;             // raw.ts + TraceMeta::tsOffset
+    uint64_t missedBefore = 0;   // events lost just before this one (page flag), or
+    bool missedUnknown = false;  //   an unknown number of them
 };
 
 class ReportPrinter {

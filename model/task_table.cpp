@@ -44,9 +44,13 @@ void TaskTable::loadSavedTgids(const std::string& text) {
     });
 }
 
-void TaskTable::setComm(int32_t pid, std::string_view comm) { entry(pid).comm.assign(comm); }
+void TaskTable::setComm(int32_t pid, std::string_view comm) {
+    entry(pid).comm.assign(comm);
+}
 
-void TaskTable::setTgid(int32_t pid, int32_t tgid) { entry(pid).tgid = tgid; }
+void TaskTable::setTgid(int32_t pid, int32_t tgid) {
+    entry(pid).tgid = tgid;
+}
 
 void TaskTable::merge(const TaskTable& other) {
     for (const auto& [pid, info] : other.m_tasks) {
@@ -71,7 +75,8 @@ std::vector<TaskInfo> TaskTable::sorted() const {
     std::vector<TaskInfo> out;
     out.reserve(m_tasks.size());
     for (const auto& [pid, info] : m_tasks) out.push_back(info);
-    std::sort(out.begin(), out.end(), [](const TaskInfo& a, const TaskInfo& b) { return a.pid < b.pid; });
+    std::sort(out.begin(), out.end(),
+              [](const TaskInfo& a, const TaskInfo& b) { return a.pid < b.pid; });
     return out;
 }
 

@@ -11,7 +11,7 @@ namespace kestrel {
 
 struct TaskInfo {
     int32_t pid = 0;
-    int32_t tgid = -1;   // -1 when unknown
+    int32_t tgid = -1;  // -1 when unknown
     std::string comm;
 };
 
@@ -21,11 +21,11 @@ public:
     void loadSavedTgids(const std::string& text);     // "pid tgid" lines
     void setComm(int32_t pid, std::string_view comm);
     void setTgid(int32_t pid, int32_t tgid);
-    void merge(const TaskTable& other);               // other's entries win
+    void merge(const TaskTable& other);  // other's entries win
 
     const TaskInfo* find(int32_t pid) const;
-    std::string comm(int32_t pid) const;              // "<idle>" for 0, "<...>" when unknown
-    std::vector<TaskInfo> sorted() const;             // by pid
+    std::string comm(int32_t pid) const;   // "<idle>" for 0, "<...>" when unknown
+    std::vector<TaskInfo> sorted() const;  // by pid
     size_t size() const { return m_tasks.size(); }
 
 private:

@@ -46,12 +46,13 @@ Status TraceModel::buildTracks() {
     for (CpuTrack& track : m_cpus) {
         // Frames of one CPU are written in time order; keep that order (stable) and
         // only sort when a source lists them out of order.
-        std::stable_sort(track.frames.begin(), track.frames.end(), [&](uint32_t a, uint32_t b) {
-            return all[a].offset < all[b].offset;
-        });
+        std::stable_sort(track.frames.begin(), track.frames.end(),
+                         [&](uint32_t a, uint32_t b) { return all[a].offset < all[b].offset; });
         for (uint32_t f : track.frames) {
-            if (all[f].events == kUnknownCount) track.eventsKnown = false;
-            else track.events += all[f].events;
+            if (all[f].events == kUnknownCount)
+                track.eventsKnown = false;
+            else
+                track.events += all[f].events;
             track.lost += all[f].lost;
         }
         if (track.frames.empty()) continue;
@@ -76,7 +77,8 @@ Status TraceModel::findLastTimestamp(CpuTrack& track) {
     PageReader reader;
     RawEvent ev;
     for (size_t at = 0; at + track.format.dataOffset <= data.size(); at += track.format.pageSize) {
-        uint32_t avail = static_cast<uint32_t>(std::min<size_t>(track.format.pageSize, data.size() - at));
+        uint32_t avail =
+            static_cast<uint32_t>(std::min<size_t>(track.format.pageSize, data.size() - at));
         if (!reader.load(data.data() + at, avail, track.format).ok()) continue;
         while (reader.next(ev)) track.lastTs = std::max(track.lastTs, ev.ts);
     }

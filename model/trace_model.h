@@ -25,9 +25,9 @@ struct CpuTrack {
     PageFormat format;
     uint64_t firstTs = kUnknownTime;  // raw timestamps (before tsOffset)
     uint64_t lastTs = kUnknownTime;
-    uint64_t events = 0;           // valid when eventsKnown
-    bool eventsKnown = true;       // false when any frame lacks a count (trace.dat)
-    uint64_t lost = 0;             // lost events the frame headers report
+    uint64_t events = 0;      // valid when eventsKnown
+    bool eventsKnown = true;  // false when any frame lacks a count (trace.dat)
+    uint64_t lost = 0;        // lost events the frame headers report
 };
 
 class TraceModel {
@@ -47,7 +47,9 @@ public:
     // Trace time range with the timestamp offset applied; 0/0 for an empty trace.
     uint64_t startTime() const;
     uint64_t endTime() const;
-    uint64_t toTraceTime(uint64_t raw) const { return raw + static_cast<uint64_t>(meta().tsOffset); }
+    uint64_t toTraceTime(uint64_t raw) const {
+        return raw + static_cast<uint64_t>(meta().tsOffset);
+    }
     uint64_t toRawTime(uint64_t t) const { return t - static_cast<uint64_t>(meta().tsOffset); }
     // "ceo2 cpu1" / "cpu1": how the UI and CLI name a global CPU index.
     std::string cpuLabel(size_t index) const;

@@ -162,7 +162,8 @@ Result<ScanResult> scanTrace(const TraceModel& model, const EventFormats* format
     work(workers[0]);
     for (auto& t : pool) t.join();
     if (!firstError.ok()) return firstError;
-    if (progress && progress->cancel) return Status::error(model.source().path() + ": scan cancelled");
+    if (progress && progress->cancel)
+        return Status::error(model.source().path() + ": scan cancelled");
 
     ScanResult r;
     r.eventsByType.assign(65536, 0);

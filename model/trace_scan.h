@@ -26,12 +26,12 @@ struct PidCount {
 
 struct ScanResult {
     uint64_t events = 0;
-    std::vector<uint64_t> eventsByType;   // indexed by event id
-    std::vector<uint64_t> eventsByCpu;    // indexed by global CPU
-    std::vector<uint64_t> lostByCpu;      // missed counts the pages stored
-    std::vector<uint64_t> lossMarksByCpu; // pages flagged "missed events", count or not
-    std::vector<PidCount> eventsByPid;    // sorted by pid
-    TaskTable tasks;                      // saved_cmdlines/tgids + sched events
+    std::vector<uint64_t> eventsByType;    // indexed by event id
+    std::vector<uint64_t> eventsByCpu;     // indexed by global CPU
+    std::vector<uint64_t> lostByCpu;       // missed counts the pages stored
+    std::vector<uint64_t> lossMarksByCpu;  // pages flagged "missed events", count or not
+    std::vector<PidCount> eventsByPid;     // sorted by pid
+    TaskTable tasks;                       // saved_cmdlines/tgids + sched events
 };
 
 // `threads` = 0 uses every core. Without formats only events, CPUs and losses are

@@ -50,7 +50,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_bottom->hide();  // shown once a widget is plugged in
     setCentralWidget(m_splitter);
 
-    m_status = new QLabel(tr("Open a .ktr or trace.dat file (File > Open, or drop it here)."), this);
+    m_status =
+        new QLabel(tr("Open a .ktr or trace.dat file (File > Open, or drop it here)."), this);
     m_markers = new QLabel(this);
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(220);
@@ -91,14 +92,19 @@ void MainWindow::buildMenus() {
     updateRecentMenu();
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("Zoom to &fit"), QKeySequence(Qt::Key_Home), m_view, &TimelineView::zoomToFit);
-    view->addAction(tr("Zoom to &selection"), QKeySequence(Qt::Key_Z), m_view, &TimelineView::zoomToSelection);
-    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this,
-                    [this] { m_view->zoomBy(2.0, m_view->labelWidth() + m_view->scale().width / 2.0); });
-    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this,
-                    [this] { m_view->zoomBy(0.5, m_view->labelWidth() + m_view->scale().width / 2.0); });
+    view->addAction(tr("Zoom to &fit"), QKeySequence(Qt::Key_Home), m_view,
+                    &TimelineView::zoomToFit);
+    view->addAction(tr("Zoom to &selection"), QKeySequence(Qt::Key_Z), m_view,
+                    &TimelineView::zoomToSelection);
+    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this, [this] {
+        m_view->zoomBy(2.0, m_view->labelWidth() + m_view->scale().width / 2.0);
+    });
+    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this] {
+        m_view->zoomBy(0.5, m_view->labelWidth() + m_view->scale().width / 2.0);
+    });
     view->addSeparator();
-    view->addAction(tr("&Tasks..."), QKeySequence(Qt::CTRL | Qt::Key_T), this, &MainWindow::showTaskList);
+    view->addAction(tr("&Tasks..."), QKeySequence(Qt::CTRL | Qt::Key_T), this,
+                    &MainWindow::showTaskList);
 }
 
 void MainWindow::chooseFile() {
@@ -131,8 +137,10 @@ MainWindow::PendingOpen MainWindow::openInBackground(const std::string& path) {
 }
 
 void MainWindow::reportError(const QString& message) {
-    if (m_quiet) std::fprintf(stderr, "kestrel: %s\n", qPrintable(message));
-    else QMessageBox::warning(this, tr("Cannot open trace"), message);
+    if (m_quiet)
+        std::fprintf(stderr, "kestrel: %s\n", qPrintable(message));
+    else
+        QMessageBox::warning(this, tr("Cannot open trace"), message);
 }
 
 // One background job per file: open (header, metadata, frame index), hand the model to
@@ -151,32 +159,42 @@ void MainWindow::startWorker(const QString& path, PendingOpen pending) {
     auto post = [self](auto fn) {
         // The window joins this thread before it is destroyed, so `self` is alive when
         // posting; the call itself runs later on the UI thread.
-        QMetaObject::invokeMethod(self.data(), [self, fn] { if (self) fn(*self); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, fn] {
+                if (self) fn(*self);
+            },
+            Qt::QueuedConnection);
     };
     m_analysisStart = std::chrono::steady_clock::now();
-    m_worker = std::thread([post, job, path, progress = m_progressState, pending = std::move(pending)]() mutable {
-        auto opened = pending.valid() ? pending.get() : TraceModel::open(path.toStdString());
-        if (!opened) {
-            QString error = QString::fromStdString(opened.message());
-            post([job, error](MainWindow& w) { w.finishOpen(job, {}, QString(), error); });
-            return;
-        }
-        std::shared_ptr<TraceModel> model = std::move(opened.value());
-        post([job, model, path](MainWindow& w) { w.finishOpen(job, model, path, QString()); });
-        std::shared_ptr<SchedTimeline> timeline;
-        std::shared_ptr<EventFormats> formats;
-        QString error;
-        auto created = EventFormats::create(model->meta());
-        if (!created) {
-            error = QString::fromStdString(created.message());
-        } else {
-            formats = std::move(created.value());
-            auto result = analyzeSched(*model, *formats, progress.get());
-            if (result) timeline = std::make_shared<SchedTimeline>(std::move(result.value()));
-            else error = QString::fromStdString(result.message());
-        }
-        post([job, timeline, formats, error](MainWindow& w) { w.finishAnalysis(job, timeline, formats, error); });
-    });
+    m_worker = std::thread(
+        [post, job, path, progress = m_progressState, pending = std::move(pending)]() mutable {
+            auto opened = pending.valid() ? pending.get() : TraceModel::open(path.toStdString());
+            if (!opened) {
+                QString error = QString::fromStdString(opened.message());
+                post([job, error](MainWindow& w) { w.finishOpen(job, {}, QString(), error); });
+                return;
+            }
+            std::shared_ptr<TraceModel> model = std::move(opened.value());
+            post([job, model, path](MainWindow& w) { w.finishOpen(job, model, path, QString()); });
+            std::shared_ptr<SchedTimeline> timeline;
+            std::shared_ptr<EventFormats> formats;
+            QString error;
+            auto created = EventFormats::create(model->meta());
+            if (!created) {
+                error = QString::fromStdString(created.message());
+            } else {
+                formats = std::move(created.value());
+                auto result = analyzeSched(*model, *formats, progress.get());
+                if (result)
+                    timeline = std::make_shared<SchedTimeline>(std::move(result.value()));
+                else
+                    error = QString::fromStdString(result.message());
+            }
+            post([job, timeline, formats, error](MainWindow& w) {
+                w.finishAnalysis(job, timeline, formats, error);
+            });
+        });
 }
 
 void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
@@ -222,7 +240,7 @@ void MainWindow::pollProgress() {
 
 void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> timeline,
                                 std::shared_ptr<EventFormats> formats, QString error) {
-    if (job != m_job) return;  // a previous file's result
+    if (job != m_job) return;                  // a previous file's result
     if (m_worker.joinable()) m_worker.join();  // it has posted its last word: returns at once
     m_analysisDone = true;
     m_poll->stop();
@@ -238,13 +256,18 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
     } else {
         m_status->setText(tr("Analysis stopped: %1").arg(error));
     }
-    if (timeline) updateStatus();
-    else if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: %s\n", qPrintable(error));
+    if (timeline)
+        updateStatus();
+    else if (m_exitWhenIdle)
+        std::fprintf(stderr, "kestrel: %s\n", qPrintable(error));
     emit analysisFinished(timeline != nullptr);
     if (m_exitWhenIdle) {
-        double analysisMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_analysisStart).count();
-        std::fprintf(stderr, "kestrel: idle-ms=%.1f worker-ms=%.1f events=%llu ok=%d\n", idleMs, analysisMs,
-                     static_cast<unsigned long long>(timeline ? timeline->events : 0), timeline != nullptr);
+        double analysisMs = std::chrono::duration<double, std::milli>(
+                                std::chrono::steady_clock::now() - m_analysisStart)
+                                .count();
+        std::fprintf(stderr, "kestrel: idle-ms=%.1f worker-ms=%.1f events=%llu ok=%d\n", idleMs,
+                     analysisMs, static_cast<unsigned long long>(timeline ? timeline->events : 0),
+                     timeline != nullptr);
         QTimer::singleShot(0, qApp, &QApplication::quit);
     }
 }
@@ -285,8 +308,10 @@ void MainWindow::attachEventPanel() {
             [this](uint64_t t, int) { setCursorTime(t); });
     connect(m_view, &TimelineView::cursorPlaced, m_panel, &EventPanel::showTime);
     connect(m_state, &TimelineState::selectionChanged, m_panel, [this](TimeRange r) {
-        if (r.empty()) m_panel->setTimeRange(0, kUnknownTime);
-        else m_panel->setTimeRange(r.from, r.to);
+        if (r.empty())
+            m_panel->setTimeRange(0, kUnknownTime);
+        else
+            m_panel->setTimeRange(r.from, r.to);
     });
     connect(m_panel, &EventPanel::filterChanged, m_view, &TimelineView::setEventFilter);
     addBottomWidget(m_panel, tr("Events"));
@@ -320,26 +345,36 @@ void MainWindow::showTaskList() {
 void MainWindow::updateStatus() {
     if (!m_model) return;
     const TraceModel& m = *m_model;
-    QString text = tr("%1 CPUs, %2 frames, %3").arg(m.cpuCount()).arg(m.frames().size())
+    QString text = tr("%1 CPUs, %2 frames, %3")
+                       .arg(m.cpuCount())
+                       .arg(m.frames().size())
                        .arg(QString::fromStdString(formatDuration(m.endTime() - m.startTime())));
-    if (m_timeline) text += tr(", %1 events, %2 tasks").arg(m_timeline->events).arg(m_timeline->taskList.size());
+    if (m_timeline)
+        text +=
+            tr(", %1 events, %2 tasks").arg(m_timeline->events).arg(m_timeline->taskList.size());
     m_status->setText(text);
     QString marks;
-    if (auto a = m_state->markerA()) marks += tr("A %1  ").arg(QString::fromStdString(formatTime(a->time)));
-    if (auto b = m_state->markerB()) marks += tr("B %1  ").arg(QString::fromStdString(formatTime(b->time)));
+    if (auto a = m_state->markerA())
+        marks += tr("A %1  ").arg(QString::fromStdString(formatTime(a->time)));
+    if (auto b = m_state->markerB())
+        marks += tr("B %1  ").arg(QString::fromStdString(formatTime(b->time)));
     if (m_state->markerA() && m_state->markerB()) {
         uint64_t a = m_state->markerA()->time, b = m_state->markerB()->time;
-        marks += tr("B-A %1%2  ").arg(b < a ? "-" : "").arg(QString::fromStdString(formatDuration(b < a ? a - b : b - a)));
+        marks += tr("B-A %1%2  ")
+                     .arg(b < a ? "-" : "")
+                     .arg(QString::fromStdString(formatDuration(b < a ? a - b : b - a)));
     }
     TimeRange sel = m_state->selection();
-    if (!sel.empty()) marks += tr("selection %1").arg(QString::fromStdString(formatDuration(sel.to - sel.from)));
+    if (!sel.empty())
+        marks += tr("selection %1").arg(QString::fromStdString(formatDuration(sel.to - sel.from)));
     m_markers->setText(marks);
 }
 
 void MainWindow::saveCurrentSession() {
     if (m_path.isEmpty() || !m_model) return;
     QString error;
-    if (!saveSession(m_path, *m_state, &error)) std::fprintf(stderr, "kestrel: session: %s\n", qPrintable(error));
+    if (!saveSession(m_path, *m_state, &error))
+        std::fprintf(stderr, "kestrel: session: %s\n", qPrintable(error));
 }
 
 void MainWindow::addRecent(const QString& path) {
@@ -382,7 +417,8 @@ void MainWindow::closeEvent(QCloseEvent* e) {
 }
 
 double MainWindow::msSinceLaunch() const {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_launch).count();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_launch)
+        .count();
 }
 
 }  // namespace kestrel

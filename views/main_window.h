@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "analysis/sched_timeline.h"
-#include "trace_model.h"
 #include "timeline_state.h"
+#include "trace_model.h"
 
 class QLabel;
 class QProgressBar;

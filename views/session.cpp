@@ -8,7 +8,9 @@
 namespace kestrel {
 namespace {
 
-QString num(uint64_t v) { return QString::number(v); }
+QString num(uint64_t v) {
+    return QString::number(v);
+}
 
 bool readTime(const QJsonValue& v, uint64_t& out) {
     bool ok = false;
@@ -16,7 +18,9 @@ bool readTime(const QJsonValue& v, uint64_t& out) {
     return ok;
 }
 
-QJsonObject rangeJson(TimeRange r) { return {{"from", num(r.from)}, {"to", num(r.to)}}; }
+QJsonObject rangeJson(TimeRange r) {
+    return {{"from", num(r.from)}, {"to", num(r.to)}};
+}
 
 bool readRange(const QJsonValue& v, TimeRange& out) {
     QJsonObject o = v.toObject();
@@ -35,11 +39,15 @@ std::optional<Marker> readMarker(const QJsonValue& v) {
     return m;
 }
 
-bool inside(TimeRange r, TimeRange trace) { return trace.empty() || (r.from >= trace.from && r.to <= trace.to); }
+bool inside(TimeRange r, TimeRange trace) {
+    return trace.empty() || (r.from >= trace.from && r.to <= trace.to);
+}
 
 }  // namespace
 
-QString sessionPath(const QString& tracePath) { return tracePath + QStringLiteral(".kestrel.json"); }
+QString sessionPath(const QString& tracePath) {
+    return tracePath + QStringLiteral(".kestrel.json");
+}
 
 QJsonObject sessionToJson(const TimelineState& state) {
     QJsonArray tasks;

@@ -66,7 +66,8 @@ TaskListDialog::TaskListDialog(const SchedTimeline& timeline, TimelineState* sta
     connect(add, &QPushButton::clicked, this, &TaskListDialog::addSelected);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_tree, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
-        if (item->data(Pid, kPidRole).isValid()) m_state->addTask(item->data(Pid, kPidRole).toInt());
+        if (item->data(Pid, kPidRole).isValid())
+            m_state->addTask(item->data(Pid, kPidRole).toInt());
     });
     fill();
     m_tree->sortByColumn(CpuTime, Qt::DescendingOrder);
@@ -94,7 +95,9 @@ void TaskListDialog::fill() {
     }
 }
 
-void TaskListDialog::setFilterText(const QString& text) { m_search->setText(text); }
+void TaskListDialog::setFilterText(const QString& text) {
+    m_search->setText(text);
+}
 
 void TaskListDialog::applyFilter() {
     const QString needle = m_search->text().trimmed();
@@ -128,7 +131,8 @@ int TaskListDialog::visibleTaskCount() const {
 
 void TaskListDialog::addSelected() {
     for (QTreeWidgetItem* item : m_tree->selectedItems()) {
-        if (item->data(Pid, kPidRole).isValid()) m_state->addTask(item->data(Pid, kPidRole).toInt());
+        if (item->data(Pid, kPidRole).isValid())
+            m_state->addTask(item->data(Pid, kPidRole).toInt());
     }
 }
 

@@ -34,7 +34,9 @@ TimeScale TimeScale::zoomed(double factor, double anchorX) const {
     uint64_t anchor = toTime(anchorX);
     s.nsPerPx = std::max(kMinNsPerPx, nsPerPx / factor);
     double back = anchorX * s.nsPerPx;
-    s.start = back >= static_cast<double>(anchor) ? 0 : anchor - static_cast<uint64_t>(std::llround(back));
+    s.start = back >= static_cast<double>(anchor)
+                  ? 0
+                  : anchor - static_cast<uint64_t>(std::llround(back));
     return s;
 }
 

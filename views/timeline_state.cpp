@@ -2,7 +2,9 @@
 
 namespace kestrel {
 
-void TimelineState::setTraceRange(TimeRange r) { m_trace = r; }
+void TimelineState::setTraceRange(TimeRange r) {
+    m_trace = r;
+}
 
 void TimelineState::setVisibleRange(TimeRange r) {
     if (r == m_visible) return;

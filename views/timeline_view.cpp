@@ -12,29 +12,33 @@
 #include "event_cursor.h"
 #include "event_formats.h"
 #include "span_folding.h"
+#include "trace_model.h"
 #include "track_colors.h"
 #include "track_painters.h"
-#include "trace_model.h"
 
 namespace kestrel {
 namespace {
 
 constexpr double kZoomStep = 1.25;
-constexpr double kTickWindowNs = 5e6;     // event ticks when the window is under 5 ms
+constexpr double kTickWindowNs = 5e6;  // event ticks when the window is under 5 ms
 constexpr size_t kMaxTicks = 100000;
-constexpr double kArrowWindowNs = 50e6;   // wakeup arrows under 50 ms
+constexpr double kArrowWindowNs = 50e6;  // wakeup arrows under 50 ms
 constexpr size_t kMaxArrows = 4000;
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 }  // namespace
 
-TimelineView::TimelineView(TimelineState* state, QWidget* parent) : QWidget(parent), m_state(state) {
+TimelineView::TimelineView(TimelineState* state, QWidget* parent)
+    : QWidget(parent), m_state(state) {
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
     setMinimumSize(400, 150);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    connect(m_state, &TimelineState::visibleRangeChanged, this, &TimelineView::onVisibleRangeChanged);
+    connect(m_state, &TimelineState::visibleRangeChanged, this,
+            &TimelineView::onVisibleRangeChanged);
     connect(m_state, &TimelineState::tasksChanged, this, [this] {
         rebuildRows();
         update();
@@ -68,7 +72,9 @@ void TimelineView::setTimeline(std::shared_ptr<const SchedTimeline> timeline) {
     update();
 }
 
-void TimelineView::setFormats(const EventFormats* formats) { m_formats = formats; }
+void TimelineView::setFormats(const EventFormats* formats) {
+    m_formats = formats;
+}
 
 void TimelineView::rebuildRows() {
     m_rows.clear();
@@ -87,7 +93,9 @@ void TimelineView::rebuildRows() {
     }
 }
 
-double TimelineView::rowsHeight() const { return m_rows.empty() ? 0 : m_rows.back().y + m_rows.back().h; }
+double TimelineView::rowsHeight() const {
+    return m_rows.empty() ? 0 : m_rows.back().y + m_rows.back().h;
+}
 
 const TimelineView::Row* TimelineView::rowAt(double y) const {
     double rel = y - kRulerHeight + m_scrollY;
@@ -147,7 +155,9 @@ void TimelineView::zoomBy(double factor, double anchorX) {
     setScale(m_scale.zoomed(factor, std::clamp(anchorX - kLabelWidth, 0.0, double(m_scale.width))));
 }
 
-void TimelineView::panBy(double px) { setScale(m_scale.panned(px)); }
+void TimelineView::panBy(double px) {
+    setScale(m_scale.panned(px));
+}
 
 void TimelineView::resizeEvent(QResizeEvent*) {
     TimeRange r = m_state->visibleRange();
@@ -175,20 +185,42 @@ void TimelineView::keyPressEvent(QKeyEvent* e) {
     const double mid = kLabelWidth + m_scale.width / 2.0;
     const double anchor = m_hoverX >= kLabelWidth ? m_hoverX : mid;
     switch (e->key()) {
-    case Qt::Key_Plus: case Qt::Key_Equal: case Qt::Key_W: zoomBy(2.0, anchor); break;
-    case Qt::Key_Minus: case Qt::Key_S: zoomBy(0.5, anchor); break;
-    case Qt::Key_Left: panBy(-m_scale.width / 8.0); break;
-    case Qt::Key_Right: panBy(m_scale.width / 8.0); break;
-    case Qt::Key_Home: case Qt::Key_F: zoomToFit(); break;
-    case Qt::Key_Z: zoomToSelection(); break;
-    case Qt::Key_1: setMarkerAt(false, QPoint(static_cast<int>(anchor), m_hoverY)); break;
-    case Qt::Key_2: setMarkerAt(true, QPoint(static_cast<int>(anchor), m_hoverY)); break;
-    case Qt::Key_Escape:
-        m_state->setSelection({});
-        m_state->setMarkerA(std::nullopt);
-        m_state->setMarkerB(std::nullopt);
-        break;
-    default: QWidget::keyPressEvent(e); return;
+        case Qt::Key_Plus:
+        case Qt::Key_Equal:
+        case Qt::Key_W:
+            zoomBy(2.0, anchor);
+            break;
+        case Qt::Key_Minus:
+        case Qt::Key_S:
+            zoomBy(0.5, anchor);
+            break;
+        case Qt::Key_Left:
+            panBy(-m_scale.width / 8.0);
+            break;
+        case Qt::Key_Right:
+            panBy(m_scale.width / 8.0);
+            break;
+        case Qt::Key_Home:
+        case Qt::Key_F:
+            zoomToFit();
+            break;
+        case Qt::Key_Z:
+            zoomToSelection();
+            break;
+        case Qt::Key_1:
+            setMarkerAt(false, QPoint(static_cast<int>(anchor), m_hoverY));
+            break;
+        case Qt::Key_2:
+            setMarkerAt(true, QPoint(static_cast<int>(anchor), m_hoverY));
+            break;
+        case Qt::Key_Escape:
+            m_state->setSelection({});
+            m_state->setMarkerA(std::nullopt);
+            m_state->setMarkerB(std::nullopt);
+            break;
+        default:
+            QWidget::keyPressEvent(e);
+            return;
     }
     e->accept();
 }
@@ -196,8 +228,10 @@ void TimelineView::keyPressEvent(QKeyEvent* e) {
 void TimelineView::setMarkerAt(bool b, QPoint pos) {
     Marker m{timeAtX(pos.x()), -1};
     if (const Row* row = rowAt(pos.y()); row && row->kind == RowKind::Cpu) m.cpu = row->id;
-    if (b) m_state->setMarkerB(m);
-    else m_state->setMarkerA(m);
+    if (b)
+        m_state->setMarkerB(m);
+    else
+        m_state->setMarkerA(m);
     m_state->setCursorTime(m.time);
     emit cursorPlaced(m.time);
 }
@@ -251,8 +285,10 @@ bool TimelineView::event(QEvent* e) {
     if (e->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(e);
         QString text = describeAt(help->pos());
-        if (text.isEmpty()) QToolTip::hideText();
-        else QToolTip::showText(help->globalPos(), text, this);
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
         return true;
     }
     return QWidget::event(e);
@@ -265,25 +301,31 @@ QString TimelineView::describeAt(QPoint pos) const {
     QString text = QStringLiteral("time %1").arg(qs(formatTime(t)));
     if (m_timeline && row->kind != RowKind::TaskHeader) {
         const SpanTrack* track = nullptr;
-        if (row->kind == RowKind::Cpu) track = &m_timeline->cpus[row->id];
-        else if (auto it = m_timeline->tasks.find(row->id); it != m_timeline->tasks.end()) track = &it->second;
+        if (row->kind == RowKind::Cpu)
+            track = &m_timeline->cpus[row->id];
+        else if (auto it = m_timeline->tasks.find(row->id); it != m_timeline->tasks.end())
+            track = &it->second;
         ptrdiff_t i = track ? track->spanAt(t) : -1;
         if (row->kind == RowKind::Cpu) {
             int pid = i >= 0 ? track->value[i] : 0;
             const TaskSummary* s = m_timeline->task(pid);
             text += pid == 0 ? QStringLiteral("\n%1: idle").arg(qs(m_model->cpuLabel(row->id)))
-                             : QStringLiteral("\n%1: %2-%3 running").arg(qs(m_model->cpuLabel(row->id)),
-                                                                         s ? qs(s->comm) : "?").arg(pid);
+                             : QStringLiteral("\n%1: %2-%3 running")
+                                   .arg(qs(m_model->cpuLabel(row->id)), s ? qs(s->comm) : "?")
+                                   .arg(pid);
         } else if (row->kind == RowKind::Task) {
             const TaskSummary* s = m_timeline->task(row->id);
-            QString state = i >= 0 ? taskStateName(static_cast<TaskState>(track->value[i])) : "unknown";
-            text += QStringLiteral("\n%1-%2: %3").arg(s ? qs(s->comm) : "?").arg(row->id).arg(state);
+            QString state =
+                i >= 0 ? taskStateName(static_cast<TaskState>(track->value[i])) : "unknown";
+            text +=
+                QStringLiteral("\n%1-%2: %3").arg(s ? qs(s->comm) : "?").arg(row->id).arg(state);
             if (i >= 0 && track->value[i] == int(TaskState::Running)) {
                 text += QStringLiteral(" on %1").arg(qs(m_model->cpuLabel(track->cpu[i])));
             }
         }
         if (i >= 0) {
-            text += QStringLiteral(" for %1").arg(qs(formatDuration(track->end[i] - track->start[i])));
+            text +=
+                QStringLiteral(" for %1").arg(qs(formatDuration(track->end[i] - track->start[i])));
         }
     }
     QString tick = tickAt(*row, pos.x() - kLabelWidth);
@@ -305,8 +347,9 @@ QString TimelineView::tickAt(const Row& row, double x) const {
     }
     if (!best) return {};
     const EventType* type = m_formats ? m_formats->type(best->type) : nullptr;
-    return QStringLiteral("%1 at %2").arg(type ? qs(type->name) : QStringLiteral("#%1").arg(best->type),
-                                          qs(formatTime(best->ts)));
+    return QStringLiteral("%1 at %2")
+        .arg(type ? qs(type->name) : QStringLiteral("#%1").arg(best->type),
+             qs(formatTime(best->ts)));
 }
 
 // ---- painting ---------------------------------------------------------------------
@@ -324,7 +367,8 @@ void TimelineView::paintTo(QPainter& p, QSize size) {
     p.fillRect(QRect(QPoint(0, 0), size), Qt::white);
     if (!m_model) {
         p.setPen(Qt::darkGray);
-        p.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter, tr("Open a trace: File > Open, or drop a file here."));
+        p.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter,
+                   tr("Open a trace: File > Open, or drop a file here."));
         return;
     }
     collectTicks();
@@ -347,7 +391,8 @@ bool TimelineView::filteredOut(const Row& row) const {
 
 void TimelineView::paintRows(QPainter& p, QSize size) {
     p.save();
-    p.setClipRect(QRect(kLabelWidth, kRulerHeight, size.width() - kLabelWidth, size.height() - kRulerHeight));
+    p.setClipRect(
+        QRect(kLabelWidth, kRulerHeight, size.width() - kLabelWidth, size.height() - kRulerHeight));
     p.translate(kLabelWidth, kRulerHeight - m_scrollY);
     const std::vector<uint64_t> ticks = rulerTicks(m_scale, 110);
     for (size_t k = 0; k < m_rows.size(); ++k) {
@@ -382,7 +427,8 @@ void TimelineView::paintRows(QPainter& p, QSize size) {
 }
 
 void TimelineView::paintLabels(QPainter& p, QSize size) {
-    p.fillRect(QRect(0, kRulerHeight, kLabelWidth, size.height() - kRulerHeight), QColor(238, 240, 244));
+    p.fillRect(QRect(0, kRulerHeight, kLabelWidth, size.height() - kRulerHeight),
+               QColor(238, 240, 244));
     p.save();
     p.setClipRect(QRect(0, kRulerHeight, kLabelWidth, size.height() - kRulerHeight));
     QFontMetrics fm(p.font());
@@ -402,7 +448,8 @@ void TimelineView::paintLabels(QPainter& p, QSize size) {
             p.fillRect(QRectF(r.left() - 4, r.top() + 4, 4, r.height() - 8), taskColor(row.id));
         }
         p.setPen(Qt::black);
-        p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(text, Qt::ElideRight, int(r.width())));
+        p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft,
+                   fm.elidedText(text, Qt::ElideRight, int(r.width())));
     }
     p.restore();
 }
@@ -451,13 +498,15 @@ void TimelineView::paintOverlays(QPainter& p, QSize size) {
     };
     if (const uint64_t cursor = m_state->cursorTime(); cursor != 0) {  // set by any view
         p.setPen(QPen(QColor(30, 80, 200), 1, Qt::DotLine));
-        p.drawLine(QPointF(xForTime(cursor), kRulerHeight), QPointF(xForTime(cursor), size.height()));
+        p.drawLine(QPointF(xForTime(cursor), kRulerHeight),
+                   QPointF(xForTime(cursor), size.height()));
     }
     marker(m_state->markerA(), QColor(0, 150, 60), "A");
     marker(m_state->markerB(), QColor(200, 30, 30), "B");
     if (m_state->markerA() && m_state->markerB()) {  // the delta, in the ruler beside B's flag
         uint64_t a = m_state->markerA()->time, b = m_state->markerB()->time;
-        QString delta = tr("B-A %1%2").arg(b < a ? "-" : "").arg(qs(formatDuration(b < a ? a - b : b - a)));
+        QString delta =
+            tr("B-A %1%2").arg(b < a ? "-" : "").arg(qs(formatDuration(b < a ? a - b : b - a)));
         QFontMetrics fm(p.font());
         const double w = fm.horizontalAdvance(delta) + 8;
         double x = xForTime(b) + 9;
@@ -491,7 +540,8 @@ void TimelineView::collectTicks() {
     while (m_ticks.size() < kMaxTicks && cursor.next(ev)) {
         uint16_t type = 0;
         if (ev.raw.size >= 2) {  // common_type: the payload's first u16 (FORMATS.md)
-            type = big ? uint16_t(ev.raw.data[0] << 8 | ev.raw.data[1]) : uint16_t(ev.raw.data[1] << 8 | ev.raw.data[0]);
+            type = big ? uint16_t(ev.raw.data[0] << 8 | ev.raw.data[1])
+                       : uint16_t(ev.raw.data[1] << 8 | ev.raw.data[0]);
         }
         m_ticks.push_back({ev.ts, ev.cpu, type});
     }
@@ -514,8 +564,11 @@ void TimelineView::paintTicks(QPainter& p) {
 }
 
 void TimelineView::paintWakeups(QPainter& p) {
-    if (!m_timeline || m_state->tasks().isEmpty() || m_scale.nsPerPx * m_scale.width > kArrowWindowNs) return;
-    auto [lo, hi] = visibleIndices(m_timeline->wakeups, m_scale, [](const Wakeup& w) { return w.ts; });
+    if (!m_timeline || m_state->tasks().isEmpty() ||
+        m_scale.nsPerPx * m_scale.width > kArrowWindowNs)
+        return;
+    auto [lo, hi] =
+        visibleIndices(m_timeline->wakeups, m_scale, [](const Wakeup& w) { return w.ts; });
     if (hi - lo > kMaxArrows) return;
     auto rowCenter = [&](RowKind kind, int id) -> double {
         for (const Row& r : m_rows) {

@@ -16,12 +16,18 @@ inline QColor taskColor(int pid) {
 
 inline QColor stateColor(TaskState s, int pid) {
     switch (s) {
-    case TaskState::Running: return taskColor(pid);
-    case TaskState::Runnable: return QColor(240, 140, 30);   // waiting for a CPU
-    case TaskState::Sleeping: return QColor(175, 190, 205);  // S
-    case TaskState::Blocked: return QColor(200, 40, 40);     // D
-    case TaskState::Other: return QColor(110, 110, 110);
-    case TaskState::Dead: return Qt::transparent;
+        case TaskState::Running:
+            return taskColor(pid);
+        case TaskState::Runnable:
+            return QColor(240, 140, 30);  // waiting for a CPU
+        case TaskState::Sleeping:
+            return QColor(175, 190, 205);  // S
+        case TaskState::Blocked:
+            return QColor(200, 40, 40);  // D
+        case TaskState::Other:
+            return QColor(110, 110, 110);
+        case TaskState::Dead:
+            return Qt::transparent;
     }
     return Qt::gray;
 }
@@ -29,12 +35,18 @@ inline QColor stateColor(TaskState s, int pid) {
 // Fraction of the row height a state fills: running full, sleeping a thin line.
 inline double stateHeight(TaskState s) {
     switch (s) {
-    case TaskState::Running: return 1.0;
-    case TaskState::Runnable: return 0.6;
-    case TaskState::Blocked: return 0.6;
-    case TaskState::Sleeping: return 0.2;
-    case TaskState::Other: return 0.2;
-    case TaskState::Dead: return 0;
+        case TaskState::Running:
+            return 1.0;
+        case TaskState::Runnable:
+            return 0.6;
+        case TaskState::Blocked:
+            return 0.6;
+        case TaskState::Sleeping:
+            return 0.2;
+        case TaskState::Other:
+            return 0.2;
+        case TaskState::Dead:
+            return 0;
     }
     return 0.2;
 }

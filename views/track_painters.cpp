@@ -12,7 +12,9 @@ constexpr double kLabelMinPx = 50;  // spans wider than this carry their task's 
 
 QString taskName(const SchedTimeline& t, int pid) {
     const TaskSummary* s = t.task(pid);
-    return QStringLiteral("%1-%2").arg(s ? QString::fromStdString(s->comm) : QStringLiteral("?")).arg(pid);
+    return QStringLiteral("%1-%2")
+        .arg(s ? QString::fromStdString(s->comm) : QStringLiteral("?"))
+        .arg(pid);
 }
 
 void label(QPainter& p, const QRectF& r, const QString& text, const QColor& fill) {
@@ -49,7 +51,8 @@ void paintTaskRow(QPainter& p, const QRectF& row, int pid, const SchedTimeline& 
         // as good a witness as any, but running is what the eye looks for.
         double fill = run.folded ? 1.0 : stateHeight(state);
         QRectF r(run.x0, top + h * (1 - fill), std::max(1.0, run.x1 - run.x0), h * fill);
-        p.fillRect(r, run.folded ? stateColor(TaskState::Running, pid).darker(115) : stateColor(state, pid));
+        p.fillRect(r, run.folded ? stateColor(TaskState::Running, pid).darker(115)
+                                 : stateColor(state, pid));
         if (!run.folded && state == TaskState::Running) {
             const int cpu = spans.cpu[run.index];
             label(p, r, cpu < cpuNames.size() ? cpuNames[cpu] : QStringLiteral("cpu %1").arg(cpu),
@@ -83,8 +86,8 @@ void paintFramePreview(QPainter& p, const QRectF& row, const TraceModel& model, 
         if (x1 < 0 || x0 > scale.width) continue;
         if (x1 < lastX + 1) continue;
         lastX = x1;
-        p.fillRect(QRectF(std::max(0.0, x0), row.top() + row.height() * 0.35, std::max(1.0, x1 - x0),
-                          row.height() * 0.3),
+        p.fillRect(QRectF(std::max(0.0, x0), row.top() + row.height() * 0.35,
+                          std::max(1.0, x1 - x0), row.height() * 0.3),
                    grey);
     }
 }
@@ -95,8 +98,8 @@ void paintLostGaps(QPainter& p, const QRectF& row, const SchedTimeline& t, size_
     for (const LostGap& g : t.gaps) {
         if (g.cpu != cpu || g.to < scale.start || g.from > scale.end()) continue;
         double x0 = scale.toX(g.from), x1 = scale.toX(g.to);
-        QRectF r(std::max(-1.0, x0) - 1, row.top(), std::max(3.0, std::min<double>(x1, scale.width + 1) - x0),
-                 row.height());
+        QRectF r(std::max(-1.0, x0) - 1, row.top(),
+                 std::max(3.0, std::min<double>(x1, scale.width + 1) - x0), row.height());
         p.fillRect(r, hatch);
         p.setPen(QColor(220, 0, 0));
         p.drawLine(QPointF(r.left(), row.top()), QPointF(r.left(), row.bottom()));
@@ -127,7 +130,8 @@ void paintPrintFlags(QPainter& p, const QRectF& row, const SchedTimeline& t, int
         if (x > labelEnd) {
             QString text = fm.elidedText(QString::fromStdString(m.text), Qt::ElideRight, 160);
             double w = fm.horizontalAdvance(text);
-            p.fillRect(QRectF(x + 1, row.top() + 5, w + 4, fm.height()), QColor(255, 255, 255, 200));
+            p.fillRect(QRectF(x + 1, row.top() + 5, w + 4, fm.height()),
+                       QColor(255, 255, 255, 200));
             p.drawText(QPointF(x + 3, row.top() + 5 + fm.ascent()), text);
             labelEnd = x + w + 8;
         }

@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
     window.setQuiet(exitWhenIdle);
     const QStringList args = QApplication::arguments();
     if (args.size() > 1) {
-        const bool started = haveFile ? window.openFile(args.at(1), std::move(pending)) : window.openFile(args.at(1));
+        const bool started = haveFile ? window.openFile(args.at(1), std::move(pending))
+                                      : window.openFile(args.at(1));
         if (!started && exitWhenIdle) return 1;
     }
     window.show();

@@ -79,9 +79,12 @@ std::string formatSeconds(uint64_t ns) {
 
 std::string formatBytes(uint64_t bytes) {
     char buf[48];
-    if (bytes >= (1u << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / 1048576.0);
-    else if (bytes >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", bytes / 1024.0);
-    else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+    if (bytes >= (1u << 20))
+        std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / 1048576.0);
+    else if (bytes >= 1024)
+        std::snprintf(buf, sizeof buf, "%.1f KiB", bytes / 1024.0);
+    else
+        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
     return buf;
 }
 

@@ -12,8 +12,8 @@ namespace kestrel::cli {
 namespace {
 
 struct DumpFilter {
-    std::vector<bool> types;   // by event id; empty = all
-    std::set<int32_t> pids;    // empty = all
+    std::vector<bool> types;  // by event id; empty = all
+    std::set<int32_t> pids;   // empty = all
 };
 
 // "--event sched:sched_switch", "--event sched_switch" or "--event sched" (a system).
@@ -25,9 +25,9 @@ bool selectEvents(const EventFormats& formats, const std::vector<std::string>& n
         auto colon = name.find(':');
         bool any = false;
         for (const EventType& t : formats.types()) {
-            bool match = colon == std::string::npos
-                             ? t.name == name || t.system == name
-                             : t.system == name.substr(0, colon) && t.name == name.substr(colon + 1);
+            bool match = colon == std::string::npos ? t.name == name || t.system == name
+                                                    : t.system == name.substr(0, colon) &&
+                                                          t.name == name.substr(colon + 1);
             if (match && t.id >= 0 && t.id < 65536) filter.types[t.id] = any = true;
         }
         if (!any) {
@@ -56,8 +56,8 @@ bool selectCpus(const TraceModel& model, const std::vector<std::string>& specs,
         bool any = false;
         for (size_t c = 0; c < model.cpuCount(); ++c) {
             const CpuInfo& info = model.meta().cpus[c];
-            bool bufferOk = colon == std::string::npos ||
-                            model.meta().buffers[info.buffer].name == buffer;
+            bool bufferOk =
+                colon == std::string::npos || model.meta().buffers[info.buffer].name == buffer;
             if (bufferOk && info.cpu == n) cpus[c] = any = true;
         }
         if (!any) {
@@ -71,7 +71,8 @@ bool selectCpus(const TraceModel& model, const std::vector<std::string>& specs,
 // A bound given with at most the printed precision (microseconds) selects by the printed,
 // rounded timestamp, so that a time copied from a dump line includes that line.
 bool parseRange(const Args& args, CursorOptions& options, std::string& error) {
-    for (auto [name, target] : {std::pair{"--from", &options.from}, std::pair{"--to", &options.to}}) {
+    for (auto [name, target] :
+         {std::pair{"--from", &options.from}, std::pair{"--to", &options.to}}) {
         auto v = args.last(name);
         if (!v) continue;
         int decimals = 0;
@@ -90,8 +91,9 @@ bool parseRange(const Args& args, CursorOptions& options, std::string& error) {
 
 int cmdDump(const Args& args) {
     if (args.positional.size() != 1) {
-        return usageError("usage: ktr dump FILE [--cpu N] [--pid P] [--event SYS:NAME|NAME] "
-                          "[--from SEC] [--to SEC]");
+        return usageError(
+            "usage: ktr dump FILE [--cpu N] [--pid P] [--event SYS:NAME|NAME] "
+            "[--from SEC] [--to SEC]");
     }
     auto opened = TraceModel::open(args.positional[0]);
     if (!opened) return inputError(opened.message());

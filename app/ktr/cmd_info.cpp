@@ -9,7 +9,9 @@
 namespace kestrel::cli {
 namespace {
 
-std::string kernelOf(const TraceMeta& m) { return m.uname.empty() ? "unknown" : m.uname; }
+std::string kernelOf(const TraceMeta& m) {
+    return m.uname.empty() ? "unknown" : m.uname;
+}
 
 void printBuffers(const TraceModel& model) {
     const TraceMeta& m = model.meta();

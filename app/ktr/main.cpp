@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
     }
     if (command == "record") return cmdRecord(std::vector<std::string>(argv + 2, argv + argc));
     if (command == "dump") {
-        if (!parseArgs(subArgc, subArgv, {"--cpu", "--pid", "--event", "--from", "--to"}, {}, args)) {
+        if (!parseArgs(subArgc, subArgv, {"--cpu", "--pid", "--event", "--from", "--to"}, {},
+                       args)) {
             return kUsage;
         }
         return cmdDump(args);

@@ -54,7 +54,8 @@ struct Fields {
             printId = t->id;
             printBuf = f.field(t->id, "buf");
             // `char buf[]` has size 0 in the format, which FieldRef calls invalid.
-            if (tep_format_field* buf = tep_find_any_field(t->tep, "buf")) printOffset = buf->offset;
+            if (tep_format_field* buf = tep_find_any_field(t->tep, "buf"))
+                printOffset = buf->offset;
         }
     }
 };
@@ -146,7 +147,10 @@ private:
 
     void wakeEvent(const RawEvent& raw, uint64_t ts, const CommonFields& c) {
         int i = c.type == m_f.wakeupId ? 0 : c.type == m_f.wakingId ? 1 : 2;
-        SchedEvent e{ts, m_out.cpu, i == 0 ? Kind::Wakeup : i == 1 ? Kind::Waking : Kind::WakeupNew};
+        SchedEvent e{ts, m_out.cpu,
+                     i == 0   ? Kind::Wakeup
+                     : i == 1 ? Kind::Waking
+                              : Kind::WakeupNew};
         e.a = c.pid;
         e.b = static_cast<int32_t>(m_formats.readInt(m_f.wakePid[i], raw));
         e.extra = m_f.wakeTarget[i].valid() ? m_formats.readInt(m_f.wakeTarget[i], raw) : -1;
@@ -175,10 +179,12 @@ Status scanCpu(const TraceModel& model, const EventFormats& formats, const Field
         }
         const FrameRef& ref = model.frames()[frameIndex];
         if (Status s = model.source().readFrame(frameIndex, buffer); !s.ok()) return s;
-        for (size_t at = 0; at + track.format.dataOffset <= buffer.size(); at += track.format.pageSize) {
+        for (size_t at = 0; at + track.format.dataOffset <= buffer.size();
+             at += track.format.pageSize) {
             size_t avail = std::min<size_t>(track.format.pageSize, buffer.size() - at);
             Status st = reader.load(buffer.data() + at, static_cast<uint32_t>(avail), track.format);
-            if (!st.ok()) return Status::error(errorAt(model.source().path(), ref.offset, st.message()));
+            if (!st.ok())
+                return Status::error(errorAt(model.source().path(), ref.offset, st.message()));
             if (reader.header().missedEvents) {
                 scanner.lostBefore(reader.header().timestamp, reader.header().missedCount);
             }
@@ -210,7 +216,8 @@ TaskState stateFromPrev(int64_t prevState) {
 }
 
 // Per-CPU spans: who ran from one sched_switch to the next.
-void buildCpuSpans(const CpuPass& pass, SpanTrack& out, std::unordered_map<int32_t, uint64_t>& cpuTime) {
+void buildCpuSpans(const CpuPass& pass, SpanTrack& out,
+                   std::unordered_map<int32_t, uint64_t>& cpuTime) {
     int32_t pid = -1;
     uint64_t since = pass.first;
     auto close = [&](uint64_t until) {
@@ -241,9 +248,11 @@ public:
             if (e.b > 0) enter(e.b, e.ts, TaskState::Running, e.cpu);
             return;
         }
-        const bool edge = e.kind == Kind::WakeupNew || (e.kind == Kind::Waking) == m_edgesFromWaking;
+        const bool edge =
+            e.kind == Kind::WakeupNew || (e.kind == Kind::Waking) == m_edgesFromWaking;
         if (edge) {
-            uint16_t target = e.extra >= 0 ? globalCpu(e.cpu, static_cast<uint32_t>(e.extra)) : e.cpu;
+            uint16_t target =
+                e.extra >= 0 ? globalCpu(e.cpu, static_cast<uint32_t>(e.extra)) : e.cpu;
             m_out.wakeups.push_back({e.ts, e.a, e.b, e.cpu, target});
         }
         if (e.b <= 0) return;
@@ -266,7 +275,8 @@ private:
     };
 
     void close(int32_t pid, Cur& c, uint64_t ts) {
-        if (c.known && ts > c.since) m_out.tasks[pid].add(c.since, ts, static_cast<int32_t>(c.state), c.cpu);
+        if (c.known && ts > c.since)
+            m_out.tasks[pid].add(c.since, ts, static_cast<int32_t>(c.state), c.cpu);
     }
 
     void enter(int32_t pid, uint64_t ts, TaskState s, uint16_t cpu) {
@@ -294,7 +304,8 @@ private:
     uint16_t globalCpu(uint16_t eventCpu, uint32_t local) const {
         const auto& cpus = m_model.meta().cpus;
         for (size_t i = 0; i < cpus.size(); ++i) {
-            if (cpus[i].buffer == cpus[eventCpu].buffer && cpus[i].cpu == local) return static_cast<uint16_t>(i);
+            if (cpus[i].buffer == cpus[eventCpu].buffer && cpus[i].cpu == local)
+                return static_cast<uint16_t>(i);
         }
         return eventCpu;
     }

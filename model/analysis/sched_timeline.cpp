@@ -6,12 +6,18 @@ namespace kestrel {
 
 const char* taskStateName(TaskState s) {
     switch (s) {
-    case TaskState::Running: return "running";
-    case TaskState::Runnable: return "runnable";
-    case TaskState::Sleeping: return "sleeping (S)";
-    case TaskState::Blocked: return "blocked (D)";
-    case TaskState::Other: return "stopped/other";
-    case TaskState::Dead: return "dead";
+        case TaskState::Running:
+            return "running";
+        case TaskState::Runnable:
+            return "runnable";
+        case TaskState::Sleeping:
+            return "sleeping (S)";
+        case TaskState::Blocked:
+            return "blocked (D)";
+        case TaskState::Other:
+            return "stopped/other";
+        case TaskState::Dead:
+            return "dead";
     }
     return "?";
 }

@@ -46,7 +46,7 @@ struct SpanTrack {
 
 struct Wakeup {
     uint64_t ts = 0;
-    int32_t waker = 0;       // common_pid of the sched_wakeup* event
+    int32_t waker = 0;  // common_pid of the sched_wakeup* event
     int32_t wakee = 0;
     uint16_t wakerCpu = 0;   // CPU the event was recorded on
     uint16_t targetCpu = 0;  // global index of target_cpu (wakerCpu when absent)
@@ -82,14 +82,14 @@ struct TaskSummary {
 };
 
 struct SchedTimeline {
-    uint64_t start = 0, end = 0;             // trace time range
-    std::vector<SpanTrack> cpus;             // per global CPU: value = pid (idle omitted)
+    uint64_t start = 0, end = 0;                   // trace time range
+    std::vector<SpanTrack> cpus;                   // per global CPU: value = pid (idle omitted)
     std::unordered_map<int32_t, SpanTrack> tasks;  // pid -> state spans
-    std::vector<Wakeup> wakeups;             // sorted by ts
-    std::vector<Migration> migrations;       // sorted by ts
-    std::vector<PrintMark> prints;           // sorted by ts
-    std::vector<LostGap> gaps;               // sorted by from
-    std::vector<TaskSummary> taskList;       // sorted by pid; idle (0) excluded
+    std::vector<Wakeup> wakeups;                   // sorted by ts
+    std::vector<Migration> migrations;             // sorted by ts
+    std::vector<PrintMark> prints;                 // sorted by ts
+    std::vector<LostGap> gaps;                     // sorted by from
+    std::vector<TaskSummary> taskList;             // sorted by pid; idle (0) excluded
     uint64_t events = 0;
 
     const TaskSummary* task(int32_t pid) const;

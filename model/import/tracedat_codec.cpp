@@ -70,8 +70,9 @@ Status zlibStream(const uint8_t* in, size_t csize, uint8_t* out, size_t size, bo
         ret = inflate(&zs, Z_NO_FLUSH);
         extra = zs.avail_out == 0;
     }
-    std::string message = zs.msg ? zs.msg : ret == Z_BUF_ERROR ? "stream truncated"
-                                                               : "error " + std::to_string(ret);
+    std::string message = zs.msg               ? zs.msg
+                          : ret == Z_BUF_ERROR ? "stream truncated"
+                                               : "error " + std::to_string(ret);
     inflateEnd(&zs);
     bool ok = whole ? ret == Z_STREAM_END || extra
                     : ret == Z_OK || ret == Z_STREAM_END || ret == Z_BUF_ERROR;
@@ -79,8 +80,8 @@ Status zlibStream(const uint8_t* in, size_t csize, uint8_t* out, size_t size, bo
         return Status::error("zlib: " + message);
     }
     if (extra) {
-        return Status::error("zlib: decompresses to more than the stated " +
-                             std::to_string(size) + " bytes");
+        return Status::error("zlib: decompresses to more than the stated " + std::to_string(size) +
+                             " bytes");
     }
     if (produced != size) return Status::error("zlib: " + sizeMismatch(produced, size));
     return {};
@@ -117,9 +118,12 @@ Status zstdPeek(const uint8_t* in, size_t csize, size_t usize, uint8_t* out, siz
 
 const char* codecName(Codec codec) {
     switch (codec) {
-        case Codec::Zstd: return "zstd";
-        case Codec::Zlib: return "zlib";
-        case Codec::None: break;
+        case Codec::Zstd:
+            return "zstd";
+        case Codec::Zlib:
+            return "zlib";
+        case Codec::None:
+            break;
     }
     return "none";
 }
@@ -127,9 +131,12 @@ const char* codecName(Codec codec) {
 Status tracedatDecompress(Codec codec, const uint8_t* in, size_t csize, uint8_t* out,
                           size_t usize) {
     switch (codec) {
-        case Codec::Zstd: return zstdWhole(in, csize, out, usize);
-        case Codec::Zlib: return zlibStream(in, csize, out, usize, true);
-        case Codec::None: break;
+        case Codec::Zstd:
+            return zstdWhole(in, csize, out, usize);
+        case Codec::Zlib:
+            return zlibStream(in, csize, out, usize, true);
+        case Codec::None:
+            break;
     }
     if (csize != usize) return Status::error(sizeMismatch(csize, usize));
     std::copy_n(in, usize, out);
@@ -143,9 +150,12 @@ Status tracedatPeek(Codec codec, const uint8_t* in, size_t csize, size_t usize, 
                              std::to_string(size));
     }
     switch (codec) {
-        case Codec::Zstd: return zstdPeek(in, csize, usize, out, size);
-        case Codec::Zlib: return zlibStream(in, csize, out, size, false);
-        case Codec::None: break;
+        case Codec::Zstd:
+            return zstdPeek(in, csize, usize, out, size);
+        case Codec::Zlib:
+            return zlibStream(in, csize, out, size, false);
+        case Codec::None:
+            break;
     }
     if (size > csize) return Status::error("block shorter than " + std::to_string(size) + " bytes");
     std::copy_n(in, size, out);

@@ -13,8 +13,7 @@ namespace kestrel {
 
 // Decompresses a whole block into `out` (capacity `usize`); fails unless exactly
 // `usize` bytes come out.
-Status tracedatDecompress(Codec codec, const uint8_t* in, size_t csize, uint8_t* out,
-                          size_t usize);
+Status tracedatDecompress(Codec codec, const uint8_t* in, size_t csize, uint8_t* out, size_t usize);
 
 // Streams just enough of a block (of `usize` bytes once whole) to fill `out` with its
 // first `size` bytes.

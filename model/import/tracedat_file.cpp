@@ -20,7 +20,8 @@ Status TraceDatFile::open() {
     m_fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (m_fd < 0) return Status::error(m_path + ": cannot open: " + std::strerror(errno));
     struct stat st {};
-    if (::fstat(m_fd, &st) != 0) return Status::error(m_path + ": cannot stat: " + std::strerror(errno));
+    if (::fstat(m_fd, &st) != 0)
+        return Status::error(m_path + ": cannot stat: " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) return Status::error(m_path + ": not a regular file");
     m_size = static_cast<uint64_t>(st.st_size);
     return {};
@@ -55,8 +56,8 @@ TraceDatCursor::TraceDatCursor(const TraceDatFile& file, uint64_t begin, uint64_
       m_end(std::clamp(end, m_pos, file.size())),
       m_windowCapacity(std::max<size_t>(window, 64)) {}
 
-TraceDatCursor::TraceDatCursor(const TraceDatFile& file, std::string data,
-                               uint64_t origin, std::string label, bool bigEndian)
+TraceDatCursor::TraceDatCursor(const TraceDatFile& file, std::string data, uint64_t origin,
+                               std::string label, bool bigEndian)
     : m_file(file),
       m_big(bigEndian),
       m_memory(true),
@@ -143,8 +144,8 @@ Status TraceDatCursor::cstring(std::string& out, size_t maxLength, const char* w
     const uint8_t* p = at();
     const void* nul = std::memchr(p, 0, limit);
     if (!nul) {
-        return Status::error(error("expected a NUL-terminated " + std::string(what) + " of at most " +
-                                   std::to_string(maxLength) + " characters"));
+        return Status::error(error("expected a NUL-terminated " + std::string(what) +
+                                   " of at most " + std::to_string(maxLength) + " characters"));
     }
     size_t length = static_cast<size_t>(static_cast<const uint8_t*>(nul) - p);
     out.assign(reinterpret_cast<const char*>(p), length);

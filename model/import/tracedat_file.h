@@ -41,8 +41,8 @@ public:
     TraceDatCursor(const TraceDatFile& file, uint64_t begin, uint64_t end, bool bigEndian,
                    size_t window = 64 * 1024);
     // Reads decompressed section bytes; errors name the section's file offset and `label`.
-    TraceDatCursor(const TraceDatFile& file, std::string data, uint64_t origin,
-                   std::string label, bool bigEndian);
+    TraceDatCursor(const TraceDatFile& file, std::string data, uint64_t origin, std::string label,
+                   bool bigEndian);
 
     Status u16(uint16_t& value, const char* what);
     Status u32(uint32_t& value, const char* what);

@@ -13,7 +13,9 @@ namespace {
 
 constexpr size_t kChunkWindow = 1u << 20;  // read-ahead while walking chunk headers
 
-std::string quoted(const std::string& name) { return "\"" + name + "\""; }
+std::string quoted(const std::string& name) {
+    return "\"" + name + "\"";
+}
 
 }  // namespace
 
@@ -102,7 +104,8 @@ void TraceDatReader::indexPages(const BufferData& buffer, const TraceDatCpuData&
     for (uint64_t page = 0; page < pages; page += perFrame) {
         FrameRef frame;
         frame.offset = data.offset + page * pageSize;
-        frame.usize = frame.csize = static_cast<uint32_t>(std::min(perFrame, pages - page) * pageSize);
+        frame.usize = frame.csize =
+            static_cast<uint32_t>(std::min(perFrame, pages - page) * pageSize);
         frame.cpu = globalCpu;
         frame.codec = Codec::None;
         uint8_t stamp[8];
@@ -130,18 +133,19 @@ void TraceDatReader::indexChunks(const BufferData& buffer, const TraceDatCpuData
         if (Status st = in.u32(usize, "chunk size"); !st) return warn(st.message());
         if (csize == 0 || csize > in.remaining() || usize < buffer.pageSize ||
             usize > kMaxFrameBytes || usize % buffer.pageSize != 0) {
-            return warn(m_file.error(at, where + ": chunk " + std::to_string(i) + " of " +
-                                             std::to_string(count) + " has compressed size " +
-                                             std::to_string(csize) + " and size " +
-                                             std::to_string(usize) + "; expected at most " +
-                                             std::to_string(in.remaining()) + " and a multiple of " +
-                                             std::to_string(buffer.pageSize) + " up to 64 MiB"));
+            return warn(m_file.error(
+                at, where + ": chunk " + std::to_string(i) + " of " + std::to_string(count) +
+                        " has compressed size " + std::to_string(csize) + " and size " +
+                        std::to_string(usize) + "; expected at most " +
+                        std::to_string(in.remaining()) + " and a multiple of " +
+                        std::to_string(buffer.pageSize) + " up to 64 MiB"));
         }
         const uint8_t* bytes = nullptr;
         if (Status st = in.view(bytes, csize, "chunk data"); !st) return warn(st.message());
         Status st = tracedatPeek(m_codec, bytes, csize, usize, header.data(), header.size());
         if (!st) {  // the chunk's header is sound, so the next chunks can still be found
-            warn(m_file.error(at + 8, where + ": chunk " + std::to_string(i) + ": " + st.message()));
+            warn(
+                m_file.error(at + 8, where + ": chunk " + std::to_string(i) + ": " + st.message()));
             continue;
         }
         FrameRef frame;
@@ -161,14 +165,16 @@ Status TraceDatReader::readFrame(size_t index, std::vector<uint8_t>& out) const 
                              std::to_string(m_frames.size()) + " frames)");
     }
     const FrameRef& frame = m_frames[index];
-    std::string what = "frame " + std::to_string(index) + " (CPU " + std::to_string(frame.cpu) + ")";
+    std::string what =
+        "frame " + std::to_string(index) + " (CPU " + std::to_string(frame.cpu) + ")";
     out.resize(frame.usize);
     if (frame.codec == Codec::None) return m_file.read(frame.offset, out.data(), frame.usize, what);
     // Per-thread scratch: readFrame runs on many threads at once.
     thread_local std::vector<uint8_t> packed;
     packed.resize(frame.csize);
     if (Status st = m_file.read(frame.offset, packed.data(), frame.csize, what); !st) return st;
-    Status st = tracedatDecompress(frame.codec, packed.data(), frame.csize, out.data(), frame.usize);
+    Status st =
+        tracedatDecompress(frame.codec, packed.data(), frame.csize, out.data(), frame.usize);
     if (!st) return Status::error(m_file.error(frame.offset, what + ": " + st.message()));
     return {};
 }
@@ -197,7 +203,8 @@ std::string TraceDatReader::describeRecording() const {
         text += "; TIME_SHIFT (guest clock sync) not applied";
     }
     if (!m_warnings.empty()) {
-        text += "; " + std::to_string(m_warnings.size()) + " problem(s), first: " + m_warnings.front();
+        text +=
+            "; " + std::to_string(m_warnings.size()) + " problem(s), first: " + m_warnings.front();
     }
     return text;
 }

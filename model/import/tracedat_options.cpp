@@ -14,7 +14,8 @@ namespace {
 // Sequential reads inside one option's data.
 class OptionBytes {
 public:
-    OptionBytes(const uint8_t* data, size_t size, bool big) : m_data(data), m_size(size), m_big(big) {}
+    OptionBytes(const uint8_t* data, size_t size, bool big)
+        : m_data(data), m_size(size), m_big(big) {}
 
     bool number(unsigned bytes, uint64_t& value) {
         if (bytes > m_size - m_pos) return false;
@@ -47,7 +48,9 @@ std::string optionText(const uint8_t* data, size_t size) {
     return std::string(reinterpret_cast<const char*>(data), length);
 }
 
-Status bad(const std::string& what) { return Status::error(what); }
+Status bad(const std::string& what) {
+    return Status::error(what);
+}
 
 Status parseBuffer(uint16_t id, OptionBytes& in, bool sections, TraceDatOptions& options) {
     TraceDatBufferOption buffer;
@@ -146,8 +149,8 @@ Status parseNumbers(uint16_t id, OptionBytes& in, TraceDatOptions& options) {
         case kOptTsc2Nsec:
             // trace-input.c ignores a TSC2NSEC shorter than 16 bytes; so do we.
             if (in.number(4, a) && in.number(4, b) && in.number(8, c)) {
-                options.tsc2nsec = TraceDatTsc2Nsec{static_cast<uint32_t>(a),
-                                                    static_cast<uint32_t>(b), c};
+                options.tsc2nsec =
+                    TraceDatTsc2Nsec{static_cast<uint32_t>(a), static_cast<uint32_t>(b), c};
             }
             return {};
         case kOptDone:
@@ -164,10 +167,10 @@ Status parseNumbers(uint16_t id, OptionBytes& in, TraceDatOptions& options) {
 
 const char* traceDatOptionName(uint16_t id) {
     static const char* const names[] = {
-        "DONE",     "DATE",        "CPUSTAT",       "BUFFER",    "TRACECLOCK", "UNAME",
-        "HOOK",     "OFFSET",      "CPUCOUNT",      "VERSION",   "PROCMAPS",   "TRACEID",
-        "TIME_SHIFT", "GUEST",     "TSC2NSEC",      "STRINGS",   "HEADER_INFO", "FTRACE_EVENTS",
-        "EVENT_FORMATS", "KALLSYMS", "PRINTK",      "CMDLINES",  "BUFFER_TEXT", "BTF_FILE",
+        "DONE",           "DATE",        "CPUSTAT",  "BUFFER",   "TRACECLOCK",  "UNAME",
+        "HOOK",           "OFFSET",      "CPUCOUNT", "VERSION",  "PROCMAPS",    "TRACEID",
+        "TIME_SHIFT",     "GUEST",       "TSC2NSEC", "STRINGS",  "HEADER_INFO", "FTRACE_EVENTS",
+        "EVENT_FORMATS",  "KALLSYMS",    "PRINTK",   "CMDLINES", "BUFFER_TEXT", "BTF_FILE",
         "LAST_BOOT_INFO", "MODULES_FILE"};
     return id < std::size(names) ? names[id] : "unknown";
 }
@@ -181,7 +184,8 @@ std::string selectedTraceClock(const std::string& traceClockFile) {
 
 Status applyTraceDatOption(uint16_t id, const uint8_t* data, size_t size, bool bigEndian,
                            bool sections, TraceDatOptions& options) {
-    std::string name = id <= kOptModulesFile ? traceDatOptionName(id) : "option " + std::to_string(id);
+    std::string name =
+        id <= kOptModulesFile ? traceDatOptionName(id) : "option " + std::to_string(id);
     if (id != kOptDone &&
         std::find(options.present.begin(), options.present.end(), name) == options.present.end()) {
         options.present.push_back(name);
@@ -189,13 +193,23 @@ Status applyTraceDatOption(uint16_t id, const uint8_t* data, size_t size, bool b
     OptionBytes in(data, size, bigEndian);
     switch (id) {
         case kOptDate:
-        case kOptOffset: return addOffset(id, optionText(data, size), options);
-        case kOptCpuStat: parseCpuStat(optionText(data, size), options); return {};
+        case kOptOffset:
+            return addOffset(id, optionText(data, size), options);
+        case kOptCpuStat:
+            parseCpuStat(optionText(data, size), options);
+            return {};
         case kOptBuffer:
-        case kOptBufferText: return parseBuffer(id, in, sections, options);
-        case kOptTraceClock: options.clock = selectedTraceClock(optionText(data, size)); return {};
-        case kOptUname: options.uname = optionText(data, size); return {};
-        case kOptVersion: options.version = optionText(data, size); return {};
+        case kOptBufferText:
+            return parseBuffer(id, in, sections, options);
+        case kOptTraceClock:
+            options.clock = selectedTraceClock(optionText(data, size));
+            return {};
+        case kOptUname:
+            options.uname = optionText(data, size);
+            return {};
+        case kOptVersion:
+            options.version = optionText(data, size);
+            return {};
         case kOptDone:
         case kOptCpuCount:
         case kOptTsc2Nsec:
@@ -206,8 +220,10 @@ Status applyTraceDatOption(uint16_t id, const uint8_t* data, size_t size, bool b
         case kOptPrintk:
         case kOptCmdlines:
         case kOptBtfFile:
-        case kOptModulesFile: return parseNumbers(id, in, options);
-        default: return {};  // HOOK, PROCMAPS, TRACEID, TIME_SHIFT, GUEST, ...: not needed
+        case kOptModulesFile:
+            return parseNumbers(id, in, options);
+        default:
+            return {};  // HOOK, PROCMAPS, TRACEID, TIME_SHIFT, GUEST, ...: not needed
     }
 }
 

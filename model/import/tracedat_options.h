@@ -53,16 +53,16 @@ struct TraceDatCpuData {
 
 // A BUFFER (or BUFFER_TEXT) option. v6 stores only offset and name.
 struct TraceDatBufferOption {
-    uint64_t offset = 0;       // v7: its flyrecord section; v6: its "flyrecord" block
-    std::string name;          // "" for the top buffer
+    uint64_t offset = 0;  // v7: its flyrecord section; v6: its "flyrecord" block
+    std::string name;     // "" for the top buffer
     std::string clock;
     uint32_t pageSize = 0;
     std::vector<TraceDatCpuData> cpus;  // CPUs with data (v7)
-    bool latency = false;      // BUFFER_TEXT: an ASCII latency trace
+    bool latency = false;               // BUFFER_TEXT: an ASCII latency trace
 };
 
 struct TraceDatCpuStat {
-    std::string buffer;        // "" until a "Buffer: NAME" CPUSTAT switches it
+    std::string buffer;  // "" until a "Buffer: NAME" CPUSTAT switches it
     uint32_t cpu = 0;
     uint64_t overrun = 0;
     uint64_t dropped = 0;
@@ -79,14 +79,14 @@ struct TraceDatOptions {
     std::map<uint16_t, uint64_t> sections;  // v7 metadata section id -> file offset
     std::string clock;                      // from TRACECLOCK: the bracketed name
     std::string uname;
-    std::string version;                    // trace-cmd's version string
-    int64_t tsOffset = 0;                   // DATE (µs -> ns) + OFFSET, as trace-cmd adds
+    std::string version;   // trace-cmd's version string
+    int64_t tsOffset = 0;  // DATE (µs -> ns) + OFFSET, as trace-cmd adds
     std::optional<TraceDatTsc2Nsec> tsc2nsec;
     std::optional<uint32_t> cpuCount;
     std::vector<TraceDatCpuStat> cpuStats;
-    std::string statBuffer;                 // CPUSTAT's current buffer
-    std::vector<std::string> present;       // option names in file order, once each
-    std::optional<uint64_t> nextSection;    // v7 DONE: next options section (0 = none)
+    std::string statBuffer;               // CPUSTAT's current buffer
+    std::vector<std::string> present;     // option names in file order, once each
+    std::optional<uint64_t> nextSection;  // v7 DONE: next options section (0 = none)
 };
 
 // Applies one option. `sections` is true for v7 (changes the BUFFER layout).

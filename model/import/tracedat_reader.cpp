@@ -58,16 +58,16 @@ Status TraceDatReader::readInitialHeader(TraceDatCursor& in) {
     std::string version;
     if (Status st = in.cstring(version, kMaxVersionString, "file version"); !st) return st;
     if (version != "6" && version != "7") {
-        return Status::error(in.errorAt(versionAt, "unsupported trace.dat version \"" + version +
-                                                       "\" (expected 6 or 7)"));
+        return Status::error(in.errorAt(
+            versionAt, "unsupported trace.dat version \"" + version + "\" (expected 6 or 7)"));
     }
     m_version = version == "6" ? 6 : 7;
     std::string bytes;
     if (Status st = in.text(bytes, 2, "endianness and long size"); !st) return st;
     if (bytes[0] != 0 && bytes[0] != 1) {
-        return Status::error(in.errorAt(in.position() - 2, "endianness byte " +
-                                                               std::to_string(uint8_t(bytes[0])) +
-                                                               " (expected 0 or 1)"));
+        return Status::error(in.errorAt(
+            in.position() - 2,
+            "endianness byte " + std::to_string(uint8_t(bytes[0])) + " (expected 0 or 1)"));
     }
     m_meta.bigEndian = bytes[0] == 1;
     m_fileLongSize = static_cast<uint8_t>(bytes[1]);
@@ -138,10 +138,12 @@ Status TraceDatReader::readV6Flyrecord(TraceDatCursor& in, BufferData& buffer, u
         if (buffer.name.empty() && m_options.cpuCount) cpus = *m_options.cpuCount;
     }
     if (tagIs(tag, "latency")) {
-        return Status::error(in.errorAt(tagAt, "latency (ASCII) trace.dat files are not supported"));
+        return Status::error(
+            in.errorAt(tagAt, "latency (ASCII) trace.dat files are not supported"));
     }
     if (!tagIs(tag, "flyrecord")) {
-        return Status::error(in.errorAt(tagAt, "expected \"options\", \"latency\" or \"flyrecord\""));
+        return Status::error(
+            in.errorAt(tagAt, "expected \"options\", \"latency\" or \"flyrecord\""));
     }
     if (uint64_t(cpus) * 16 > in.remaining()) {
         return Status::error(in.error("flyrecord table of " + std::to_string(cpus) +
@@ -193,8 +195,8 @@ Status TraceDatReader::readV7(TraceDatCursor& in) {
     } else if (name == "zlib") {
         m_codec = Codec::Zlib;
     } else if (name != "none") {
-        return Status::error(in.errorAt(nameAt, "unknown compression \"" + name +
-                                                    "\" (expected zstd, zlib or none)"));
+        return Status::error(in.errorAt(
+            nameAt, "unknown compression \"" + name + "\" (expected zstd, zlib or none)"));
     }
     uint64_t optionsAt = 0;
     if (Status st = in.u64(optionsAt, "offset of the first options section"); !st) return st;
@@ -229,12 +231,10 @@ Status TraceDatReader::readV7Metadata() {
         uint16_t id;
         const char* name;
     };
-    static const Part parts[] = {{kOptHeaderInfo, "header info"},
-                                 {kOptFtraceEvents, "ftrace formats"},
-                                 {kOptEventFormats, "event formats"},
-                                 {kOptKallsyms, "kallsyms"},
-                                 {kOptPrintk, "printk formats"},
-                                 {kOptCmdlines, "saved_cmdlines"}};
+    static const Part parts[] = {
+        {kOptHeaderInfo, "header info"},     {kOptFtraceEvents, "ftrace formats"},
+        {kOptEventFormats, "event formats"}, {kOptKallsyms, "kallsyms"},
+        {kOptPrintk, "printk formats"},      {kOptCmdlines, "saved_cmdlines"}};
     for (const Part& part : parts) {
         auto found = m_options.sections.find(part.id);
         if (found == m_options.sections.end()) {
@@ -247,12 +247,24 @@ Status TraceDatReader::readV7Metadata() {
                           std::string(part.name) + " section", m_meta.bigEndian);
         Status st;
         switch (part.id) {
-            case kOptHeaderInfo: st = readTraceDatHeaderInfo(in, m_meta); break;
-            case kOptFtraceEvents: st = readTraceDatFtraceFormats(in, m_meta); break;
-            case kOptEventFormats: st = readTraceDatEventFormats(in, m_meta); break;
-            case kOptKallsyms: st = readTraceDatText32(in, m_meta.kallsyms, part.name); break;
-            case kOptPrintk: st = readTraceDatText32(in, m_meta.printkFormats, part.name); break;
-            default: st = readTraceDatText64(in, m_meta.savedCmdlines, part.name); break;
+            case kOptHeaderInfo:
+                st = readTraceDatHeaderInfo(in, m_meta);
+                break;
+            case kOptFtraceEvents:
+                st = readTraceDatFtraceFormats(in, m_meta);
+                break;
+            case kOptEventFormats:
+                st = readTraceDatEventFormats(in, m_meta);
+                break;
+            case kOptKallsyms:
+                st = readTraceDatText32(in, m_meta.kallsyms, part.name);
+                break;
+            case kOptPrintk:
+                st = readTraceDatText32(in, m_meta.printkFormats, part.name);
+                break;
+            default:
+                st = readTraceDatText64(in, m_meta.savedCmdlines, part.name);
+                break;
         }
         if (!st) return st;
     }
@@ -266,19 +278,17 @@ Status TraceDatReader::readSectionHeader(uint64_t offset, uint16_t id, const cha
     uint32_t description = 0;
     if (Status st = in.u16(found, "section id"); !st) return st;
     if (found != id) {
-        return Status::error(m_file.error(offset, std::string("expected the ") + what +
-                                                      " section (id " + std::to_string(id) +
-                                                      "), found section id " +
-                                                      std::to_string(found)));
+        return Status::error(m_file.error(
+            offset, std::string("expected the ") + what + " section (id " + std::to_string(id) +
+                        "), found section id " + std::to_string(found)));
     }
     if (Status st = in.u16(flags, "section flags"); !st) return st;
     if (Status st = in.u32(description, "section description"); !st) return st;
     if (Status st = in.u64(size, "section size"); !st) return st;
     if (size > in.remaining()) {
-        return Status::error(m_file.error(offset, std::string(what) + " section size " +
-                                                      std::to_string(size) +
-                                                      " runs past the end of the file (" +
-                                                      std::to_string(m_file.size()) + ")"));
+        return Status::error(m_file.error(
+            offset, std::string(what) + " section size " + std::to_string(size) +
+                        " runs past the end of the file (" + std::to_string(m_file.size()) + ")"));
     }
     if ((flags & kSectionCompressed) && m_codec == Codec::None) {
         return Status::error(m_file.error(offset, std::string(what) +
@@ -289,8 +299,7 @@ Status TraceDatReader::readSectionHeader(uint64_t offset, uint16_t id, const cha
 }
 
 // A metadata section's bytes, decompressed: (u32 csize, u32 usize, data) when flagged.
-Result<std::string> TraceDatReader::readSection(uint64_t offset, uint16_t id,
-                                                         const char* what) {
+Result<std::string> TraceDatReader::readSection(uint64_t offset, uint16_t id, const char* what) {
     uint16_t flags = 0;
     uint64_t size = 0;
     if (Status st = readSectionHeader(offset, id, what, flags, size); !st) return st;
@@ -298,8 +307,8 @@ Result<std::string> TraceDatReader::readSection(uint64_t offset, uint16_t id,
     std::string label = std::string(what) + " section";
     if (!(flags & kSectionCompressed)) {
         if (size > kMaxSectionBytes) {
-            return Status::error(m_file.error(offset, label + " of " + std::to_string(size) +
-                                                          " bytes is too large"));
+            return Status::error(m_file.error(
+                offset, label + " of " + std::to_string(size) + " bytes is too large"));
         }
         std::string bytes(size, '\0');
         if (Status st = m_file.read(data, bytes.data(), size, label); !st) return st;
@@ -310,11 +319,10 @@ Result<std::string> TraceDatReader::readSection(uint64_t offset, uint16_t id,
     if (Status st = in.u32(csize, "compressed size"); !st) return st;
     if (Status st = in.u32(usize, "uncompressed size"); !st) return st;
     if (csize > in.remaining() || usize > kMaxSectionBytes) {
-        return Status::error(m_file.error(data, label + ": compressed size " +
-                                                    std::to_string(csize) + " / size " +
-                                                    std::to_string(usize) +
-                                                    " exceed the section (" +
-                                                    std::to_string(size) + " bytes) or 256 MiB"));
+        return Status::error(
+            m_file.error(data, label + ": compressed size " + std::to_string(csize) + " / size " +
+                                   std::to_string(usize) + " exceed the section (" +
+                                   std::to_string(size) + " bytes) or 256 MiB"));
     }
     std::vector<uint8_t> packed(csize);
     std::string bytes(usize, '\0');

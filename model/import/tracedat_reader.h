@@ -26,8 +26,8 @@ namespace kestrel {
 
 class TraceDatReader : public TraceSource {
 public:
-    static constexpr uint32_t kPagesPerFrame = 64;       // v6 / uncompressed frames
-    static constexpr uint32_t kMaxFrameBytes = 64u << 20;  // bound on any frame's usize
+    static constexpr uint32_t kPagesPerFrame = 64;            // v6 / uncompressed frames
+    static constexpr uint32_t kMaxFrameBytes = 64u << 20;     // bound on any frame's usize
     static constexpr uint32_t kMaxSectionBytes = 256u << 20;  // bound on metadata blocks
 
     static Result<std::unique_ptr<TraceDatReader>> open(const std::string& path);
@@ -84,9 +84,9 @@ private:
     uint32_t m_version = 0;
     Codec m_codec = Codec::None;
     std::string m_compressionVersion;
-    uint32_t m_fileLongSize = 0;   // the recording program's long, for `recorded` only
-    uint32_t m_headerCpus = 0;     // v6: the CPU count before the options
-    uint32_t m_dataOffset = 16;    // header_page data field offset (page header bytes)
+    uint32_t m_fileLongSize = 0;  // the recording program's long, for `recorded` only
+    uint32_t m_headerCpus = 0;    // v6: the CPU count before the options
+    uint32_t m_dataOffset = 16;   // header_page data field offset (page header bytes)
     TraceDatOptions m_options;
     std::vector<BufferData> m_buffers;  // parallel to m_meta.buffers
     TraceMeta m_meta;

@@ -10,8 +10,12 @@
 namespace kestrel {
 namespace {
 
-std::string ktr(const std::string& args) { return std::string(KTR_BINARY) + " " + args; }
-std::string fixture(const char* name) { return test::shellQuote(test::dataPath(name)); }
+std::string ktr(const std::string& args) {
+    return std::string(KTR_BINARY) + " " + args;
+}
+std::string fixture(const char* name) {
+    return test::shellQuote(test::dataPath(name));
+}
 
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> out;
@@ -20,14 +24,17 @@ std::vector<std::string> lines(const std::string& text) {
     return out;
 }
 
-TEST(KtrCli, NoArgumentsIsUsageError) { EXPECT_EQ(test::run(ktr("2>/dev/null")).exitCode, 2); }
+TEST(KtrCli, NoArgumentsIsUsageError) {
+    EXPECT_EQ(test::run(ktr("2>/dev/null")).exitCode, 2);
+}
 
 TEST(KtrCli, UnknownCommandIsUsageError) {
     EXPECT_EQ(test::run(ktr("frobnicate x 2>/dev/null")).exitCode, 2);
 }
 
 TEST(KtrCli, UnknownOptionIsUsageError) {
-    EXPECT_EQ(test::run(ktr("dump --bogus " + fixture("markers.dat") + " 2>/dev/null")).exitCode, 2);
+    EXPECT_EQ(test::run(ktr("dump --bogus " + fixture("markers.dat") + " 2>/dev/null")).exitCode,
+              2);
 }
 
 TEST(KtrCli, MissingFileIsBadInputNamingTheFile) {
@@ -62,7 +69,8 @@ TEST(KtrCli, InfoShowsCpusBuffersAndEventCount) {
     auto report = test::run("trace-cmd report -i " + fixture("sched-irq-timer.dat") +
                             " 2>/dev/null | grep -c '^ceo2:'");
     if (report.exitCode == 0) {
-        EXPECT_NE(r.out.find("events:      " + lines(report.out).at(0)), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find("events:      " + lines(report.out).at(0)), std::string::npos)
+            << r.out;
     }
 }
 
@@ -71,7 +79,8 @@ TEST(KtrCli, DumpCpuFilterKeepsOnlyThatCpu) {
     ASSERT_EQ(r.exitCode, 0);
     auto ls = lines(r.out);
     ASSERT_GT(ls.size(), 100u);
-    for (size_t i = 1; i < ls.size(); ++i) ASSERT_NE(ls[i].find("[001]"), std::string::npos) << ls[i];
+    for (size_t i = 1; i < ls.size(); ++i)
+        ASSERT_NE(ls[i].find("[001]"), std::string::npos) << ls[i];
 }
 
 TEST(KtrCli, DumpEventFilterAcceptsSystemNameAndBareName) {
@@ -81,7 +90,8 @@ TEST(KtrCli, DumpEventFilterAcceptsSystemNameAndBareName) {
     EXPECT_EQ(a.out, b.out);
     auto ls = lines(a.out);
     ASSERT_GT(ls.size(), 10u);
-    for (size_t i = 1; i < ls.size(); ++i) ASSERT_NE(ls[i].find("sched_switch:"), std::string::npos);
+    for (size_t i = 1; i < ls.size(); ++i)
+        ASSERT_NE(ls[i].find("sched_switch:"), std::string::npos);
 }
 
 TEST(KtrCli, DumpUnknownEventIsBadInput) {
@@ -95,7 +105,8 @@ TEST(KtrCli, DumpPidFilterKeepsOnlyThatPid) {
     ASSERT_EQ(r.exitCode, 0);
     auto ls = lines(r.out);
     ASSERT_GT(ls.size(), 2u);
-    for (size_t i = 1; i < ls.size(); ++i) ASSERT_NE(ls[i].find("-15 "), std::string::npos) << ls[i];
+    for (size_t i = 1; i < ls.size(); ++i)
+        ASSERT_NE(ls[i].find("-15 "), std::string::npos) << ls[i];
 }
 
 TEST(KtrCli, DumpTimeRangeIsInclusiveAndSeeks) {
@@ -108,8 +119,9 @@ TEST(KtrCli, DumpTimeRangeIsInclusiveAndSeeks) {
         return l.substr(start, colon - start);
     };
     std::string from = stampOf(all[1000]), to = stampOf(all[1500]);
-    auto part = lines(test::run(ktr("dump --from " + from + " --to " + to + " " +
-                                    fixture("sched-irq-timer.dat"))).out);
+    auto part = lines(
+        test::run(ktr("dump --from " + from + " --to " + to + " " + fixture("sched-irq-timer.dat")))
+            .out);
     ASSERT_GT(part.size(), 400u);
     EXPECT_EQ(stampOf(part[1]), from);
     EXPECT_EQ(stampOf(part.back()), to);

@@ -10,10 +10,12 @@
 namespace kestrel {
 namespace {
 
-const char* const kFixtures[] = {"sched-irq-timer.dat", "sched-irq-v6.dat", "markers.dat",
+const char* const kFixtures[] = {"sched-irq-timer.dat", "sched-irq-v6.dat",    "markers.dat",
                                  "function-graph.dat",  "function-stacks.dat", "kprobes.dat"};
 
-std::string ktr() { return KTR_BINARY; }
+std::string ktr() {
+    return KTR_BINARY;
+}
 
 // Compares two outputs line by line; on the first difference, fails and prints both.
 void expectSameLines(const std::string& expected, const std::string& actual,
@@ -27,9 +29,9 @@ void expectSameLines(const std::string& expected, const std::string& actual,
         ++line;
         if (!moreE && !moreA) return;
         if (!moreE || !moreA || le != la) {
-            FAIL() << what << ": first difference at line " << line << "\n  expected: "
-                   << (moreE ? le : "<end of output>") << "\n  actual:   "
-                   << (moreA ? la : "<end of output>");
+            FAIL() << what << ": first difference at line " << line
+                   << "\n  expected: " << (moreE ? le : "<end of output>")
+                   << "\n  actual:   " << (moreA ? la : "<end of output>");
         }
     }
 }

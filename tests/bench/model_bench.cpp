@@ -43,8 +43,10 @@ void BM_ScanOneThread(benchmark::State& state) {
     uint64_t events = 0;
     for (auto _ : state) {
         auto r = scanTrace(*l.model, l.formats.get(), nullptr, 1);
-        if (!r) state.SkipWithError(r.message().c_str());
-        else events += r.value().events;
+        if (!r)
+            state.SkipWithError(r.message().c_str());
+        else
+            events += r.value().events;
     }
     state.SetItemsProcessed(static_cast<int64_t>(events));
 }

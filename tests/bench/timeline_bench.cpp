@@ -78,7 +78,8 @@ void BM_PaintTimeline(benchmark::State& state) {
     std::vector<TaskSummary> busiest = l.timeline->taskList;
     std::sort(busiest.begin(), busiest.end(),
               [](const TaskSummary& a, const TaskSummary& b) { return a.cpuTime > b.cpuTime; });
-    for (size_t i = 0; i < std::min<size_t>(8, busiest.size()); ++i) viewState.addTask(busiest[i].pid);
+    for (size_t i = 0; i < std::min<size_t>(8, busiest.size()); ++i)
+        viewState.addTask(busiest[i].pid);
     const uint64_t from = l.model->startTime(), to = l.model->endTime();
     const uint64_t window = state.range(0) ? uint64_t(state.range(0)) : to - from;
     const uint64_t mid = from + (to - from) / 2;
@@ -119,7 +120,12 @@ void BM_FoldDenseTrack(benchmark::State& state) {
     benchmark::DoNotOptimize(runs);
     state.counters["spans"] = double(track.size());
 }
-BENCHMARK(BM_FoldDenseTrack)->Arg(0)->Arg(10000000)->Arg(100000)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FoldDenseTrack)
+    ->Arg(0)
+    ->Arg(10000000)
+    ->Arg(100000)
+    ->Arg(1000)
+    ->Unit(benchmark::kMicrosecond);
 
 // Panning by 1/8 of the window per frame: nothing cached from the previous paint (the
 // event ticks of a deep-zoom window are decoded again each time).
@@ -143,7 +149,12 @@ void BM_PanTimeline(benchmark::State& state) {
     }
     setCounters(state, l);
 }
-BENCHMARK(BM_PanTimeline)->Arg(1000000000)->Arg(5000000)->Arg(1000000)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PanTimeline)
+    ->Arg(1000000000)
+    ->Arg(5000000)
+    ->Arg(1000000)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace kestrel

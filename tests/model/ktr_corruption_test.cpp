@@ -53,7 +53,9 @@ Sample writeSample(const std::string& tag) {
     EXPECT_TRUE(w) << w.message();
     for (uint32_t i = 0; i < 6; ++i) {
         PageWriter a, b;
-        a.timestamp(i * 100).event(1, PageWriter::payload(uint16_t(i), 1, 40)).event(2, PageWriter::payload(3, 4, 200));
+        a.timestamp(i * 100)
+            .event(1, PageWriter::payload(uint16_t(i), 1, 40))
+            .event(2, PageWriter::payload(3, 4, 200));
         b.timestamp(i * 100 + 50).event(1, PageWriter::payload(uint16_t(i), 2, 12)).missed(i);
         Bytes pages = test::joinPages({a.bytes(), b.bytes()});
         EXPECT_TRUE((*w)->appendPages(i % 2, pages.data(), pages.size()));
@@ -68,7 +70,9 @@ Sample writeSample(const std::string& tag) {
     return s;
 }
 
-uint64_t lateMetaEnd(const Sample& s) { return s.footer.indexOffset; }
+uint64_t lateMetaEnd(const Sample& s) {
+    return s.footer.indexOffset;
+}
 
 // Opens `bytes` as a file; when it opens, checks every frame that reads back against
 // the pages written at that offset (CRC-32 catches every single-byte error).
@@ -86,9 +90,15 @@ Result<std::unique_ptr<KtrReader>> openBytes(const Sample& s, const Bytes& bytes
     return r;
 }
 
-void refreshBlockCrc(Bytes& b, uint64_t at) { ktr::put32(&b[at + 60], ktr::crc(&b[at], 60)); }
-Bytes withoutFooter(const Sample& s) { return Bytes(s.bytes.begin(), s.bytes.end() - ktr::kFooterSize); }
-uint64_t blockOf(const FrameRef& f) { return f.offset - ktr::kBlockHeaderSize; }
+void refreshBlockCrc(Bytes& b, uint64_t at) {
+    ktr::put32(&b[at + 60], ktr::crc(&b[at], 60));
+}
+Bytes withoutFooter(const Sample& s) {
+    return Bytes(s.bytes.begin(), s.bytes.end() - ktr::kFooterSize);
+}
+uint64_t blockOf(const FrameRef& f) {
+    return f.offset - ktr::kBlockHeaderSize;
+}
 
 TEST(KtrCorruption, TruncationAtAnyOffsetKeepsTheWholeFramesBeforeTheCut) {
     Sample s = writeSample("ktrc-cut");
@@ -107,7 +117,8 @@ TEST(KtrCorruption, TruncationAtAnyOffsetKeepsTheWholeFramesBeforeTheCut) {
         for (const FrameRef& f : s.frames) whole += f.offset + f.csize <= cut ? 1 : 0;
         EXPECT_EQ((*r)->frames().size(), whole);
         EXPECT_EQ((*r)->recovered(), cut != s.bytes.size());
-        EXPECT_EQ((*r)->meta().savedCmdlines, cut >= lateMetaEnd(s) ? "1 first\n2 late\n" : "1 first\n");
+        EXPECT_EQ((*r)->meta().savedCmdlines,
+                  cut >= lateMetaEnd(s) ? "1 first\n2 late\n" : "1 first\n");
     }
 }
 
@@ -156,8 +167,9 @@ TEST(KtrCorruption, NewerVersionIsAClearError) {
     ktr::put32(&b[28], ktr::crc(b.data(), 28));
     auto r = openBytes(s, b);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.message(), s.dir + "/damaged.ktr: made by a newer Kestrel: version 2, "
-                                   "this reader knows up to 1");
+    EXPECT_EQ(r.message(), s.dir +
+                               "/damaged.ktr: made by a newer Kestrel: version 2, "
+                               "this reader knows up to 1");
 }
 
 TEST(KtrCorruption, VersionZeroIsInvalid) {
@@ -206,9 +218,10 @@ TEST(KtrCorruption, FlippedPayloadByteFailsThatFrameNamingItsOffset) {
     std::vector<uint8_t> out;
     Status st = (*r)->readFrame(4, out);
     ASSERT_FALSE(st);
-    EXPECT_NE(st.message().find(s.dir + "/damaged.ktr: offset " + std::to_string(s.frames[4].offset) +
-                                ": block payload CRC mismatch"),
-              std::string::npos)
+    EXPECT_NE(
+        st.message().find(s.dir + "/damaged.ktr: offset " + std::to_string(s.frames[4].offset) +
+                          ": block payload CRC mismatch"),
+        std::string::npos)
         << st.message();
 }
 
@@ -277,8 +290,9 @@ TEST(KtrCorruption, ForgedHugeFrameSizesAreRejected) {
         ASSERT_TRUE(r) << r.message();
         EXPECT_TRUE((*r)->recovered());
         EXPECT_EQ((*r)->frames().size(), 1u);
-        EXPECT_NE((*r)->recoveryReason().find(field == 16 ? "runs past the end" : "impossible sizes"),
-                  std::string::npos)
+        EXPECT_NE(
+            (*r)->recoveryReason().find(field == 16 ? "runs past the end" : "impossible sizes"),
+            std::string::npos)
             << (*r)->recoveryReason();
     }
 }
@@ -336,7 +350,9 @@ Bytes tlv(uint32_t tag, const Bytes& value) {
     out.insert(out.end(), value.begin(), value.end());
     return out;
 }
-Bytes tlv(uint32_t tag, const std::string& s) { return tlv(tag, Bytes(s.begin(), s.end())); }
+Bytes tlv(uint32_t tag, const std::string& s) {
+    return tlv(tag, Bytes(s.begin(), s.end()));
+}
 Bytes u32(uint32_t v) {
     Bytes b(4);
     ktr::put32(b.data(), v);
@@ -352,7 +368,8 @@ Bytes block(ktr::BlockKind kind, const Bytes& payload, bool compress) {
     Bytes stored = payload;
     if (compress) {
         stored.resize(ZSTD_compressBound(payload.size()));
-        stored.resize(ZSTD_compress(stored.data(), stored.size(), payload.data(), payload.size(), 3));
+        stored.resize(
+            ZSTD_compress(stored.data(), stored.size(), payload.data(), payload.size(), 3));
     }
     ktr::BlockHeader h;
     h.kind = kind;
@@ -393,8 +410,8 @@ TEST(KtrCorruption, UnknownTagsAndBlockKindsAreSkipped) {
     Bytes pageBlock(ktr::kBlockHeaderSize);
     h.encode(pageBlock.data());
     pageBlock.insert(pageBlock.end(), frame->bytes.begin(), frame->bytes.end());
-    Bytes records = cat({tlv(999, std::string("from the future")), tlv(ktr::tag::kUname, std::string("Linux k")),
-                         kOneCpu});
+    Bytes records = cat({tlv(999, std::string("from the future")),
+                         tlv(ktr::tag::kUname, std::string("Linux k")), kOneCpu});
     Bytes unknownBlock = block(static_cast<ktr::BlockKind>(9), Bytes(100, 0xab), false);
     auto r = openHandBuilt("ktrc-unknown", fileWithMeta(records, cat({unknownBlock, pageBlock})));
     ASSERT_TRUE(r) << r.message();
@@ -431,8 +448,9 @@ TEST(KtrCorruption, ZeroLengthFixedWidthFieldIsAnError) {
 }
 
 TEST(KtrCorruption, ZeroLengthStringFieldIsEmpty) {
-    auto r = openHandBuilt("ktrc-zerostr", fileWithMeta(cat({tlv(ktr::tag::kUname, Bytes{}),
-                                                             tlv(ktr::tag::kKallsyms, Bytes{})})));
+    auto r = openHandBuilt(
+        "ktrc-zerostr",
+        fileWithMeta(cat({tlv(ktr::tag::kUname, Bytes{}), tlv(ktr::tag::kKallsyms, Bytes{})})));
     ASSERT_TRUE(r) << r.message();
     EXPECT_EQ((*r)->meta().uname, "");
     EXPECT_EQ((*r)->meta().kallsyms, "");
@@ -448,7 +466,8 @@ TEST(KtrCorruption, CpuNamingAMissingBufferIsAnError) {
 TEST(KtrCorruption, FrameBeforeAnyMetadataIsAnError) {
     Bytes header(ktr::kFileHeaderSize);
     ktr::FileHeader().encode(header.data());
-    auto r = openHandBuilt("ktrc-nometa", cat({header, block(ktr::BlockKind::Pages, Bytes(4096), false)}));
+    auto r = openHandBuilt("ktrc-nometa",
+                           cat({header, block(ktr::BlockKind::Pages, Bytes(4096), false)}));
     ASSERT_FALSE(r);
     EXPECT_NE(r.message().find("frame before metadata"), std::string::npos) << r.message();
 }

@@ -39,7 +39,8 @@ std::vector<uint8_t> realPage(const char* name) {
 std::vector<uint8_t> syntheticPage(uint64_t ts, uint32_t tag, int events = 20) {
     PageWriter p;
     p.timestamp(ts);
-    for (int i = 0; i < events; ++i) p.event(10, PageWriter::payload(uint16_t(tag), i, 24 + 4 * (i % 30)));
+    for (int i = 0; i < events; ++i)
+        p.event(10, PageWriter::payload(uint16_t(tag), i, 24 + 4 * (i % 30)));
     return p.bytes();
 }
 
@@ -123,7 +124,8 @@ TEST(KtrReader, SyntheticFramesOfSeveralCpusKeepTheirOrderAndBytes) {
     ASSERT_TRUE(w) << w.message();
     std::vector<std::vector<uint8_t>> frames;
     for (uint32_t i = 0; i < 9; ++i) {
-        frames.push_back(test::joinPages({syntheticPage(i * 1000, i), syntheticPage(i * 1000 + 500, i)}));
+        frames.push_back(
+            test::joinPages({syntheticPage(i * 1000, i), syntheticPage(i * 1000 + 500, i)}));
         ASSERT_TRUE((*w)->appendPages(i % 3, frames.back().data(), frames.back().size()));
     }
     ASSERT_TRUE((*w)->finish());
@@ -162,8 +164,8 @@ TEST(KtrReader, EveryMetadataFieldRoundTrips) {
     m.pageSize = 8192;
     m.headerPage = PageWriter::headerPage(layout);
     m.headerEvent = "# compressed entry header\n\ttype_len    :    5 bits\n";
-    m.formats = {{"ftrace", "name: function\nID: 1\n"}, {"sched", "name: sched_switch\n"},
-                 {"", ""}};
+    m.formats = {
+        {"ftrace", "name: function\nID: 1\n"}, {"sched", "name: sched_switch\n"}, {"", ""}};
     m.kallsyms = "ffffffff81000000 T _stext\n";
     m.printkFormats = "0xffffffff82000000 : \"hello %d\\n\"\n";
     m.savedCmdlines = "1 init\n42 bash\n";
@@ -201,7 +203,8 @@ TEST(KtrReader, HugeFieldRoundTrips) {
     TraceMeta m = sampleMeta();
     m.kallsyms.reserve(24u << 20);
     for (uint64_t a = 0; m.kallsyms.size() < (24u << 20); ++a) {
-        m.kallsyms += std::to_string(0xffffffff81000000ull + a * 16) + " t sym_" + std::to_string(a) + "\n";
+        m.kallsyms +=
+            std::to_string(0xffffffff81000000ull + a * 16) + " t sym_" + std::to_string(a) + "\n";
     }
     auto path = test::tempDir("ktrr-huge") + "/a.ktr";
     auto w = KtrWriter::create(path, m);
@@ -240,7 +243,8 @@ TEST(KtrReader, OpenReadsNoPageBlock) {
     ASSERT_TRUE((*w)->finish());
     auto bytes = test::readBytes(path);
     for (const FrameRef& f : frames) {
-        std::fill(bytes.begin() + f.offset - ktr::kBlockHeaderSize, bytes.begin() + f.offset + f.csize, 0xee);
+        std::fill(bytes.begin() + f.offset - ktr::kBlockHeaderSize,
+                  bytes.begin() + f.offset + f.csize, 0xee);
     }
     std::ofstream(path, std::ios::binary | std::ios::trunc)
         .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));

@@ -44,7 +44,8 @@ TEST(PageDecoder, ReadsHeaderPageLayout) {
 }
 
 TEST(PageDecoder, RejectsHeaderPageWithoutData) {
-    EXPECT_FALSE(PageFormat::fromHeaderPage("field: u64 timestamp;\toffset:0;\tsize:8;", false).ok());
+    EXPECT_FALSE(
+        PageFormat::fromHeaderPage("field: u64 timestamp;\toffset:0;\tsize:8;", false).ok());
 }
 
 TEST(PageDecoder, DecodesRealSchedSwitchPage) {

@@ -8,7 +8,10 @@
 // libtracecmd (buffers, CPUs, clock), so this test does not depend on Kestrel's own
 // trace.dat importer. libtracecmd is loaded with dlopen so the test links like every
 // other model test.
+#include "report_printer.h"
+
 #include <dlfcn.h>
+#include <gtest/gtest.h>
 #include <traceevent/event-parse.h>
 
 #include <cstdio>
@@ -18,10 +21,7 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "event_formats.h"
-#include "report_printer.h"
 #include "support/test_data.h"
 
 namespace kestrel {
@@ -69,9 +69,8 @@ struct TraceCmdLib {
         bind(peekNext, "tracecmd_peek_next_data");
         bind(readData, "tracecmd_read_data");
         bind(freeRecord, "tracecmd_free_record");
-        return open && close && instances && instanceName && instanceHandle && cpus &&
-               longSize && pageSize && traceClock && tep && iterateMulti && peekNext &&
-               readData && freeRecord;
+        return open && close && instances && instanceName && instanceHandle && cpus && longSize &&
+               pageSize && traceClock && tep && iterateMulti && peekNext && readData && freeRecord;
     }
 };
 
@@ -257,9 +256,13 @@ TEST(ReportPrinter, MatchesTraceCmdOnInstanceBufferTrace) {
     expectSameAsTraceCmd("sched-irq-timer.dat");
 }
 
-TEST(ReportPrinter, MatchesTraceCmdOnV6Trace) { expectSameAsTraceCmd("sched-irq-v6.dat"); }
+TEST(ReportPrinter, MatchesTraceCmdOnV6Trace) {
+    expectSameAsTraceCmd("sched-irq-v6.dat");
+}
 
-TEST(ReportPrinter, MatchesTraceCmdOnMarkers) { expectSameAsTraceCmd("markers.dat"); }
+TEST(ReportPrinter, MatchesTraceCmdOnMarkers) {
+    expectSameAsTraceCmd("markers.dat");
+}
 
 TEST(ReportPrinter, MatchesTraceCmdOnFunctionGraph) {
     expectSameAsTraceCmd("function-graph.dat");
@@ -269,7 +272,9 @@ TEST(ReportPrinter, MatchesTraceCmdOnFunctionStacks) {
     expectSameAsTraceCmd("function-stacks.dat");
 }
 
-TEST(ReportPrinter, MatchesTraceCmdOnKprobes) { expectSameAsTraceCmd("kprobes.dat"); }
+TEST(ReportPrinter, MatchesTraceCmdOnKprobes) {
+    expectSameAsTraceCmd("kprobes.dat");
+}
 
 }  // namespace
 }  // namespace kestrel

@@ -62,7 +62,8 @@ bool haveTraceCmd() {
 
 void writeFile(const std::string& path, const Bytes& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
 }
 
 // ---- what the pages hold: per (buffer name, CPU) count, first and last timestamp ----
@@ -179,13 +180,15 @@ TEST(TraceDatReader, OpensEveryFixtureWithItsVersionAndCodec) {
         if (reader->version() == 6) {
             EXPECT_EQ(name, "trace.dat v6");
         } else {
-            std::string codec = reader->codec() == Codec::None ? "" : std::string(" (") +
-                                                                          codecName(reader->codec()) + ")";
+            std::string codec = reader->codec() == Codec::None
+                                    ? ""
+                                    : std::string(" (") + codecName(reader->codec()) + ")";
             EXPECT_EQ(name, "trace.dat v7" + codec);
         }
         EXPECT_EQ(reader->fileSize(), fs::file_size(path));
         EXPECT_EQ(reader->path(), path);
-        EXPECT_FALSE(reader->recovered()) << (reader->warnings().empty() ? "" : reader->warnings()[0]);
+        EXPECT_FALSE(reader->recovered())
+            << (reader->warnings().empty() ? "" : reader->warnings()[0]);
     }
 }
 
@@ -236,8 +239,10 @@ TEST(TraceDatReader, MetadataMatchesTraceCmdDump) {
         // v7 lists every buffer: [buffer "NAME", "CLOCK" clock, N page size, ...]
         std::regex bufferLine(R"re(\[buffer "([^"]*)", "([^"]*)" clock, (\d+) page size)re");
         std::vector<BufferInfo> listed;
-        for (std::sregex_iterator it(dump->begin(), dump->end(), bufferLine), end; it != end; ++it) {
-            listed.push_back(BufferInfo{(*it)[1], (*it)[2], static_cast<uint32_t>(std::stoul((*it)[3]))});
+        for (std::sregex_iterator it(dump->begin(), dump->end(), bufferLine), end; it != end;
+             ++it) {
+            listed.push_back(
+                BufferInfo{(*it)[1], (*it)[2], static_cast<uint32_t>(std::stoul((*it)[3]))});
         }
         if (reader->version() == 6) continue;
         ASSERT_EQ(meta.buffers.size(), listed.size());
@@ -433,23 +438,32 @@ TEST(TraceDatCodec, ZlibBlocksDecompressAndPeekLikeTraceCmdWritesThem) {
     ASSERT_TRUE(reader->readFrame(0, pages).ok());
     uLongf packedSize = compressBound(pages.size());
     Bytes packed(packedSize);
-    ASSERT_EQ(compress2(packed.data(), &packedSize, pages.data(), pages.size(), Z_BEST_COMPRESSION), Z_OK);
+    ASSERT_EQ(compress2(packed.data(), &packedSize, pages.data(), pages.size(), Z_BEST_COMPRESSION),
+              Z_OK);
     packed.resize(packedSize);
     Bytes out(pages.size());
-    ASSERT_TRUE(tracedatDecompress(Codec::Zlib, packed.data(), packed.size(), out.data(), out.size()).ok());
+    ASSERT_TRUE(
+        tracedatDecompress(Codec::Zlib, packed.data(), packed.size(), out.data(), out.size()).ok());
     EXPECT_EQ(out, pages);
     uint8_t head[16];
-    ASSERT_TRUE(tracedatPeek(Codec::Zlib, packed.data(), packed.size(), pages.size(), head, 16).ok());
+    ASSERT_TRUE(
+        tracedatPeek(Codec::Zlib, packed.data(), packed.size(), pages.size(), head, 16).ok());
     EXPECT_EQ(Bytes(head, head + 16), Bytes(pages.begin(), pages.begin() + 16));
     // A stated size one byte short or long, and a damaged stream, are errors.
-    EXPECT_FALSE(tracedatDecompress(Codec::Zlib, packed.data(), packed.size(), out.data(), out.size() - 1).ok());
+    EXPECT_FALSE(
+        tracedatDecompress(Codec::Zlib, packed.data(), packed.size(), out.data(), out.size() - 1)
+            .ok());
     out.resize(pages.size() + 1);
-    EXPECT_FALSE(tracedatDecompress(Codec::Zlib, packed.data(), packed.size(), out.data(), out.size()).ok());
+    EXPECT_FALSE(
+        tracedatDecompress(Codec::Zlib, packed.data(), packed.size(), out.data(), out.size()).ok());
     packed[packed.size() / 2] ^= 0x55;
     packed[packed.size() / 3] ^= 0x55;
     out.resize(pages.size());
-    EXPECT_FALSE(tracedatDecompress(Codec::Zlib, packed.data(), packed.size(), out.data(), out.size()).ok());
-    EXPECT_FALSE(tracedatDecompress(Codec::Zlib, packed.data(), packed.size() / 2, out.data(), out.size()).ok());
+    EXPECT_FALSE(
+        tracedatDecompress(Codec::Zlib, packed.data(), packed.size(), out.data(), out.size()).ok());
+    EXPECT_FALSE(
+        tracedatDecompress(Codec::Zlib, packed.data(), packed.size() / 2, out.data(), out.size())
+            .ok());
 }
 
 TEST(TraceDatCodec, ZstdBlockWithAWrongStatedSizeIsAnError) {
@@ -461,7 +475,8 @@ TEST(TraceDatCodec, ZstdBlockWithAWrongStatedSizeIsAnError) {
     Bytes out(f.usize + 4096);
     Status larger = tracedatDecompress(Codec::Zstd, packed, f.csize, out.data(), f.usize + 4096);
     ASSERT_FALSE(larger.ok());
-    EXPECT_NE(larger.message().find("expected " + std::to_string(f.usize + 4096)), std::string::npos);
+    EXPECT_NE(larger.message().find("expected " + std::to_string(f.usize + 4096)),
+              std::string::npos);
     Status smaller = tracedatDecompress(Codec::Zstd, packed, f.csize, out.data(), f.usize - 4096);
     ASSERT_FALSE(smaller.ok());
     EXPECT_NE(smaller.message().find("more than"), std::string::npos);
@@ -485,13 +500,16 @@ Bytes patchOption(Bytes bytes, uint16_t id, const std::string& oldData, uint16_t
     return bytes;
 }
 
-Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
+Bytes text(const std::string& s) {
+    return Bytes(s.begin(), s.end());
+}
 
 TEST(TraceDatReader, OffsetOptionShiftsTimestampsLikeTraceCmdReport) {
     if (!haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
     Bytes v6 = test::readBytes(test::dataPath("sched-irq-v6.dat"));
     std::string path = test::tempDir("tracedat-offset") + "/offset.dat";
-    writeFile(path, patchOption(v6, 11 /*TRACEID*/, "", 7 /*OFFSET*/, text(std::string("1000000\0", 8))));
+    writeFile(path,
+              patchOption(v6, 11 /*TRACEID*/, "", 7 /*OFFSET*/, text(std::string("1000000\0", 8))));
     auto reader = openOrFail(path);
     ASSERT_TRUE(reader);
     EXPECT_EQ(reader->meta().tsOffset, 1000000);
@@ -502,7 +520,8 @@ TEST(TraceDatReader, DateOptionShiftsTimestampsByMicrosecondsLikeTraceCmdReport)
     if (!haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
     Bytes v6 = test::readBytes(test::dataPath("sched-irq-v6.dat"));
     std::string path = test::tempDir("tracedat-date") + "/date.dat";
-    writeFile(path, patchOption(v6, 11 /*TRACEID*/, "", 1 /*DATE*/, text(std::string("0x3e8\0\0\0", 8))));
+    writeFile(path,
+              patchOption(v6, 11 /*TRACEID*/, "", 1 /*DATE*/, text(std::string("0x3e8\0\0\0", 8))));
     auto reader = openOrFail(path);
     ASSERT_TRUE(reader);
     EXPECT_EQ(reader->meta().tsOffset, 1000 * 1000);
@@ -532,11 +551,13 @@ TEST(TraceDatReader, Tsc2NsecOptionIsExposedWithTraceCmdsConversion) {
     const FrameRef* first = nullptr;
     for (const FrameRef& f : reader->frames()) {
         const CpuInfo& cpu = reader->meta().cpus[f.cpu];
-        if (!first && reader->meta().buffers[cpu.buffer].name == key.first && cpu.cpu == key.second) first = &f;
+        if (!first && reader->meta().buffers[cpu.buffer].name == key.first && cpu.cpu == key.second)
+            first = &f;
     }
     ASSERT_NE(first, nullptr);
     Bytes frame;
-    ASSERT_TRUE(reader->readFrame(static_cast<size_t>(first - reader->frames().data()), frame).ok());
+    ASSERT_TRUE(
+        reader->readFrame(static_cast<size_t>(first - reader->frames().data()), frame).ok());
     auto format = PageFormat::fromHeaderPage(reader->meta().headerPage, false);
     PageReader page;
     ASSERT_TRUE(page.load(frame.data(), 4096, *format).ok());
@@ -550,21 +571,22 @@ TEST(TraceDatReader, Tsc2NsecOptionIsExposedWithTraceCmdsConversion) {
 
 // Where the structures of a little-endian v7 fixture are, found from its bytes.
 struct V7Layout {
-    uint64_t options = 0;                 // first options section
-    std::vector<uint64_t> sections;       // every section header
-    std::vector<uint64_t> cpuData;        // every CPU data start (u32 chunk count)
+    uint64_t options = 0;            // first options section
+    std::vector<uint64_t> sections;  // every section header
+    std::vector<uint64_t> cpuData;   // every CPU data start (u32 chunk count)
 };
 
 V7Layout layoutOf(const Bytes& b) {
     V7Layout layout;
-    size_t p = 18;                                   // magic, "7\0", endian, long, page size
+    size_t p = 18;  // magic, "7\0", endian, long, page size
     p += std::strlen(reinterpret_cast<const char*>(&b[p])) + 1;  // compression name
     p += std::strlen(reinterpret_cast<const char*>(&b[p])) + 1;  // compression version
     layout.options = load64(&b[p], false);
     for (uint64_t at = layout.options; at != 0;) {
         layout.sections.push_back(at);
         uint64_t size = load64(&b[at + 8], false), next = 0;
-        for (size_t q = at + 16; q + 6 <= at + 16 + size;) {  // options sections are not compressed here
+        for (size_t q = at + 16;
+             q + 6 <= at + 16 + size;) {  // options sections are not compressed here
             uint16_t id = load16(&b[q], false);
             uint32_t len = load32(&b[q + 2], false);
             const uint8_t* d = &b[q + 6];
@@ -573,9 +595,11 @@ V7Layout layoutOf(const Bytes& b) {
             if (id == 3) {
                 layout.sections.push_back(load64(d, false));
                 size_t r = 8;
-                for (int s = 0; s < 2; ++s) r += std::strlen(reinterpret_cast<const char*>(d + r)) + 1;
+                for (int s = 0; s < 2; ++s)
+                    r += std::strlen(reinterpret_cast<const char*>(d + r)) + 1;
                 uint32_t cpus = load32(d + r + 4, false);
-                for (uint32_t c = 0; c < cpus; ++c) layout.cpuData.push_back(load64(d + r + 8 + 20 * c + 4, false));
+                for (uint32_t c = 0; c < cpus; ++c)
+                    layout.cpuData.push_back(load64(d + r + 8 + 20 * c + 4, false));
             }
             q += 6 + len;
         }
@@ -593,7 +617,8 @@ void exercise(const std::string& path, const std::string& label) {
         EXPECT_EQ(reader.message().rfind(path + ": ", 0), 0u) << reader.message();
         return;
     }
-    for (const std::string& w : reader.value()->warnings()) EXPECT_EQ(w.rfind(path + ": offset ", 0), 0u) << w;
+    for (const std::string& w : reader.value()->warnings())
+        EXPECT_EQ(w.rfind(path + ": offset ", 0), 0u) << w;
     Bytes frame;
     for (size_t i = 0; i < reader.value()->frames().size(); ++i) {
         Status st = reader.value()->readFrame(i, frame);
@@ -708,7 +733,8 @@ TEST(TraceDatReaderDamage, ZeroAndHugeChunkSizesEndThatCpusFrames) {
         EXPECT_LT(reader.value()->frames().size(), original->frames().size());
         ASSERT_FALSE(reader.value()->warnings().empty());
         EXPECT_TRUE(reader.value()->recovered());
-        EXPECT_NE(reader.value()->warnings()[0].find("offset " + std::to_string(chunk)), std::string::npos)
+        EXPECT_NE(reader.value()->warnings()[0].find("offset " + std::to_string(chunk)),
+                  std::string::npos)
             << reader.value()->warnings()[0];
     }
 }
@@ -724,7 +750,8 @@ TEST(TraceDatReaderDamage, ChunkThatFailsToDecompressIsLeftOutWithAWarning) {
     ASSERT_TRUE(reader.ok()) << reader.message();
     EXPECT_EQ(reader.value()->frames().size(), original->frames().size() - 1);
     ASSERT_EQ(reader.value()->warnings().size(), 1u);
-    EXPECT_NE(reader.value()->warnings()[0].find("offset " + std::to_string(data) + ": "), std::string::npos);
+    EXPECT_NE(reader.value()->warnings()[0].find("offset " + std::to_string(data) + ": "),
+              std::string::npos);
     EXPECT_NE(reader.value()->warnings()[0].find("zstd"), std::string::npos);
 }
 
@@ -742,7 +769,8 @@ TEST(TraceDatReaderDamage, ReadFrameReportsBytesThatNoLongerDecompress) {
     Bytes out;
     Status st = reader->readFrame(0, out);
     ASSERT_FALSE(st.ok());
-    EXPECT_NE(st.message().find(path + ": offset " + std::to_string(f.offset) + ": frame 0"), std::string::npos)
+    EXPECT_NE(st.message().find(path + ": offset " + std::to_string(f.offset) + ": frame 0"),
+              std::string::npos)
         << st.message();
 }
 
@@ -775,15 +803,19 @@ TEST(TraceDatReaderDamage, TruncationAnywhereGivesAnErrorOrFewerFrames) {
     for (const char* file : {"sched-irq-timer.dat", "sched-irq-v6.dat"}) {
         Bytes good = test::readBytes(test::dataPath(file));
         std::set<uint64_t> cuts = {0, 1, 3, 9, 10, 11, 12, 13, 17, 18, 20, 24, 30, 40};
-        for (uint64_t step = good.size() / 61, at = step; at < good.size(); at += step) cuts.insert(at);
+        for (uint64_t step = good.size() / 61, at = step; at < good.size(); at += step)
+            cuts.insert(at);
         if (std::string(file).find("v6") == std::string::npos) {  // v7: cut in every structure
             V7Layout layout = layoutOf(good);
-            for (uint64_t s : layout.sections) for (uint64_t d : {0, 2, 8, 15, 16, 20, 24, 40}) cuts.insert(s + d);
-            for (uint64_t c : layout.cpuData) for (uint64_t d : {0, 2, 4, 8, 12, 100}) cuts.insert(c + d);
+            for (uint64_t s : layout.sections)
+                for (uint64_t d : {0, 2, 8, 15, 16, 20, 24, 40}) cuts.insert(s + d);
+            for (uint64_t c : layout.cpuData)
+                for (uint64_t d : {0, 2, 4, 8, 12, 100}) cuts.insert(c + d);
         }
         std::string path = test::tempDir("td-cuts") + "/damaged.dat";
         for (uint64_t cut : cuts) {
-            writeFile(path, Bytes(good.begin(), good.begin() + static_cast<long>(std::min<uint64_t>(cut, good.size()))));
+            writeFile(path, Bytes(good.begin(), good.begin() + static_cast<long>(std::min<uint64_t>(
+                                                                   cut, good.size()))));
             exercise(path, std::string(file) + " cut at " + std::to_string(cut));
         }
     }
@@ -813,15 +845,18 @@ TEST(TraceDatReaderDamage, FlippedHeaderAndSectionBytesNeverCrash) {
     for (uint64_t i = 0; i < 48; ++i) spots.insert(i);
     uint64_t optionsSize = load64(&good[layout.options + 8], false);
     for (uint64_t i = 0; i < 16 + optionsSize; i += 7) spots.insert(layout.options + i);
-    for (uint64_t s : layout.sections) for (uint64_t i = 0; i < 26; i += 3) spots.insert(s + i);
-    for (uint64_t c : layout.cpuData) for (uint64_t i = 0; i < 24; i += 3) spots.insert(c + i);
+    for (uint64_t s : layout.sections)
+        for (uint64_t i = 0; i < 26; i += 3) spots.insert(s + i);
+    for (uint64_t c : layout.cpuData)
+        for (uint64_t i = 0; i < 24; i += 3) spots.insert(c + i);
     flipEach(good, spots, "td-flips");
 }
 
 TEST(TraceDatReaderDamage, FlippedV6HeaderBytesNeverCrash) {
     Bytes good = test::readBytes(test::dataPath("sched-irq-v6.dat"));
     std::string tag("options  \0", 10);
-    uint64_t options = static_cast<uint64_t>(std::search(good.begin(), good.end(), tag.begin(), tag.end()) - good.begin());
+    uint64_t options = static_cast<uint64_t>(
+        std::search(good.begin(), good.end(), tag.begin(), tag.end()) - good.begin());
     std::set<uint64_t> spots;
     for (uint64_t i = 0; i < 48; ++i) spots.insert(i);
     for (uint64_t i = options - 4; i < options + 1100 && i < good.size(); i += 7) spots.insert(i);

@@ -151,9 +151,12 @@ std::string PageWriter::headerPage(PageLayout layout) {
     const std::string dataSize = std::to_string(layout.pageSize - layout.dataOffset());
     // The text of events/header_page (kernel ring_buffer_print_page_header).
     return "\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n"
-           "\tfield: local_t commit;\toffset:8;\tsize:" + l + ";\tsigned:1;\n"
+           "\tfield: local_t commit;\toffset:8;\tsize:" +
+           l +
+           ";\tsigned:1;\n"
            "\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;\n"
-           "\tfield: char data;\toffset:" + data + ";\tsize:" + dataSize + ";\tsigned:0;\n";
+           "\tfield: char data;\toffset:" +
+           data + ";\tsize:" + dataSize + ";\tsigned:0;\n";
 }
 
 std::vector<uint8_t> joinPages(const std::vector<std::vector<uint8_t>>& pages) {

@@ -21,8 +21,8 @@
 namespace kestrel::test {
 
 struct PageLayout {
-    uint32_t pageSize = 4096;   // whole sub-buffer, header included
-    uint32_t longSize = 8;      // the kernel's long: size of commit and of the missed count
+    uint32_t pageSize = 4096;  // whole sub-buffer, header included
+    uint32_t longSize = 8;     // the kernel's long: size of commit and of the missed count
     bool bigEndian = false;
     uint32_t dataOffset() const { return 8 + longSize; }
 };
@@ -52,9 +52,9 @@ public:
     // RB_MISSED_EVENTS | RB_MISSED_STORED with `count` stored right after the data.
     PageWriter& missed(uint64_t count);
 
-    bool ok() const { return !m_overflow; }         // every piece fit in the page
+    bool ok() const { return !m_overflow; }  // every piece fit in the page
     uint32_t length() const { return static_cast<uint32_t>(m_data.size()); }  // commit
-    std::vector<uint8_t> bytes() const;              // exactly layout.pageSize bytes
+    std::vector<uint8_t> bytes() const;  // exactly layout.pageSize bytes
 
     // A payload that starts with the common fields (common_type u16, common_flags u8,
     // common_preempt_count u8, common_pid s32), then bytes 8.. set to (i & 0xff), `size`
@@ -71,7 +71,7 @@ private:
 
     PageLayout m_layout;
     uint64_t m_timestamp = 0;
-    std::vector<uint8_t> m_data;   // bytes after the page header
+    std::vector<uint8_t> m_data;  // bytes after the page header
     bool m_missed = false;
     bool m_missedStored = false;
     uint64_t m_missedCount = 0;

@@ -8,7 +8,9 @@
 
 namespace kestrel::test {
 
-std::string dataPath(const std::string& name) { return std::string(KESTREL_TEST_DATA) + "/" + name; }
+std::string dataPath(const std::string& name) {
+    return std::string(KESTREL_TEST_DATA) + "/" + name;
+}
 
 std::vector<uint8_t> readBytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

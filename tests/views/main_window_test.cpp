@@ -10,11 +10,11 @@
 #include <QTabWidget>
 #include <QTest>
 
-#include "qt_test_app.h"
-#include "support/test_data.h"
 #include "event_panel.h"
 #include "event_table_model.h"
 #include "event_table_view.h"
+#include "qt_test_app.h"
+#include "support/test_data.h"
 #include "timeline_view.h"
 #include "trace_model.h"
 
@@ -63,7 +63,8 @@ TEST(MainWindow, OpeningAnotherFileDropsTheFirstAnalysis) {
     ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
     ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("markers.dat"))));
     ASSERT_TRUE(waitForAnalysis(w));
-    EXPECT_FALSE(w.timelineView()->timeline()->prints.empty());  // markers.dat's, not the first file's
+    EXPECT_FALSE(
+        w.timelineView()->timeline()->prints.empty());  // markers.dat's, not the first file's
 }
 
 TEST(MainWindow, CancelStopsTheAnalysis) {
@@ -116,7 +117,6 @@ TEST(MainWindow, BottomAreaTakesPluggedInWidgets) {
     EXPECT_EQ(w.bottomArea()->count(), 1);
     EXPECT_TRUE(w.bottomArea()->isVisibleTo(&w));
 }
-
 
 // The event panel arrives with the analysis and follows the timeline both ways: a row
 // selected moves the timeline cursor, a cursor placed on the timeline selects the row

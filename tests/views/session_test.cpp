@@ -36,7 +36,8 @@ TEST(Session, SaveThenLoadRestoresTheViewExactly) {
     EXPECT_EQ(restored.markerA(), saved.markerA());
     EXPECT_EQ(restored.markerB(), saved.markerB());
     EXPECT_EQ(restored.tasks(), saved.tasks());
-    EXPECT_EQ(QJsonObject::fromVariantMap(restored.filters()), QJsonObject::fromVariantMap(saved.filters()));
+    EXPECT_EQ(QJsonObject::fromVariantMap(restored.filters()),
+              QJsonObject::fromVariantMap(saved.filters()));
 }
 
 TEST(Session, RangesOutsideTheTraceAreIgnored) {

@@ -60,7 +60,9 @@ TEST(TaskListDialog, AddPutsSelectedTasksOnTheTimeline) {
 // The fixture has no saved_tgids: a hand-made task list with a process of two threads.
 TEST(TaskListDialog, ThreadsAreGroupedUnderTheirProcess) {
     SchedTimeline t;
-    t.taskList = {{100, 100, "server", 10, 1000}, {101, 100, "worker", 5, 500}, {102, 100, "worker", 1, 9},
+    t.taskList = {{100, 100, "server", 10, 1000},
+                  {101, 100, "worker", 5, 500},
+                  {102, 100, "worker", 1, 9},
                   {200, -1, "lonely", 3, 30}};
     TimelineState state;
     TaskListDialog dialog(t, &state);
@@ -72,7 +74,7 @@ TEST(TaskListDialog, ThreadsAreGroupedUnderTheirProcess) {
     EXPECT_EQ(findPid(dialog.tree(), 200)->parent(), nullptr);
     dialog.setFilterText("worker");
     EXPECT_EQ(dialog.visibleTaskCount(), 3);  // two workers and their process row
-    EXPECT_FALSE(leader->isHidden());  // kept as the group of the matching threads
+    EXPECT_FALSE(leader->isHidden());         // kept as the group of the matching threads
 }
 
 }  // namespace

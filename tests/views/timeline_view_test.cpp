@@ -13,12 +13,12 @@
 #include <regex>
 #include <sstream>
 
+#include "event_formats.h"
 #include "qt_test_app.h"
 #include "support/process.h"
 #include "support/test_data.h"
-#include "event_formats.h"
-#include "track_colors.h"
 #include "trace_model.h"
+#include "track_colors.h"
 
 namespace kestrel {
 namespace {
@@ -34,7 +34,8 @@ Loaded& fixture() {
         Loaded x;
         x.model = std::move(*TraceModel::open(test::dataPath("sched-irq-timer.dat")));
         x.formats = std::move(*EventFormats::create(x.model->meta()));
-        x.timeline = std::make_shared<SchedTimeline>(std::move(*analyzeSched(*x.model, *x.formats)));
+        x.timeline =
+            std::make_shared<SchedTimeline>(std::move(*analyzeSched(*x.model, *x.formats)));
         return x;
     }();
     return l;
@@ -80,10 +81,11 @@ struct Switch {
 
 // "ceo2:  comm-pid  [000]  1403.842536297: sched_switch:  a:5782 [120] R ==> b:1534 [120]"
 std::vector<Switch> switchesFromTraceCmd() {
-    auto r = test::run("trace-cmd report -t " + test::shellQuote(test::dataPath("sched-irq-timer.dat")) +
-                       " 2>/dev/null");
+    auto r = test::run("trace-cmd report -t " +
+                       test::shellQuote(test::dataPath("sched-irq-timer.dat")) + " 2>/dev/null");
     std::vector<Switch> out;
-    static const std::regex line(R"(\[(\d+)\]\s+(\d+)\.(\d{9}): sched_switch:\s+.*:(\d+) \[-?\d+\] \S+ ==> .*:(\d+) \[-?\d+\])");
+    static const std::regex line(
+        R"(\[(\d+)\]\s+(\d+)\.(\d{9}): sched_switch:\s+.*:(\d+) \[-?\d+\] \S+ ==> .*:(\d+) \[-?\d+\])");
     std::istringstream in(r.out);
     std::smatch m;
     for (std::string l; std::getline(in, l);) {
@@ -116,7 +118,8 @@ TEST_F(TimelineViewTest, CpuRowShowsTheTaskTraceCmdSaysWasSwitchedIn) {
         if (switches[h - 1].next != s.prev) continue;
         const uint64_t prevTs = switches[h - 1].ts, nextTs = switches[j].ts;
         const uint64_t window = nextTs - prevTs;
-        if ((s.ts - prevTs) * 200 < window || (nextTs - s.ts) * 200 < window) continue;  // under ~5 px
+        if ((s.ts - prevTs) * 200 < window || (nextTs - s.ts) * 200 < window)
+            continue;  // under ~5 px
         state.setVisibleRange({prevTs, nextTs});
         QImage image = render();
         const QRectF row = view->cpuRowRect(cpu(s.cpu));
@@ -126,9 +129,11 @@ TEST_F(TimelineViewTest, CpuRowShowsTheTaskTraceCmdSaysWasSwitchedIn) {
         EXPECT_EQ(image.pixel(after, rowTop(row)), taskColor(s.next).rgb())
             << "cpu " << s.cpu << " at " << s.ts << " next_pid " << s.next;
         if (s.prev != 0) {
-            EXPECT_EQ(image.pixel(before, rowTop(row)), taskColor(s.prev).rgb()) << "prev_pid before " << s.ts;
+            EXPECT_EQ(image.pixel(before, rowTop(row)), taskColor(s.prev).rgb())
+                << "prev_pid before " << s.ts;
         } else {
-            EXPECT_LT(QColor(image.pixel(before, rowTop(row))).saturation(), 30) << "idle before " << s.ts;
+            EXPECT_LT(QColor(image.pixel(before, rowTop(row))).saturation(), 30)
+                << "idle before " << s.ts;
         }
         ++checked;
     }
@@ -146,7 +151,9 @@ TEST_F(TimelineViewTest, WholeTraceZoomColoursExactlyTheBusyColumns) {
             size_t i = spans.firstEndingAfter(view->timeAtX(x0));
             return i < spans.size() && spans.start[i] < view->timeAtX(x1);
         };
-        auto coloured = [&](int x) { return QColor(image.pixel(x, rowTop(row))).saturation() > 60; };
+        auto coloured = [&](int x) {
+            return QColor(image.pixel(x, rowTop(row))).saturation() > 60;
+        };
         int busy = 0;
         // Pixel edges round, so a span may land one column over: allow that much.
         for (int x = view->labelWidth() + 1; x + 1 < image.width(); ++x) {
@@ -154,7 +161,8 @@ TEST_F(TimelineViewTest, WholeTraceZoomColoursExactlyTheBusyColumns) {
                 EXPECT_TRUE(ran(x - 1, x + 2)) << "cpu " << n << " x " << x;
             }
             if (ran(x, x + 1)) {
-                EXPECT_TRUE(coloured(x - 1) || coloured(x) || coloured(x + 1)) << "cpu " << n << " x " << x;
+                EXPECT_TRUE(coloured(x - 1) || coloured(x) || coloured(x + 1))
+                    << "cpu " << n << " x " << x;
             }
             busy += ran(x, x + 1);
         }
@@ -206,7 +214,8 @@ TEST_F(TimelineViewTest, DraggingPansByTheDraggedTime) {
     mouse(QEvent::MouseButtonPress, {600, 100}, Qt::LeftButton, Qt::LeftButton);
     mouse(QEvent::MouseMove, {500, 100}, Qt::NoButton, Qt::LeftButton);
     mouse(QEvent::MouseButtonRelease, {500, 100}, Qt::LeftButton, Qt::NoButton);
-    EXPECT_NEAR(double(view->scale().start - start), 100 * view->scale().nsPerPx, 2 * view->scale().nsPerPx);
+    EXPECT_NEAR(double(view->scale().start - start), 100 * view->scale().nsPerPx,
+                2 * view->scale().nsPerPx);
     EXPECT_FALSE(state.markerA());  // a drag is not a click
 }
 
@@ -246,9 +255,11 @@ TEST_F(TimelineViewTest, TaskTrackShowsRunningAndSleepingStates) {
     ASSERT_FALSE(row.isEmpty());
     state.setVisibleRange({1403842500000ULL, 1403842700000ULL});
     QImage image = render();
-    EXPECT_EQ(image.pixel(int(view->xForTime(1403842550000ULL)), rowTop(row)), taskColor(1534).rgb());
+    EXPECT_EQ(image.pixel(int(view->xForTime(1403842550000ULL)), rowTop(row)),
+              taskColor(1534).rgb());
     const int sleeping = int(view->xForTime(1403842637000ULL));
-    EXPECT_EQ(image.pixel(sleeping, int(row.bottom()) - 4), stateColor(TaskState::Sleeping, 1534).rgb());
+    EXPECT_EQ(image.pixel(sleeping, int(row.bottom()) - 4),
+              stateColor(TaskState::Sleeping, 1534).rgb());
     EXPECT_NE(image.pixel(sleeping, rowTop(row)), taskColor(1534).rgb());  // a thin bar only
     state.removeTask(1534);
     EXPECT_TRUE(view->taskRowRect(1534).isEmpty());
@@ -302,10 +313,12 @@ TEST(TimelineViewMarks, TraceMarkerPrintIsAFlagOnItsCpuAndTaskRows) {
     for (QRectF row : {view.cpuRowRect(cpu0), view.taskRowRect(8691)}) {
         ASSERT_FALSE(row.isEmpty());
         bool found = false;  // the flag, just right of the print's time at the row's top
-        for (int dx = 0; dx <= 3; ++dx) found |= QColor(image.pixel(x + dx, int(row.top()) + 2)) == flag;
+        for (int dx = 0; dx <= 3; ++dx)
+            found |= QColor(image.pixel(x + dx, int(row.top()) + 2)) == flag;
         EXPECT_TRUE(found) << "row at y " << row.top();
     }
-    EXPECT_TRUE(view.describeAt(QPoint(x, int(view.cpuRowRect(cpu0).center().y()))).contains("print"))
+    EXPECT_TRUE(
+        view.describeAt(QPoint(x, int(view.cpuRowRect(cpu0).center().y()))).contains("print"))
         << view.describeAt(QPoint(x, int(view.cpuRowRect(cpu0).center().y()))).toStdString();
 }
 
