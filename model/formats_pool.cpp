@@ -17,7 +17,7 @@ Result<FormatsPool::Lease> FormatsPool::acquire() {
             return Lease(this, std::move(f));
         }
     }
-    auto created = EventFormats::create(m_meta);
+    auto created = EventFormats::create(m_meta, m_use);
     if (!created) return created.status();
     return Lease(this, std::move(created.value()));
 }

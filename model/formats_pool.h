@@ -15,7 +15,11 @@ namespace kestrel {
 
 class FormatsPool {
 public:
-    explicit FormatsPool(const TraceMeta& meta) : m_meta(meta) {}
+    // kFields pools serve passes that read fields and names only (index builds, scans):
+    // their instances skip kallsyms and plugins, a large part of each instance's memory.
+    explicit FormatsPool(const TraceMeta& meta,
+                         EventFormats::Use use = EventFormats::Use::kPrinting)
+        : m_meta(meta), m_use(use) {}
 
     // An instance nobody else holds until it is given back (the handle's destructor).
     class Lease {
@@ -38,6 +42,7 @@ public:
 
 private:
     const TraceMeta& m_meta;
+    EventFormats::Use m_use;
     std::mutex m_mutex;
     std::vector<std::unique_ptr<EventFormats>> m_free;
 };

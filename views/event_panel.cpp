@@ -21,6 +21,7 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats, QWidget* 
       m_model(model),
       m_formats(formats),
       m_pool(model.meta()),
+      m_fieldsPool(model.meta(), EventFormats::Use::kFields),
       m_scanProgress(std::make_shared<ScanProgress>()) {
     m_search = new SearchBar(this);
     m_filters = new FilterPanel(model, formats, this);
@@ -67,7 +68,7 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats, QWidget* 
     auto scan = std::make_shared<Result<ScanResult>>(Status::error("not run"));
     auto progress = m_scanProgress;
     const TraceModel* m = &m_model;
-    FormatsPool* pool = &m_pool;
+    FormatsPool* pool = &m_fieldsPool;
     m_scanPass->start(
         [scan, progress, m, pool](PassProgress&) {
             auto formats = pool->acquire();
@@ -99,7 +100,7 @@ void EventPanel::rebuildIndex() {
         std::make_shared<Result<std::shared_ptr<const EventIndex>>>(Status::error("not run"));
     EventFilter filter = m_filter;
     const TraceModel* m = &m_model;
-    FormatsPool* pool = &m_pool;
+    FormatsPool* pool = &m_fieldsPool;
     m_indexPass->start(
         [=](PassProgress& progress) { *result = EventIndex::build(*m, *pool, filter, &progress); },
         [this, result] {

@@ -61,7 +61,8 @@ private:
 
     const TraceModel& m_model;
     EventFormats& m_formats;
-    FormatsPool m_pool;
+    FormatsPool m_pool;        // printing: search
+    FormatsPool m_fieldsPool;  // fields only: index builds and the scan
     EventFilter m_filter;
     std::shared_ptr<const EventIndex> m_index;
     bool m_indexing = false;

@@ -261,15 +261,24 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
     else if (m_exitWhenIdle)
         std::fprintf(stderr, "kestrel: %s\n", qPrintable(error));
     emit analysisFinished(timeline != nullptr);
-    if (m_exitWhenIdle) {
-        double analysisMs = std::chrono::duration<double, std::milli>(
-                                std::chrono::steady_clock::now() - m_analysisStart)
-                                .count();
-        std::fprintf(stderr, "kestrel: idle-ms=%.1f worker-ms=%.1f events=%llu ok=%d\n", idleMs,
-                     analysisMs, static_cast<unsigned long long>(timeline ? timeline->events : 0),
-                     timeline != nullptr);
+    if (m_exitWhenIdle) reportIdleAndQuit(timeline ? timeline->events : 0, idleMs);
+}
+
+// KESTREL_EXIT_WHEN_IDLE: the window is idle once the sched analysis and the event
+// panel's background passes (row index, task/event scan) have all finished.
+void MainWindow::reportIdleAndQuit(uint64_t events, double analysisMs) {
+    auto finish = [this, events, analysisMs] {
+        std::fprintf(stderr, "kestrel: analysis-ms=%.1f idle-ms=%.1f events=%llu\n", analysisMs,
+                     msSinceLaunch(), static_cast<unsigned long long>(events));
         QTimer::singleShot(0, qApp, &QApplication::quit);
-    }
+    };
+    if (!m_panel) return finish();
+    auto pending = std::make_shared<int>(2);
+    auto one = [pending, finish] {
+        if (--*pending == 0) finish();
+    };
+    connect(m_panel, &EventPanel::indexBuilt, this, one);
+    connect(m_panel, &EventPanel::scanFinished, this, one);
 }
 
 void MainWindow::cancelAnalysis() {

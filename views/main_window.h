@@ -95,6 +95,7 @@ private:
                         std::shared_ptr<EventFormats> formats, QString error);
     void stopWorker();
     void attachEventPanel();
+    void reportIdleAndQuit(uint64_t events, double analysisMs);
     void removeEventPanel();
     void saveCurrentSession();
     void addRecent(const QString& path);
