@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "bench_trace.h"
 #include "event_cursor.h"
 #include "event_formats.h"
 #include "support/test_data.h"
@@ -14,11 +15,6 @@
 namespace kestrel {
 namespace {
 
-std::string tracePath() {
-    const char* env = std::getenv("KESTREL_BENCH_TRACE");
-    return env ? env : test::dataPath("function-graph.dat");
-}
-
 struct Loaded {
     std::unique_ptr<TraceModel> model;
     std::unique_ptr<EventFormats> formats;
@@ -27,12 +23,8 @@ struct Loaded {
 Loaded& loaded() {
     static Loaded l = [] {
         Loaded r;
-        auto m = TraceModel::open(tracePath());
-        if (!m) std::abort();
-        r.model = std::move(m.value());
-        auto f = EventFormats::create(r.model->meta());
-        if (!f) std::abort();
-        r.formats = std::move(f.value());
+        r.model = bench::openTrace("function-graph.dat");
+        r.formats = bench::formatsFor(*r.model);
         return r;
     }();
     return l;

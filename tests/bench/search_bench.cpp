@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include "bench_trace.h"
 #include "event_index.h"
 #include "event_search.h"
 #include "support/test_data.h"
@@ -14,11 +15,6 @@
 
 namespace kestrel {
 namespace {
-
-std::string tracePath() {
-    const char* env = std::getenv("KESTREL_BENCH_TRACE");
-    return env ? env : test::dataPath("sched-irq-timer.dat");
-}
 
 struct Loaded {
     std::unique_ptr<TraceModel> model;
@@ -29,9 +25,7 @@ struct Loaded {
 Loaded& loaded() {
     static Loaded l = [] {
         Loaded r;
-        auto m = TraceModel::open(tracePath());
-        if (!m) std::abort();
-        r.model = std::move(m.value());
+        r.model = bench::openTrace("sched-irq-timer.dat");
         r.pool = std::make_unique<FormatsPool>(r.model->meta());
         auto idx = EventIndex::build(*r.model, *r.pool, {});
         if (!idx) std::abort();

@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "analysis/sched_timeline.h"
+#include "bench_trace.h"
 #include "span_folding.h"
 #include "support/test_data.h"
 #include "timeline_view.h"
@@ -19,11 +20,6 @@
 
 namespace kestrel {
 namespace {
-
-std::string tracePath() {
-    const char* env = std::getenv("KESTREL_BENCH_TRACE");
-    return env ? env : test::dataPath("sched-irq-timer.dat");
-}
 
 struct Loaded {
     std::unique_ptr<TraceModel> model;
@@ -34,12 +30,8 @@ struct Loaded {
 Loaded& loaded() {
     static Loaded l = [] {
         Loaded r;
-        auto m = TraceModel::open(tracePath());
-        if (!m) std::abort();
-        r.model = std::move(m.value());
-        auto f = EventFormats::create(r.model->meta());
-        if (!f) std::abort();
-        r.formats = std::move(f.value());
+        r.model = bench::openTrace("sched-irq-timer.dat");
+        r.formats = bench::formatsFor(*r.model);
         auto t = analyzeSched(*r.model, *r.formats);
         if (!t) std::abort();
         r.timeline = std::make_shared<SchedTimeline>(std::move(t.value()));
