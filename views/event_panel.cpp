@@ -138,7 +138,7 @@ void EventPanel::onRowSelected(int row) {
     // The title first: reading cells may move the table's cursor, and the event handed
     // to withEvent() lives only as long as the cursor stays on it.
     auto text = [this, row](Column c) {
-        return m_tableModel->data(m_tableModel->index(row, static_cast<int>(c))).toString();
+        return m_tableModel->cellText(row, c);
     };
     QString title = tr("row %1   %2   %3   CPU %4   %5-%6")
                         .arg(row)

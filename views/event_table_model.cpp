@@ -18,6 +18,7 @@ void EventTableModel::setIndex(std::shared_ptr<const EventIndex> index) {
     m_matcher.reset();
     m_blocks.clear();
     m_cursorNext = ~0ull;
+    m_windowStart = 0;
     m_index = std::move(index);
     if (m_index) {
         // The index was built with this filter, so it compiles here too.
@@ -32,9 +33,29 @@ void EventTableModel::setIndex(std::shared_ptr<const EventIndex> index) {
     endResetModel();
 }
 
+int EventTableModel::totalRows() const {
+    return m_index ? static_cast<int>(std::min<uint64_t>(m_index->rows(), INT32_MAX)) : 0;
+}
+
 int EventTableModel::rowCount(const QModelIndex& parent) const {
-    if (parent.isValid() || !m_index) return 0;
-    return static_cast<int>(std::min<uint64_t>(m_index->rows(), INT32_MAX));
+    if (parent.isValid()) return 0;
+    return std::min(totalRows() - m_windowStart, m_windowCapacity);
+}
+
+void EventTableModel::setWindowCapacity(int rows) {
+    beginResetModel();
+    m_windowCapacity = std::max(rows, 1);
+    m_windowStart = 0;
+    endResetModel();
+}
+
+bool EventTableModel::moveWindow(int start) {
+    start = std::clamp(start, 0, std::max(totalRows() - m_windowCapacity, 0));
+    if (start == m_windowStart) return false;
+    m_windowStart = start;
+    int rows = rowCount();
+    if (rows > 0) emit dataChanged(index(0, 0), index(rows - 1, columnCount() - 1));
+    return true;
 }
 
 int EventTableModel::columnCount(const QModelIndex& parent) const {
@@ -62,7 +83,7 @@ const EventTableModel::Block& EventTableModel::loadBlock(int first) const {
     EventRef ev;
     uint64_t r = 0;
     std::string text;
-    int end = std::min(first + kBlockRows, rowCount());
+    int end = std::min(first + kBlockRows, totalRows());
     block.rows.reserve(static_cast<size_t>(end - first));
     m_cursorNext = ~0ull;
     for (int want = first; want < end && m_cursor->next(ev, r); ++want) {
@@ -84,7 +105,7 @@ const EventTableModel::Block& EventTableModel::loadBlock(int first) const {
 }
 
 const EventTableModel::Row* EventTableModel::row(int r) const {
-    if (!m_cursor || r < 0 || r >= rowCount()) return nullptr;
+    if (!m_cursor || r < 0 || r >= totalRows()) return nullptr;
     const Block& b = loadBlock(r - r % kBlockRows);
     size_t at = static_cast<size_t>(r - b.first);
     return at < b.rows.size() ? &b.rows[at] : nullptr;
@@ -108,11 +129,16 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const {
         role != CpuRole) {
         return {};
     }
-    const Row* r = row(index.row());
+    const Row* r = row(m_windowStart + index.row());
     if (!r) return {};
     if (role == TimestampRole) return QVariant::fromValue<qulonglong>(r->ts);
     if (role == CpuRole) return QVariant::fromValue<uint>(r->cpu);
     return r->cells[static_cast<size_t>(index.column())];
+}
+
+QString EventTableModel::cellText(int r, Column c) const {
+    const Row* x = row(r);
+    return x ? x->cells[static_cast<size_t>(c)] : QString();
 }
 
 uint64_t EventTableModel::timestampOf(int r) const {
@@ -121,7 +147,7 @@ uint64_t EventTableModel::timestampOf(int r) const {
 }
 
 bool EventTableModel::withEvent(int r, const std::function<void(const EventRef&)>& fn) const {
-    if (!m_cursor || r < 0 || r >= rowCount()) return false;
+    if (!m_cursor || r < 0 || r >= totalRows()) return false;
     m_cursor->seekRow(static_cast<uint64_t>(r));
     m_cursorNext = ~0ull;
     EventRef ev;
@@ -132,11 +158,11 @@ bool EventTableModel::withEvent(int r, const std::function<void(const EventRef&)
 }
 
 int EventTableModel::rowNearTime(uint64_t t) const {
-    if (!m_cursor || rowCount() == 0) return -1;
+    if (!m_cursor || totalRows() == 0) return -1;
     uint64_t after = 0, before = 0;
     m_cursor->rowsAround(t, after, before);
     m_cursorNext = ~0ull;
-    int last = rowCount() - 1;
+    int last = totalRows() - 1;
     if (before == RowCursor::kNoRow) return static_cast<int>(std::min<uint64_t>(after, last));
     if (after >= m_index->rows()) return static_cast<int>(std::min<uint64_t>(before, last));
     uint64_t ta = timestampOf(static_cast<int>(after)), tb = timestampOf(static_cast<int>(before));

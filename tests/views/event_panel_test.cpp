@@ -66,7 +66,7 @@ protected:
         auto* m = m_panel->tableModel();
         return m->data(m->index(row, static_cast<int>(c))).toString();
     }
-    int rows() const { return m_panel->tableModel()->rowCount(); }
+    int rows() const { return m_panel->tableModel()->totalRows(); }
     void uncheckAllBut(QListWidget* list, const QString& prefix) {
         for (int i = 0; i < list->count(); ++i) {
             bool keep = list->item(i)->text().startsWith(prefix);

@@ -6,6 +6,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QSignalSpy>
 
 #include "formats_pool.h"
 #include "support/report_oracle.h"
@@ -107,6 +108,45 @@ TEST_F(EventTableModelTest, FilteredRowCountsMatchTheReport) {
     }
 }
 
+// Qt sees a window of rows; cells follow the window as it moves, and everything else
+// (text, timestamps, nearest row) speaks in absolute rows.
+TEST_F(EventTableModelTest, ShowsQtAWindowThatMoves) {
+    QAbstractItemModelTester tester(m_table.get(),
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
+    show({});
+    const int total = m_table->totalRows();
+    ASSERT_GT(total, 5000);
+    EXPECT_EQ(m_table->rowCount(), total);  // the default window holds this whole fixture
+    m_table->setWindowCapacity(1000);
+    EXPECT_EQ(m_table->rowCount(), 1000);
+    EXPECT_EQ(m_table->totalRows(), total);
+
+    QSignalSpy changed(m_table.get(), &QAbstractItemModel::dataChanged);
+    ASSERT_TRUE(m_table->moveWindow(3000));
+    ASSERT_EQ(changed.count(), 1);
+    EXPECT_EQ(changed.at(0).at(0).toModelIndex().row(), 0);
+    EXPECT_EQ(changed.at(0).at(1).toModelIndex().row(), 999);
+    EXPECT_EQ(cell(0, Column::Index), QStringLiteral("3000"));
+    EXPECT_EQ(cell(999, Column::Index), QStringLiteral("3999"));
+    EXPECT_EQ(m_table->cellText(3000, Column::Time), cell(0, Column::Time));
+    EXPECT_EQ(m_table->cellText(42, Column::Index), QStringLiteral("42"));
+    EXPECT_FALSE(m_table->moveWindow(3000));
+
+    // Clamped so the window stays full.
+    EXPECT_TRUE(m_table->moveWindow(total));
+    EXPECT_EQ(m_table->windowStart(), total - 1000);
+    EXPECT_EQ(cell(999, Column::Index), QString::number(total - 1));
+    EXPECT_EQ(m_table->rowNearTime(~0ull - 1), total - 1);
+    EXPECT_TRUE(m_table->moveWindow(-5));
+    EXPECT_EQ(m_table->windowStart(), 0);
+
+    // A new index starts at the top again.
+    m_table->moveWindow(5000);
+    show({});
+    EXPECT_EQ(m_table->windowStart(), 0);
+    EXPECT_EQ(cell(0, Column::Index), QStringLiteral("0"));
+}
+
 TEST_F(EventTableModelTest, RowNearTimePicksTheClosestRow) {
     show({});
     uint64_t t100 = m_table->timestampOf(100), t101 = m_table->timestampOf(101);
@@ -115,7 +155,7 @@ TEST_F(EventTableModelTest, RowNearTimePicksTheClosestRow) {
     EXPECT_EQ(m_table->rowNearTime(t100 + (t101 - t100) / 4), m_table->rowNearTime(t100));
     EXPECT_EQ(m_table->timestampOf(m_table->rowNearTime(t101 - (t101 - t100) / 4)), t101);
     EXPECT_EQ(m_table->rowNearTime(0), 0);
-    EXPECT_EQ(m_table->rowNearTime(~0ull - 1), m_table->rowCount() - 1);
+    EXPECT_EQ(m_table->rowNearTime(~0ull - 1), m_table->totalRows() - 1);
 }
 
 }  // namespace
