@@ -75,6 +75,14 @@ EventTableView::EventTableView(QWidget* parent) : QWidget(parent) {
     connect(m_bar, &QScrollBar::valueChanged, this, &EventTableView::onBarMoved);
 }
 
+EventTableView::~EventTableView() {
+    // The children die after this body, and hiding them emits signals connected here.
+    disconnect(m_table->horizontalHeader(), nullptr, this, nullptr);
+    disconnect(m_table->verticalScrollBar(), nullptr, this, nullptr);
+    disconnect(m_bar, nullptr, this, nullptr);
+    if (m_table->selectionModel()) disconnect(m_table->selectionModel(), nullptr, this, nullptr);
+}
+
 QTableView* EventTableView::table() const {
     return m_table;
 }

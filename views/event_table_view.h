@@ -18,6 +18,7 @@ class EventTableView : public QWidget {
     Q_OBJECT
 public:
     explicit EventTableView(QWidget* parent = nullptr);
+    ~EventTableView() override;
     void setModel(EventTableModel* model);
 
     // Selects `row` and scrolls it to the middle (-1 clears the selection).
