@@ -167,6 +167,34 @@ TEST(MainWindow, ClosingSavesTheSessionBesideTheTrace) {
     EXPECT_EQ(again.state()->tasks(), QVector<int>{8691});
 }
 
+// Collapsed buffer groups come back with the session; another trace starts with every
+// group open (its buffers are not the first trace's).
+TEST(MainWindow, CollapsedBufferGroupsAreRestoredAndResetByAnotherTrace) {
+    const test::FixtureCopy twoBuffers("two-buffers.dat"), other("markers.dat");
+    {
+        MainWindow w;
+        w.setQuiet(true);
+        QSignalSpy opened(&w, &MainWindow::fileOpened);
+        ASSERT_TRUE(w.openFile(twoBuffers.path()));
+        ASSERT_TRUE(opened.wait(30000));
+        w.state()->setBufferCollapsed("irq", true);
+        waitForAnalysis(w);
+        w.close();
+    }
+    MainWindow w;
+    w.setQuiet(true);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    ASSERT_TRUE(w.openFile(twoBuffers.path()));
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_EQ(w.state()->collapsedBuffers(), QStringList{"irq"});
+    EXPECT_EQ(w.timelineView()->rowLabels().mid(0, 2), QStringList({"irq", "sched"}));
+    waitForAnalysis(w);
+    ASSERT_TRUE(w.openFile(other.path()));
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_TRUE(w.state()->collapsedBuffers().isEmpty());
+    waitForAnalysis(w);
+}
+
 TEST(MainWindow, BottomAreaTakesPluggedInWidgets) {
     MainWindow w;
     EXPECT_FALSE(w.bottomArea()->isVisibleTo(&w));
