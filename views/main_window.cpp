@@ -217,6 +217,7 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
     m_view->setTimeline(nullptr);
     m_timeline.reset();
     m_formats.reset();
+    m_view->setModel(nullptr);  // the old model goes now; the state resets below redraw the view
     m_model = std::move(model);
     m_path = path;
     setWindowTitle(QStringLiteral("Kestrel — %1").arg(QFileInfo(path).fileName()));
@@ -224,6 +225,7 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
     m_state->setMarkerA(std::nullopt);
     m_state->setMarkerB(std::nullopt);
     m_state->setTasks({});
+    m_state->setCollapsedBuffers({});
     m_view->setModel(m_model.get());  // frame preview: drawn right away
     loadSession(path, *m_state);
     addRecent(path);

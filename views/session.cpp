@@ -57,6 +57,7 @@ QJsonObject sessionToJson(const TimelineState& state) {
                   {"markerA", markerJson(state.markerA())},
                   {"markerB", markerJson(state.markerB())},
                   {"tasks", tasks},
+                  {"collapsedBuffers", QJsonArray::fromStringList(state.collapsedBuffers())},
                   {"filters", QJsonObject::fromVariantMap(state.filters())}};
     if (!state.selection().empty()) o["selection"] = rangeJson(state.selection());
     return o;
@@ -72,6 +73,11 @@ void applySession(const QJsonObject& json, TimelineState& state) {
     QVector<int> pids;
     for (const QJsonValue& v : json["tasks"].toArray()) pids.append(v.toInt());
     state.setTasks(pids);
+    QStringList collapsed;
+    for (const QJsonValue& v : json["collapsedBuffers"].toArray()) {
+        if (v.isString()) collapsed.append(v.toString());
+    }
+    state.setCollapsedBuffers(collapsed);
     state.setFilters(json["filters"].toObject().toVariantMap());
 }
 

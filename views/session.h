@@ -1,8 +1,8 @@
 #pragma once
 // Saves and restores what the user set up on a trace, as JSON beside it
 // ("<trace>.kestrel.json"): the visible range, the selection, markers A/B (time and
-// CPU), the task tracks and the filters. Times are trace timestamps in ns, written as
-// strings so no JSON reader rounds them through a double.
+// CPU), the task tracks, the collapsed buffer groups and the filters. Times are trace
+// timestamps in ns, written as strings so no JSON reader rounds them through a double.
 #include <QJsonObject>
 #include <QString>
 

@@ -53,6 +53,23 @@ void TimelineState::removeTask(int pid) {
     if (m_tasks.removeAll(pid) > 0) emit tasksChanged();
 }
 
+void TimelineState::setCollapsedBuffers(QStringList names) {
+    names.sort();
+    names.removeDuplicates();
+    if (names == m_collapsed) return;
+    m_collapsed = names;
+    emit collapsedBuffersChanged();
+}
+
+void TimelineState::setBufferCollapsed(const QString& name, bool collapsed) {
+    QStringList names = m_collapsed;
+    if (collapsed)
+        names.append(name);
+    else
+        names.removeAll(name);
+    setCollapsedBuffers(names);
+}
+
 void TimelineState::setFilters(const QVariantMap& f) {
     if (f == m_filters) return;
     m_filters = f;

@@ -1,9 +1,11 @@
 #pragma once
 // The one view-state object every view observes (STYLE.md practice 6): the visible
-// range, the selected range, the cursor, markers A and B, the tasks shown as tracks and
-// free-form filters other views may set. Views change it through the setters and react
-// to its signals; no view pokes another directly. Saved by session.h.
+// range, the selected range, the cursor, markers A and B, the tasks shown as tracks,
+// the buffers whose CPU rows are collapsed and free-form filters other views may set. Views change
+// it through the setters and react to its signals; no view pokes another directly. Saved by
+// session.h.
 #include <QObject>
+#include <QStringList>
 #include <QVariantMap>
 #include <QVector>
 #include <cstdint>
@@ -51,6 +53,13 @@ public:
     void removeTask(int pid);
     const QVector<int>& tasks() const { return m_tasks; }
 
+    // Buffers, by name ("" is the top buffer), whose CPU rows the timeline folds under
+    // their header row. Kept sorted, so equal sets compare and save equal.
+    void setCollapsedBuffers(QStringList names);
+    void setBufferCollapsed(const QString& name, bool collapsed);
+    bool bufferCollapsed(const QString& name) const { return m_collapsed.contains(name); }
+    const QStringList& collapsedBuffers() const { return m_collapsed; }
+
     void setFilters(const QVariantMap& f);
     const QVariantMap& filters() const { return m_filters; }
 
@@ -60,6 +69,7 @@ signals:
     void cursorTimeChanged(uint64_t t);
     void markersChanged();
     void tasksChanged();
+    void collapsedBuffersChanged();
     void filtersChanged();
 
 private:
@@ -67,6 +77,7 @@ private:
     uint64_t m_cursor = 0;
     std::optional<Marker> m_a, m_b;
     QVector<int> m_tasks;
+    QStringList m_collapsed;
     QVariantMap m_filters;
 };
 

@@ -29,6 +29,10 @@ QString qs(const std::string& s) {
     return QString::fromStdString(s);
 }
 
+QString cpuCount(const std::vector<int>& cpus) {
+    return cpus.size() == 1 ? QStringLiteral("1 CPU") : QStringLiteral("%1 CPUs").arg(cpus.size());
+}
+
 }  // namespace
 
 TimelineView::TimelineView(TimelineState* state, QWidget* parent)
@@ -40,6 +44,10 @@ TimelineView::TimelineView(TimelineState* state, QWidget* parent)
     connect(m_state, &TimelineState::visibleRangeChanged, this,
             &TimelineView::onVisibleRangeChanged);
     connect(m_state, &TimelineState::tasksChanged, this, [this] {
+        rebuildRows();
+        update();
+    });
+    connect(m_state, &TimelineState::collapsedBuffersChanged, this, [this] {
         rebuildRows();
         update();
     });
@@ -77,51 +85,49 @@ void TimelineView::setFormats(const EventFormats* formats) {
 }
 
 void TimelineView::rebuildRows() {
-    m_rows.clear();
-    double y = 0;
-    if (!m_model) return;
-    for (size_t i = 0; i < m_model->cpuCount(); ++i) {
-        if (m_model->cpu(i).frames.empty()) continue;  // a buffer's unused CPUs
-        m_rows.push_back({RowKind::Cpu, static_cast<int>(i), y, kRowHeight});
-        y += kRowHeight;
-    }
-    m_rows.push_back({RowKind::TaskHeader, 0, y, 20});
-    y += 20;
-    for (int pid : m_state->tasks()) {
-        m_rows.push_back({RowKind::Task, pid, y, kRowHeight});
-        y += kRowHeight;
-    }
-}
-
-double TimelineView::rowsHeight() const {
-    return m_rows.empty() ? 0 : m_rows.back().y + m_rows.back().h;
+    m_rows.build(m_model, m_state->collapsedBuffers(), m_state->tasks());
+    // Collapsing can shorten the rows below what was scrolled past.
+    m_scrollY = std::clamp(m_scrollY, 0.0, std::max(0.0, rowsHeight() - (height() - kRulerHeight)));
 }
 
 const TimelineView::Row* TimelineView::rowAt(double y) const {
-    double rel = y - kRulerHeight + m_scrollY;
     if (y < kRulerHeight) return nullptr;
-    for (const Row& r : m_rows) {
-        if (rel >= r.y && rel < r.y + r.h) return &r;
-    }
-    return nullptr;
+    return m_rows.at(y - kRulerHeight + m_scrollY);
+}
+
+QRectF TimelineView::rowRect(const Row* row) const {
+    if (!row) return {};
+    return QRectF(kLabelWidth, kRulerHeight + row->y - m_scrollY, m_scale.width, row->h);
 }
 
 QRectF TimelineView::cpuRowRect(size_t cpu) const {
-    for (const Row& r : m_rows) {
-        if (r.kind == RowKind::Cpu && r.id == static_cast<int>(cpu)) {
-            return QRectF(kLabelWidth, kRulerHeight + r.y - m_scrollY, m_scale.width, r.h);
-        }
-    }
-    return {};
+    return rowRect(m_rows.find(RowKind::Cpu, static_cast<int>(cpu)));
 }
 
 QRectF TimelineView::taskRowRect(int pid) const {
-    for (const Row& r : m_rows) {
-        if (r.kind == RowKind::Task && r.id == pid) {
-            return QRectF(kLabelWidth, kRulerHeight + r.y - m_scrollY, m_scale.width, r.h);
-        }
-    }
-    return {};
+    return rowRect(m_rows.find(RowKind::Task, pid));
+}
+
+QRectF TimelineView::bufferHeaderRect(int buffer) const {
+    return rowRect(m_rows.find(RowKind::BufferHeader, buffer));
+}
+
+QStringList TimelineView::rowLabels() const {
+    QStringList labels;
+    for (const Row& row : m_rows.rows()) labels << rowLabel(row);
+    return labels;
+}
+
+QString TimelineView::bufferName(int buffer) const {
+    return QString::fromStdString(m_model->meta().buffers.at(buffer).name);
+}
+
+bool TimelineView::bufferCollapsed(int buffer) const {
+    return m_state->bufferCollapsed(bufferName(buffer));
+}
+
+void TimelineView::toggleBuffer(int buffer) {
+    m_state->setBufferCollapsed(bufferName(buffer), !bufferCollapsed(buffer));
 }
 
 // ---- navigation -------------------------------------------------------------------
@@ -266,7 +272,11 @@ void TimelineView::mouseMoveEvent(QMouseEvent* e) {
 }
 
 void TimelineView::mouseReleaseEvent(QMouseEvent* e) {
-    if (m_drag == Drag::Pan && !m_moved && e->button() == Qt::LeftButton) {
+    const bool click = !m_moved && e->button() == Qt::LeftButton;
+    const Row* row = rowAt(e->pos().y());
+    if (click && row && row->kind == RowKind::BufferHeader && row == rowAt(m_pressPos.y())) {
+        toggleBuffer(row->id);  // on its label or its time band alike
+    } else if (m_drag == Drag::Pan && click) {
         setMarkerAt(e->modifiers() & Qt::ShiftModifier, e->pos());
     }
     m_drag = Drag::None;
@@ -299,6 +309,12 @@ QString TimelineView::describeAt(QPoint pos) const {
     if (!row || pos.x() < kLabelWidth || !m_model) return {};
     const uint64_t t = timeAtX(pos.x());
     QString text = QStringLiteral("time %1").arg(qs(formatTime(t)));
+    if (row->kind == RowKind::BufferHeader) {
+        const bool collapsed = bufferCollapsed(row->id);
+        return text + tr("\nbuffer %1: %2, click to %3")
+                          .arg(bufferTitle(*m_model, row->id), cpuCount(m_rows.cpusOf(row->id)),
+                               collapsed ? tr("expand") : tr("collapse"));
+    }
     if (m_timeline && row->kind != RowKind::TaskHeader) {
         const SpanTrack* track = nullptr;
         if (row->kind == RowKind::Cpu)
@@ -395,8 +411,8 @@ void TimelineView::paintRows(QPainter& p, QSize size) {
         QRect(kLabelWidth, kRulerHeight, size.width() - kLabelWidth, size.height() - kRulerHeight));
     p.translate(kLabelWidth, kRulerHeight - m_scrollY);
     const std::vector<uint64_t> ticks = rulerTicks(m_scale, 110);
-    for (size_t k = 0; k < m_rows.size(); ++k) {
-        const Row& row = m_rows[k];
+    for (size_t k = 0; k < m_rows.rows().size(); ++k) {
+        const Row& row = m_rows.rows()[k];
         const double top = kRulerHeight + row.y - m_scrollY;
         if (top > size.height() || top + row.h < kRulerHeight) continue;
         QRectF r(0, row.y, m_scale.width, row.h);
@@ -418,6 +434,10 @@ void TimelineView::paintRows(QPainter& p, QSize size) {
             paintPrintFlags(p, r, *m_timeline, -1, row.id, m_scale);
         } else if (row.kind == RowKind::TaskHeader) {
             p.fillRect(r, QColor(232, 235, 240));
+        } else if (row.kind == RowKind::BufferHeader) {
+            const bool collapsed = bufferCollapsed(row.id);
+            paintBufferHeader(p, r, *m_model, m_timeline.get(), m_rows.cpusOf(row.id), collapsed,
+                              m_scale);
         }
         if (filteredOut(row)) p.fillRect(r, QColor(255, 255, 255, 190));
     }
@@ -432,26 +452,48 @@ void TimelineView::paintLabels(QPainter& p, QSize size) {
     p.save();
     p.setClipRect(QRect(0, kRulerHeight, kLabelWidth, size.height() - kRulerHeight));
     QFontMetrics fm(p.font());
-    for (const Row& row : m_rows) {
+    for (const Row& row : m_rows.rows()) {
         QRectF r(6, kRulerHeight + row.y - m_scrollY, kLabelWidth - 10, row.h);
-        QString text;
-        if (row.kind == RowKind::Cpu) {
-            text = qs(m_model->cpuLabel(row.id));
-        } else if (row.kind == RowKind::TaskHeader) {
-            text = m_state->tasks().isEmpty() ? tr("Tasks: Ctrl+T to add") : tr("Tasks");
+        const QString text = rowLabel(row);
+        if (row.kind == RowKind::BufferHeader) {
+            paintBufferHeaderLabel(p, QRectF(0, r.top(), kLabelWidth, r.height()), rowLabel(row),
+                                   cpuCount(m_rows.cpusOf(row.id)), bufferCollapsed(row.id));
+            continue;
+        }
+        if (row.kind == RowKind::TaskHeader) {
             p.setPen(Qt::darkGray);
             p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft, text);
             continue;
-        } else {
-            const TaskSummary* s = m_timeline ? m_timeline->task(row.id) : nullptr;
-            text = QStringLiteral("%1-%2").arg(s ? qs(s->comm) : QStringLiteral("?")).arg(row.id);
+        }
+        if (row.kind == RowKind::Task) {
             p.fillRect(QRectF(r.left() - 4, r.top() + 4, 4, r.height() - 8), taskColor(row.id));
+        } else if (m_rows.grouped()) {
+            r.adjust(12, 0, 0, 0);  // a CPU under its buffer's header
         }
         p.setPen(Qt::black);
         p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft,
                    fm.elidedText(text, Qt::ElideRight, int(r.width())));
     }
     p.restore();
+}
+
+// Under a buffer header the CPU rows need no buffer name: "cpu1", not "irq cpu1".
+QString TimelineView::rowLabel(const Row& row) const {
+    switch (row.kind) {
+        case RowKind::BufferHeader:
+            return bufferTitle(*m_model, row.id);
+        case RowKind::Cpu:
+            return m_rows.grouped()
+                       ? QStringLiteral("cpu%1").arg(m_model->meta().cpus.at(row.id).cpu)
+                       : qs(m_model->cpuLabel(row.id));
+        case RowKind::TaskHeader:
+            return m_state->tasks().isEmpty() ? tr("Tasks: Ctrl+T to add") : tr("Tasks");
+        case RowKind::Task: {
+            const TaskSummary* s = m_timeline ? m_timeline->task(row.id) : nullptr;
+            return QStringLiteral("%1-%2").arg(s ? qs(s->comm) : QStringLiteral("?")).arg(row.id);
+        }
+    }
+    return {};
 }
 
 void TimelineView::paintRuler(QPainter& p, QSize size) {
@@ -550,7 +592,7 @@ void TimelineView::collectTicks() {
 void TimelineView::paintTicks(QPainter& p) {
     if (m_ticks.empty()) return;
     p.setPen(QColor(40, 40, 40));
-    for (const Row& row : m_rows) {
+    for (const Row& row : m_rows.rows()) {
         if (row.kind != RowKind::Cpu) continue;
         double last = -1;
         for (const Tick& k : m_ticks) {
@@ -571,10 +613,8 @@ void TimelineView::paintWakeups(QPainter& p) {
         visibleIndices(m_timeline->wakeups, m_scale, [](const Wakeup& w) { return w.ts; });
     if (hi - lo > kMaxArrows) return;
     auto rowCenter = [&](RowKind kind, int id) -> double {
-        for (const Row& r : m_rows) {
-            if (r.kind == kind && r.id == id) return r.y + r.h / 2;
-        }
-        return -1;
+        const Row* r = m_rows.find(kind, id);
+        return r ? r->y + r->h / 2 : -1;  // -1: no row, or in a collapsed group
     };
     p.save();
     p.setRenderHint(QPainter::Antialiasing);

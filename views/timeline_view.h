@@ -1,13 +1,15 @@
 #pragma once
 // The timeline: a time ruler, one row per CPU (who ran; frame-index preview until the
-// sched analysis lands) and one row per chosen task (its states), with markers, the
+// sched analysis lands), grouped under a header per buffer when several buffers hold
+// events (timeline_rows.h), and one row per chosen task (its states), with markers, the
 // selection, trace_marker flags, lost-event gaps, event ticks and wakeup arrows at
 // deep zoom. All navigation goes through TimelineState, so other views follow.
 //
 // Input: wheel / Ctrl+wheel zoom at the mouse (wheel over the labels scrolls rows),
 // Shift+wheel pans; +/- and W/S zoom; arrows pan; F or Home fits; Z zooms to the
 // selection; left-drag pans; right-drag or Ctrl+left-drag selects a range; click sets
-// marker A, Shift+click marker B; keys 1 / 2 put A / B at the mouse; Esc clears.
+// marker A, Shift+click marker B; a click on a buffer header collapses or expands its
+// CPU rows; keys 1 / 2 put A / B at the mouse; Esc clears.
 #include <QWidget>
 #include <memory>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "analysis/sched_timeline.h"
 #include "event_filter.h"
 #include "time_scale.h"
+#include "timeline_rows.h"
 #include "timeline_state.h"
 
 namespace kestrel {
@@ -47,6 +50,9 @@ public:
     uint64_t timeAtX(double x) const { return m_scale.toTime(x - kLabelWidth); }
     QRectF cpuRowRect(size_t cpu) const;  // empty when the CPU has no row
     QRectF taskRowRect(int pid) const;
+    QRectF bufferHeaderRect(int buffer) const;  // empty when the buffer has no header
+    // The label of each row, top to bottom, as drawn.
+    QStringList rowLabels() const;
     // Tooltip text for a point (also what the hover tooltip shows).
     QString describeAt(QPoint pos) const;
 
@@ -69,12 +75,7 @@ protected:
     bool event(QEvent* e) override;
 
 private:
-    enum class RowKind { Cpu, TaskHeader, Task };
-    struct Row {
-        RowKind kind;
-        int id;  // CPU index or pid
-        double y, h;
-    };
+    using Row = TimelineRow;
     bool filteredOut(const Row& row) const;
     struct Tick {
         uint64_t ts;
@@ -83,13 +84,18 @@ private:
     };
     static constexpr int kLabelWidth = 170;
     static constexpr int kRulerHeight = 40;  // marker flags on top, tick labels below
-    static constexpr int kRowHeight = 24;
+    static constexpr int kRowHeight = TimelineRows::kRowHeight;
 
     void rebuildRows();
     void setScale(const TimeScale& s);
     void onVisibleRangeChanged(TimeRange r);
     const Row* rowAt(double y) const;
-    double rowsHeight() const;
+    QRectF rowRect(const Row* row) const;
+    double rowsHeight() const { return m_rows.height(); }
+    QString rowLabel(const Row& row) const;
+    QString bufferName(int buffer) const;  // as TimelineState keys it: "" for the top buffer
+    bool bufferCollapsed(int buffer) const;
+    void toggleBuffer(int buffer);
     void paintRuler(QPainter& p, QSize size);
     void paintLabels(QPainter& p, QSize size);
     void paintRows(QPainter& p, QSize size);
@@ -106,7 +112,7 @@ private:
     EventFilter m_filter;
     std::shared_ptr<const SchedTimeline> m_timeline;
     TimeScale m_scale;
-    std::vector<Row> m_rows;
+    TimelineRows m_rows;
     QStringList m_cpuNames;  // TraceModel::cpuLabel per global CPU
     double m_scrollY = 0;
     std::vector<Tick> m_ticks;

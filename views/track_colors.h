@@ -7,6 +7,10 @@
 
 namespace kestrel {
 
+// The band of a buffer's header row (timeline_rows.h): grey-blue, unsaturated, so it
+// reads as structure and never as a task.
+inline const QColor kBufferHeaderColor(222, 226, 234);
+
 inline QColor taskColor(int pid) {
     const double golden = 0.618033988749895;
     double hue = pid * golden;

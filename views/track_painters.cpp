@@ -92,6 +92,55 @@ void paintFramePreview(QPainter& p, const QRectF& row, const TraceModel& model, 
     }
 }
 
+void paintBufferHeader(QPainter& p, const QRectF& row, const TraceModel& model,
+                       const SchedTimeline* timeline, const std::vector<int>& cpus, bool collapsed,
+                       const TimeScale& scale) {
+    p.fillRect(row, kBufferHeaderColor);
+    p.fillRect(QRectF(row.left(), row.bottom() - 1, row.width(), 1),
+               kBufferHeaderColor.darker(115));
+    if (!collapsed) return;
+    const QRectF band = row.adjusted(0, 5, 0, -6);
+    if (!timeline) {
+        for (int cpu : cpus) paintFramePreview(p, band, model, static_cast<size_t>(cpu), scale);
+        return;
+    }
+    const QColor busy(150, 155, 165);
+    for (int cpu : cpus) {
+        forEachVisibleSpan(timeline->cpus[cpu], scale, [&](const SpanRun& run) {
+            p.fillRect(QRectF(run.x0, band.top(), std::max(1.0, run.x1 - run.x0), band.height()),
+                       busy);
+        });
+    }
+}
+
+void paintBufferHeaderLabel(QPainter& p, const QRectF& r, const QString& title,
+                            const QString& detail, bool collapsed) {
+    p.save();
+    p.fillRect(r, kBufferHeaderColor.darker(106));
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(70, 70, 80));
+    const double cx = r.left() + 11, cy = r.center().y();
+    if (collapsed) {
+        const QPointF tri[3] = {{cx - 3, cy - 5}, {cx - 3, cy + 5}, {cx + 4, cy}};
+        p.drawPolygon(tri, 3);
+    } else {
+        const QPointF tri[3] = {{cx - 5, cy - 3}, {cx + 5, cy - 3}, {cx, cy + 4}};
+        p.drawPolygon(tri, 3);
+    }
+    const QRectF text = r.adjusted(20, 0, -6, 0);
+    p.setPen(Qt::darkGray);
+    p.drawText(text, Qt::AlignVCenter | Qt::AlignRight, detail);
+    QFont bold = p.font();
+    bold.setBold(true);
+    p.setFont(bold);
+    p.setPen(Qt::black);
+    const int room = int(text.width() - QFontMetrics(p.font()).horizontalAdvance(detail)) - 8;
+    p.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
+               QFontMetrics(bold).elidedText(title, Qt::ElideRight, room));
+    p.restore();
+}
+
 void paintLostGaps(QPainter& p, const QRectF& row, const SchedTimeline& t, size_t cpu,
                    const TimeScale& scale) {
     const QBrush hatch(QColor(220, 0, 0), Qt::BDiagPattern);

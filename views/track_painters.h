@@ -6,6 +6,7 @@
 #include <QPainter>
 #include <QRectF>
 #include <QStringList>
+#include <vector>
 
 #include "analysis/sched_timeline.h"
 #include "time_scale.h"
@@ -21,6 +22,16 @@ void paintTaskRow(QPainter& p, const QRectF& row, int pid, const SchedTimeline& 
 // Where the frames of a CPU lie (grey), from the frame index alone.
 void paintFramePreview(QPainter& p, const QRectF& row, const TraceModel& model, size_t cpu,
                        const TimeScale& scale);
+// A buffer's header band. Collapsed, it also says when its CPUs were busy: in grey,
+// where any of them ran a task (`timeline`), or before the analysis where their frames
+// lie (when the frame index knows their times).
+void paintBufferHeader(QPainter& p, const QRectF& row, const TraceModel& model,
+                       const SchedTimeline* timeline, const std::vector<int>& cpus, bool collapsed,
+                       const TimeScale& scale);
+// A buffer header's label: a triangle pointing down when the group is open, right when
+// it is collapsed, the buffer's name in bold and `detail` (its CPU count) on the right.
+void paintBufferHeaderLabel(QPainter& p, const QRectF& r, const QString& title,
+                            const QString& detail, bool collapsed);
 void paintLostGaps(QPainter& p, const QRectF& row, const SchedTimeline& t, size_t cpu,
                    const TimeScale& scale);
 // Flags of ftrace:print events; `pid` >= 0 keeps that task's prints, `cpu` >= 0 that CPU's.

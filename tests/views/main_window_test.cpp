@@ -13,7 +13,9 @@
 #include "event_panel.h"
 #include "event_table_model.h"
 #include "event_table_view.h"
+#include "fixture_copy.h"
 #include "qt_test_app.h"
+#include "session.h"
 #include "support/test_data.h"
 #include "timeline_view.h"
 #include "trace_model.h"
@@ -28,11 +30,12 @@ bool waitForAnalysis(MainWindow& w) {
 }
 
 TEST(MainWindow, OpensATraceAndRefinesTheTimelineWhenTheAnalysisLands) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
     MainWindow w;
     w.setQuiet(true);
     QSignalSpy opened(&w, &MainWindow::fileOpened);
     QSignalSpy analysed(&w, &MainWindow::analysisFinished);
-    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    ASSERT_TRUE(w.openFile(trace.path()));
     ASSERT_TRUE(opened.wait(30000));
     EXPECT_TRUE(opened.first().at(0).toBool());
     EXPECT_NE(w.model(), nullptr);
@@ -44,9 +47,10 @@ TEST(MainWindow, OpensATraceAndRefinesTheTimelineWhenTheAnalysisLands) {
 }
 
 TEST(MainWindow, BadFileIsRefusedAndTheOldTraceStays) {
+    const test::FixtureCopy trace("markers.dat");
     MainWindow w;
     w.setQuiet(true);
-    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("markers.dat"))));
+    ASSERT_TRUE(w.openFile(trace.path()));
     ASSERT_TRUE(waitForAnalysis(w));
     const TraceModel* first = w.model();
     EXPECT_FALSE(w.openFile(QString::fromStdString(test::dataPath("no-such-file.dat"))));
@@ -58,19 +62,21 @@ TEST(MainWindow, BadFileIsRefusedAndTheOldTraceStays) {
 }
 
 TEST(MainWindow, OpeningAnotherFileDropsTheFirstAnalysis) {
+    const test::FixtureCopy first("sched-irq-timer.dat"), second("markers.dat");
     MainWindow w;
     w.setQuiet(true);
-    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
-    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("markers.dat"))));
+    ASSERT_TRUE(w.openFile(first.path()));
+    ASSERT_TRUE(w.openFile(second.path()));
     ASSERT_TRUE(waitForAnalysis(w));
     EXPECT_FALSE(
         w.timelineView()->timeline()->prints.empty());  // markers.dat's, not the first file's
 }
 
 TEST(MainWindow, CancelStopsTheAnalysis) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
     MainWindow w;
     w.setQuiet(true);
-    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    ASSERT_TRUE(w.openFile(trace.path()));
     QSignalSpy spy(&w, &MainWindow::analysisFinished);
     w.cancelAnalysis();
     ASSERT_TRUE(spy.wait(30000));
@@ -79,10 +85,11 @@ TEST(MainWindow, CancelStopsTheAnalysis) {
 }
 
 TEST(MainWindow, SetCursorTimeBringsTheTimeIntoViewAndMarkersEmitSelectedTime) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
     MainWindow w;
     w.setQuiet(true);
     QSignalSpy opened(&w, &MainWindow::fileOpened);
-    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    ASSERT_TRUE(w.openFile(trace.path()));
     ASSERT_TRUE(opened.wait(30000));
     w.state()->setVisibleRange({1403842500000ULL, 1403842700000ULL});
     w.setCursorTime(1405000000000ULL);
@@ -97,16 +104,94 @@ TEST(MainWindow, SetCursorTimeBringsTheTimeIntoViewAndMarkersEmitSelectedTime) {
     waitForAnalysis(w);
 }
 
+// A drop arrives as events from the platform's drag manager; sent by hand they take
+// the same way through QApplication::notify (which hands them up from the widget under
+// the mouse to the first one that accepts drops: the window) to dragEnterEvent and
+// dropEvent.
 TEST(MainWindow, DroppingAFileOpensIt) {
+    const test::FixtureCopy trace("markers.dat");
     MainWindow w;
     w.setQuiet(true);
+    w.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
     QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(test::dataPath("markers.dat")))});
+    mime.setUrls({QUrl::fromLocalFile(trace.path())});
+    QWidget* target = w.timelineView();  // where the user lets go of the file
+    ASSERT_FALSE(target->acceptDrops());
+    const QPoint at = target->rect().center();
+
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    enter.ignore();
+    QApplication::sendEvent(target, &enter);
+    EXPECT_TRUE(enter.isAccepted());
+    EXPECT_EQ(enter.dropAction(), Qt::CopyAction);
+
     QSignalSpy opened(&w, &MainWindow::fileOpened);
-    ASSERT_TRUE(w.openDropped(mime));  // a synthetic QDropEvent needs a real drag in progress
+    QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    drop.ignore();
+    QApplication::sendEvent(target, &drop);
+    EXPECT_TRUE(drop.isAccepted());
     ASSERT_TRUE(opened.wait(30000));
     EXPECT_TRUE(opened.first().at(0).toBool());
     EXPECT_EQ(w.windowTitle(), QStringLiteral("Kestrel — markers.dat"));
+    waitForAnalysis(w);
+}
+
+TEST(MainWindow, DragsWithoutFilesAreRefused) {
+    MainWindow w;
+    w.setQuiet(true);
+    QMimeData mime;
+    mime.setText("not a file");
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    enter.ignore();
+    QApplication::sendEvent(&w, &enter);
+    EXPECT_FALSE(enter.isAccepted());
+}
+
+// The session goes beside the trace the window has open (here the temporary copy).
+TEST(MainWindow, ClosingSavesTheSessionBesideTheTrace) {
+    const test::FixtureCopy trace("markers.dat");
+    {
+        MainWindow w;
+        w.setQuiet(true);
+        ASSERT_TRUE(w.openFile(trace.path()));
+        ASSERT_TRUE(waitForAnalysis(w));
+        w.state()->addTask(8691);
+        w.close();
+    }
+    ASSERT_TRUE(QFile::exists(sessionPath(trace.path())));
+    MainWindow again;
+    again.setQuiet(true);
+    ASSERT_TRUE(again.openFile(trace.path()));
+    ASSERT_TRUE(waitForAnalysis(again));
+    EXPECT_EQ(again.state()->tasks(), QVector<int>{8691});
+}
+
+// Collapsed buffer groups come back with the session; another trace starts with every
+// group open (its buffers are not the first trace's).
+TEST(MainWindow, CollapsedBufferGroupsAreRestoredAndResetByAnotherTrace) {
+    const test::FixtureCopy twoBuffers("two-buffers.dat"), other("markers.dat");
+    {
+        MainWindow w;
+        w.setQuiet(true);
+        QSignalSpy opened(&w, &MainWindow::fileOpened);
+        ASSERT_TRUE(w.openFile(twoBuffers.path()));
+        ASSERT_TRUE(opened.wait(30000));
+        w.state()->setBufferCollapsed("irq", true);
+        waitForAnalysis(w);
+        w.close();
+    }
+    MainWindow w;
+    w.setQuiet(true);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    ASSERT_TRUE(w.openFile(twoBuffers.path()));
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_EQ(w.state()->collapsedBuffers(), QStringList{"irq"});
+    EXPECT_EQ(w.timelineView()->rowLabels().mid(0, 2), QStringList({"irq", "sched"}));
+    waitForAnalysis(w);
+    ASSERT_TRUE(w.openFile(other.path()));
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_TRUE(w.state()->collapsedBuffers().isEmpty());
     waitForAnalysis(w);
 }
 
@@ -122,9 +207,10 @@ TEST(MainWindow, BottomAreaTakesPluggedInWidgets) {
 // selected moves the timeline cursor, a cursor placed on the timeline selects the row
 // nearest to it, a selected range limits the table, and its filters dim timeline rows.
 TEST(MainWindow, EventPanelAndTimelineFollowEachOther) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
     MainWindow w;
     w.setQuiet(true);
-    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat"))));
+    ASSERT_TRUE(w.openFile(trace.path()));
     ASSERT_TRUE(waitForAnalysis(w));
     EventPanel* panel = w.eventPanel();
     ASSERT_NE(panel, nullptr);

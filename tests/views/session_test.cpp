@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <QFile>
+#include <QJsonArray>
 
 #include "qt_test_app.h"
 #include "support/test_data.h"
@@ -17,6 +18,7 @@ void fill(TimelineState& s) {
     s.setMarkerA(Marker{1403842536297ULL, 2});
     s.setMarkerB(Marker{1403842566354ULL, 3});
     s.setTasks({1534, 5782});
+    s.setCollapsedBuffers({"irq", ""});  // "" is the top buffer
     s.setFilters({{"events", QStringList{"sched_switch"}}});
 }
 
@@ -36,6 +38,7 @@ TEST(Session, SaveThenLoadRestoresTheViewExactly) {
     EXPECT_EQ(restored.markerA(), saved.markerA());
     EXPECT_EQ(restored.markerB(), saved.markerB());
     EXPECT_EQ(restored.tasks(), saved.tasks());
+    EXPECT_EQ(restored.collapsedBuffers(), QStringList({"", "irq"}));
     EXPECT_EQ(QJsonObject::fromVariantMap(restored.filters()),
               QJsonObject::fromVariantMap(saved.filters()));
 }
@@ -50,6 +53,20 @@ TEST(Session, RangesOutsideTheTraceAreIgnored) {
     EXPECT_TRUE(other.visibleRange().empty());
     EXPECT_TRUE(other.selection().empty());
     EXPECT_EQ(other.tasks(), saved.tasks());
+}
+
+// Sessions written before buffer groups existed have no "collapsedBuffers": every
+// group opens expanded, whatever was collapsed before the load.
+TEST(Session, NoCollapsedBuffersKeyExpandsEveryGroup) {
+    TimelineState saved;
+    fill(saved);
+    QJsonObject json = sessionToJson(saved);
+    EXPECT_EQ(json["collapsedBuffers"].toArray().size(), 2);
+    json.remove("collapsedBuffers");
+    TimelineState restored;
+    restored.setBufferCollapsed("sched", true);
+    applySession(json, restored);
+    EXPECT_TRUE(restored.collapsedBuffers().isEmpty());
 }
 
 TEST(Session, MissingFileLoadsNothing) {

@@ -1,6 +1,7 @@
 // TimelineView on the fixture sched-irq-timer.dat, rendered offscreen into a QImage:
 // CPU row pixels are checked against sched_switch lines of `trace-cmd report -t`;
 // zoom, pan, markers, selection and task tracks are driven with QTest / input events.
+// two-buffers.dat (events in instances "irq" and "sched") checks the buffer groups.
 #include "timeline_view.h"
 
 #include <gtest/gtest.h>
@@ -29,15 +30,16 @@ struct Loaded {
     std::shared_ptr<SchedTimeline> timeline;
 };
 
+Loaded load(const std::string& name) {
+    Loaded x;
+    x.model = std::move(*TraceModel::open(test::dataPath(name)));
+    x.formats = std::move(*EventFormats::create(x.model->meta()));
+    x.timeline = std::make_shared<SchedTimeline>(std::move(*analyzeSched(*x.model, *x.formats)));
+    return x;
+}
+
 Loaded& fixture() {
-    static Loaded l = [] {
-        Loaded x;
-        x.model = std::move(*TraceModel::open(test::dataPath("sched-irq-timer.dat")));
-        x.formats = std::move(*EventFormats::create(x.model->meta()));
-        x.timeline =
-            std::make_shared<SchedTimeline>(std::move(*analyzeSched(*x.model, *x.formats)));
-        return x;
-    }();
+    static Loaded l = load("sched-irq-timer.dat");
     return l;
 }
 
@@ -175,6 +177,13 @@ TEST_F(TimelineViewTest, EmptyCpusOfAnUnusedBufferGetNoRow) {
     EXPECT_FALSE(view->cpuRowRect(cpu(0)).isEmpty());
 }
 
+// Only "ceo2" holds events: no header rows, the CPU rows keep their buffer's name.
+TEST_F(TimelineViewTest, OneBufferWithEventsShowsNoBufferHeader) {
+    EXPECT_EQ(view->rowLabels(), QStringList({"ceo2 cpu0", "ceo2 cpu1", "Tasks: Ctrl+T to add"}));
+    for (int b = 0; b < int(fixture().model->meta().buffers.size()); ++b)
+        EXPECT_TRUE(view->bufferHeaderRect(b).isEmpty()) << "buffer " << b;
+}
+
 TEST_F(TimelineViewTest, KeysZoomAndPan) {
     view->show();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(view.get()));
@@ -285,6 +294,134 @@ TEST_F(TimelineViewTest, KeysOneAndTwoPutMarkersUnderTheMouse) {
     EXPECT_EQ(state.markerA()->cpu, int(cpu(1)));
     QTest::keyClick(view.get(), Qt::Key_2);
     EXPECT_EQ(state.markerB()->time, state.markerA()->time);
+}
+
+// ---- buffer groups (two-buffers.dat: buffers "" (empty), "irq", "sched") -------------
+
+Loaded& twoBuffers() {
+    static Loaded l = load("two-buffers.dat");
+    return l;
+}
+
+class TimelineGroupsTest : public TimelineViewTest {
+protected:
+    void SetUp() override {
+        view = std::make_unique<TimelineView>(&state);
+        view->resize(1200, 500);
+        view->setModel(twoBuffers().model.get());
+        view->setTimeline(twoBuffers().timeline);
+    }
+    int buffer(const std::string& name) const {
+        const auto& buffers = twoBuffers().model->meta().buffers;
+        for (size_t b = 0; b < buffers.size(); ++b) {
+            if (buffers[b].name == name) return int(b);
+        }
+        return -1;
+    }
+    std::vector<size_t> cpusOf(const std::string& name) const {
+        std::vector<size_t> out;
+        const TraceModel& m = *twoBuffers().model;
+        for (size_t i = 0; i < m.cpuCount(); ++i) {
+            if (int(m.meta().cpus[i].buffer) == buffer(name)) out.push_back(i);
+        }
+        return out;
+    }
+    void click(QPoint at) {
+        mouse(QEvent::MouseButtonPress, at, Qt::LeftButton, Qt::LeftButton);
+        mouse(QEvent::MouseButtonRelease, at, Qt::LeftButton, Qt::NoButton);
+    }
+    // Pixels of the time area in [top, bottom) that a task colours (spans).
+    int colouredPixels(const QImage& image, double top, double bottom) const {
+        int n = 0;
+        for (int y = std::max(0, int(top)); y < std::min(image.height(), int(bottom)); ++y) {
+            for (int x = view->labelWidth(); x < image.width(); ++x)
+                n += QColor(image.pixel(x, y)).saturation() > 60;
+        }
+        return n;
+    }
+};
+
+TEST_F(TimelineGroupsTest, CpuRowsSitUnderAHeaderPerBufferWithEvents) {
+    ASSERT_EQ(buffer("irq"), 1);
+    ASSERT_EQ(buffer("sched"), 2);
+    EXPECT_EQ(view->rowLabels(), QStringList({"irq", "cpu0", "cpu1", "sched", "cpu0", "cpu1",
+                                              "Tasks: Ctrl+T to add"}));
+    EXPECT_TRUE(view->bufferHeaderRect(0).isEmpty());  // the top buffer recorded nothing
+    const QRectF irq = view->bufferHeaderRect(1), sched = view->bufferHeaderRect(2);
+    ASSERT_FALSE(irq.isEmpty());
+    ASSERT_FALSE(sched.isEmpty());
+    for (size_t c : cpusOf("irq")) {
+        EXPECT_GT(view->cpuRowRect(c).top(), irq.top());
+        EXPECT_LT(view->cpuRowRect(c).top(), sched.top());
+    }
+    for (size_t c : cpusOf("sched")) EXPECT_GT(view->cpuRowRect(c).top(), sched.top());
+    EXPECT_TRUE(view->describeAt(irq.center().toPoint()).contains("buffer irq: 2 CPUs"));
+}
+
+TEST_F(TimelineGroupsTest, ClickingAHeaderCollapsesAndExpandsItsGroup) {
+    const QRectF irq = view->bufferHeaderRect(buffer("irq"));
+    const QRectF schedBefore = view->bufferHeaderRect(buffer("sched"));
+    click(QPoint(40, int(irq.center().y())));  // on the label
+    EXPECT_TRUE(state.bufferCollapsed("irq"));
+    EXPECT_FALSE(state.bufferCollapsed("sched"));
+    EXPECT_EQ(view->rowLabels(),
+              QStringList({"irq", "sched", "cpu0", "cpu1", "Tasks: Ctrl+T to add"}));
+    for (size_t c : cpusOf("irq")) EXPECT_TRUE(view->cpuRowRect(c).isEmpty());
+    EXPECT_EQ(view->bufferHeaderRect(buffer("sched")).top(), irq.bottom());
+    EXPECT_LT(view->bufferHeaderRect(buffer("sched")).top(), schedBefore.top());
+
+    click(QPoint(700, int(irq.center().y())));  // on the time band: toggles, sets no marker
+    EXPECT_FALSE(state.bufferCollapsed("irq"));
+    EXPECT_FALSE(state.markerA());
+    EXPECT_EQ(view->bufferHeaderRect(buffer("sched")), schedBefore);
+    for (size_t c : cpusOf("irq")) EXPECT_FALSE(view->cpuRowRect(c).isEmpty());
+}
+
+TEST_F(TimelineGroupsTest, CollapseStateComesFromTimelineState) {
+    state.setCollapsedBuffers({"sched", "irq"});
+    EXPECT_EQ(state.collapsedBuffers(), QStringList({"irq", "sched"}));
+    EXPECT_EQ(view->rowLabels(), QStringList({"irq", "sched", "Tasks: Ctrl+T to add"}));
+    state.setBufferCollapsed("irq", false);
+    EXPECT_EQ(view->rowLabels(),
+              QStringList({"irq", "cpu0", "cpu1", "sched", "Tasks: Ctrl+T to add"}));
+}
+
+// Collapsing "irq" takes exactly its CPU rows' spans out of the picture; "sched" moves
+// up by their height, pixel for pixel, and its header now lies where irq cpu0 was.
+TEST_F(TimelineGroupsTest, ACollapsedGroupHidesItsCpuRowsInThePicture) {
+    const QImage expanded = render();
+    const QRectF irq = view->bufferHeaderRect(buffer("irq"));
+    const QRectF sched = view->bufferHeaderRect(buffer("sched"));
+    const double rowsEnd = view->height();
+    int irqPixels = 0;
+    for (size_t c : cpusOf("irq")) {
+        const QRectF r = view->cpuRowRect(c);
+        irqPixels += colouredPixels(expanded, r.top(), r.bottom());
+    }
+    const int total = colouredPixels(expanded, irq.top(), rowsEnd);
+    ASSERT_GT(irqPixels, 1000);
+    ASSERT_GT(total - irqPixels, 1000);  // the sched rows have spans too
+
+    state.setBufferCollapsed("irq", true);
+    const QImage collapsed = render();
+    EXPECT_EQ(colouredPixels(collapsed, irq.top(), rowsEnd), total - irqPixels);
+    const int shift = int(sched.top() - view->bufferHeaderRect(buffer("sched")).top());
+    ASSERT_EQ(shift, int(sched.top() - irq.bottom()));
+    int compared = 0;
+    for (size_t c : cpusOf("sched")) {
+        const QRectF r = view->cpuRowRect(c);
+        for (int y = int(r.top()); y < int(r.bottom()); ++y) {
+            for (int x = view->labelWidth(); x < collapsed.width(); ++x) {
+                if (QColor(expanded.pixel(x, y + shift)).saturation() <= 60) continue;
+                ASSERT_EQ(collapsed.pixel(x, y), expanded.pixel(x, y + shift)) << x << "," << y;
+                ++compared;
+            }
+        }
+    }
+    EXPECT_GT(compared, 1000);
+    const QRectF irqCpu0Before(0, irq.bottom(), 1, TimelineRows::kRowHeight);
+    EXPECT_NE(expanded.pixel(300, int(irqCpu0Before.top()) + 4), kBufferHeaderColor.rgb());
+    EXPECT_EQ(collapsed.pixel(300, int(irqCpu0Before.top()) + 4), kBufferHeaderColor.rgb());
 }
 
 // mk: bash-8691 [000] 3761.243155206: print: tracing_mark_write: phase-1 begin

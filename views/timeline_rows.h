@@ -1,0 +1,49 @@
+#pragma once
+// The timeline's rows, top to bottom: one per CPU that recorded something, then the
+// task header and one row per chosen task. When more than one buffer of a trace.dat
+// holds events (tracefs instances), the CPU rows are grouped under a header row per
+// buffer, and a collapsed buffer shows its header alone. A single-buffer trace has no
+// header rows. Buffers without events get no rows at all.
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <vector>
+
+namespace kestrel {
+
+class TraceModel;
+
+enum class RowKind { BufferHeader, Cpu, TaskHeader, Task };
+
+struct TimelineRow {
+    RowKind kind;
+    int id;       // buffer index (TraceMeta::buffers), global CPU index or pid
+    double y, h;  // in row coordinates: 0 is the top of the first row
+};
+
+// "top" for the unnamed top-level buffer, else the instance name.
+QString bufferTitle(const TraceModel& model, int buffer);
+
+class TimelineRows {
+public:
+    static constexpr int kRowHeight = 24;
+    static constexpr int kHeaderHeight = 20;
+
+    // `collapsed` names buffers as TimelineState does ("" is the top buffer).
+    void build(const TraceModel* model, const QStringList& collapsed, const QVector<int>& tasks);
+
+    const std::vector<TimelineRow>& rows() const { return m_rows; }
+    bool grouped() const { return m_grouped; }
+    double height() const { return m_rows.empty() ? 0 : m_rows.back().y + m_rows.back().h; }
+    const TimelineRow* at(double y) const;  // nullptr between or past the rows
+    const TimelineRow* find(RowKind kind, int id) const;
+    // The CPUs of a buffer that have rows when it is expanded.
+    const std::vector<int>& cpusOf(int buffer) const;
+
+private:
+    std::vector<TimelineRow> m_rows;
+    std::vector<std::vector<int>> m_bufferCpus;  // per buffer index
+    bool m_grouped = false;
+};
+
+}  // namespace kestrel
