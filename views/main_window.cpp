@@ -251,21 +251,29 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
     m_progress->hide();
     m_cancel->hide();
     const double idleMs = msSinceLaunch();
-    if (timeline) {
+    if (!timeline) {
+        m_status->setText(tr("Analysis stopped: %1").arg(error));
+        if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: %s\n", qPrintable(error));
+        emit analysisFinished(false);
+        if (m_exitWhenIdle) reportIdleAndQuit(0, idleMs);
+        return;
+    }
+    m_formats = formats;
+    // Building the panel's widgets is the biggest piece of UI-thread work here, so it
+    // gets a turn of the event loop of its own; the timeline and the panel then appear
+    // together in the next one (docs/performance.md: longest UI stall).
+    createEventPanel();
+    QTimer::singleShot(0, this, [this, job, timeline, idleMs] {
+        if (job != m_job) return;  // another file is on its way; its open drops the panel
+        setPhase("panel shown");
         m_timeline = timeline;
-        m_formats = formats;
         m_view->setFormats(m_formats.get());
         m_view->setTimeline(m_timeline);
-        attachEventPanel();
-    } else {
-        m_status->setText(tr("Analysis stopped: %1").arg(error));
-    }
-    if (timeline)
+        showEventPanel();
         updateStatus();
-    else if (m_exitWhenIdle)
-        std::fprintf(stderr, "kestrel: %s\n", qPrintable(error));
-    emit analysisFinished(timeline != nullptr);
-    if (m_exitWhenIdle) reportIdleAndQuit(timeline ? timeline->events : 0, idleMs);
+        emit analysisFinished(true);
+        if (m_exitWhenIdle) reportIdleAndQuit(timeline->events, idleMs);
+    });
 }
 
 // KESTREL_EXIT_WHEN_IDLE: the window is idle once the sched analysis has finished and
@@ -337,11 +345,10 @@ void MainWindow::setCursorTime(uint64_t t) {
 }
 
 // The panel shares the analysis' EventFormats with the timeline: both use it on the UI
-// thread only (the panel's workers take their own from a pool). Its filter lists take
-// the counts the analysis gathered in its pass.
-void MainWindow::attachEventPanel() {
+// thread only (the panel's workers take their own from a pool). Its row index starts
+// building at once; it is shown (showEventPanel) one turn of the event loop later.
+void MainWindow::createEventPanel() {
     m_panel = new EventPanel(*m_model, *m_formats);
-    m_panel->setScan(m_timeline->counts);
     connect(m_panel, &EventPanel::eventSelected, this,
             [this](uint64_t t, int) { setCursorTime(t); });
     connect(m_view, &TimelineView::cursorPlaced, m_panel, &EventPanel::showTime);
@@ -352,6 +359,11 @@ void MainWindow::attachEventPanel() {
             m_panel->setTimeRange(r.from, r.to);
     });
     connect(m_panel, &EventPanel::filterChanged, m_view, &TimelineView::setEventFilter);
+}
+
+// Its filter lists take the counts the analysis gathered in its pass.
+void MainWindow::showEventPanel() {
+    m_panel->setScan(m_timeline->counts);
     addBottomWidget(m_panel, tr("Events"));
 }
 

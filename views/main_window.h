@@ -96,7 +96,8 @@ private:
     void finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> timeline,
                         std::shared_ptr<EventFormats> formats, QString error);
     void stopWorker();
-    void attachEventPanel();
+    void createEventPanel();
+    void showEventPanel();
     void reportIdleAndQuit(uint64_t events, double analysisMs);
     void removeEventPanel();
     void saveCurrentSession();

@@ -28,7 +28,7 @@ void StallProbe::note() {
     const double gap = static_cast<double>(now - m_lastNs) / 1e6;
     m_lastNs = now;
     if (gap > 20) m_gaps.push_back(gap);
-    if (gap > 40 && m_log)
+    if (gap > 20 && m_log)
         std::fprintf(stderr, "kestrel: stall %.1f ms ending at %.1f ms (%s)\n", gap,
                      static_cast<double>(now) / 1e6, qPrintable(m_phase));
     if (gap > m_longestMs) {

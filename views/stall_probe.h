@@ -5,7 +5,7 @@
 // answer input for about N ms (the gap includes the 5 ms period itself, so it is an
 // upper bound). Used by KESTREL_EXIT_WHEN_IDLE (docs/performance.md): the window
 // names the phase it is in, and the longest gap is reported with its phase.
-// KESTREL_STALL_LOG=1 also prints every gap over 40 ms as it ends (probe clock).
+// KESTREL_STALL_LOG=1 also prints every gap over 20 ms as it ends (probe clock).
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
