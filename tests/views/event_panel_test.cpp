@@ -147,7 +147,10 @@ TEST_F(EventPanelTest, FilterListsShowTheCountsOfAScan) {
                                               .arg(QString::fromStdString(scan->tasks.comm(p.pid)))
                                               .arg(p.pid)
                                               .arg(p.events));
+        EXPECT_EQ(tasks->item(i)->checkState(), Qt::Checked);
+        EXPECT_TRUE(tasks->item(i)->flags() & Qt::ItemIsUserCheckable);
     }
+    EXPECT_TRUE(m_panel->filter().pids.empty());  // everything checked: no filter
     QListWidget* events = m_panel->filterPanel()->events();
     int listed = 0;
     for (uint64_t n : scan->eventsByType) listed += n > 0;
