@@ -113,7 +113,8 @@ void FilterPanel::setScan(const ScanResult& scan, const EventFilter& current) {
         for (int i = 0; i < m_tasks->count(); ++i) {
             const int32_t pid = scan.eventsByPid[static_cast<size_t>(i)].pid;
             const Qt::CheckState check = current.selectsPid(pid) ? Qt::Checked : Qt::Unchecked;
-            model->setItemData(model->index(i, 0), {{Qt::CheckStateRole, static_cast<int>(check)}, {kIdRole, pid}});
+            model->setItemData(model->index(i, 0),
+                               {{Qt::CheckStateRole, static_cast<int>(check)}, {kIdRole, pid}});
         }
     }
     QSignalBlocker block(m_events);

@@ -161,9 +161,8 @@ private:
                               : Kind::WakeupNew};
         e.a = c.pid;
         e.b = static_cast<int32_t>(m_formats.readInt(m_f.sched.wakePid[i], raw));
-        e.extra = m_f.sched.wakeTarget[i].valid()
-                      ? m_formats.readInt(m_f.sched.wakeTarget[i], raw)
-                      : -1;
+        e.extra =
+            m_f.sched.wakeTarget[i].valid() ? m_formats.readInt(m_f.sched.wakeTarget[i], raw) : -1;
         m_out.sched.push_back(e);
     }
 

@@ -6,8 +6,8 @@
 
 #include "analysis/sched_timeline.h"
 #include "ktr_convert.h"
-#include "trace_scan.h"
 #include "support/test_data.h"
+#include "trace_scan.h"
 
 namespace kestrel {
 namespace {

@@ -13,9 +13,9 @@
 #include <filesystem>
 
 #include "event_panel.h"
-#include "filter_panel.h"
 #include "event_table_model.h"
 #include "event_table_view.h"
+#include "filter_panel.h"
 #include "qt_test_app.h"
 #include "support/test_data.h"
 #include "timeline_view.h"
