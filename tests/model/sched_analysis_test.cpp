@@ -259,6 +259,51 @@ TEST(SchedAnalysis, CountsEqualScanTraceOnEveryFixture) {
     }
 }
 
+// The frames of a trace that start before a time: the trace as if recording had stopped
+// there, so that some tasks are last named by their fork, not by a later switch.
+class FramePrefixSource : public TraceSource {
+public:
+    FramePrefixSource(std::unique_ptr<TraceSource> all, uint64_t before) : m_all(std::move(all)) {
+        for (size_t i = 0; i < m_all->frames().size(); ++i) {
+            if (m_all->frames()[i].tFirst < before) {
+                m_keep.push_back(i);
+                m_frames.push_back(m_all->frames()[i]);
+            }
+        }
+    }
+    const std::string& path() const override { return m_all->path(); }
+    std::string formatName() const override { return m_all->formatName(); }
+    const TraceMeta& meta() const override { return m_all->meta(); }
+    const FrameIndex& frames() const override { return m_frames; }
+    Status readFrame(size_t index, std::vector<uint8_t>& out) const override {
+        return m_all->readFrame(m_keep.at(index), out);
+    }
+    uint64_t fileSize() const override { return m_all->fileSize(); }
+
+private:
+    std::unique_ptr<TraceSource> m_all;
+    std::vector<size_t> m_keep;
+    FrameIndex m_frames;
+};
+
+TEST(SchedAnalysis, CountsEqualScanTraceOnTracesCutAtEveryFrame) {
+    for (const char* name : {"sched-irq-timer.dat", "function-graph.dat"}) {
+        auto all = openTrace(test::dataPath(name));
+        ASSERT_TRUE(all.ok()) << all.message();
+        std::vector<uint64_t> cuts;
+        for (const FrameRef& f : (*all)->frames()) cuts.push_back(f.tFirst + 1);
+        for (uint64_t cut : cuts) {
+            auto source = openTrace(test::dataPath(name));
+            ASSERT_TRUE(source.ok());
+            auto model = TraceModel::fromSource(
+                std::make_unique<FramePrefixSource>(std::move(*source), cut));
+            ASSERT_TRUE(model.ok()) << model.message();
+            expectCountsLikeScanTrace(**model,
+                                      std::string(name) + " before " + std::to_string(cut));
+        }
+    }
+}
+
 TEST(SchedAnalysis, CountsEqualScanTraceOnAPageWithLostEvents) {
     auto model = TraceModel::fromSource(std::make_unique<OnePageSource>());
     ASSERT_TRUE(model.ok()) << model.message();
