@@ -5,31 +5,10 @@
 #include <thread>
 #include <unordered_map>
 
+#include "sched_fields.h"
+
 namespace kestrel {
 namespace {
-
-// Fields that name tasks, resolved once per scan.
-struct TaskFields {
-    int switchId = -1, forkId = -1;
-    FieldRef prevPid, prevComm, nextPid, nextComm, parentPid, childPid, childComm;
-
-    explicit TaskFields(const EventFormats* formats) {
-        if (!formats) return;
-        const EventFormats& f = *formats;
-        if (const EventType* t = f.find("sched", "sched_switch")) {
-            switchId = t->id;
-            prevPid = f.field(t->id, "prev_pid");
-            prevComm = f.field(t->id, "prev_comm");
-            nextPid = f.field(t->id, "next_pid");
-            nextComm = f.field(t->id, "next_comm");
-        }
-        if (const EventType* t = f.find("sched", "sched_process_fork")) {
-            forkId = t->id;
-            childPid = f.field(t->id, "child_pid");
-            childComm = f.field(t->id, "child_comm");
-        }
-    }
-};
 
 // Latest comm seen per pid in one worker's frames (merged by time afterwards).
 struct SeenComm {
@@ -54,7 +33,7 @@ struct Worker {
 };
 
 // Per-event work for a full scan; nothing but counting when `formats` is null.
-void scanEvent(const EventFormats& formats, const TaskFields& tf, const RawEvent& ev, Worker& w,
+void scanEvent(const EventFormats& formats, const SchedFields& tf, const RawEvent& ev, Worker& w,
                int32_t& lastPid, uint64_t*& lastPidCount) {
     CommonFields common;
     if (!formats.common(ev, common)) return;
@@ -75,7 +54,7 @@ void scanEvent(const EventFormats& formats, const TaskFields& tf, const RawEvent
     }
 }
 
-Status scanFrame(const TraceModel& model, const EventFormats* formats, const TaskFields& tf,
+Status scanFrame(const TraceModel& model, const EventFormats* formats, const SchedFields& tf,
                  uint32_t frameIndex, Worker& w) {
     const FrameRef& ref = model.frames()[frameIndex];
     if (Status s = model.source().readFrame(frameIndex, w.buffer); !s.ok()) return s;
@@ -136,7 +115,7 @@ Result<ScanResult> scanTrace(const TraceModel& model, const EventFormats* format
     threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(total, 1)));
     if (progress) progress->framesTotal = total;
 
-    TaskFields tf(formats);
+    const SchedFields tf = formats ? SchedFields(*formats) : SchedFields();
     std::vector<Worker> workers(threads);
     std::atomic<size_t> nextFrame{0};
     std::mutex errorMutex;

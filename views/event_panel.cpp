@@ -21,8 +21,7 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats, QWidget* 
       m_model(model),
       m_formats(formats),
       m_pool(model.meta()),
-      m_fieldsPool(model.meta(), EventFormats::Use::kFields),
-      m_scanProgress(std::make_shared<ScanProgress>()) {
+      m_fieldsPool(model.meta(), EventFormats::Use::kFields) {
     m_search = new SearchBar(this);
     m_filters = new FilterPanel(model, formats, this);
     m_table = new EventTableView(this);
@@ -34,7 +33,6 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats, QWidget* 
     m_indexBar->setMaximumWidth(160);
     m_indexBar->setVisible(false);
     m_indexPass = new BackgroundPass(this);
-    m_scanPass = new BackgroundPass(this);
 
     auto* right = new QSplitter(Qt::Vertical, this);
     right->addWidget(m_table);
@@ -64,21 +62,6 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats, QWidget* 
         m_indexBar->setValue(static_cast<int>(done));
     });
 
-    // The scan lists the tasks and event types present, with counts.
-    auto scan = std::make_shared<Result<ScanResult>>(Status::error("not run"));
-    auto progress = m_scanProgress;
-    const TraceModel* m = &m_model;
-    FormatsPool* pool = &m_fieldsPool;
-    m_scanPass->start(
-        [scan, progress, m, pool](PassProgress&) {
-            auto formats = pool->acquire();
-            if (!formats) return;
-            *scan = scanTrace(*m, formats->get(), progress.get());
-        },
-        [this, scan] {
-            if (scan->ok()) m_filters->setScan(scan->value(), m_filter);
-            emit scanFinished();
-        });
     rebuildIndex();
 }
 
@@ -86,9 +69,13 @@ EventPanel::~EventPanel() {
     // Child widgets outlive this body; their passes use m_pool and m_index, so they
     // stop here.
     m_search->cancel();
-    m_scanProgress->cancel = true;
-    m_scanPass->cancel();
     m_indexPass->cancel();
+}
+
+void EventPanel::setScan(const ScanResult& scan) {
+    m_filters->setScan(scan, m_filter);
+    m_scanReady = true;
+    emit scanFinished();
 }
 
 void EventPanel::rebuildIndex() {

@@ -1,9 +1,11 @@
 #pragma once
 // The event table half of the window: search bar, filter panel, virtual event table
 // and details pane in one widget. It owns the background passes behind them (the row
-// index, rebuilt whenever the filter or the time range changes; the scan that lists
-// tasks and event types; searches) and talks to the rest of the window through
-// timestamps and an EventFilter value only.
+// index, rebuilt whenever the filter or the time range changes; searches) and talks to
+// the rest of the window through timestamps and an EventFilter value only. The task
+// and event-type counts of the filter lists come from outside (setScan): the window
+// hands over the ones its sched analysis gathered, so no pass of the panel's own reads
+// the whole trace a third time.
 #include <QWidget>
 #include <memory>
 
@@ -33,6 +35,7 @@ public:
 
     const EventFilter& filter() const { return m_filter; }
     bool indexReady() const { return m_index != nullptr && !m_indexing; }
+    bool scanReady() const { return m_scanReady; }
     int selectedRow() const;
 
     SearchBar* searchBar() const { return m_search; }
@@ -47,6 +50,9 @@ public slots:
     // Shows only events in [from, to] (trace time, inclusive).
     void setTimeRange(uint64_t from, uint64_t to);
     void setFilter(const kestrel::EventFilter& filter);
+    // Fills the task and event-type lists (with counts) from a scan of the whole trace:
+    // SchedTimeline::counts or scanTrace(). Emits scanFinished.
+    void setScan(const kestrel::ScanResult& scan);
 
 signals:
     void eventSelected(uint64_t timestamp, int cpu);
@@ -62,13 +68,13 @@ private:
     const TraceModel& m_model;
     EventFormats& m_formats;
     FormatsPool m_pool;        // printing: search
-    FormatsPool m_fieldsPool;  // fields only: index builds and the scan
+    FormatsPool m_fieldsPool;  // fields only: index builds
     EventFilter m_filter;
     std::shared_ptr<const EventIndex> m_index;
     bool m_indexing = false;
     bool m_hasPendingTime = false;
     uint64_t m_pendingTime = 0;
-    std::shared_ptr<ScanProgress> m_scanProgress;
+    bool m_scanReady = false;
 
     SearchBar* m_search = nullptr;
     FilterPanel* m_filters = nullptr;
@@ -78,7 +84,6 @@ private:
     QLabel* m_status = nullptr;
     QProgressBar* m_indexBar = nullptr;
     BackgroundPass* m_indexPass = nullptr;
-    BackgroundPass* m_scanPass = nullptr;
 };
 
 }  // namespace kestrel

@@ -21,6 +21,7 @@
 #include "event_formats.h"
 #include "event_panel.h"
 #include "session.h"
+#include "stall_probe.h"
 #include "task_list_dialog.h"
 #include "time_scale.h"
 #include "timeline_view.h"
@@ -73,6 +74,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_state, &TimelineState::cursorTimeChanged, this, &MainWindow::selectedTimeChanged);
     connect(m_view, &TimelineView::firstPainted, this, [this] {
         if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: first-draw-ms=%.1f\n", msSinceLaunch());
+        setPhase("first draw done");
     });
     buildMenus();
 }
@@ -213,6 +215,7 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
         return;
     }
     if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: opened-ms=%.1f\n", msSinceLaunch());
+    setPhase("open delivered");
     removeEventPanel();
     m_view->setTimeline(nullptr);
     m_timeline.reset();
@@ -244,43 +247,75 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
                                 std::shared_ptr<EventFormats> formats, QString error) {
     if (job != m_job) return;                  // a previous file's result
     if (m_worker.joinable()) m_worker.join();  // it has posted its last word: returns at once
+    setPhase("analysis delivered");
     m_analysisDone = true;
     m_poll->stop();
     m_progress->hide();
     m_cancel->hide();
     const double idleMs = msSinceLaunch();
-    if (timeline) {
+    if (!timeline) {
+        m_status->setText(tr("Analysis stopped: %1").arg(error));
+        if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: %s\n", qPrintable(error));
+        emit analysisFinished(false);
+        if (m_exitWhenIdle) reportIdleAndQuit(0, idleMs);
+        return;
+    }
+    m_formats = formats;
+    // Building the panel's widgets is the biggest piece of UI-thread work here, so it
+    // gets a turn of the event loop of its own; the timeline and the panel then appear
+    // together in the next one (docs/performance.md: longest UI stall).
+    createEventPanel();
+    QTimer::singleShot(0, this, [this, job, timeline, idleMs] {
+        if (job != m_job) return;  // another file is on its way; its open drops the panel
+        setPhase("panel shown");
         m_timeline = timeline;
-        m_formats = formats;
         m_view->setFormats(m_formats.get());
         m_view->setTimeline(m_timeline);
-        attachEventPanel();
-    } else {
-        m_status->setText(tr("Analysis stopped: %1").arg(error));
-    }
-    if (timeline)
+        showEventPanel();
         updateStatus();
-    else if (m_exitWhenIdle)
-        std::fprintf(stderr, "kestrel: %s\n", qPrintable(error));
-    emit analysisFinished(timeline != nullptr);
-    if (m_exitWhenIdle) reportIdleAndQuit(timeline ? timeline->events : 0, idleMs);
+        emit analysisFinished(true);
+        if (m_exitWhenIdle) reportIdleAndQuit(timeline->events, idleMs);
+    });
 }
 
-// KESTREL_EXIT_WHEN_IDLE: the window is idle once the sched analysis and the event
-// panel's background passes (row index, task/event scan) have all finished.
+// KESTREL_EXIT_WHEN_IDLE: the window is idle once the sched analysis has finished and
+// the event panel has its row index and its filter lists.
 void MainWindow::reportIdleAndQuit(uint64_t events, double analysisMs) {
     auto finish = [this, events, analysisMs] {
         std::fprintf(stderr, "kestrel: analysis-ms=%.1f idle-ms=%.1f events=%llu\n", analysisMs,
                      msSinceLaunch(), static_cast<unsigned long long>(events));
-        QTimer::singleShot(0, qApp, &QApplication::quit);
+        setPhase("idle");
+        // The stall report waits one more turn of the event loop, so that a gap ending
+        // with the slot that delivered the last result is counted.
+        QTimer::singleShot(0, this, [this] {
+            const double longest = m_stalls->longestMs();  // closes the open gap first
+            std::fprintf(stderr, "kestrel: longest UI stall: %.1f ms (%s), %d over 50 ms\n",
+                         longest, qPrintable(m_stalls->longestPhase()), m_stalls->gapsOver(50));
+            QApplication::quit();
+        });
     };
     if (!m_panel) return finish();
-    auto pending = std::make_shared<int>(2);
-    auto one = [pending, finish] {
+    auto pending = std::make_shared<int>(int(!m_panel->indexReady()) + !m_panel->scanReady());
+    if (*pending == 0) return finish();
+    auto one = [this, pending, finish] {
+        setPhase("panel result delivered");
         if (--*pending == 0) finish();
     };
-    connect(m_panel, &EventPanel::indexBuilt, this, one);
-    connect(m_panel, &EventPanel::scanFinished, this, one);
+    if (!m_panel->indexReady()) connect(m_panel, &EventPanel::indexBuilt, this, one);
+    if (!m_panel->scanReady()) connect(m_panel, &EventPanel::scanFinished, this, one);
+}
+
+void MainWindow::setExitWhenIdle(bool on) {
+    m_exitWhenIdle = on;
+    if (on && !m_stalls) {
+        m_stalls = new StallProbe(this);
+        m_stalls->setPhase(QStringLiteral("start-up"));
+        m_stalls->start();
+    }
+}
+
+void MainWindow::setPhase(const char* phase) {
+    if (m_stalls) m_stalls->setPhase(QString::fromLatin1(phase));
 }
 
 void MainWindow::cancelAnalysis() {
@@ -312,8 +347,9 @@ void MainWindow::setCursorTime(uint64_t t) {
 }
 
 // The panel shares the analysis' EventFormats with the timeline: both use it on the UI
-// thread only (the panel's workers take their own from a pool).
-void MainWindow::attachEventPanel() {
+// thread only (the panel's workers take their own from a pool). Its row index starts
+// building at once; it is shown (showEventPanel) one turn of the event loop later.
+void MainWindow::createEventPanel() {
     m_panel = new EventPanel(*m_model, *m_formats);
     connect(m_panel, &EventPanel::eventSelected, this,
             [this](uint64_t t, int) { setCursorTime(t); });
@@ -325,6 +361,11 @@ void MainWindow::attachEventPanel() {
             m_panel->setTimeRange(r.from, r.to);
     });
     connect(m_panel, &EventPanel::filterChanged, m_view, &TimelineView::setEventFilter);
+}
+
+// Its filter lists take the counts the analysis gathered in its pass.
+void MainWindow::showEventPanel() {
+    m_panel->setScan(m_timeline->counts);
     addBottomWidget(m_panel, tr("Events"));
 }
 

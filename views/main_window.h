@@ -35,6 +35,7 @@ namespace kestrel {
 
 class EventFormats;
 class EventPanel;
+class StallProbe;
 class TimelineView;
 
 class MainWindow : public QMainWindow {
@@ -66,7 +67,8 @@ public:
     // Measuring: the launch instant, and "quit when the analyses finish" (prints
     // first-draw and idle times to stderr; KESTREL_EXIT_WHEN_IDLE=1).
     void setLaunchTime(std::chrono::steady_clock::time_point t) { m_launch = t; }
-    void setExitWhenIdle(bool on) { m_exitWhenIdle = on; }
+    // With it on, a StallProbe watches the UI thread from here to the exit.
+    void setExitWhenIdle(bool on);
     void setQuiet(bool on) { m_quiet = on; }  // no message boxes (tests, scripts)
 
 public slots:
@@ -94,7 +96,8 @@ private:
     void finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> timeline,
                         std::shared_ptr<EventFormats> formats, QString error);
     void stopWorker();
-    void attachEventPanel();
+    void createEventPanel();
+    void showEventPanel();
     void reportIdleAndQuit(uint64_t events, double analysisMs);
     void removeEventPanel();
     void saveCurrentSession();
@@ -102,6 +105,7 @@ private:
     void updateRecentMenu();
     void updateStatus();
     double msSinceLaunch() const;
+    void setPhase(const char* phase);
 
     TimelineState* m_state = nullptr;
     TimelineView* m_view = nullptr;
@@ -114,6 +118,7 @@ private:
     QPushButton* m_cancel = nullptr;
     QMenu* m_recentMenu = nullptr;
     QTimer* m_poll = nullptr;
+    StallProbe* m_stalls = nullptr;  // KESTREL_EXIT_WHEN_IDLE only
 
     QString m_path;
     std::shared_ptr<TraceModel> m_model;

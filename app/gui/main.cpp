@@ -1,6 +1,7 @@
 // kestrel: the GUI. `kestrel [FILE]`
-// KESTREL_EXIT_WHEN_IDLE=1 prints the first-draw and idle times to stderr and quits
-// once the background analyses finish (docs/performance.md uses it).
+// KESTREL_EXIT_WHEN_IDLE=1 prints the first-draw and idle times and the longest UI-thread
+// stall (views/stall_probe.h) to stderr and quits once the background analyses finish
+// (docs/performance.md uses it).
 #include <QApplication>
 #include <QFileInfo>
 #include <chrono>

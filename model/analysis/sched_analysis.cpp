@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sched_fields.h"
 #include "sched_timeline.h"
 #include "task_table.h"
 
@@ -26,30 +27,14 @@ struct SchedEvent {
     int64_t extra = 0;  // Switch: prev_state; wakeups: target_cpu (-1 when absent)
 };
 
+// The scheduler fields (shared with the scan) and ftrace:print's text.
 struct Fields {
-    int switchId = -1, wakeupId = -1, wakingId = -1, wakeupNewId = -1, printId = -1;
-    FieldRef prevPid, prevState, nextPid, nextComm, prevComm, printBuf;
-    FieldRef wakePid[3], wakeTarget[3];
+    SchedFields sched;
+    int printId = -1;
+    FieldRef printBuf;
     int printOffset = -1;
 
-    explicit Fields(const EventFormats& f) {
-        if (const EventType* t = f.find("sched", "sched_switch")) {
-            switchId = t->id;
-            prevPid = f.field(t->id, "prev_pid");
-            prevState = f.field(t->id, "prev_state");
-            nextPid = f.field(t->id, "next_pid");
-            prevComm = f.field(t->id, "prev_comm");
-            nextComm = f.field(t->id, "next_comm");
-        }
-        const char* names[3] = {"sched_wakeup", "sched_waking", "sched_wakeup_new"};
-        int* ids[3] = {&wakeupId, &wakingId, &wakeupNewId};
-        for (int i = 0; i < 3; ++i) {
-            if (const EventType* t = f.find("sched", names[i])) {
-                *ids[i] = t->id;
-                wakePid[i] = f.field(t->id, "pid");
-                wakeTarget[i] = f.field(t->id, "target_cpu");
-            }
-        }
+    explicit Fields(const EventFormats& f) : sched(f) {
         if (const EventType* t = f.find("ftrace", "print")) {
             printId = t->id;
             printBuf = f.field(t->id, "buf");
@@ -65,6 +50,13 @@ struct Comm {
     std::string text;
 };
 
+void noteComm(std::unordered_map<int32_t, Comm>& comms, int32_t pid, std::string_view comm,
+              uint64_t ts) {
+    Comm& c = comms[pid];
+    c.ts = ts;  // events of one CPU come in time order: the latest wins
+    if (c.text != comm) c.text.assign(comm);
+}
+
 // What one CPU's pass collects.
 struct CpuPass {
     uint16_t cpu = 0;
@@ -73,12 +65,16 @@ struct CpuPass {
     std::vector<PrintMark> prints;
     std::vector<LostGap> gaps;
     std::unordered_map<int32_t, uint64_t> counts;
-    std::unordered_map<int32_t, Comm> comms;
+    std::unordered_map<int32_t, Comm> comms;  // from sched_switch: names the task list
+    // For the scan's counts (trace_scan.h), which the filter panel shows: events per
+    // type, and comms from sched_switch and sched_process_fork as scanTrace takes them.
+    std::vector<uint64_t> byType;
+    std::unordered_map<int32_t, Comm> scanComms;
+    uint64_t lost = 0, lossMarks = 0;
 
-    void noteComm(int32_t pid, std::string_view comm, uint64_t ts) {
-        Comm& c = comms[pid];
-        c.ts = ts;  // events of one CPU come in time order: the latest wins
-        if (c.text != comm) c.text.assign(comm);
+    void countType(uint16_t type) {
+        if (type >= byType.size()) byType.resize(type + 1u, 0);
+        ++byType[type];
     }
 };
 
@@ -105,10 +101,16 @@ public:
             m_lastCount = &m_out.counts[c.pid];
         }
         ++*m_lastCount;
-        if (c.type == m_f.switchId) {
+        m_out.countType(c.type);
+        int wake = -1;
+        if (c.type == m_f.sched.switchId) {
             switchEvent(raw, ts);
-        } else if (c.type == m_f.wakeupId || c.type == m_f.wakingId || c.type == m_f.wakeupNewId) {
-            wakeEvent(raw, ts, c);
+        } else if ((wake = m_f.sched.wakeIndex(c.type)) >= 0) {
+            wakeEvent(raw, ts, c, wake);
+        } else if (c.type == m_f.sched.forkId) {
+            noteComm(m_out.scanComms,
+                     static_cast<int32_t>(m_formats.readInt(m_f.sched.childPid, raw)),
+                     m_formats.readString(m_f.sched.childComm, raw), ts);
         } else if (c.type == m_f.printId) {
             m_out.prints.push_back({ts, c.pid, m_out.cpu, std::string(trimmed(printText(raw)))});
         }
@@ -116,6 +118,8 @@ public:
 
     // The page after a "missed events" mark: the gap runs from the last event seen.
     void lostBefore(uint64_t pageTs, uint64_t count) {
+        ++m_out.lossMarks;
+        m_out.lost += count;
         uint64_t from = m_out.last ? m_out.last : m_model.toTraceTime(pageTs);
         m_out.gaps.push_back({m_out.cpu, from, from, count});
         m_openGap = true;
@@ -136,24 +140,29 @@ private:
     }
 
     void switchEvent(const RawEvent& raw, uint64_t ts) {
+        const SchedFields& f = m_f.sched;
         SchedEvent e{ts, m_out.cpu, Kind::Switch};
-        e.a = static_cast<int32_t>(m_formats.readInt(m_f.prevPid, raw));
-        e.b = static_cast<int32_t>(m_formats.readInt(m_f.nextPid, raw));
-        e.extra = m_formats.readInt(m_f.prevState, raw);
+        e.a = static_cast<int32_t>(m_formats.readInt(f.prevPid, raw));
+        e.b = static_cast<int32_t>(m_formats.readInt(f.nextPid, raw));
+        e.extra = m_formats.readInt(f.prevState, raw);
         m_out.sched.push_back(e);
-        m_out.noteComm(e.a, m_formats.readString(m_f.prevComm, raw), ts);
-        m_out.noteComm(e.b, m_formats.readString(m_f.nextComm, raw), ts);
+        const std::string_view prev = m_formats.readString(f.prevComm, raw);
+        const std::string_view next = m_formats.readString(f.nextComm, raw);
+        noteComm(m_out.comms, e.a, prev, ts);
+        noteComm(m_out.comms, e.b, next, ts);
+        noteComm(m_out.scanComms, e.a, prev, ts);
+        noteComm(m_out.scanComms, e.b, next, ts);
     }
 
-    void wakeEvent(const RawEvent& raw, uint64_t ts, const CommonFields& c) {
-        int i = c.type == m_f.wakeupId ? 0 : c.type == m_f.wakingId ? 1 : 2;
+    void wakeEvent(const RawEvent& raw, uint64_t ts, const CommonFields& c, int i) {
         SchedEvent e{ts, m_out.cpu,
                      i == 0   ? Kind::Wakeup
                      : i == 1 ? Kind::Waking
                               : Kind::WakeupNew};
         e.a = c.pid;
-        e.b = static_cast<int32_t>(m_formats.readInt(m_f.wakePid[i], raw));
-        e.extra = m_f.wakeTarget[i].valid() ? m_formats.readInt(m_f.wakeTarget[i], raw) : -1;
+        e.b = static_cast<int32_t>(m_formats.readInt(m_f.sched.wakePid[i], raw));
+        e.extra =
+            m_f.sched.wakeTarget[i].valid() ? m_formats.readInt(m_f.sched.wakeTarget[i], raw) : -1;
         m_out.sched.push_back(e);
     }
 
@@ -343,6 +352,39 @@ void buildTaskList(const TraceModel& model, std::vector<CpuPass>& passes,
     }
 }
 
+// The counts scanTrace() makes, from what the CPU passes saw: the GUI's filter panel
+// takes them from here instead of a pass of its own.
+ScanResult buildCounts(const TraceModel& model, std::vector<CpuPass>& passes) {
+    ScanResult r;
+    r.eventsByType.assign(65536, 0);
+    r.eventsByCpu.assign(passes.size(), 0);
+    r.lostByCpu.assign(passes.size(), 0);
+    r.lossMarksByCpu.assign(passes.size(), 0);
+    std::unordered_map<int32_t, uint64_t> pids;
+    std::unordered_map<int32_t, Comm> comms;
+    for (CpuPass& p : passes) {
+        r.events += p.events;
+        r.eventsByCpu[p.cpu] = p.events;
+        r.lostByCpu[p.cpu] = p.lost;
+        r.lossMarksByCpu[p.cpu] = p.lossMarks;
+        for (size_t t = 0; t < p.byType.size(); ++t) r.eventsByType[t] += p.byType[t];
+        for (auto [pid, n] : p.counts) pids[pid] += n;
+        for (auto& [pid, c] : p.scanComms) {
+            Comm& l = comms[pid];
+            if (l.text.empty() || c.ts >= l.ts) l = std::move(c);
+        }
+        std::unordered_map<int32_t, Comm>().swap(p.scanComms);
+    }
+    r.eventsByPid.reserve(pids.size());
+    for (auto [pid, n] : pids) r.eventsByPid.push_back({pid, n});
+    std::sort(r.eventsByPid.begin(), r.eventsByPid.end(),
+              [](const PidCount& a, const PidCount& b) { return a.pid < b.pid; });
+    r.tasks.loadSavedCmdlines(model.meta().savedCmdlines);
+    r.tasks.loadSavedTgids(model.meta().savedTgids);
+    for (const auto& [pid, c] : comms) r.tasks.setComm(pid, c.text);
+    return r;
+}
+
 void merge(const TraceModel& model, std::vector<CpuPass>& passes, SchedTimeline& out) {
     out.start = model.startTime();
     out.end = model.endTime();
@@ -373,6 +415,7 @@ void merge(const TraceModel& model, std::vector<CpuPass>& passes, SchedTimeline&
                      [](const PrintMark& x, const PrintMark& y) { return x.ts < y.ts; });
     std::sort(out.gaps.begin(), out.gaps.end(),
               [](const LostGap& x, const LostGap& y) { return x.from < y.from; });
+    out.counts = buildCounts(model, passes);
     buildTaskList(model, passes, cpuTime, out);
 }
 

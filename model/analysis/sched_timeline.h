@@ -16,6 +16,7 @@
 #include "event_formats.h"
 #include "status.h"
 #include "trace_model.h"
+#include "trace_scan.h"
 
 namespace kestrel {
 
@@ -91,6 +92,9 @@ struct SchedTimeline {
     std::vector<LostGap> gaps;                     // sorted by from
     std::vector<TaskSummary> taskList;             // sorted by pid; idle (0) excluded
     uint64_t events = 0;
+    // What scanTrace() would count (per event type, CPU and pid, losses, the task
+    // table), gathered in the same pass: the event panel's filter lists use it.
+    ScanResult counts;
 
     const TaskSummary* task(int32_t pid) const;
 };
@@ -101,7 +105,8 @@ struct AnalysisProgress {
     std::atomic<bool> cancel{false};
 };
 
-// One pass over every frame (CPUs in parallel, each CPU's frames in order).
+// One pass over every frame (CPUs in parallel, each CPU's frames in order); it also
+// fills `counts`, so the GUI needs no scanTrace() pass of its own.
 // Returns an error when cancelled or on a malformed page.
 Result<SchedTimeline> analyzeSched(const TraceModel& model, const EventFormats& formats,
                                    AnalysisProgress* progress = nullptr, unsigned threads = 0);

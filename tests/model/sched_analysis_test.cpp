@@ -5,7 +5,9 @@
 #include <algorithm>
 
 #include "analysis/sched_timeline.h"
+#include "ktr_convert.h"
 #include "support/test_data.h"
+#include "trace_scan.h"
 
 namespace kestrel {
 namespace {
@@ -205,6 +207,113 @@ TEST(SchedAnalysis, MissedEventsPageBecomesALostGap) {
     ASSERT_TRUE(reader.next(first));
     EXPECT_EQ(g.from, reader.header().timestamp);
     EXPECT_EQ(g.to, first.ts);
+}
+
+// The GUI's filter panel takes its counts from the analysis instead of scanTrace():
+// they must be the same numbers and the same task table.
+void expectCountsLikeScanTrace(const TraceModel& model, const std::string& what) {
+    SCOPED_TRACE(what);
+    auto printing = EventFormats::create(model.meta());
+    auto fields = EventFormats::create(model.meta(), EventFormats::Use::kFields);
+    ASSERT_TRUE(printing.ok() && fields.ok());
+    auto timeline = analyzeSched(model, **printing);
+    ASSERT_TRUE(timeline.ok()) << timeline.message();
+    auto scan = scanTrace(model, fields->get(), nullptr, 2);
+    ASSERT_TRUE(scan.ok()) << scan.message();
+    const ScanResult& got = timeline->counts;
+    const ScanResult& want = *scan;
+    EXPECT_GT(want.events, 0u);
+    EXPECT_EQ(got.events, want.events);
+    EXPECT_EQ(got.events, timeline->events);
+    EXPECT_EQ(got.eventsByType, want.eventsByType);
+    EXPECT_EQ(got.eventsByCpu, want.eventsByCpu);
+    EXPECT_EQ(got.lostByCpu, want.lostByCpu);
+    EXPECT_EQ(got.lossMarksByCpu, want.lossMarksByCpu);
+    ASSERT_EQ(got.eventsByPid.size(), want.eventsByPid.size());
+    for (size_t i = 0; i < want.eventsByPid.size(); ++i) {
+        EXPECT_EQ(got.eventsByPid[i].pid, want.eventsByPid[i].pid);
+        EXPECT_EQ(got.eventsByPid[i].events, want.eventsByPid[i].events);
+    }
+    const std::vector<TaskInfo> gotTasks = got.tasks.sorted(), wantTasks = want.tasks.sorted();
+    ASSERT_EQ(gotTasks.size(), wantTasks.size());
+    for (size_t i = 0; i < wantTasks.size(); ++i) {
+        EXPECT_EQ(gotTasks[i].pid, wantTasks[i].pid);
+        EXPECT_EQ(gotTasks[i].tgid, wantTasks[i].tgid);
+        EXPECT_EQ(gotTasks[i].comm, wantTasks[i].comm) << "pid " << wantTasks[i].pid;
+    }
+}
+
+TEST(SchedAnalysis, CountsEqualScanTraceOnEveryFixture) {
+    const std::string dir = test::tempDir("sched_counts");
+    for (const char* name : {"sched-irq-timer.dat", "sched-irq-v6.dat", "markers.dat",
+                             "function-graph.dat", "function-stacks.dat", "kprobes.dat"}) {
+        auto model = TraceModel::open(test::dataPath(name));
+        ASSERT_TRUE(model.ok()) << model.message();
+        expectCountsLikeScanTrace(**model, name);
+        // The same pages regrouped into .ktr frames (scanTrace splits work by frame).
+        const std::string ktr = dir + "/" + name + ".ktr";
+        ASSERT_TRUE(convertToKtr(**model, ktr).ok());
+        auto converted = TraceModel::open(ktr);
+        ASSERT_TRUE(converted.ok()) << converted.message();
+        expectCountsLikeScanTrace(**converted, ktr);
+    }
+}
+
+// The frames of a trace that start before a time: the trace as if recording had stopped
+// there, so that some tasks are last named by their fork, not by a later switch.
+class FramePrefixSource : public TraceSource {
+public:
+    FramePrefixSource(std::unique_ptr<TraceSource> all, uint64_t before) : m_all(std::move(all)) {
+        for (size_t i = 0; i < m_all->frames().size(); ++i) {
+            if (m_all->frames()[i].tFirst < before) {
+                m_keep.push_back(i);
+                m_frames.push_back(m_all->frames()[i]);
+            }
+        }
+    }
+    const std::string& path() const override { return m_all->path(); }
+    std::string formatName() const override { return m_all->formatName(); }
+    const TraceMeta& meta() const override { return m_all->meta(); }
+    const FrameIndex& frames() const override { return m_frames; }
+    Status readFrame(size_t index, std::vector<uint8_t>& out) const override {
+        return m_all->readFrame(m_keep.at(index), out);
+    }
+    uint64_t fileSize() const override { return m_all->fileSize(); }
+
+private:
+    std::unique_ptr<TraceSource> m_all;
+    std::vector<size_t> m_keep;
+    FrameIndex m_frames;
+};
+
+TEST(SchedAnalysis, CountsEqualScanTraceOnTracesCutAtEveryFrame) {
+    for (const char* name : {"sched-irq-timer.dat", "function-graph.dat"}) {
+        auto all = openTrace(test::dataPath(name));
+        ASSERT_TRUE(all.ok()) << all.message();
+        std::vector<uint64_t> cuts;
+        for (const FrameRef& f : (*all)->frames()) cuts.push_back(f.tFirst + 1);
+        for (uint64_t cut : cuts) {
+            auto source = openTrace(test::dataPath(name));
+            ASSERT_TRUE(source.ok());
+            auto model = TraceModel::fromSource(
+                std::make_unique<FramePrefixSource>(std::move(*source), cut));
+            ASSERT_TRUE(model.ok()) << model.message();
+            expectCountsLikeScanTrace(**model,
+                                      std::string(name) + " before " + std::to_string(cut));
+        }
+    }
+}
+
+TEST(SchedAnalysis, CountsEqualScanTraceOnAPageWithLostEvents) {
+    auto model = TraceModel::fromSource(std::make_unique<OnePageSource>());
+    ASSERT_TRUE(model.ok()) << model.message();
+    expectCountsLikeScanTrace(**model, "page_missed_cpu0.bin");
+    auto formats = EventFormats::create((*model)->meta());
+    ASSERT_TRUE(formats.ok());
+    auto t = analyzeSched(**model, **formats);
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ(t->counts.lostByCpu.at(0), 484u);
+    EXPECT_EQ(t->counts.lossMarksByCpu.at(0), 1u);
 }
 
 TEST(SchedAnalysis, CancelReturnsAnError) {

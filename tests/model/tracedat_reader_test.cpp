@@ -127,9 +127,12 @@ Figures reportFigures(const std::string& path, const TraceMeta& meta, uint64_t* 
         static const std::regex stamp(R"(\[(\d+)\]\s+(\d+)\.(\d+):)");
         std::smatch m;
         if (!std::regex_search(line, m, stamp)) continue;
+        // Buffer names are right-aligned to the longest one ("sched:", "  irq:").
         std::string buffer;
+        size_t text = line.find_first_not_of(' ');
         for (const BufferInfo& b : meta.buffers) {
-            if (!b.name.empty() && line.rfind(b.name + ":", 0) == 0) buffer = b.name;
+            if (!b.name.empty() && line.compare(text, b.name.size() + 1, b.name + ":") == 0)
+                buffer = b.name;
         }
         CpuFigures& fig = figures[{buffer, static_cast<uint32_t>(std::stoul(m[1]))}];
         std::string ts = m[2].str() + "." + m[3].str();

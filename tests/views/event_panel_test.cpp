@@ -13,6 +13,7 @@
 #include <QThread>
 #include <cstdlib>
 
+#include "analysis/sched_timeline.h"
 #include "details_pane.h"
 #include "event_table_model.h"
 #include "event_table_view.h"
@@ -58,6 +59,10 @@ protected:
         m_model = std::move(TraceModel::open(m_path).value());
         m_formats = std::move(EventFormats::create(m_model->meta()).value());
         m_panel = std::make_unique<EventPanel>(*m_model, *m_formats);
+        // The window hands the panel the counts of its sched analysis.
+        auto timeline = analyzeSched(*m_model, *m_formats);
+        ASSERT_TRUE(timeline.ok()) << timeline.message();
+        m_panel->setScan(timeline->counts);
         m_panel->resize(1200, 700);
         ASSERT_TRUE(waitFor([&] { return m_panel->indexReady(); }));
     }
@@ -125,6 +130,36 @@ TEST_F(EventPanelTest, FilterPanelListsRestrictTheTable) {
                          [](const auto& l) { return l.event == "sched_switch" && l.pid == 5782; });
     EXPECT_GT(want, 0);
     EXPECT_EQ(rows(), want);
+}
+
+TEST_F(EventPanelTest, FilterListsShowTheCountsOfAScan) {
+    open("sched-irq-timer.dat");
+    EXPECT_TRUE(m_panel->scanReady());
+    auto fields = EventFormats::create(m_model->meta(), EventFormats::Use::kFields);
+    ASSERT_TRUE(fields.ok());
+    auto scan = scanTrace(*m_model, fields->get());
+    ASSERT_TRUE(scan.ok()) << scan.message();
+    QListWidget* tasks = m_panel->filterPanel()->tasks();
+    ASSERT_EQ(static_cast<size_t>(tasks->count()), scan->eventsByPid.size());
+    for (int i = 0; i < tasks->count(); ++i) {
+        const PidCount& p = scan->eventsByPid[static_cast<size_t>(i)];
+        EXPECT_EQ(tasks->item(i)->text(), QStringLiteral("%1-%2  (%3)")
+                                              .arg(QString::fromStdString(scan->tasks.comm(p.pid)))
+                                              .arg(p.pid)
+                                              .arg(p.events));
+        EXPECT_EQ(tasks->item(i)->checkState(), Qt::Checked);
+        EXPECT_TRUE(tasks->item(i)->flags() & Qt::ItemIsUserCheckable);
+    }
+    EXPECT_TRUE(m_panel->filter().pids.empty());  // everything checked: no filter
+    QListWidget* events = m_panel->filterPanel()->events();
+    int listed = 0;
+    for (uint64_t n : scan->eventsByType) listed += n > 0;
+    EXPECT_EQ(events->count(), listed);
+    // A second scan handed over keeps the filter and emits scanFinished again.
+    QSignalSpy finished(m_panel.get(), &EventPanel::scanFinished);
+    m_panel->setScan(*scan);
+    EXPECT_EQ(finished.count(), 1);
+    EXPECT_EQ(static_cast<size_t>(tasks->count()), scan->eventsByPid.size());
 }
 
 TEST_F(EventPanelTest, CpuListRestrictsTheTable) {

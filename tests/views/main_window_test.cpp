@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QDropEvent>
 #include <QLabel>
+#include <QListWidget>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -13,6 +14,7 @@
 #include "event_panel.h"
 #include "event_table_model.h"
 #include "event_table_view.h"
+#include "filter_panel.h"
 #include "fixture_copy.h"
 #include "qt_test_app.h"
 #include "session.h"
@@ -251,6 +253,24 @@ TEST(MainWindow, EventPanelAndTimelineFollowEachOther) {
     panel->setFilter(only0);
     EXPECT_TRUE(view->eventFilter().selectsCpu(0));
     EXPECT_FALSE(view->eventFilter().selectsCpu(1));
+}
+
+// The panel's task and event lists come from the analysis' counts, ready as soon as
+// the analysis lands (no scan of its own).
+TEST(MainWindow, EventPanelListsComeWithTheAnalysis) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
+    MainWindow w;
+    w.setQuiet(true);
+    ASSERT_TRUE(w.openFile(trace.path()));
+    ASSERT_TRUE(waitForAnalysis(w));
+    EventPanel* panel = w.eventPanel();
+    ASSERT_NE(panel, nullptr);
+    EXPECT_TRUE(panel->scanReady());
+    const ScanResult& counts = w.timelineView()->timeline()->counts;
+    EXPECT_EQ(counts.events, 18155u);
+    EXPECT_EQ(static_cast<size_t>(panel->filterPanel()->tasks()->count()),
+              counts.eventsByPid.size());
+    EXPECT_GT(panel->filterPanel()->events()->count(), 0);
 }
 
 }  // namespace
