@@ -1,5 +1,7 @@
 #include "background_pass.h"
 
+#include "worker_priority.h"
+
 namespace kestrel {
 
 BackgroundPass::BackgroundPass(QObject* parent) : QObject(parent) {
@@ -19,6 +21,7 @@ void BackgroundPass::start(std::function<void(PassProgress&)> work, std::functio
     PassProgress* p = m_progress.get();
     auto finished = m_finished;
     m_thread = std::thread([work = std::move(work), p, finished] {
+        lowerThisThreadPriority();
         work(*p);
         finished->store(true);
     });

@@ -26,6 +26,7 @@
 #include "time_scale.h"
 #include "timeline_view.h"
 #include "trace_model.h"
+#include "worker_priority.h"
 
 namespace kestrel {
 namespace {
@@ -171,6 +172,7 @@ void MainWindow::startWorker(const QString& path, PendingOpen pending) {
     m_analysisStart = std::chrono::steady_clock::now();
     m_worker = std::thread(
         [post, job, path, progress = m_progressState, pending = std::move(pending)]() mutable {
+            lowerThisThreadPriority();
             auto opened = pending.valid() ? pending.get() : TraceModel::open(path.toStdString());
             if (!opened) {
                 QString error = QString::fromStdString(opened.message());
