@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <QApplication>
 #include <QHeaderView>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -14,27 +13,16 @@
 
 #include "event_table_model.h"
 #include "formats_pool.h"
+#include "qt_test_app.h"
 #include "support/test_data.h"
 #include "trace_model.h"
 
 namespace kestrel {
 namespace {
 
-QApplication& app() {
-    static int argc = 1;
-    static char name[] = "event_table_view_test";
-    static char* argv[] = {name, nullptr};
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    // Never destroyed: a static QApplication torn down at exit crashes in Qt's own
-    // exit-time cleanup; reachable through this pointer, so not a leak to LSan.
-    static QApplication* a = new QApplication(argc, argv);
-    return *a;
-}
-
 class EventTableViewTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        app();
         m_model = std::move(TraceModel::open(test::dataPath("sched-irq-timer.dat")).value());
         m_formats = std::move(EventFormats::create(m_model->meta()).value());
         FormatsPool pool(m_model->meta());

@@ -31,6 +31,13 @@ bool waitForAnalysis(MainWindow& w) {
     return spy.wait(30000) && spy.takeFirst().at(0).toBool();
 }
 
+// Opens `trace` and waits for the analysis and the event panel it brings (nullptr if not).
+EventPanel* openWithPanel(MainWindow& w, const test::FixtureCopy& trace) {
+    w.setQuiet(true);
+    if (!w.openFile(trace.path()) || !waitForAnalysis(w)) return nullptr;
+    return w.eventPanel();
+}
+
 TEST(MainWindow, OpensATraceAndRefinesTheTimelineWhenTheAnalysisLands) {
     const test::FixtureCopy trace("sched-irq-timer.dat");
     MainWindow w;
@@ -211,10 +218,7 @@ TEST(MainWindow, BottomAreaTakesPluggedInWidgets) {
 TEST(MainWindow, EventPanelAndTimelineFollowEachOther) {
     const test::FixtureCopy trace("sched-irq-timer.dat");
     MainWindow w;
-    w.setQuiet(true);
-    ASSERT_TRUE(w.openFile(trace.path()));
-    ASSERT_TRUE(waitForAnalysis(w));
-    EventPanel* panel = w.eventPanel();
+    EventPanel* panel = openWithPanel(w, trace);
     ASSERT_NE(panel, nullptr);
     EXPECT_EQ(w.bottomArea()->count(), 1);
     QSignalSpy built(panel, &EventPanel::indexBuilt);
@@ -260,10 +264,7 @@ TEST(MainWindow, EventPanelAndTimelineFollowEachOther) {
 TEST(MainWindow, EventPanelListsComeWithTheAnalysis) {
     const test::FixtureCopy trace("sched-irq-timer.dat");
     MainWindow w;
-    w.setQuiet(true);
-    ASSERT_TRUE(w.openFile(trace.path()));
-    ASSERT_TRUE(waitForAnalysis(w));
-    EventPanel* panel = w.eventPanel();
+    EventPanel* panel = openWithPanel(w, trace);
     ASSERT_NE(panel, nullptr);
     EXPECT_TRUE(panel->scanReady());
     const ScanResult& counts = w.timelineView()->timeline()->counts;
