@@ -64,18 +64,10 @@ struct CpuPass {
     std::vector<SchedEvent> sched;
     std::vector<PrintMark> prints;
     std::vector<LostGap> gaps;
-    std::unordered_map<int32_t, uint64_t> counts;
     std::unordered_map<int32_t, Comm> comms;  // from sched_switch: names the task list
-    // For the scan's counts (trace_scan.h), which the filter panel shows: events per
-    // type, and comms from sched_switch and sched_process_fork as scanTrace takes them.
-    std::vector<uint64_t> byType;
-    std::unordered_map<int32_t, Comm> scanComms;
-    uint64_t lost = 0, lossMarks = 0;
-
-    void countType(uint16_t type) {
-        if (type >= byType.size()) byType.resize(type + 1u, 0);
-        ++byType[type];
-    }
+    // The scan's counts (trace_scan.h), which the filter panel shows; its events per pid
+    // also go into the task list.
+    ScanTally tally;
 };
 
 std::string_view trimmed(std::string_view s) {
@@ -96,21 +88,15 @@ public:
         ++m_out.events;
         CommonFields c;
         if (!m_formats.common(raw, c)) return;
-        if (c.pid != m_lastPid) {  // tasks run in bursts: avoid a hash per event
-            m_lastPid = c.pid;
-            m_lastCount = &m_out.counts[c.pid];
-        }
-        ++*m_lastCount;
-        m_out.countType(c.type);
+        m_out.tally.countEvent(c.type, c.pid);
         int wake = -1;
         if (c.type == m_f.sched.switchId) {
             switchEvent(raw, ts);
         } else if ((wake = m_f.sched.wakeIndex(c.type)) >= 0) {
             wakeEvent(raw, ts, c, wake);
         } else if (c.type == m_f.sched.forkId) {
-            noteComm(m_out.scanComms,
-                     static_cast<int32_t>(m_formats.readInt(m_f.sched.childPid, raw)),
-                     m_formats.readString(m_f.sched.childComm, raw), ts);
+            m_out.tally.noteComm(static_cast<int32_t>(m_formats.readInt(m_f.sched.childPid, raw)),
+                                 m_formats.readString(m_f.sched.childComm, raw), ts);
         } else if (c.type == m_f.printId) {
             m_out.prints.push_back({ts, c.pid, m_out.cpu, std::string(trimmed(printText(raw)))});
         }
@@ -118,8 +104,7 @@ public:
 
     // The page after a "missed events" mark: the gap runs from the last event seen.
     void lostBefore(uint64_t pageTs, uint64_t count) {
-        ++m_out.lossMarks;
-        m_out.lost += count;
+        m_out.tally.countLoss(m_out.cpu, count);
         uint64_t from = m_out.last ? m_out.last : m_model.toTraceTime(pageTs);
         m_out.gaps.push_back({m_out.cpu, from, from, count});
         m_openGap = true;
@@ -150,8 +135,8 @@ private:
         const std::string_view next = m_formats.readString(f.nextComm, raw);
         noteComm(m_out.comms, e.a, prev, ts);
         noteComm(m_out.comms, e.b, next, ts);
-        noteComm(m_out.scanComms, e.a, prev, ts);
-        noteComm(m_out.scanComms, e.b, next, ts);
+        m_out.tally.noteComm(e.a, prev, ts);
+        m_out.tally.noteComm(e.b, next, ts);
     }
 
     void wakeEvent(const RawEvent& raw, uint64_t ts, const CommonFields& c, int i) {
@@ -170,8 +155,6 @@ private:
     const EventFormats& m_formats;
     const Fields& m_f;
     CpuPass& m_out;
-    int32_t m_lastPid = -1;
-    uint64_t* m_lastCount = nullptr;
     bool m_openGap = false;
 };
 
@@ -209,6 +192,7 @@ Status scanCpu(const TraceModel& model, const EventFormats& formats, const Field
         }
         if (progress) progress->framesDone.fetch_add(1, std::memory_order_relaxed);
     }
+    out.tally.countCpuEvents(out.cpu, out.events);
     return {};
 }
 
@@ -337,7 +321,7 @@ void buildTaskList(const TraceModel& model, std::vector<CpuPass>& passes,
             Comm& l = latest[pid];
             if (l.text.empty() || c.ts >= l.ts) l = std::move(c);
         }
-        for (auto [pid, n] : p.counts) counts[pid] += n;
+        for (auto [pid, n] : p.tally.eventsByPid()) counts[pid] += n;
     }
     for (const auto& [pid, c] : latest) table.setComm(pid, c.text);
     for (const auto& [pid, n] : counts) table.setComm(pid, table.comm(pid));
@@ -350,39 +334,6 @@ void buildTaskList(const TraceModel& model, std::vector<CpuPass>& passes,
         out.taskList.push_back({t.pid, t.tgid, t.comm, n == counts.end() ? 0 : n->second,
                                 ct == cpuTime.end() ? 0 : ct->second});
     }
-}
-
-// The counts scanTrace() makes, from what the CPU passes saw: the GUI's filter panel
-// takes them from here instead of a pass of its own.
-ScanResult buildCounts(const TraceModel& model, std::vector<CpuPass>& passes) {
-    ScanResult r;
-    r.eventsByType.assign(65536, 0);
-    r.eventsByCpu.assign(passes.size(), 0);
-    r.lostByCpu.assign(passes.size(), 0);
-    r.lossMarksByCpu.assign(passes.size(), 0);
-    std::unordered_map<int32_t, uint64_t> pids;
-    std::unordered_map<int32_t, Comm> comms;
-    for (CpuPass& p : passes) {
-        r.events += p.events;
-        r.eventsByCpu[p.cpu] = p.events;
-        r.lostByCpu[p.cpu] = p.lost;
-        r.lossMarksByCpu[p.cpu] = p.lossMarks;
-        for (size_t t = 0; t < p.byType.size(); ++t) r.eventsByType[t] += p.byType[t];
-        for (auto [pid, n] : p.counts) pids[pid] += n;
-        for (auto& [pid, c] : p.scanComms) {
-            Comm& l = comms[pid];
-            if (l.text.empty() || c.ts >= l.ts) l = std::move(c);
-        }
-        std::unordered_map<int32_t, Comm>().swap(p.scanComms);
-    }
-    r.eventsByPid.reserve(pids.size());
-    for (auto [pid, n] : pids) r.eventsByPid.push_back({pid, n});
-    std::sort(r.eventsByPid.begin(), r.eventsByPid.end(),
-              [](const PidCount& a, const PidCount& b) { return a.pid < b.pid; });
-    r.tasks.loadSavedCmdlines(model.meta().savedCmdlines);
-    r.tasks.loadSavedTgids(model.meta().savedTgids);
-    for (const auto& [pid, c] : comms) r.tasks.setComm(pid, c.text);
-    return r;
 }
 
 void merge(const TraceModel& model, std::vector<CpuPass>& passes, SchedTimeline& out) {
@@ -415,7 +366,11 @@ void merge(const TraceModel& model, std::vector<CpuPass>& passes, SchedTimeline&
                      [](const PrintMark& x, const PrintMark& y) { return x.ts < y.ts; });
     std::sort(out.gaps.begin(), out.gaps.end(),
               [](const LostGap& x, const LostGap& y) { return x.from < y.from; });
-    out.counts = buildCounts(model, passes);
+    // The counts scanTrace() makes: the GUI's filter panel takes them from here instead
+    // of a pass of its own.
+    std::vector<const ScanTally*> tallies;
+    for (const CpuPass& p : passes) tallies.push_back(&p.tally);
+    out.counts = ScanTally::merge(model, tallies);
     buildTaskList(model, passes, cpuTime, out);
 }
 
