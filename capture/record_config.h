@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "status.h"
+#include "base/status.h"
 #include "tracefs.h"
 
 namespace kestrel {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "cpu_reader.h"
-#include "ktr_writer.h"
+#include "ktr/ktr_writer.h"
 #include "record_config.h"
 #include "tracefs.h"
 

@@ -6,7 +6,7 @@
 #include <QFileInfo>
 #include <chrono>
 
-#include "main_window.h"
+#include "window/main_window.h"
 
 int main(int argc, char** argv) {
     const auto launch = std::chrono::steady_clock::now();

@@ -1,8 +1,8 @@
 #include <cstdio>
 
 #include "cli.h"
-#include "ktr_convert.h"
-#include "trace_model.h"
+#include "decode/trace_model.h"
+#include "ktr/ktr_convert.h"
 
 namespace kestrel::cli {
 

@@ -3,10 +3,10 @@
 #include <set>
 
 #include "cli.h"
-#include "event_cursor.h"
-#include "event_formats.h"
-#include "report_printer.h"
-#include "trace_model.h"
+#include "decode/event_cursor.h"
+#include "decode/trace_model.h"
+#include "formats/event_formats.h"
+#include "text/report_printer.h"
 
 namespace kestrel::cli {
 namespace {

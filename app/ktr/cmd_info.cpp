@@ -2,9 +2,9 @@
 // has no per-frame counts, so its events are counted by a parallel scan of the pages.
 #include <cstdio>
 
+#include "analysis/trace_scan.h"
 #include "cli.h"
-#include "trace_model.h"
-#include "trace_scan.h"
+#include "decode/trace_model.h"
 
 namespace kestrel::cli {
 namespace {

@@ -2,10 +2,10 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "analysis/trace_scan.h"
 #include "cli.h"
-#include "event_formats.h"
-#include "trace_model.h"
-#include "trace_scan.h"
+#include "decode/trace_model.h"
+#include "formats/event_formats.h"
 
 namespace kestrel::cli {
 namespace {

@@ -8,9 +8,9 @@
 #include <mutex>
 #include <thread>
 
-#include "sched_fields.h"
-#include "sched_timeline.h"
-#include "task_table.h"
+#include "analysis/sched_fields.h"
+#include "analysis/sched_timeline.h"
+#include "analysis/task_table.h"
 
 namespace kestrel {
 namespace {

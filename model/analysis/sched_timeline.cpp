@@ -1,4 +1,4 @@
-#include "sched_timeline.h"
+#include "analysis/sched_timeline.h"
 
 #include <algorithm>
 

@@ -13,10 +13,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "event_formats.h"
-#include "status.h"
-#include "trace_model.h"
-#include "trace_scan.h"
+#include "analysis/trace_scan.h"
+#include "base/status.h"
+#include "decode/trace_model.h"
+#include "formats/event_formats.h"
 
 namespace kestrel {
 

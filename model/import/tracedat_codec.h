@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "frame_index.h"
-#include "status.h"
+#include "base/frame_index.h"
+#include "base/status.h"
 
 namespace kestrel {
 

@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "byte_order.h"
+#include "base/byte_order.h"
 
 namespace kestrel {
 

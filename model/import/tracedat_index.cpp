@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "byte_order.h"
+#include "base/byte_order.h"
 #include "import/tracedat_codec.h"
 #include "import/tracedat_reader.h"
-#include "page_decoder.h"
+#include "ring/page_decoder.h"
 
 namespace kestrel {
 namespace {

@@ -3,9 +3,9 @@
 // file) and v7 (one per section, usually compressed): header_page/header_event,
 // ftrace formats, event formats per system, kallsyms, printk formats, saved_cmdlines.
 // Layouts: trace-cmd.dat.v6.5.txt / v7.5.txt; readers in trace-input.c.
+#include "base/status.h"
+#include "base/trace_meta.h"
 #include "import/tracedat_file.h"
-#include "status.h"
-#include "trace_meta.h"
 
 namespace kestrel {
 

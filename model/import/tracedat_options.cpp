@@ -6,7 +6,7 @@
 #include <cstring>
 #include <set>
 
-#include "byte_order.h"
+#include "base/byte_order.h"
 
 namespace kestrel {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "import/tracedat_codec.h"
 #include "import/tracedat_metadata.h"
-#include "page_decoder.h"
+#include "ring/page_decoder.h"
 
 namespace kestrel {
 namespace {

@@ -15,12 +15,12 @@
 #include <string>
 #include <vector>
 
-#include "frame_index.h"
+#include "base/frame_index.h"
+#include "base/status.h"
+#include "base/trace_meta.h"
+#include "base/trace_source.h"
 #include "import/tracedat_file.h"
 #include "import/tracedat_options.h"
-#include "status.h"
-#include "trace_meta.h"
-#include "trace_source.h"
 
 namespace kestrel {
 

@@ -6,9 +6,9 @@
 #include <memory>
 #include <string>
 
-#include "event_formats.h"
+#include "decode/trace_model.h"
+#include "formats/event_formats.h"
 #include "support/test_data.h"
-#include "trace_model.h"
 
 namespace kestrel::bench {
 

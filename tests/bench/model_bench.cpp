@@ -5,12 +5,12 @@
 
 #include <cstdlib>
 
+#include "analysis/trace_scan.h"
 #include "bench_trace.h"
-#include "event_cursor.h"
-#include "event_formats.h"
+#include "decode/event_cursor.h"
+#include "decode/trace_model.h"
+#include "formats/event_formats.h"
 #include "support/test_data.h"
-#include "trace_model.h"
-#include "trace_scan.h"
 
 namespace kestrel {
 namespace {

@@ -8,10 +8,10 @@
 #include <cstdlib>
 
 #include "bench_trace.h"
-#include "event_index.h"
-#include "event_search.h"
+#include "decode/trace_model.h"
+#include "query/event_index.h"
+#include "query/event_search.h"
 #include "support/test_data.h"
-#include "trace_model.h"
 
 namespace kestrel {
 namespace {

@@ -13,10 +13,10 @@
 
 #include "analysis/sched_timeline.h"
 #include "bench_trace.h"
-#include "span_folding.h"
+#include "decode/trace_model.h"
 #include "support/test_data.h"
-#include "timeline_view.h"
-#include "trace_model.h"
+#include "timeline/span_folding.h"
+#include "timeline/timeline_view.h"
 
 namespace kestrel {
 namespace {

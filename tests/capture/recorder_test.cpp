@@ -13,11 +13,11 @@
 #include <filesystem>
 #include <thread>
 
-#include "event_cursor.h"
-#include "event_formats.h"
+#include "decode/event_cursor.h"
+#include "decode/trace_model.h"
+#include "formats/event_formats.h"
 #include "support/process.h"
 #include "support/test_data.h"
-#include "trace_model.h"
 
 namespace kestrel {
 namespace {

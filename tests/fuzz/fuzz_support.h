@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "event_cursor.h"
-#include "trace_model.h"
+#include "decode/event_cursor.h"
+#include "decode/trace_model.h"
 
 namespace kestrel::fuzz {
 

@@ -2,7 +2,7 @@
 // could have: long size 4 or 8, little or big endian, page size 4 KiB or a larger sub-buffer.
 #include <vector>
 
-#include "page_decoder.h"
+#include "ring/page_decoder.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1) return 0;

@@ -1,11 +1,11 @@
 // Fields and stacks of known events of the fixtures.
-#include "event_fields.h"
+#include "formats/event_fields.h"
 
 #include <gtest/gtest.h>
 
-#include "event_cursor.h"
+#include "decode/event_cursor.h"
+#include "decode/trace_model.h"
 #include "support/test_data.h"
-#include "trace_model.h"
 
 namespace kestrel {
 namespace {

@@ -6,12 +6,12 @@
 #include <functional>
 #include <regex>
 
-#include "event_columns.h"
-#include "event_index.h"
+#include "decode/trace_model.h"
+#include "query/event_index.h"
 #include "support/process.h"
 #include "support/report_oracle.h"
 #include "support/test_data.h"
-#include "trace_model.h"
+#include "text/event_columns.h"
 
 namespace kestrel {
 namespace {

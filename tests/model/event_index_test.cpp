@@ -1,13 +1,13 @@
 // EventIndex and RowCursor against trace-cmd report: row count, every row's columns,
 // random access through checkpoints, time lookup.
-#include "event_index.h"
+#include "query/event_index.h"
 
 #include <gtest/gtest.h>
 
-#include "event_columns.h"
+#include "decode/trace_model.h"
 #include "support/report_oracle.h"
 #include "support/test_data.h"
-#include "trace_model.h"
+#include "text/event_columns.h"
 
 namespace kestrel {
 namespace {

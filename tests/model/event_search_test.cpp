@@ -1,13 +1,13 @@
 // searchRows finds the same rows a plain walk over trace-cmd report finds.
-#include "event_search.h"
+#include "query/event_search.h"
 
 #include <gtest/gtest.h>
 
 #include <regex>
 
+#include "decode/trace_model.h"
 #include "support/report_oracle.h"
 #include "support/test_data.h"
-#include "trace_model.h"
 
 namespace kestrel {
 namespace {

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <map>
 
-#include "ktr_layout.h"
-#include "ktr_reader.h"
-#include "ktr_writer.h"
+#include "ktr/ktr_layout.h"
+#include "ktr/ktr_reader.h"
+#include "ktr/ktr_writer.h"
 #include "support/page_writer.h"
 #include "support/test_data.h"
 

@@ -1,7 +1,7 @@
 // KtrReader: round trips through KtrWriter of real and hand-built pages and of every
 // metadata field, and the reader's contract (open reads no page block, readFrame is
 // thread-safe, errors name the file).
-#include "ktr_reader.h"
+#include "ktr/ktr_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@
 #include <fstream>
 #include <thread>
 
-#include "ktr_layout.h"
-#include "ktr_writer.h"
+#include "ktr/ktr_layout.h"
+#include "ktr/ktr_writer.h"
 #include "support/page_writer.h"
 #include "support/test_data.h"
 

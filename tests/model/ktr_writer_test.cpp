@@ -1,6 +1,6 @@
 // KtrWriter: frame figures from real and hand-built pages, the bytes it puts on disk,
 // and what happens when writing fails.
-#include "ktr_writer.h"
+#include "ktr/ktr_writer.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -10,8 +10,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "ktr_layout.h"
-#include "ktr_reader.h"
+#include "ktr/ktr_layout.h"
+#include "ktr/ktr_reader.h"
 #include "support/page_writer.h"
 #include "support/test_data.h"
 

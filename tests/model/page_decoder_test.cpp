@@ -1,11 +1,11 @@
 // Page decoding against raw pages read from trace_pipe_raw (tests/data/pages/README.md).
-#include "page_decoder.h"
+#include "ring/page_decoder.h"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "byte_order.h"
+#include "base/byte_order.h"
 #include "support/test_data.h"
 
 namespace kestrel {

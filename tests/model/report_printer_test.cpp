@@ -8,7 +8,7 @@
 // libtracecmd (buffers, CPUs, clock), so this test does not depend on Kestrel's own
 // trace.dat importer. libtracecmd is loaded with dlopen so the test links like every
 // other model test.
-#include "report_printer.h"
+#include "text/report_printer.h"
 
 #include <dlfcn.h>
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "event_formats.h"
+#include "formats/event_formats.h"
 #include "support/test_data.h"
 
 namespace kestrel {

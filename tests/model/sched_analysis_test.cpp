@@ -5,9 +5,9 @@
 #include <algorithm>
 
 #include "analysis/sched_timeline.h"
-#include "ktr_convert.h"
+#include "analysis/trace_scan.h"
+#include "ktr/ktr_convert.h"
 #include "support/test_data.h"
-#include "trace_scan.h"
 
 namespace kestrel {
 namespace {

@@ -18,9 +18,9 @@
 #include <sstream>
 #include <thread>
 
-#include "byte_order.h"
+#include "base/byte_order.h"
 #include "import/tracedat_codec.h"
-#include "page_decoder.h"
+#include "ring/page_decoder.h"
 #include "support/test_data.h"
 
 namespace kestrel {

@@ -1,6 +1,6 @@
 // EventPanel as the window uses it: background index, selection signals, showTime,
 // filters from the panel, search next/previous, details, and a screenshot.
-#include "event_panel.h"
+#include "events/event_panel.h"
 
 #include <gtest/gtest.h>
 
@@ -14,14 +14,14 @@
 #include <cstdlib>
 
 #include "analysis/sched_timeline.h"
-#include "details_pane.h"
-#include "event_table_model.h"
-#include "event_table_view.h"
-#include "filter_panel.h"
-#include "search_bar.h"
+#include "decode/trace_model.h"
+#include "events/details_pane.h"
+#include "events/event_table_model.h"
+#include "events/event_table_view.h"
+#include "events/filter_panel.h"
+#include "events/search_bar.h"
 #include "support/report_oracle.h"
 #include "support/test_data.h"
-#include "trace_model.h"
 
 namespace kestrel {
 namespace {

@@ -1,6 +1,6 @@
 // EventTableModel: a virtual model over the row index, checked by Qt's model tester and
 // against trace-cmd report.
-#include "event_table_model.h"
+#include "events/event_table_model.h"
 
 #include <gtest/gtest.h>
 
@@ -8,10 +8,10 @@
 #include <QApplication>
 #include <QSignalSpy>
 
-#include "formats_pool.h"
+#include "decode/trace_model.h"
+#include "formats/formats_pool.h"
 #include "support/report_oracle.h"
 #include "support/test_data.h"
-#include "trace_model.h"
 
 namespace kestrel {
 namespace {

@@ -1,7 +1,7 @@
 // EventTableView over a small window (1,000 rows of an 18,156-row fixture): the scroll
 // bar spans every row, the wheel, the keyboard and selectRow cross window edges, and the
 // selection stays on its event while the window moves.
-#include "event_table_view.h"
+#include "events/event_table_view.h"
 
 #include <gtest/gtest.h>
 
@@ -11,11 +11,11 @@
 #include <QTableView>
 #include <QTest>
 
-#include "event_table_model.h"
-#include "formats_pool.h"
+#include "decode/trace_model.h"
+#include "events/event_table_model.h"
+#include "formats/formats_pool.h"
 #include "qt_test_app.h"
 #include "support/test_data.h"
-#include "trace_model.h"
 
 namespace kestrel {
 namespace {

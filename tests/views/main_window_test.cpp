@@ -1,4 +1,4 @@
-#include "main_window.h"
+#include "window/main_window.h"
 
 #include <gtest/gtest.h>
 
@@ -11,16 +11,16 @@
 #include <QTabWidget>
 #include <QTest>
 
-#include "event_panel.h"
-#include "event_table_model.h"
-#include "event_table_view.h"
-#include "filter_panel.h"
+#include "decode/trace_model.h"
+#include "events/event_panel.h"
+#include "events/event_table_model.h"
+#include "events/event_table_view.h"
+#include "events/filter_panel.h"
 #include "fixture_copy.h"
 #include "qt_test_app.h"
-#include "session.h"
 #include "support/test_data.h"
-#include "timeline_view.h"
-#include "trace_model.h"
+#include "timeline/timeline_view.h"
+#include "window/session.h"
 
 namespace kestrel {
 namespace {

@@ -1,4 +1,4 @@
-#include "session.h"
+#include "window/session.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "span_folding.h"
+#include "timeline/span_folding.h"
 
 #include <gtest/gtest.h>
 

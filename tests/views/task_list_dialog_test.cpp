@@ -1,4 +1,4 @@
-#include "task_list_dialog.h"
+#include "window/task_list_dialog.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "time_scale.h"
+#include "timeline/time_scale.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // CPU row pixels are checked against sched_switch lines of `trace-cmd report -t`;
 // zoom, pan, markers, selection and task tracks are driven with QTest / input events.
 // two-buffers.dat (events in instances "irq" and "sched") checks the buffer groups.
-#include "timeline_view.h"
+#include "timeline/timeline_view.h"
 
 #include <gtest/gtest.h>
 
@@ -14,12 +14,12 @@
 #include <regex>
 #include <sstream>
 
-#include "event_formats.h"
+#include "decode/trace_model.h"
+#include "formats/event_formats.h"
 #include "qt_test_app.h"
 #include "support/process.h"
 #include "support/test_data.h"
-#include "trace_model.h"
-#include "track_colors.h"
+#include "timeline/track_colors.h"
 
 namespace kestrel {
 namespace {

@@ -1,0 +1,37 @@
+#pragma once
+// A trace file opened for reading: metadata, the frame index and random access to
+// frames. Implemented by KtrReader (.ktr) and TraceDatReader (trace-cmd trace.dat).
+// readFrame is thread-safe (pread on a shared descriptor).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/frame_index.h"
+#include "base/status.h"
+#include "base/trace_meta.h"
+
+namespace kestrel {
+
+class TraceSource {
+public:
+    virtual ~TraceSource() = default;
+    virtual const std::string& path() const = 0;
+    virtual std::string formatName() const = 0;  // "ktr 1", "trace.dat 7 (zstd)", ...
+    virtual const TraceMeta& meta() const = 0;
+    virtual const FrameIndex& frames() const = 0;
+    // Decompresses frame `index` into `out` (resized to usize).
+    virtual Status readFrame(size_t index, std::vector<uint8_t>& out) const = 0;
+    // True when the file had no valid index and it was rebuilt by scanning.
+    virtual bool recovered() const { return false; }
+    virtual uint64_t fileSize() const = 0;
+};
+
+// The two readers (ktr_reader.cpp, import/tracedat_reader.cpp).
+Result<std::unique_ptr<TraceSource>> openKtr(const std::string& path);
+Result<std::unique_ptr<TraceSource>> openTraceDat(const std::string& path);
+
+// Opens .ktr or trace.dat by looking at the magic bytes.
+Result<std::unique_ptr<TraceSource>> openTrace(const std::string& path);
+
+}  // namespace kestrel

@@ -1,0 +1,67 @@
+#pragma once
+// The indexed event model. Opening reads the file header, metadata and frame index
+// only (plus the last frame of each CPU for its end time); events are decoded on
+// demand through a bounded frame cache. Frames are grouped per CPU in time order, so
+// seeking is a binary search over one CPU's frame start times.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "base/trace_source.h"
+#include "decode/frame_cache.h"
+#include "ring/page_decoder.h"
+
+namespace kestrel {
+
+struct ModelOptions {
+    size_t cacheBytes = FrameCache::kDefaultBytes;
+};
+
+// One CPU (of one buffer) as the model sees it.
+struct CpuTrack {
+    std::vector<uint32_t> frames;  // indices into source().frames(), in time order
+    PageFormat format;
+    uint64_t firstTs = kUnknownTime;  // raw timestamps (before tsOffset)
+    uint64_t lastTs = kUnknownTime;
+    uint64_t events = 0;      // valid when eventsKnown
+    bool eventsKnown = true;  // false when any frame lacks a count (trace.dat)
+    uint64_t lost = 0;        // lost events the frame headers report
+};
+
+class TraceModel {
+public:
+    static Result<std::unique_ptr<TraceModel>> open(const std::string& path,
+                                                    const ModelOptions& options = {});
+    static Result<std::unique_ptr<TraceModel>> fromSource(std::unique_ptr<TraceSource> source,
+                                                          const ModelOptions& options = {});
+
+    const TraceSource& source() const { return *m_source; }
+    const TraceMeta& meta() const { return m_source->meta(); }
+    const FrameIndex& frames() const { return m_source->frames(); }
+    size_t cpuCount() const { return m_cpus.size(); }
+    const CpuTrack& cpu(size_t index) const { return m_cpus[index]; }
+    FrameCache& cache() const { return *m_cache; }
+
+    // Trace time range with the timestamp offset applied; 0/0 for an empty trace.
+    uint64_t startTime() const;
+    uint64_t endTime() const;
+    uint64_t toTraceTime(uint64_t raw) const {
+        return raw + static_cast<uint64_t>(meta().tsOffset);
+    }
+    uint64_t toRawTime(uint64_t t) const { return t - static_cast<uint64_t>(meta().tsOffset); }
+    // "ceo2 cpu1" / "cpu1": how the UI and CLI name a global CPU index.
+    std::string cpuLabel(size_t index) const;
+
+private:
+    TraceModel() = default;
+    Status buildTracks();
+    Status findLastTimestamp(CpuTrack& track);
+
+    std::unique_ptr<TraceSource> m_source;
+    std::unique_ptr<FrameCache> m_cache;
+    std::vector<CpuTrack> m_cpus;
+};
+
+}  // namespace kestrel

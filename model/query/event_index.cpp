@@ -1,0 +1,199 @@
+#include "query/event_index.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace kestrel {
+namespace {
+
+struct Slice {
+    uint64_t from = 0;
+    uint64_t to = 0;                           // inclusive
+    std::vector<IndexCheckpoint> checkpoints;  // rows local to the slice
+    uint64_t rows = 0;
+    Status status;
+};
+
+// Time slices of roughly equal frame counts: boundaries at frame start times, so each
+// slice decodes its own frames (plus at most one shared frame per CPU at each edge).
+std::vector<Slice> makeSlices(const TraceModel& model, const EventFilter& filter, size_t want) {
+    std::vector<uint64_t> starts;
+    for (uint32_t c = 0; c < model.cpuCount(); ++c) {
+        if (!filter.selectsCpu(c)) continue;
+        for (uint32_t f : model.cpu(c).frames) {
+            uint64_t t = model.frames()[f].tFirst;
+            if (t == kUnknownTime) continue;
+            t = model.toTraceTime(t);
+            if (t > filter.from && t <= filter.to) starts.push_back(t);
+        }
+    }
+    std::sort(starts.begin(), starts.end());
+    std::vector<uint64_t> bounds{filter.from};
+    for (size_t i = 1; i < want && !starts.empty(); ++i) {
+        uint64_t b = starts[i * starts.size() / want];
+        if (b > bounds.back()) bounds.push_back(b);
+    }
+    std::vector<Slice> slices(bounds.size());
+    for (size_t i = 0; i < bounds.size(); ++i) {
+        slices[i].from = bounds[i];
+        slices[i].to = i + 1 < bounds.size() ? bounds[i + 1] - 1 : filter.to;
+    }
+    return slices;
+}
+
+void indexSlice(const TraceModel& model, const EventFilter& filter, const FilterMatcher& matcher,
+                Slice& slice, const std::atomic<bool>* cancel) {
+    CursorOptions options = filter.cursorOptions();
+    options.from = slice.from;
+    options.to = slice.to;
+    options.streaming = true;
+    EventCursor cursor(model, options);
+    EventRef ev;
+    uint64_t sinceRow = EventIndex::kRowsPerCheckpoint;  // first match gets a checkpoint
+    uint64_t sinceEvent = 0;
+    uint64_t lastTs = kUnknownTime;
+    uint32_t sameTs = 0;
+    while (cursor.next(ev)) {
+        if (ev.ts != lastTs) {
+            lastTs = ev.ts;
+            sameTs = 0;
+        }
+        bool match = matcher.matches(ev);
+        if ((match && sinceRow >= EventIndex::kRowsPerCheckpoint) ||
+            sinceEvent >= EventIndex::kEventsPerCheckpoint) {
+            slice.checkpoints.push_back({slice.rows, ev.ts, sameTs});
+            sinceRow = sinceEvent = 0;
+        }
+        if (match) {
+            ++slice.rows;
+            ++sinceRow;
+        }
+        ++sinceEvent;
+        ++sameTs;
+        if ((sinceEvent & 4095) == 0 && cancel && cancel->load(std::memory_order_relaxed)) {
+            slice.status = Status::error("cancelled");
+            return;
+        }
+    }
+    slice.status = cursor.status();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const EventIndex>> EventIndex::build(const TraceModel& model,
+                                                            FormatsPool& pool,
+                                                            const EventFilter& filter,
+                                                            PassProgress* progress,
+                                                            unsigned threads) {
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<Slice> slices = makeSlices(model, filter, size_t{threads} * 16);
+    if (progress) progress->total = slices.size();
+    std::atomic<size_t> nextSlice{0};
+    std::vector<Status> errors(threads);
+    auto work = [&](unsigned worker) {
+        auto formats = pool.acquire();
+        if (!formats) {
+            errors[worker] = formats.status();
+            return;
+        }
+        auto matcher = FilterMatcher::create(filter, **formats);
+        if (!matcher) {
+            errors[worker] = matcher.status();
+            return;
+        }
+        for (size_t i; (i = nextSlice.fetch_add(1)) < slices.size();) {
+            indexSlice(model, filter, *matcher.value(), slices[i],
+                       progress ? &progress->cancel : nullptr);
+            if (!slices[i].status.ok()) return;
+            if (progress) progress->done.fetch_add(1);
+        }
+    };
+    std::vector<std::thread> pool_;
+    for (unsigned w = 1; w < threads; ++w) pool_.emplace_back(work, w);
+    work(0);
+    for (auto& t : pool_) t.join();
+    for (const Status& s : errors) {
+        if (!s.ok()) return s;
+    }
+    auto index = std::make_shared<EventIndex>();
+    index->m_filter = filter;
+    index->m_checkpoints.push_back({0, filter.from, 0});
+    for (Slice& s : slices) {
+        if (!s.status.ok()) return s.status;
+        for (IndexCheckpoint cp : s.checkpoints) {
+            cp.row += index->m_rows;
+            index->m_checkpoints.push_back(cp);
+        }
+        index->m_rows += s.rows;
+    }
+    return std::shared_ptr<const EventIndex>(std::move(index));
+}
+
+const IndexCheckpoint& EventIndex::checkpointForRow(uint64_t row) const {
+    auto it = std::upper_bound(m_checkpoints.begin(), m_checkpoints.end(), row,
+                               [](uint64_t r, const IndexCheckpoint& c) { return r < c.row; });
+    return it == m_checkpoints.begin() ? m_checkpoints.front() : *(it - 1);
+}
+
+const IndexCheckpoint& EventIndex::checkpointBeforeTime(uint64_t t) const {
+    auto it = std::lower_bound(m_checkpoints.begin(), m_checkpoints.end(), t,
+                               [](const IndexCheckpoint& c, uint64_t v) { return c.ts < v; });
+    return it == m_checkpoints.begin() ? m_checkpoints.front() : *(it - 1);
+}
+
+namespace {
+
+CursorOptions rowOptions(const EventFilter& filter, bool streaming) {
+    CursorOptions o = filter.cursorOptions();
+    o.streaming = streaming;
+    return o;
+}
+
+}  // namespace
+
+RowCursor::RowCursor(const TraceModel& model, const EventIndex& index, const FilterMatcher& matcher,
+                     bool streaming)
+    : m_index(index), m_matcher(matcher), m_cursor(model, rowOptions(index.filter(), streaming)) {}
+
+void RowCursor::seekCheckpoint(const IndexCheckpoint& cp) {
+    m_cursor.seek(cp.ts);
+    EventRef ev;
+    for (uint32_t i = 0; i < cp.skip && m_cursor.next(ev); ++i) {
+    }
+    m_nextRow = cp.row;
+}
+
+void RowCursor::seekRow(uint64_t row) {
+    seekCheckpoint(m_index.checkpointForRow(row));
+    EventRef ev;
+    uint64_t r = 0;
+    while (m_nextRow < row && next(ev, r)) {
+    }
+}
+
+bool RowCursor::next(EventRef& event, uint64_t& row) {
+    while (m_cursor.next(event)) {
+        if (!m_matcher.matches(event)) continue;
+        row = m_nextRow++;
+        return true;
+    }
+    return false;
+}
+
+void RowCursor::rowsAround(uint64_t t, uint64_t& atOrAfter, uint64_t& before) {
+    const IndexCheckpoint& cp = m_index.checkpointBeforeTime(t);
+    seekCheckpoint(cp);
+    before = cp.row > 0 ? cp.row - 1 : kNoRow;
+    atOrAfter = m_index.rows();
+    EventRef ev;
+    uint64_t row = 0;
+    while (next(ev, row)) {
+        if (ev.ts >= t) {
+            atOrAfter = row;
+            return;
+        }
+        before = row;
+    }
+}
+
+}  // namespace kestrel

@@ -1,0 +1,195 @@
+#include "query/event_search.h"
+
+#include <regex.h>
+
+#include <algorithm>
+#include <thread>
+
+namespace kestrel {
+namespace {
+
+constexpr uint64_t kChunkRows = 16384;
+
+struct Chunk {
+    size_t checkpoint = 0;  // where the walk starts
+    uint64_t firstRow = 0;
+    uint64_t endRow = 0;  // exclusive
+};
+
+std::vector<Chunk> makeChunks(const EventIndex& index) {
+    std::vector<Chunk> chunks;
+    const auto& cps = index.checkpoints();
+    for (size_t i = 0; i < cps.size(); ++i) {
+        if (!chunks.empty() && cps[i].row - chunks.back().firstRow < kChunkRows) continue;
+        if (!chunks.empty()) chunks.back().endRow = cps[i].row;
+        chunks.push_back({i, cps[i].row, index.rows()});
+    }
+    // Chunks can be empty when checkpoints share a row (a selective filter).
+    std::erase_if(chunks, [](const Chunk& c) { return c.firstRow >= c.endRow; });
+    return chunks;
+}
+
+char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// One per worker: glibc's regexec locks the compiled pattern, so sharing one would
+// serialize the workers. POSIX extended syntax (as grep -E), much faster than
+// std::regex on long scans.
+class Matcher {
+public:
+    Matcher() = default;
+    Matcher(const Matcher&) = delete;
+    Matcher& operator=(const Matcher&) = delete;
+    ~Matcher() {
+        if (m_compiled) regfree(&m_regex);
+    }
+    Status init(const SearchQuery& q) {
+        m_query = q;
+        if (!q.caseSensitive) {
+            for (char& c : m_query.text) c = lower(c);
+        }
+        if (!q.regex) return Status();
+        int flags = REG_EXTENDED | REG_NOSUB | (q.caseSensitive ? 0 : REG_ICASE);
+        int err = regcomp(&m_regex, q.text.c_str(), flags);
+        if (err != 0) {
+            char buf[256];
+            regerror(err, &m_regex, buf, sizeof buf);
+            return Status::error("bad regular expression \"" + q.text + "\": " + buf);
+        }
+        m_compiled = true;
+        return Status();
+    }
+    bool matches(std::string& text) const {
+        if (m_query.regex) return regexec(&m_regex, text.c_str(), 0, nullptr, 0) == 0;
+        if (!m_query.caseSensitive) {
+            for (char& c : text) c = lower(c);
+        }
+        return text.find(m_query.text) != std::string::npos;
+    }
+
+private:
+    SearchQuery m_query;
+    regex_t m_regex{};
+    bool m_compiled = false;
+};
+
+struct Shared {
+    const TraceModel& model;
+    const EventIndex& index;
+    const SearchQuery& query;
+    const std::vector<Chunk>& chunks;  // in search order
+    uint64_t start;
+    bool forward;
+    PassProgress* progress;
+    std::atomic<size_t> nextChunk{0};
+    std::atomic<uint64_t> best;  // nearest match so far (kNoRow: none)
+};
+
+bool beyondBest(const Shared& s, const Chunk& c) {
+    uint64_t best = s.best.load();
+    if (best == kNoRow) return false;
+    return s.forward ? c.firstRow > best : c.endRow - 1 < best;
+}
+
+void offer(Shared& s, uint64_t row) {
+    uint64_t cur = s.best.load();
+    while (cur == kNoRow || (s.forward ? row < cur : row > cur)) {
+        if (s.best.compare_exchange_weak(cur, row)) return;
+    }
+}
+
+// Scans one chunk; forward stops at the first match, backward keeps the last one.
+Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& matcher,
+                 const Chunk& c) {
+    uint64_t from = c.firstRow, to = c.endRow;  // rows [from, to)
+    if (s.forward)
+        from = std::max(from, s.start);
+    else
+        to = std::min(to, s.start + 1);
+    if (from >= to) return Status();
+    if (from == c.firstRow)
+        rows.seekCheckpoint(s.index.checkpoints()[c.checkpoint]);
+    else
+        rows.seekRow(from);
+    EventRef ev;
+    uint64_t row = 0, found = kNoRow;
+    std::string line;
+    const std::atomic<bool>* cancel = s.progress ? &s.progress->cancel : nullptr;
+    while (rows.next(ev, row) && row < to) {
+        line.clear();
+        text.append(s.query.column, ev, row, line);
+        if (matcher.matches(line)) {
+            found = row;
+            if (s.forward) break;
+        }
+        if ((row & 1023) == 0 && cancel && cancel->load(std::memory_order_relaxed)) {
+            return Status::error("cancelled");
+        }
+    }
+    if (!rows.status().ok()) return rows.status();
+    if (found != kNoRow) offer(s, found);
+    return Status();
+}
+
+Status worker(Shared& s, FormatsPool& pool) {
+    Matcher matcher;
+    Status st = matcher.init(s.query);
+    if (!st.ok()) return st;
+    auto formats = pool.acquire();
+    if (!formats) return formats.status();
+    auto filter = FilterMatcher::create(s.index.filter(), **formats);
+    if (!filter) return filter.status();
+    RowCursor rows(s.model, s.index, *filter.value(), true);
+    ColumnText text(**formats, s.model.meta());
+    for (size_t i; (i = s.nextChunk.fetch_add(1)) < s.chunks.size();) {
+        const Chunk& c = s.chunks[i];
+        if (s.progress && s.progress->cancel.load()) return Status::error("cancelled");
+        // Chunks are taken in search order: once one lies beyond the best match, so
+        // does every later one.
+        if (!beyondBest(s, c)) {
+            Status st = scanChunk(s, rows, text, matcher, c);
+            if (!st.ok()) return st;
+        }
+        if (s.progress) s.progress->done.fetch_add(1);
+    }
+    return Status();
+}
+
+}  // namespace
+
+Result<uint64_t> searchRows(const TraceModel& model, const EventIndex& index, FormatsPool& pool,
+                            const SearchQuery& query, uint64_t start, SearchDirection direction,
+                            PassProgress* progress, unsigned threads) {
+    {
+        Matcher check;  // a bad pattern fails here, before any thread starts
+        Status st = check.init(query);
+        if (!st.ok()) return st;
+    }
+    if (index.rows() == 0 || (direction == SearchDirection::Forward && start >= index.rows())) {
+        return kNoRow;
+    }
+    bool forward = direction == SearchDirection::Forward;
+    if (!forward) start = std::min(start, index.rows() - 1);
+    std::vector<Chunk> chunks = makeChunks(index);
+    std::erase_if(chunks,
+                  [&](const Chunk& c) { return forward ? c.endRow <= start : c.firstRow > start; });
+    if (!forward) std::reverse(chunks.begin(), chunks.end());
+    if (progress) progress->total = chunks.size();
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(chunks.size(), 1)));
+    Shared shared{model, index, query, chunks, start, forward, progress, {0}, {kNoRow}};
+    std::vector<Status> errors(threads);
+    std::vector<std::thread> workers;
+    for (unsigned w = 1; w < threads; ++w) {
+        workers.emplace_back([&, w] { errors[w] = worker(shared, pool); });
+    }
+    errors[0] = worker(shared, pool);
+    for (auto& t : workers) t.join();
+    for (const Status& s : errors) {
+        if (!s.ok()) return s;
+    }
+    return shared.best.load();
+}
+
+}  // namespace kestrel

@@ -1,0 +1,45 @@
+#pragma once
+// The text of one event in the table's columns, shared by the table and the search
+// (so a search matches exactly what the table shows). Qt-free; uses one EventFormats,
+// so one instance per thread.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/trace_meta.h"
+#include "formats/event_formats.h"
+#include "text/report_printer.h"
+
+struct trace_seq;
+
+namespace kestrel {
+
+enum class Column : int { Index = 0, Cpu, Time, Task, Pid, Flags, Event, Info, Count };
+
+const char* columnName(Column column);
+
+class ColumnText {
+public:
+    ColumnText(EventFormats& formats, const TraceMeta& meta);
+    ~ColumnText();
+    // Appends the text of `column` for `event` (row number for Column::Index).
+    void append(Column column, const EventRef& event, uint64_t row, std::string& out);
+    // Timestamps as trace-cmd report prints them: seconds.microseconds for the clocks
+    // it prints in microseconds, raw counts otherwise.
+    static void appendTime(uint64_t ts, bool usecs, std::string& out);
+    // trace-cmd's latency format ("d.h2."): irqs-off, need-resched, hardirq/softirq,
+    // preempt depth (libtraceevent's data_latency_format, TEP_PRINT_LATENCY).
+    void appendFlags(const EventRef& event, std::string& out);
+    EventFormats& formats() const { return m_formats; }
+
+private:
+    struct SeqDeleter {
+        void operator()(trace_seq* s) const;
+    };
+    EventFormats& m_formats;
+    const TraceMeta& m_meta;
+    bool m_usecs = true;
+    std::unique_ptr<trace_seq, SeqDeleter> m_seq;
+};
+
+}  // namespace kestrel

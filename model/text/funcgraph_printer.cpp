@@ -1,0 +1,112 @@
+#include "text/funcgraph_printer.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace kestrel {
+namespace {
+
+// trace-ftrace.c TRACE_GRAPH_INDENT
+constexpr uint64_t kIndent = 2;
+// A corrupt depth must not make us print gigabytes of blanks (the kernel's graph depth
+// stays far below this).
+constexpr int kMaxIndent = 4096;
+
+// print_graph_overhead: the mark before a duration.
+const char* overheadMark(uint64_t duration) {
+    if (duration == ~0ULL) return "  ";
+    if (duration > 1000000000ULL) return "$ ";
+    if (duration > 1000000ULL) return "# ";
+    if (duration > 100000ULL) return "! ";
+    if (duration > 10000ULL) return "+ ";
+    return "  ";
+}
+
+}  // namespace
+
+FuncgraphPrinter::FuncgraphPrinter(const EventFormats& formats) : m_formats(formats) {
+    const EventType* entry = formats.find("ftrace", "funcgraph_entry");
+    const EventType* exit = formats.find("ftrace", "funcgraph_exit");
+    if (!entry || !exit) return;
+    m_entryId = entry->id;
+    m_exitId = exit->id;
+    m_entryFunc = formats.field(entry->id, "func");
+    m_entryDepth = formats.field(entry->id, "depth");
+    m_exitFunc = formats.field(exit->id, "func");
+    m_exitDepth = formats.field(exit->id, "depth");
+    m_callTime = formats.field(exit->id, "calltime");
+    m_retTime = formats.field(exit->id, "rettime");
+    m_enabled = m_entryFunc.valid() && m_entryDepth.valid() && m_exitFunc.valid() &&
+                m_exitDepth.valid() && m_callTime.valid() && m_retTime.valid();
+}
+
+// print_graph_duration: usecs, then ".nnn" while the number is under 7 digits, " us ",
+// blanks up to 7 characters, "|  ".
+void FuncgraphPrinter::appendDuration(uint64_t duration, std::string& out) const {
+    out += overheadMark(duration);
+    char buf[32];
+    int len = snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(duration / 1000));
+    out.append(buf, static_cast<size_t>(len));
+    if (len < 7) {
+        unsigned rem = static_cast<unsigned>(duration % 1000);
+        out += '.';
+        out += static_cast<char>('0' + rem / 100);
+        out += static_cast<char>('0' + rem / 10 % 10);
+        out += static_cast<char>('0' + rem % 10);
+        len += 4;
+    }
+    out += " us ";
+    if (len < 7) out.append(static_cast<size_t>(7 - len), ' ');
+    out += "|  ";
+}
+
+// trace-ftrace.c: `for (i = 0; i < (int)(depth * TRACE_GRAPH_INDENT); i++)`, the depth
+// read as an unsigned number.
+void FuncgraphPrinter::appendIndent(uint64_t depth, std::string& out) const {
+    int n = static_cast<int>(static_cast<uint32_t>(depth * kIndent));
+    if (n > 0) out.append(static_cast<size_t>(std::min(n, kMaxIndent)), ' ');
+}
+
+void FuncgraphPrinter::appendFunction(uint64_t address, const char* suffix,
+                                      std::string& out) const {
+    if (const char* name = m_formats.symbol(address)) {
+        out += name;
+    } else {
+        char buf[24];
+        out.append(buf, static_cast<size_t>(snprintf(buf, sizeof buf, "%llx",
+                                                     static_cast<unsigned long long>(address))));
+    }
+    out += suffix;
+}
+
+bool FuncgraphPrinter::printEntry(const RawEvent& entry, int32_t pid, const RawEvent* next,
+                                  std::string& out) const {
+    uint64_t func = m_formats.readUnsigned(m_entryFunc, entry);
+    uint64_t depth = m_formats.readUnsigned(m_entryDepth, entry);
+    // get_return_for_leaf: the next record is this function's exit in the same task.
+    CommonFields c;
+    bool leaf = next && m_formats.common(*next, c) && c.type == m_exitId && c.pid == pid &&
+                m_formats.readUnsigned(m_exitFunc, *next) == func;
+    if (leaf) {  // print_graph_entry_leaf
+        appendDuration(
+            m_formats.readUnsigned(m_retTime, *next) - m_formats.readUnsigned(m_callTime, *next),
+            out);
+        appendIndent(depth, out);
+        appendFunction(func, "();", out);
+        return true;
+    }
+    out += "             |  ";  // print_graph_nested: no overhead mark, no time
+    appendIndent(depth, out);
+    appendFunction(func, "() {", out);
+    return false;
+}
+
+// fgraph_ret_handler, with the "tailprint" and "depth" options off (their default).
+void FuncgraphPrinter::printExit(const RawEvent& exit, std::string& out) const {
+    appendDuration(
+        m_formats.readUnsigned(m_retTime, exit) - m_formats.readUnsigned(m_callTime, exit), out);
+    appendIndent(m_formats.readUnsigned(m_exitDepth, exit), out);
+    out += '}';
+}
+
+}  // namespace kestrel

@@ -1,0 +1,44 @@
+#pragma once
+// trace-cmd's function_graph rendering (lib/trace-cmd/trace-ftrace.c, trace-cmd 3.1.6):
+//   funcgraph_entry whose exit is the next record read:  "  1.463 us   |      func();"
+//   other funcgraph_entry:                               "           |      func() {"
+//   funcgraph_exit:                                      "+ 21.922 us  |    }"
+// Fields are read by name from the formats (funcgraph_exit's layout changed across
+// kernels, FORMATS.md), resolved once.
+#include <cstdint>
+#include <string>
+
+#include "formats/event_formats.h"
+#include "ring/page_decoder.h"
+
+namespace kestrel {
+
+class FuncgraphPrinter {
+public:
+    explicit FuncgraphPrinter(const EventFormats& formats);
+
+    // False when the trace has no usable funcgraph formats: then libtraceevent prints them.
+    bool enabled() const { return m_enabled; }
+    int entryId() const { return m_entryId; }
+    int exitId() const { return m_exitId; }
+
+    // Appends the entry's text. `next` is the record trace-cmd reads after it; returns
+    // true when it is the matching exit and was printed as part of this leaf line.
+    bool printEntry(const RawEvent& entry, int32_t pid, const RawEvent* next,
+                    std::string& out) const;
+    void printExit(const RawEvent& exit, std::string& out) const;
+
+private:
+    void appendDuration(uint64_t duration, std::string& out) const;
+    void appendIndent(uint64_t depth, std::string& out) const;
+    void appendFunction(uint64_t address, const char* suffix, std::string& out) const;
+
+    const EventFormats& m_formats;
+    bool m_enabled = false;
+    int m_entryId = -1;
+    int m_exitId = -1;
+    FieldRef m_entryFunc, m_entryDepth;
+    FieldRef m_exitFunc, m_exitDepth, m_callTime, m_retTime;
+};
+
+}  // namespace kestrel

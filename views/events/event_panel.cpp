@@ -1,0 +1,182 @@
+#include "events/event_panel.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "events/details_pane.h"
+#include "events/event_table_model.h"
+#include "events/event_table_view.h"
+#include "events/filter_panel.h"
+#include "events/search_bar.h"
+#include "jobs/background_pass.h"
+
+namespace kestrel {
+
+EventPanel::EventPanel(const TraceModel& model, EventFormats& formats, QWidget* parent)
+    : QWidget(parent),
+      m_model(model),
+      m_formats(formats),
+      m_pool(model.meta()),
+      m_fieldsPool(model.meta(), EventFormats::Use::kFields) {
+    m_search = new SearchBar(this);
+    m_filters = new FilterPanel(model, formats, this);
+    m_table = new EventTableView(this);
+    m_tableModel = new EventTableModel(model, formats, this);
+    m_table->setModel(m_tableModel);
+    m_details = new DetailsPane(this);
+    m_status = new QLabel(this);
+    m_indexBar = new QProgressBar(this);
+    m_indexBar->setMaximumWidth(160);
+    m_indexBar->setVisible(false);
+    m_indexPass = new BackgroundPass(this);
+
+    auto* right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_table);
+    right->addWidget(m_details);
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 1);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_filters);
+    split->addWidget(right);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setSizes({240, 960});
+    auto* statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_indexBar);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_search);
+    layout->addWidget(split, 1);
+    layout->addLayout(statusRow);
+
+    connect(m_table, &EventTableView::rowSelected, this, &EventPanel::onRowSelected);
+    connect(m_search, &SearchBar::found, this, [this](int row) { m_table->selectRow(row); });
+    connect(m_filters, &FilterPanel::filterChanged, this, &EventPanel::applyPanelFilter);
+    connect(m_indexPass, &BackgroundPass::progress, this, [this](qint64 done, qint64 total) {
+        m_indexBar->setMaximum(static_cast<int>(std::max<qint64>(total, 1)));
+        m_indexBar->setValue(static_cast<int>(done));
+    });
+
+    rebuildIndex();
+}
+
+EventPanel::~EventPanel() {
+    // Child widgets outlive this body; their passes use m_pool and m_index, so they
+    // stop here.
+    m_search->cancel();
+    m_indexPass->cancel();
+}
+
+void EventPanel::setScan(const ScanResult& scan) {
+    m_filters->setScan(scan, m_filter);
+    m_scanReady = true;
+    emit scanFinished();
+}
+
+void EventPanel::rebuildIndex() {
+    m_indexing = true;
+    m_indexBar->setValue(0);
+    m_indexBar->setVisible(true);
+    m_status->setText(tr("indexing events…"));
+    auto result =
+        std::make_shared<Result<std::shared_ptr<const EventIndex>>>(Status::error("not run"));
+    EventFilter filter = m_filter;
+    const TraceModel* m = &m_model;
+    FormatsPool* pool = &m_fieldsPool;
+    m_indexPass->start(
+        [=](PassProgress& progress) { *result = EventIndex::build(*m, *pool, filter, &progress); },
+        [this, result] {
+            m_indexing = false;
+            m_indexBar->setVisible(false);
+            if (!result->ok()) {
+                m_status->setText(QString::fromStdString(result->message()));
+                m_filters->setAdvancedError(QString::fromStdString(result->message()));
+                return;
+            }
+            m_filters->setAdvancedError({});
+            m_index = result->value();
+            m_tableModel->setIndex(m_index);
+            m_search->setContext(&m_model, &m_pool, m_index);
+            m_details->clearEvent();
+            m_status->setText(tr("%L1 events").arg(static_cast<qulonglong>(m_index->rows())));
+            emit indexBuilt();
+            if (m_hasPendingTime) {
+                m_hasPendingTime = false;
+                showTime(m_pendingTime);
+            }
+        });
+}
+
+int EventPanel::selectedRow() const {
+    return m_table->currentRowIndex();
+}
+
+void EventPanel::onRowSelected(int row) {
+    m_search->setCurrentRow(row);
+    if (row < 0) {
+        m_details->clearEvent();
+        return;
+    }
+    // The title first: reading cells may move the table's cursor, and the event handed
+    // to withEvent() lives only as long as the cursor stays on it.
+    auto text = [this, row](Column c) { return m_tableModel->cellText(row, c); };
+    QString title = tr("row %1   %2   %3   CPU %4   %5-%6")
+                        .arg(row)
+                        .arg(text(Column::Event), text(Column::Time), text(Column::Cpu),
+                             text(Column::Task), text(Column::Pid));
+    uint64_t ts = 0;
+    uint32_t cpu = 0;
+    m_tableModel->withEvent(row, [&](const EventRef& ev) {
+        ts = ev.ts;
+        cpu = ev.cpu;
+        m_details->showEvent(m_formats, ev, title);
+    });
+    emit eventSelected(ts, static_cast<int>(cpu));
+}
+
+void EventPanel::showTime(uint64_t t) {
+    if (!indexReady()) {
+        m_hasPendingTime = true;
+        m_pendingTime = t;
+        return;
+    }
+    int row = m_tableModel->rowNearTime(t);
+    if (row < 0) return;
+    QSignalBlocker block(this);  // the timeline asked; do not echo eventSelected back
+    m_table->selectRow(row);
+}
+
+void EventPanel::setTimeRange(uint64_t from, uint64_t to) {
+    EventFilter f = m_filter;
+    f.from = from;
+    f.to = to;
+    setFilter(f);
+}
+
+void EventPanel::applyPanelFilter() {
+    EventFilter f = m_filters->filter();
+    f.from = m_filter.from;
+    f.to = m_filter.to;
+    // An advanced filter that does not compile never reaches the index builder.
+    auto check = FilterMatcher::create(f, m_formats);
+    if (!check) {
+        m_filters->setAdvancedError(QString::fromStdString(check.message()));
+        return;
+    }
+    m_filters->setAdvancedError({});
+    setFilter(f);
+}
+
+void EventPanel::setFilter(const EventFilter& filter) {
+    if (filter == m_filter && m_index) return;
+    m_filter = filter;
+    emit filterChanged(m_filter);
+    rebuildIndex();
+}
+
+}  // namespace kestrel

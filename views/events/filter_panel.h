@@ -1,0 +1,51 @@
+#pragma once
+// Task, event type and CPU filters (check lists; everything checked = no filter) and
+// the advanced filter in libtraceevent's syntax. Edits are applied after a short pause
+// so that ticking several boxes starts one rebuild.
+#include <QTimer>
+#include <QWidget>
+
+#include "analysis/trace_scan.h"
+#include "query/event_filter.h"
+
+class QListWidget;
+class QLineEdit;
+class QLabel;
+class QVBoxLayout;
+
+namespace kestrel {
+
+class FilterPanel : public QWidget {
+    Q_OBJECT
+public:
+    FilterPanel(const TraceModel& model, const EventFormats& formats, QWidget* parent = nullptr);
+
+    // Fills the task and event lists with what the scan found (counts shown), keeping
+    // the choices of `current` (the scan may finish after the user filtered).
+    void setScan(const ScanResult& scan, const EventFilter& current = {});
+    // The filter the controls describe (time range left open: the panel's owner sets it).
+    EventFilter filter() const;
+    void setAdvancedError(const QString& message);
+
+    QListWidget* tasks() const { return m_tasks; }
+    QListWidget* events() const { return m_events; }
+    QListWidget* cpus() const { return m_cpus; }
+    QLineEdit* advanced() const { return m_advanced; }
+
+signals:
+    void filterChanged();
+
+private:
+    QListWidget* makeList(const QString& title, QVBoxLayout* layout);
+
+    const TraceModel& m_model;
+    const EventFormats& m_formats;
+    QListWidget* m_tasks = nullptr;
+    QListWidget* m_events = nullptr;
+    QListWidget* m_cpus = nullptr;
+    QLineEdit* m_advanced = nullptr;
+    QLabel* m_error = nullptr;
+    QTimer m_debounce;
+};
+
+}  // namespace kestrel

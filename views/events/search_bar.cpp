@@ -1,0 +1,152 @@
+#include "events/search_bar.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QToolButton>
+
+#include "jobs/background_pass.h"
+
+namespace kestrel {
+
+SearchBar::SearchBar(QWidget* parent) : QWidget(parent), m_pass(new BackgroundPass(this)) {
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(new QLabel(tr("Search"), this));
+    m_column = new QComboBox(this);
+    for (int c = 0; c < static_cast<int>(Column::Count); ++c) {
+        m_column->addItem(QString::fromLatin1(columnName(static_cast<Column>(c))), c);
+    }
+    m_column->setCurrentIndex(static_cast<int>(Column::Info));
+    m_mode = new QComboBox(this);
+    m_mode->addItem(tr("contains"));
+    m_mode->addItem(tr("regex"));
+    m_text = new QLineEdit(this);
+    m_text->setPlaceholderText(tr("text to find"));
+    m_text->setClearButtonEnabled(true);
+    m_case = new QCheckBox(tr("Aa"), this);
+    m_case->setToolTip(tr("Match case"));
+    m_case->setChecked(true);
+    m_prev = new QToolButton(this);
+    m_prev->setText(tr("Previous"));
+    m_next = new QToolButton(this);
+    m_next->setText(tr("Next"));
+    m_bar = new QProgressBar(this);
+    m_bar->setMaximumWidth(140);
+    m_bar->setVisible(false);
+    m_cancel = new QToolButton(this);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setVisible(false);
+    m_status = new QLabel(this);
+    layout->addWidget(m_column);
+    layout->addWidget(m_mode);
+    layout->addWidget(m_text, 1);
+    layout->addWidget(m_case);
+    layout->addWidget(m_prev);
+    layout->addWidget(m_next);
+    layout->addWidget(m_bar);
+    layout->addWidget(m_cancel);
+    layout->addWidget(m_status);
+
+    connect(m_text, &QLineEdit::returnPressed, this, &SearchBar::findNext);
+    connect(m_next, &QToolButton::clicked, this, &SearchBar::findNext);
+    connect(m_prev, &QToolButton::clicked, this, &SearchBar::findPrevious);
+    connect(m_cancel, &QToolButton::clicked, this, &SearchBar::cancel);
+    connect(m_pass, &BackgroundPass::progress, this, [this](qint64 done, qint64 total) {
+        m_bar->setMaximum(static_cast<int>(std::max<qint64>(total, 1)));
+        m_bar->setValue(static_cast<int>(done));
+    });
+    connect(m_pass, &BackgroundPass::started, this, [this] {
+        m_bar->setValue(0);
+        m_bar->setVisible(true);
+        m_cancel->setVisible(true);
+        m_status->clear();
+    });
+    connect(m_pass, &BackgroundPass::stopped, this, [this] {
+        m_bar->setVisible(false);
+        m_cancel->setVisible(false);
+    });
+}
+
+SearchBar::~SearchBar() {
+    m_pass->cancel();
+}
+
+void SearchBar::setContext(const TraceModel* model, FormatsPool* pool,
+                           std::shared_ptr<const EventIndex> index) {
+    m_pass->cancel();
+    m_model = model;
+    m_pool = pool;
+    m_index = std::move(index);
+    m_current = -1;
+}
+
+SearchQuery SearchBar::query() const {
+    SearchQuery q;
+    q.column = static_cast<Column>(m_column->currentData().toInt());
+    q.text = m_text->text().toStdString();
+    q.regex = m_mode->currentIndex() == 1;
+    q.caseSensitive = m_case->isChecked();
+    return q;
+}
+
+void SearchBar::setQuery(const SearchQuery& q) {
+    m_column->setCurrentIndex(static_cast<int>(q.column));
+    m_text->setText(QString::fromStdString(q.text));
+    m_mode->setCurrentIndex(q.regex ? 1 : 0);
+    m_case->setChecked(q.caseSensitive);
+}
+
+bool SearchBar::busy() const {
+    return m_pass->running();
+}
+
+void SearchBar::findNext() {
+    run(SearchDirection::Forward);
+}
+void SearchBar::findPrevious() {
+    run(SearchDirection::Backward);
+}
+void SearchBar::cancel() {
+    if (m_pass->running()) m_status->setText(tr("cancelled"));
+    m_pass->cancel();
+}
+
+void SearchBar::run(SearchDirection direction) {
+    if (!m_model || !m_pool || !m_index || m_text->text().isEmpty()) return;
+    bool forward = direction == SearchDirection::Forward;
+    if (!forward && m_current <= 0) {
+        m_status->setText(tr("no earlier match"));
+        emit notFound();
+        return;
+    }
+    uint64_t start =
+        forward ? static_cast<uint64_t>(m_current + 1) : static_cast<uint64_t>(m_current - 1);
+    auto result = std::make_shared<Result<uint64_t>>(Status::error("not run"));
+    auto index = m_index;
+    const TraceModel* model = m_model;
+    FormatsPool* pool = m_pool;
+    SearchQuery q = query();
+    m_pass->start(
+        [=](PassProgress& progress) {
+            *result = searchRows(*model, *index, *pool, q, start, direction, &progress);
+        },
+        [this, result] {
+            if (!result->ok()) {
+                m_status->setText(QString::fromStdString(result->message()));
+                emit notFound();
+            } else if (result->value() == kNoRow) {
+                m_status->setText(tr("not found"));
+                emit notFound();
+            } else {
+                m_status->clear();
+                m_current = static_cast<int>(result->value());
+                emit found(m_current);
+            }
+        });
+}
+
+}  // namespace kestrel

@@ -1,0 +1,641 @@
+#include "timeline/timeline_view.h"
+
+#include <QContextMenuEvent>
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QPainter>
+#include <QToolTip>
+#include <QWheelEvent>
+#include <cmath>
+
+#include "decode/event_cursor.h"
+#include "decode/trace_model.h"
+#include "formats/event_formats.h"
+#include "timeline/span_folding.h"
+#include "timeline/track_colors.h"
+#include "timeline/track_painters.h"
+
+namespace kestrel {
+namespace {
+
+constexpr double kZoomStep = 1.25;
+constexpr double kTickWindowNs = 5e6;  // event ticks when the window is under 5 ms
+constexpr size_t kMaxTicks = 100000;
+constexpr double kArrowWindowNs = 50e6;  // wakeup arrows under 50 ms
+constexpr size_t kMaxArrows = 4000;
+
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+QString cpuCount(const std::vector<int>& cpus) {
+    return cpus.size() == 1 ? QStringLiteral("1 CPU") : QStringLiteral("%1 CPUs").arg(cpus.size());
+}
+
+}  // namespace
+
+TimelineView::TimelineView(TimelineState* state, QWidget* parent)
+    : QWidget(parent), m_state(state) {
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    setMinimumSize(400, 150);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    connect(m_state, &TimelineState::visibleRangeChanged, this,
+            &TimelineView::onVisibleRangeChanged);
+    connect(m_state, &TimelineState::tasksChanged, this, [this] {
+        rebuildRows();
+        update();
+    });
+    connect(m_state, &TimelineState::collapsedBuffersChanged, this, [this] {
+        rebuildRows();
+        update();
+    });
+    connect(m_state, &TimelineState::markersChanged, this, qOverload<>(&QWidget::update));
+    connect(m_state, &TimelineState::selectionChanged, this, qOverload<>(&QWidget::update));
+    connect(m_state, &TimelineState::cursorTimeChanged, this, qOverload<>(&QWidget::update));
+}
+
+void TimelineView::setModel(const TraceModel* model) {
+    m_model = model;
+    m_timeline.reset();
+    m_formats = nullptr;
+    m_ticks.clear();
+    m_ticksFrom = 1;
+    m_ticksTo = 0;
+    m_scrollY = 0;
+    m_cpuNames.clear();
+    if (model) {
+        for (size_t i = 0; i < model->cpuCount(); ++i) m_cpuNames << qs(model->cpuLabel(i));
+        m_state->setTraceRange({model->startTime(), model->endTime()});
+        zoomToFit();
+    }
+    rebuildRows();
+    update();
+}
+
+void TimelineView::setTimeline(std::shared_ptr<const SchedTimeline> timeline) {
+    m_timeline = std::move(timeline);
+    rebuildRows();
+    update();
+}
+
+void TimelineView::setFormats(const EventFormats* formats) {
+    m_formats = formats;
+}
+
+void TimelineView::rebuildRows() {
+    m_rows.build(m_model, m_state->collapsedBuffers(), m_state->tasks());
+    // Collapsing can shorten the rows below what was scrolled past.
+    m_scrollY = std::clamp(m_scrollY, 0.0, std::max(0.0, rowsHeight() - (height() - kRulerHeight)));
+}
+
+const TimelineView::Row* TimelineView::rowAt(double y) const {
+    if (y < kRulerHeight) return nullptr;
+    return m_rows.at(y - kRulerHeight + m_scrollY);
+}
+
+QRectF TimelineView::rowRect(const Row* row) const {
+    if (!row) return {};
+    return QRectF(kLabelWidth, kRulerHeight + row->y - m_scrollY, m_scale.width, row->h);
+}
+
+QRectF TimelineView::cpuRowRect(size_t cpu) const {
+    return rowRect(m_rows.find(RowKind::Cpu, static_cast<int>(cpu)));
+}
+
+QRectF TimelineView::taskRowRect(int pid) const {
+    return rowRect(m_rows.find(RowKind::Task, pid));
+}
+
+QRectF TimelineView::bufferHeaderRect(int buffer) const {
+    return rowRect(m_rows.find(RowKind::BufferHeader, buffer));
+}
+
+QStringList TimelineView::rowLabels() const {
+    QStringList labels;
+    for (const Row& row : m_rows.rows()) labels << rowLabel(row);
+    return labels;
+}
+
+QString TimelineView::bufferName(int buffer) const {
+    return QString::fromStdString(m_model->meta().buffers.at(buffer).name);
+}
+
+bool TimelineView::bufferCollapsed(int buffer) const {
+    return m_state->bufferCollapsed(bufferName(buffer));
+}
+
+void TimelineView::toggleBuffer(int buffer) {
+    m_state->setBufferCollapsed(bufferName(buffer), !bufferCollapsed(buffer));
+}
+
+// ---- navigation -------------------------------------------------------------------
+
+void TimelineView::setScale(const TimeScale& s) {
+    TimeRange trace = m_state->traceRange();
+    m_scale = trace.empty() ? s : s.clamped(trace.from, trace.to);
+    m_state->setVisibleRange({m_scale.start, m_scale.end()});
+    update();
+}
+
+void TimelineView::onVisibleRangeChanged(TimeRange r) {
+    if (r.empty()) return;
+    if (r.from == m_scale.start && r.to == m_scale.end()) return;  // our own change
+    m_scale = TimeScale::fit(r.from, r.to, std::max(1, width() - kLabelWidth));
+    update();
+}
+
+void TimelineView::zoomToFit() {
+    TimeRange trace = m_state->traceRange();
+    setScale(TimeScale::fit(trace.from, trace.to, std::max(1, width() - kLabelWidth)));
+}
+
+void TimelineView::zoomToSelection() {
+    TimeRange sel = m_state->selection();
+    if (sel.empty()) return;
+    setScale(TimeScale::fit(sel.from, sel.to, std::max(1, width() - kLabelWidth)));
+}
+
+void TimelineView::zoomBy(double factor, double anchorX) {
+    setScale(m_scale.zoomed(factor, std::clamp(anchorX - kLabelWidth, 0.0, double(m_scale.width))));
+}
+
+void TimelineView::panBy(double px) {
+    setScale(m_scale.panned(px));
+}
+
+void TimelineView::resizeEvent(QResizeEvent*) {
+    TimeRange r = m_state->visibleRange();
+    int w = std::max(1, width() - kLabelWidth);
+    m_scale = r.empty() ? TimeScale::fit(0, 1, w) : TimeScale::fit(r.from, r.to, w);
+    m_state->setVisibleRange({m_scale.start, m_scale.end()});
+}
+
+void TimelineView::wheelEvent(QWheelEvent* e) {
+    const double steps = e->angleDelta().y() / 120.0;
+    const QPointF pos = e->position();
+    if (pos.x() < kLabelWidth) {  // over the labels: scroll the rows
+        double maxScroll = std::max(0.0, rowsHeight() - (height() - kRulerHeight));
+        m_scrollY = std::clamp(m_scrollY - steps * kRowHeight, 0.0, maxScroll);
+        update();
+    } else if (e->modifiers() & Qt::ShiftModifier) {
+        panBy(-steps * m_scale.width / 10.0);
+    } else {
+        zoomBy(std::pow(kZoomStep, steps), pos.x());
+    }
+    e->accept();
+}
+
+void TimelineView::keyPressEvent(QKeyEvent* e) {
+    const double mid = kLabelWidth + m_scale.width / 2.0;
+    const double anchor = m_hoverX >= kLabelWidth ? m_hoverX : mid;
+    switch (e->key()) {
+        case Qt::Key_Plus:
+        case Qt::Key_Equal:
+        case Qt::Key_W:
+            zoomBy(2.0, anchor);
+            break;
+        case Qt::Key_Minus:
+        case Qt::Key_S:
+            zoomBy(0.5, anchor);
+            break;
+        case Qt::Key_Left:
+            panBy(-m_scale.width / 8.0);
+            break;
+        case Qt::Key_Right:
+            panBy(m_scale.width / 8.0);
+            break;
+        case Qt::Key_Home:
+        case Qt::Key_F:
+            zoomToFit();
+            break;
+        case Qt::Key_Z:
+            zoomToSelection();
+            break;
+        case Qt::Key_1:
+            setMarkerAt(false, QPoint(static_cast<int>(anchor), m_hoverY));
+            break;
+        case Qt::Key_2:
+            setMarkerAt(true, QPoint(static_cast<int>(anchor), m_hoverY));
+            break;
+        case Qt::Key_Escape:
+            m_state->setSelection({});
+            m_state->setMarkerA(std::nullopt);
+            m_state->setMarkerB(std::nullopt);
+            break;
+        default:
+            QWidget::keyPressEvent(e);
+            return;
+    }
+    e->accept();
+}
+
+void TimelineView::setMarkerAt(bool b, QPoint pos) {
+    Marker m{timeAtX(pos.x()), -1};
+    if (const Row* row = rowAt(pos.y()); row && row->kind == RowKind::Cpu) m.cpu = row->id;
+    if (b)
+        m_state->setMarkerB(m);
+    else
+        m_state->setMarkerA(m);
+    m_state->setCursorTime(m.time);
+    emit cursorPlaced(m.time);
+}
+
+void TimelineView::mousePressEvent(QMouseEvent* e) {
+    m_pressPos = e->pos();
+    m_lastDragX = e->position().x();
+    m_moved = false;
+    const bool select = e->button() == Qt::RightButton ||
+                        (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ControlModifier));
+    if (e->pos().x() < kLabelWidth) {
+        m_drag = Drag::None;
+    } else if (select) {
+        m_drag = Drag::Select;
+    } else if (e->button() == Qt::LeftButton) {
+        m_drag = Drag::Pan;
+    }
+}
+
+void TimelineView::mouseMoveEvent(QMouseEvent* e) {
+    m_hoverX = e->pos().x();
+    m_hoverY = e->pos().y();
+    if (m_drag != Drag::None && (e->pos() - m_pressPos).manhattanLength() > 3) m_moved = true;
+    if (m_drag == Drag::Pan && m_moved) {
+        panBy(m_lastDragX - e->position().x());
+        m_lastDragX = e->position().x();
+    } else if (m_drag == Drag::Select && m_moved) {
+        uint64_t a = timeAtX(m_pressPos.x()), b = timeAtX(e->pos().x());
+        m_state->setSelection({std::min(a, b), std::max(a, b)});
+    }
+    update();
+}
+
+void TimelineView::mouseReleaseEvent(QMouseEvent* e) {
+    const bool click = !m_moved && e->button() == Qt::LeftButton;
+    const Row* row = rowAt(e->pos().y());
+    if (click && row && row->kind == RowKind::BufferHeader && row == rowAt(m_pressPos.y())) {
+        toggleBuffer(row->id);  // on its label or its time band alike
+    } else if (m_drag == Drag::Pan && click) {
+        setMarkerAt(e->modifiers() & Qt::ShiftModifier, e->pos());
+    }
+    m_drag = Drag::None;
+}
+
+void TimelineView::contextMenuEvent(QContextMenuEvent* e) {
+    const Row* row = rowAt(e->pos().y());
+    if (e->pos().x() >= kLabelWidth || !row || row->kind != RowKind::Task) return;
+    QMenu menu(this);
+    const int pid = row->id;
+    menu.addAction(tr("Remove task %1").arg(pid), this, [this, pid] { m_state->removeTask(pid); });
+    menu.exec(e->globalPos());
+}
+
+bool TimelineView::event(QEvent* e) {
+    if (e->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(e);
+        QString text = describeAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(e);
+}
+
+QString TimelineView::describeAt(QPoint pos) const {
+    const Row* row = rowAt(pos.y());
+    if (!row || pos.x() < kLabelWidth || !m_model) return {};
+    const uint64_t t = timeAtX(pos.x());
+    QString text = QStringLiteral("time %1").arg(qs(formatTime(t)));
+    if (row->kind == RowKind::BufferHeader) {
+        const bool collapsed = bufferCollapsed(row->id);
+        return text + tr("\nbuffer %1: %2, click to %3")
+                          .arg(bufferTitle(*m_model, row->id), cpuCount(m_rows.cpusOf(row->id)),
+                               collapsed ? tr("expand") : tr("collapse"));
+    }
+    if (m_timeline && row->kind != RowKind::TaskHeader) {
+        const SpanTrack* track = nullptr;
+        if (row->kind == RowKind::Cpu)
+            track = &m_timeline->cpus[row->id];
+        else if (auto it = m_timeline->tasks.find(row->id); it != m_timeline->tasks.end())
+            track = &it->second;
+        ptrdiff_t i = track ? track->spanAt(t) : -1;
+        if (row->kind == RowKind::Cpu) {
+            int pid = i >= 0 ? track->value[i] : 0;
+            const TaskSummary* s = m_timeline->task(pid);
+            text += pid == 0 ? QStringLiteral("\n%1: idle").arg(qs(m_model->cpuLabel(row->id)))
+                             : QStringLiteral("\n%1: %2-%3 running")
+                                   .arg(qs(m_model->cpuLabel(row->id)), s ? qs(s->comm) : "?")
+                                   .arg(pid);
+        } else if (row->kind == RowKind::Task) {
+            const TaskSummary* s = m_timeline->task(row->id);
+            QString state =
+                i >= 0 ? taskStateName(static_cast<TaskState>(track->value[i])) : "unknown";
+            text +=
+                QStringLiteral("\n%1-%2: %3").arg(s ? qs(s->comm) : "?").arg(row->id).arg(state);
+            if (i >= 0 && track->value[i] == int(TaskState::Running)) {
+                text += QStringLiteral(" on %1").arg(qs(m_model->cpuLabel(track->cpu[i])));
+            }
+        }
+        if (i >= 0) {
+            text +=
+                QStringLiteral(" for %1").arg(qs(formatDuration(track->end[i] - track->start[i])));
+        }
+    }
+    QString tick = tickAt(*row, pos.x() - kLabelWidth);
+    if (!tick.isEmpty()) text += "\nevent: " + tick;
+    return text;
+}
+
+QString TimelineView::tickAt(const Row& row, double x) const {
+    if (row.kind != RowKind::Cpu || m_ticks.empty()) return {};
+    const Tick* best = nullptr;
+    double bestD = 4;
+    for (const Tick& k : m_ticks) {
+        if (k.cpu != static_cast<uint32_t>(row.id)) continue;
+        double d = std::abs(m_scale.toX(k.ts) - x);
+        if (d < bestD) {
+            bestD = d;
+            best = &k;
+        }
+    }
+    if (!best) return {};
+    const EventType* type = m_formats ? m_formats->type(best->type) : nullptr;
+    return QStringLiteral("%1 at %2")
+        .arg(type ? qs(type->name) : QStringLiteral("#%1").arg(best->type),
+             qs(formatTime(best->ts)));
+}
+
+// ---- painting ---------------------------------------------------------------------
+
+void TimelineView::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    paintTo(p, size());
+    if (!m_painted && m_model) {
+        m_painted = true;
+        emit firstPainted();
+    }
+}
+
+void TimelineView::paintTo(QPainter& p, QSize size) {
+    p.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+    if (!m_model) {
+        p.setPen(Qt::darkGray);
+        p.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter,
+                   tr("Open a trace: File > Open, or drop a file here."));
+        return;
+    }
+    collectTicks();
+    paintRows(p, size);
+    paintLabels(p, size);
+    paintRuler(p, size);
+    paintOverlays(p, size);
+}
+
+void TimelineView::setEventFilter(const EventFilter& filter) {
+    m_filter = filter;
+    update();
+}
+
+bool TimelineView::filteredOut(const Row& row) const {
+    if (row.kind == RowKind::Cpu) return !m_filter.selectsCpu(static_cast<uint32_t>(row.id));
+    if (row.kind == RowKind::Task) return !m_filter.selectsPid(static_cast<int32_t>(row.id));
+    return false;
+}
+
+void TimelineView::paintRows(QPainter& p, QSize size) {
+    p.save();
+    p.setClipRect(
+        QRect(kLabelWidth, kRulerHeight, size.width() - kLabelWidth, size.height() - kRulerHeight));
+    p.translate(kLabelWidth, kRulerHeight - m_scrollY);
+    const std::vector<uint64_t> ticks = rulerTicks(m_scale, 110);
+    for (size_t k = 0; k < m_rows.rows().size(); ++k) {
+        const Row& row = m_rows.rows()[k];
+        const double top = kRulerHeight + row.y - m_scrollY;
+        if (top > size.height() || top + row.h < kRulerHeight) continue;
+        QRectF r(0, row.y, m_scale.width, row.h);
+        if (k % 2) p.fillRect(r, QColor(246, 247, 250));
+        for (uint64_t t : ticks) {  // grid under the spans
+            double x = m_scale.toX(t);
+            p.fillRect(QRectF(x, r.top(), 1, r.height()), QColor(228, 230, 235));
+        }
+        if (row.kind == RowKind::Cpu) {
+            if (m_timeline) {
+                paintCpuRow(p, r, m_timeline->cpus[row.id], *m_timeline, m_scale);
+                paintLostGaps(p, r, *m_timeline, row.id, m_scale);
+                paintPrintFlags(p, r, *m_timeline, row.id, -1, m_scale);
+            } else {
+                paintFramePreview(p, r, *m_model, row.id, m_scale);
+            }
+        } else if (row.kind == RowKind::Task && m_timeline) {
+            paintTaskRow(p, r, row.id, *m_timeline, m_scale, m_cpuNames);
+            paintPrintFlags(p, r, *m_timeline, -1, row.id, m_scale);
+        } else if (row.kind == RowKind::TaskHeader) {
+            p.fillRect(r, QColor(232, 235, 240));
+        } else if (row.kind == RowKind::BufferHeader) {
+            const bool collapsed = bufferCollapsed(row.id);
+            paintBufferHeader(p, r, *m_model, m_timeline.get(), m_rows.cpusOf(row.id), collapsed,
+                              m_scale);
+        }
+        if (filteredOut(row)) p.fillRect(r, QColor(255, 255, 255, 190));
+    }
+    paintTicks(p);
+    paintWakeups(p);
+    p.restore();
+}
+
+void TimelineView::paintLabels(QPainter& p, QSize size) {
+    p.fillRect(QRect(0, kRulerHeight, kLabelWidth, size.height() - kRulerHeight),
+               QColor(238, 240, 244));
+    p.save();
+    p.setClipRect(QRect(0, kRulerHeight, kLabelWidth, size.height() - kRulerHeight));
+    QFontMetrics fm(p.font());
+    for (const Row& row : m_rows.rows()) {
+        QRectF r(6, kRulerHeight + row.y - m_scrollY, kLabelWidth - 10, row.h);
+        const QString text = rowLabel(row);
+        if (row.kind == RowKind::BufferHeader) {
+            paintBufferHeaderLabel(p, QRectF(0, r.top(), kLabelWidth, r.height()), rowLabel(row),
+                                   cpuCount(m_rows.cpusOf(row.id)), bufferCollapsed(row.id));
+            continue;
+        }
+        if (row.kind == RowKind::TaskHeader) {
+            p.setPen(Qt::darkGray);
+            p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft, text);
+            continue;
+        }
+        if (row.kind == RowKind::Task) {
+            p.fillRect(QRectF(r.left() - 4, r.top() + 4, 4, r.height() - 8), taskColor(row.id));
+        } else if (m_rows.grouped()) {
+            r.adjust(12, 0, 0, 0);  // a CPU under its buffer's header
+        }
+        p.setPen(Qt::black);
+        p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft,
+                   fm.elidedText(text, Qt::ElideRight, int(r.width())));
+    }
+    p.restore();
+}
+
+// Under a buffer header the CPU rows need no buffer name: "cpu1", not "irq cpu1".
+QString TimelineView::rowLabel(const Row& row) const {
+    switch (row.kind) {
+        case RowKind::BufferHeader:
+            return bufferTitle(*m_model, row.id);
+        case RowKind::Cpu:
+            return m_rows.grouped()
+                       ? QStringLiteral("cpu%1").arg(m_model->meta().cpus.at(row.id).cpu)
+                       : qs(m_model->cpuLabel(row.id));
+        case RowKind::TaskHeader:
+            return m_state->tasks().isEmpty() ? tr("Tasks: Ctrl+T to add") : tr("Tasks");
+        case RowKind::Task: {
+            const TaskSummary* s = m_timeline ? m_timeline->task(row.id) : nullptr;
+            return QStringLiteral("%1-%2").arg(s ? qs(s->comm) : QStringLiteral("?")).arg(row.id);
+        }
+    }
+    return {};
+}
+
+void TimelineView::paintRuler(QPainter& p, QSize size) {
+    p.fillRect(QRect(0, 0, size.width(), kRulerHeight), QColor(228, 231, 236));
+    const uint64_t step = rulerStep(m_scale.nsPerPx, 110);
+    p.setPen(Qt::black);
+    p.drawText(QRect(6, 0, kLabelWidth - 8, kRulerHeight), Qt::AlignVCenter | Qt::AlignLeft,
+               tr("%1 / tick").arg(qs(formatDuration(step))));
+    p.save();
+    p.setClipRect(QRect(kLabelWidth, 0, size.width() - kLabelWidth, size.height()));
+    for (uint64_t t : rulerTicks(m_scale, 110)) {
+        double x = xForTime(t);
+        p.setPen(QColor(90, 90, 90));
+        p.drawLine(QPointF(x, kRulerHeight - 8), QPointF(x, kRulerHeight));
+        p.drawText(QPointF(x + 3, kRulerHeight - 10), qs(formatTime(t, step)));
+        for (int sub = 1; sub < 5; ++sub) {  // minor ticks
+            double xs = xForTime(t + step * sub / 5);
+            p.setPen(QColor(120, 120, 120));
+            p.drawLine(QPointF(xs, kRulerHeight - 4), QPointF(xs, kRulerHeight));
+        }
+    }
+    p.restore();
+}
+
+void TimelineView::paintOverlays(QPainter& p, QSize size) {
+    p.save();
+    p.setClipRect(QRect(kLabelWidth, 0, size.width() - kLabelWidth, size.height()));
+    TimeRange sel = m_state->selection();
+    if (!sel.empty()) {
+        double x0 = xForTime(sel.from), x1 = xForTime(sel.to);
+        p.fillRect(QRectF(x0, 0, std::max(1.0, x1 - x0), size.height()), QColor(60, 120, 220, 50));
+        p.setPen(QColor(30, 80, 180));
+        p.drawText(QPointF(std::max<double>(x0, kLabelWidth) + 3, kRulerHeight + 12),
+                   qs(formatDuration(sel.to - sel.from)));
+    }
+    auto marker = [&](const std::optional<Marker>& m, QColor c, const QString& name) {
+        if (!m) return;
+        double x = xForTime(m->time);
+        p.setPen(QPen(c, 1.5));
+        p.drawLine(QPointF(x, 0), QPointF(x, size.height()));
+        p.fillRect(QRectF(x - 7, 0, 14, 14), c);
+        p.setPen(Qt::white);
+        p.drawText(QRectF(x - 7, 0, 14, 14), Qt::AlignCenter, name);
+    };
+    if (const uint64_t cursor = m_state->cursorTime(); cursor != 0) {  // set by any view
+        p.setPen(QPen(QColor(30, 80, 200), 1, Qt::DotLine));
+        p.drawLine(QPointF(xForTime(cursor), kRulerHeight),
+                   QPointF(xForTime(cursor), size.height()));
+    }
+    marker(m_state->markerA(), QColor(0, 150, 60), "A");
+    marker(m_state->markerB(), QColor(200, 30, 30), "B");
+    if (m_state->markerA() && m_state->markerB()) {  // the delta, in the ruler beside B's flag
+        uint64_t a = m_state->markerA()->time, b = m_state->markerB()->time;
+        QString delta =
+            tr("B-A %1%2").arg(b < a ? "-" : "").arg(qs(formatDuration(b < a ? a - b : b - a)));
+        QFontMetrics fm(p.font());
+        const double w = fm.horizontalAdvance(delta) + 8;
+        double x = xForTime(b) + 9;
+        if (x + w > size.width()) x = xForTime(b) - 9 - w;
+        QRectF box(x, 0, w, 15);
+        p.fillRect(box, QColor(255, 255, 220));
+        p.setPen(Qt::black);
+        p.drawText(box, Qt::AlignCenter, delta);
+    }
+    if (m_hoverX >= kLabelWidth && underMouse()) {
+        p.setPen(QPen(QColor(0, 0, 0, 90), 1, Qt::DashLine));
+        p.drawLine(QPointF(m_hoverX, kRulerHeight), QPointF(m_hoverX, size.height()));
+    }
+    p.restore();
+}
+
+void TimelineView::collectTicks() {
+    const uint64_t from = m_scale.start, to = m_scale.end();
+    if (from == m_ticksFrom && to == m_ticksTo) return;
+    m_ticksFrom = from;
+    m_ticksTo = to;
+    m_ticks.clear();
+    if (!m_model || double(to - from) > kTickWindowNs) return;
+    CursorOptions options;
+    options.from = from;
+    options.to = to;
+    EventCursor cursor(*m_model, options);
+    cursor.seek(from);
+    EventRef ev;
+    const bool big = m_model->meta().bigEndian;
+    while (m_ticks.size() < kMaxTicks && cursor.next(ev)) {
+        uint16_t type = 0;
+        if (ev.raw.size >= 2) {  // common_type: the payload's first u16 (FORMATS.md)
+            type = big ? uint16_t(ev.raw.data[0] << 8 | ev.raw.data[1])
+                       : uint16_t(ev.raw.data[1] << 8 | ev.raw.data[0]);
+        }
+        m_ticks.push_back({ev.ts, ev.cpu, type});
+    }
+}
+
+void TimelineView::paintTicks(QPainter& p) {
+    if (m_ticks.empty()) return;
+    p.setPen(QColor(40, 40, 40));
+    for (const Row& row : m_rows.rows()) {
+        if (row.kind != RowKind::Cpu) continue;
+        double last = -1;
+        for (const Tick& k : m_ticks) {
+            if (k.cpu != static_cast<uint32_t>(row.id)) continue;
+            double x = std::floor(m_scale.toX(k.ts));
+            if (x == last) continue;
+            last = x;
+            p.drawLine(QPointF(x + 0.5, row.y + row.h - 5), QPointF(x + 0.5, row.y + row.h));
+        }
+    }
+}
+
+void TimelineView::paintWakeups(QPainter& p) {
+    if (!m_timeline || m_state->tasks().isEmpty() ||
+        m_scale.nsPerPx * m_scale.width > kArrowWindowNs)
+        return;
+    auto [lo, hi] =
+        visibleIndices(m_timeline->wakeups, m_scale, [](const Wakeup& w) { return w.ts; });
+    if (hi - lo > kMaxArrows) return;
+    auto rowCenter = [&](RowKind kind, int id) -> double {
+        const Row* r = m_rows.find(kind, id);
+        return r ? r->y + r->h / 2 : -1;  // -1: no row, or in a collapsed group
+    };
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    const QColor c(20, 20, 20, 200);
+    p.setPen(QPen(c, 1.2));
+    p.setBrush(c);
+    for (size_t i = lo; i < hi; ++i) {
+        const Wakeup& w = m_timeline->wakeups[i];
+        double to = rowCenter(RowKind::Task, w.wakee);
+        double from = rowCenter(RowKind::Task, w.waker);
+        if (to < 0 && from < 0) continue;  // neither end is a chosen task
+        if (from < 0) from = rowCenter(RowKind::Cpu, w.wakerCpu);
+        if (to < 0) to = rowCenter(RowKind::Cpu, w.targetCpu);
+        if (from < 0 || to < 0 || from == to) continue;
+        double x = m_scale.toX(w.ts);
+        p.drawLine(QPointF(x, from), QPointF(x, to));
+        double dir = to > from ? -1 : 1;
+        const QPointF head[3] = {{x, to}, {x - 4, to + dir * 7}, {x + 4, to + dir * 7}};
+        p.drawPolygon(head, 3);
+    }
+    p.restore();
+}
+
+}  // namespace kestrel

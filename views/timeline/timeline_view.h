@@ -1,0 +1,130 @@
+#pragma once
+// The timeline: a time ruler, one row per CPU (who ran; frame-index preview until the
+// sched analysis lands), grouped under a header per buffer when several buffers hold
+// events (timeline_rows.h), and one row per chosen task (its states), with markers, the
+// selection, trace_marker flags, lost-event gaps, event ticks and wakeup arrows at
+// deep zoom. All navigation goes through TimelineState, so other views follow.
+//
+// Input: wheel / Ctrl+wheel zoom at the mouse (wheel over the labels scrolls rows),
+// Shift+wheel pans; +/- and W/S zoom; arrows pan; F or Home fits; Z zooms to the
+// selection; left-drag pans; right-drag or Ctrl+left-drag selects a range; click sets
+// marker A, Shift+click marker B; a click on a buffer header collapses or expands its
+// CPU rows; keys 1 / 2 put A / B at the mouse; Esc clears.
+#include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "analysis/sched_timeline.h"
+#include "query/event_filter.h"
+#include "timeline/time_scale.h"
+#include "timeline/timeline_rows.h"
+#include "timeline/timeline_state.h"
+
+namespace kestrel {
+
+class TraceModel;
+class EventFormats;
+
+class TimelineView : public QWidget {
+    Q_OBJECT
+public:
+    explicit TimelineView(TimelineState* state, QWidget* parent = nullptr);
+
+    void setModel(const TraceModel* model);  // draws the frame preview at once
+    void setTimeline(std::shared_ptr<const SchedTimeline> timeline);
+    void setFormats(const EventFormats* formats);  // names events in tooltips; UI thread only
+    // Rows of CPUs and tasks the event filter leaves out are drawn dimmed.
+    void setEventFilter(const EventFilter& filter);
+    const EventFilter& eventFilter() const { return m_filter; }
+    const SchedTimeline* timeline() const { return m_timeline.get(); }
+
+    const TimeScale& scale() const { return m_scale; }
+    void zoomToFit();
+    void zoomToSelection();
+    void zoomBy(double factor, double anchorX);  // anchorX in widget coordinates
+    void panBy(double px);                       // > 0 moves later in time
+
+    // Geometry, in widget coordinates (tests, session, other views).
+    int labelWidth() const { return kLabelWidth; }
+    double xForTime(uint64_t t) const { return kLabelWidth + m_scale.toX(t); }
+    uint64_t timeAtX(double x) const { return m_scale.toTime(x - kLabelWidth); }
+    QRectF cpuRowRect(size_t cpu) const;  // empty when the CPU has no row
+    QRectF taskRowRect(int pid) const;
+    QRectF bufferHeaderRect(int buffer) const;  // empty when the buffer has no header
+    // The label of each row, top to bottom, as drawn.
+    QStringList rowLabels() const;
+    // Tooltip text for a point (also what the hover tooltip shows).
+    QString describeAt(QPoint pos) const;
+
+    void paintTo(QPainter& p, QSize size);
+    bool painted() const { return m_painted; }
+
+signals:
+    void firstPainted();
+    void cursorPlaced(uint64_t t);  // the user put the cursor (a marker) at trace time t
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void resizeEvent(QResizeEvent*) override;
+    void wheelEvent(QWheelEvent*) override;
+    void mousePressEvent(QMouseEvent*) override;
+    void mouseMoveEvent(QMouseEvent*) override;
+    void mouseReleaseEvent(QMouseEvent*) override;
+    void keyPressEvent(QKeyEvent*) override;
+    void contextMenuEvent(QContextMenuEvent*) override;
+    bool event(QEvent* e) override;
+
+private:
+    using Row = TimelineRow;
+    bool filteredOut(const Row& row) const;
+    struct Tick {
+        uint64_t ts;
+        uint32_t cpu;
+        uint16_t type;
+    };
+    static constexpr int kLabelWidth = 170;
+    static constexpr int kRulerHeight = 40;  // marker flags on top, tick labels below
+    static constexpr int kRowHeight = TimelineRows::kRowHeight;
+
+    void rebuildRows();
+    void setScale(const TimeScale& s);
+    void onVisibleRangeChanged(TimeRange r);
+    const Row* rowAt(double y) const;
+    QRectF rowRect(const Row* row) const;
+    double rowsHeight() const { return m_rows.height(); }
+    QString rowLabel(const Row& row) const;
+    QString bufferName(int buffer) const;  // as TimelineState keys it: "" for the top buffer
+    bool bufferCollapsed(int buffer) const;
+    void toggleBuffer(int buffer);
+    void paintRuler(QPainter& p, QSize size);
+    void paintLabels(QPainter& p, QSize size);
+    void paintRows(QPainter& p, QSize size);
+    void paintOverlays(QPainter& p, QSize size);
+    void paintWakeups(QPainter& p);
+    void paintTicks(QPainter& p);
+    void collectTicks();
+    void setMarkerAt(bool b, QPoint pos);
+    QString tickAt(const Row& row, double x) const;
+
+    TimelineState* m_state;
+    const TraceModel* m_model = nullptr;
+    const EventFormats* m_formats = nullptr;
+    EventFilter m_filter;
+    std::shared_ptr<const SchedTimeline> m_timeline;
+    TimeScale m_scale;
+    TimelineRows m_rows;
+    QStringList m_cpuNames;  // TraceModel::cpuLabel per global CPU
+    double m_scrollY = 0;
+    std::vector<Tick> m_ticks;
+    uint64_t m_ticksFrom = 1, m_ticksTo = 0;
+    // Mouse gesture in progress.
+    enum class Drag { None, Pan, Select } m_drag = Drag::None;
+    QPoint m_pressPos;
+    double m_lastDragX = 0;
+    bool m_moved = false;
+    int m_hoverX = -1;
+    int m_hoverY = -1;
+    bool m_painted = false;
+};
+
+}  // namespace kestrel

@@ -1,0 +1,478 @@
+#include "window/main_window.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <cstdio>
+
+#include "decode/trace_model.h"
+#include "events/event_panel.h"
+#include "formats/event_formats.h"
+#include "jobs/worker_priority.h"
+#include "timeline/time_scale.h"
+#include "timeline/timeline_view.h"
+#include "window/session.h"
+#include "window/stall_probe.h"
+#include "window/task_list_dialog.h"
+
+namespace kestrel {
+namespace {
+
+constexpr int kMaxRecent = 10;
+const char* kRecentKey = "recentFiles";
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setWindowTitle("Kestrel");
+    resize(1400, 860);
+    setAcceptDrops(true);
+    m_state = new TimelineState(this);
+    m_view = new TimelineView(m_state, this);
+    m_bottom = new QTabWidget(this);
+    m_bottom->setDocumentMode(true);
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->addWidget(m_view);
+    m_splitter->addWidget(m_bottom);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 1);
+    m_bottom->hide();  // shown once a widget is plugged in
+    setCentralWidget(m_splitter);
+
+    m_status =
+        new QLabel(tr("Open a .ktr or trace.dat file (File > Open, or drop it here)."), this);
+    m_markers = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(220);
+    m_progress->setFormat(tr("analysing %p%"));
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_markers);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+    m_progress->hide();
+    m_cancel->hide();
+    connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancelAnalysis);
+    m_poll = new QTimer(this);
+    m_poll->setInterval(100);
+    connect(m_poll, &QTimer::timeout, this, &MainWindow::pollProgress);
+
+    connect(m_state, &TimelineState::markersChanged, this, &MainWindow::updateStatus);
+    connect(m_state, &TimelineState::selectionChanged, this, &MainWindow::updateStatus);
+    connect(m_state, &TimelineState::cursorTimeChanged, this, &MainWindow::selectedTimeChanged);
+    connect(m_view, &TimelineView::firstPainted, this, [this] {
+        if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: first-draw-ms=%.1f\n", msSinceLaunch());
+        setPhase("first draw done");
+    });
+    buildMenus();
+}
+
+MainWindow::~MainWindow() {
+    removeEventPanel();  // its passes read the model, which goes before child widgets do
+    stopWorker();
+    for (std::thread& t : m_retired) t.join();
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::chooseFile);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    updateRecentMenu();
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Zoom to &fit"), QKeySequence(Qt::Key_Home), m_view,
+                    &TimelineView::zoomToFit);
+    view->addAction(tr("Zoom to &selection"), QKeySequence(Qt::Key_Z), m_view,
+                    &TimelineView::zoomToSelection);
+    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this, [this] {
+        m_view->zoomBy(2.0, m_view->labelWidth() + m_view->scale().width / 2.0);
+    });
+    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this] {
+        m_view->zoomBy(0.5, m_view->labelWidth() + m_view->scale().width / 2.0);
+    });
+    view->addSeparator();
+    view->addAction(tr("&Tasks..."), QKeySequence(Qt::CTRL | Qt::Key_T), this,
+                    &MainWindow::showTaskList);
+}
+
+void MainWindow::chooseFile() {
+    QString path = QFileDialog::getOpenFileName(this, tr("Open trace"), QString(),
+                                                tr("Traces (*.ktr *.dat);;All files (*)"));
+    if (!path.isEmpty()) openFile(path);
+}
+
+bool MainWindow::openFile(const QString& path) {
+    if (!QFileInfo(path).isFile()) {
+        reportError(tr("%1: not a file").arg(path));
+        return false;
+    }
+    saveCurrentSession();
+    stopWorker();
+    startWorker(path, {});
+    return true;
+}
+
+bool MainWindow::openFile(const QString& path, PendingOpen pending) {
+    if (!pending.valid()) return openFile(path);
+    saveCurrentSession();
+    stopWorker();
+    startWorker(path, std::move(pending));
+    return true;
+}
+
+MainWindow::PendingOpen MainWindow::openInBackground(const std::string& path) {
+    return std::async(std::launch::async, [path] { return TraceModel::open(path); });
+}
+
+void MainWindow::reportError(const QString& message) {
+    if (m_quiet)
+        std::fprintf(stderr, "kestrel: %s\n", qPrintable(message));
+    else
+        QMessageBox::warning(this, tr("Cannot open trace"), message);
+}
+
+// One background job per file: open (header, metadata, frame index), hand the model to
+// the UI thread, then build the formats and run the sched analysis. Each stage reports
+// back through a queued call that drops results of a job that is no longer current.
+void MainWindow::startWorker(const QString& path, PendingOpen pending) {
+    const uint64_t job = ++m_job;
+    m_progressState = std::make_shared<AnalysisProgress>();
+    m_analysisDone = false;
+    m_status->setText(tr("Opening %1...").arg(path));
+    m_progress->setValue(0);
+    m_progress->show();
+    m_cancel->show();
+    m_poll->start();
+    QPointer<MainWindow> self(this);
+    auto post = [self](auto fn) {
+        // The window joins this thread before it is destroyed, so `self` is alive when
+        // posting; the call itself runs later on the UI thread.
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, fn] {
+                if (self) fn(*self);
+            },
+            Qt::QueuedConnection);
+    };
+    m_analysisStart = std::chrono::steady_clock::now();
+    m_worker = std::thread(
+        [post, job, path, progress = m_progressState, pending = std::move(pending)]() mutable {
+            lowerThisThreadPriority();
+            auto opened = pending.valid() ? pending.get() : TraceModel::open(path.toStdString());
+            if (!opened) {
+                QString error = QString::fromStdString(opened.message());
+                post([job, error](MainWindow& w) { w.finishOpen(job, {}, QString(), error); });
+                return;
+            }
+            std::shared_ptr<TraceModel> model = std::move(opened.value());
+            post([job, model, path](MainWindow& w) { w.finishOpen(job, model, path, QString()); });
+            std::shared_ptr<SchedTimeline> timeline;
+            std::shared_ptr<EventFormats> formats;
+            QString error;
+            auto created = EventFormats::create(model->meta());
+            if (!created) {
+                error = QString::fromStdString(created.message());
+            } else {
+                formats = std::move(created.value());
+                auto result = analyzeSched(*model, *formats, progress.get());
+                if (result)
+                    timeline = std::make_shared<SchedTimeline>(std::move(result.value()));
+                else
+                    error = QString::fromStdString(result.message());
+            }
+            post([job, timeline, formats, error](MainWindow& w) {
+                w.finishAnalysis(job, timeline, formats, error);
+            });
+        });
+}
+
+void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
+                            const QString& error) {
+    if (job != m_job) return;
+    if (!model) {
+        if (m_worker.joinable()) m_worker.join();  // it stopped after posting this
+        m_analysisDone = true;
+        m_poll->stop();
+        m_progress->hide();
+        m_cancel->hide();
+        m_status->setText(tr("Cannot open %1").arg(path));
+        reportError(error);
+        emit fileOpened(false);
+        if (m_exitWhenIdle) QTimer::singleShot(0, qApp, [] { QApplication::exit(1); });
+        return;
+    }
+    if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: opened-ms=%.1f\n", msSinceLaunch());
+    setPhase("open delivered");
+    removeEventPanel();
+    m_view->setTimeline(nullptr);
+    m_timeline.reset();
+    m_formats.reset();
+    m_view->setModel(nullptr);  // the old model goes now; the state resets below redraw the view
+    m_model = std::move(model);
+    m_path = path;
+    setWindowTitle(QStringLiteral("Kestrel — %1").arg(QFileInfo(path).fileName()));
+    m_state->setSelection({});
+    m_state->setMarkerA(std::nullopt);
+    m_state->setMarkerB(std::nullopt);
+    m_state->setTasks({});
+    m_state->setCollapsedBuffers({});
+    m_view->setModel(m_model.get());  // frame preview: drawn right away
+    loadSession(path, *m_state);
+    addRecent(path);
+    updateStatus();
+    emit fileOpened(true);
+}
+
+void MainWindow::pollProgress() {
+    if (!m_progressState) return;
+    uint64_t total = m_progressState->framesTotal.load();
+    uint64_t done = m_progressState->framesDone.load();
+    m_progress->setValue(total ? int(done * 100 / total) : 0);
+}
+
+void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> timeline,
+                                std::shared_ptr<EventFormats> formats, QString error) {
+    if (job != m_job) return;                  // a previous file's result
+    if (m_worker.joinable()) m_worker.join();  // it has posted its last word: returns at once
+    setPhase("analysis delivered");
+    m_analysisDone = true;
+    m_poll->stop();
+    m_progress->hide();
+    m_cancel->hide();
+    const double idleMs = msSinceLaunch();
+    if (!timeline) {
+        m_status->setText(tr("Analysis stopped: %1").arg(error));
+        if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: %s\n", qPrintable(error));
+        emit analysisFinished(false);
+        if (m_exitWhenIdle) reportIdleAndQuit(0, idleMs);
+        return;
+    }
+    m_formats = formats;
+    // Building the panel's widgets is the biggest piece of UI-thread work here, so it
+    // gets a turn of the event loop of its own; the timeline and the panel then appear
+    // together in the next one (docs/performance.md: longest UI stall).
+    createEventPanel();
+    QTimer::singleShot(0, this, [this, job, timeline, idleMs] {
+        if (job != m_job) return;  // another file is on its way; its open drops the panel
+        setPhase("panel shown");
+        m_timeline = timeline;
+        m_view->setFormats(m_formats.get());
+        m_view->setTimeline(m_timeline);
+        showEventPanel();
+        updateStatus();
+        emit analysisFinished(true);
+        if (m_exitWhenIdle) reportIdleAndQuit(timeline->events, idleMs);
+    });
+}
+
+// KESTREL_EXIT_WHEN_IDLE: the window is idle once the sched analysis has finished and
+// the event panel has its row index and its filter lists.
+void MainWindow::reportIdleAndQuit(uint64_t events, double analysisMs) {
+    auto finish = [this, events, analysisMs] {
+        std::fprintf(stderr, "kestrel: analysis-ms=%.1f idle-ms=%.1f events=%llu\n", analysisMs,
+                     msSinceLaunch(), static_cast<unsigned long long>(events));
+        setPhase("idle");
+        // The stall report waits one more turn of the event loop, so that a gap ending
+        // with the slot that delivered the last result is counted.
+        QTimer::singleShot(0, this, [this] {
+            const double longest = m_stalls->longestMs();  // closes the open gap first
+            std::fprintf(stderr, "kestrel: longest UI stall: %.1f ms (%s), %d over 50 ms\n",
+                         longest, qPrintable(m_stalls->longestPhase()), m_stalls->gapsOver(50));
+            QApplication::quit();
+        });
+    };
+    if (!m_panel) return finish();
+    auto pending = std::make_shared<int>(int(!m_panel->indexReady()) + !m_panel->scanReady());
+    if (*pending == 0) return finish();
+    auto one = [this, pending, finish] {
+        setPhase("panel result delivered");
+        if (--*pending == 0) finish();
+    };
+    if (!m_panel->indexReady()) connect(m_panel, &EventPanel::indexBuilt, this, one);
+    if (!m_panel->scanReady()) connect(m_panel, &EventPanel::scanFinished, this, one);
+}
+
+void MainWindow::setExitWhenIdle(bool on) {
+    m_exitWhenIdle = on;
+    if (on && !m_stalls) {
+        m_stalls = new StallProbe(this);
+        m_stalls->setPhase(QStringLiteral("start-up"));
+        m_stalls->start();
+    }
+}
+
+void MainWindow::setPhase(const char* phase) {
+    if (m_stalls) m_stalls->setPhase(QString::fromLatin1(phase));
+}
+
+void MainWindow::cancelAnalysis() {
+    if (m_progressState) m_progressState->cancel = true;
+}
+
+// Cancels the current job without waiting for it: the thread notices the flag within a
+// frame, but its merge step is not interruptible, and the UI must not wait on it. It is
+// kept aside and joined when the window goes; anything it posts is stale by job id.
+void MainWindow::stopWorker() {
+    if (!m_worker.joinable()) return;
+    cancelAnalysis();
+    m_retired.push_back(std::move(m_worker));
+    ++m_job;
+    m_analysisDone = true;
+    m_poll->stop();
+    m_progress->hide();
+    m_cancel->hide();
+}
+
+void MainWindow::setCursorTime(uint64_t t) {
+    m_state->setCursorTime(t);
+    const TimeRange v = m_state->visibleRange();
+    if (t < v.from || t > v.to) {  // bring it into view, keeping the zoom
+        const uint64_t half = (v.to - v.from) / 2;
+        const uint64_t from = t > half ? t - half : 0;
+        m_state->setVisibleRange({from, from + (v.to - v.from)});
+    }
+}
+
+// The panel shares the analysis' EventFormats with the timeline: both use it on the UI
+// thread only (the panel's workers take their own from a pool). Its row index starts
+// building at once; it is shown (showEventPanel) one turn of the event loop later.
+void MainWindow::createEventPanel() {
+    m_panel = new EventPanel(*m_model, *m_formats);
+    connect(m_panel, &EventPanel::eventSelected, this,
+            [this](uint64_t t, int) { setCursorTime(t); });
+    connect(m_view, &TimelineView::cursorPlaced, m_panel, &EventPanel::showTime);
+    connect(m_state, &TimelineState::selectionChanged, m_panel, [this](TimeRange r) {
+        if (r.empty())
+            m_panel->setTimeRange(0, kUnknownTime);
+        else
+            m_panel->setTimeRange(r.from, r.to);
+    });
+    connect(m_panel, &EventPanel::filterChanged, m_view, &TimelineView::setEventFilter);
+}
+
+// Its filter lists take the counts the analysis gathered in its pass.
+void MainWindow::showEventPanel() {
+    m_panel->setScan(m_timeline->counts);
+    addBottomWidget(m_panel, tr("Events"));
+}
+
+void MainWindow::removeEventPanel() {
+    if (!m_panel) return;
+    m_view->setEventFilter({});
+    delete m_panel;
+    m_panel = nullptr;
+}
+
+void MainWindow::addBottomWidget(QWidget* widget, const QString& title) {
+    m_bottom->addTab(widget, title);
+    m_bottom->show();
+}
+
+void MainWindow::showTaskList() {
+    if (!m_timeline) {
+        m_status->setText(tr("The task list is ready once the analysis finishes."));
+        return;
+    }
+    auto* dialog = new TaskListDialog(*m_timeline, m_state, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The dialog reads the timeline: keep it alive as long as the dialog.
+    auto keep = m_timeline;
+    connect(dialog, &QObject::destroyed, this, [keep] {});
+    dialog->show();
+}
+
+void MainWindow::updateStatus() {
+    if (!m_model) return;
+    const TraceModel& m = *m_model;
+    QString text = tr("%1 CPUs, %2 frames, %3")
+                       .arg(m.cpuCount())
+                       .arg(m.frames().size())
+                       .arg(QString::fromStdString(formatDuration(m.endTime() - m.startTime())));
+    if (m_timeline)
+        text +=
+            tr(", %1 events, %2 tasks").arg(m_timeline->events).arg(m_timeline->taskList.size());
+    m_status->setText(text);
+    QString marks;
+    if (auto a = m_state->markerA())
+        marks += tr("A %1  ").arg(QString::fromStdString(formatTime(a->time)));
+    if (auto b = m_state->markerB())
+        marks += tr("B %1  ").arg(QString::fromStdString(formatTime(b->time)));
+    if (m_state->markerA() && m_state->markerB()) {
+        uint64_t a = m_state->markerA()->time, b = m_state->markerB()->time;
+        marks += tr("B-A %1%2  ")
+                     .arg(b < a ? "-" : "")
+                     .arg(QString::fromStdString(formatDuration(b < a ? a - b : b - a)));
+    }
+    TimeRange sel = m_state->selection();
+    if (!sel.empty())
+        marks += tr("selection %1").arg(QString::fromStdString(formatDuration(sel.to - sel.from)));
+    m_markers->setText(marks);
+}
+
+void MainWindow::saveCurrentSession() {
+    if (m_path.isEmpty() || !m_model) return;
+    QString error;
+    if (!saveSession(m_path, *m_state, &error))
+        std::fprintf(stderr, "kestrel: session: %s\n", qPrintable(error));
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings settings;
+    QStringList files = settings.value(kRecentKey).toStringList();
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    files.removeAll(abs);
+    files.prepend(abs);
+    while (files.size() > kMaxRecent) files.removeLast();
+    settings.setValue(kRecentKey, files);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList files = QSettings().value(kRecentKey).toStringList();
+    for (const QString& f : files) {
+        m_recentMenu->addAction(f, this, [this, f] { openFile(f); });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+    if (e->mimeData()->hasUrls()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+    if (openDropped(*e->mimeData())) e->acceptProposedAction();
+}
+
+bool MainWindow::openDropped(const QMimeData& mime) {
+    const QList<QUrl> urls = mime.urls();
+    return !urls.isEmpty() && urls.first().isLocalFile() && openFile(urls.first().toLocalFile());
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    saveCurrentSession();
+    stopWorker();
+    e->accept();
+}
+
+double MainWindow::msSinceLaunch() const {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_launch)
+        .count();
+}
+
+}  // namespace kestrel
