@@ -10,7 +10,7 @@ int cmdConvert(const Args& args) {
     if (args.positional.size() != 2) return usageError("usage: ktr convert IN OUT.ktr");
     auto model = TraceModel::open(args.positional[0]);
     if (!model) return inputError(model.message());
-    auto stats = convertToKtr(*model.value(), args.positional[1]);
+    auto stats = convertToKtr(model.value()->source(), args.positional[1]);
     if (!stats) {
         std::remove(args.positional[1].c_str());  // never leave a half-written file behind
         return inputError(stats.message());

@@ -5,12 +5,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
-#include <thread>
 
 #include "analysis/sched_fields.h"
 #include "analysis/sched_timeline.h"
 #include "analysis/task_table.h"
+#include "base/parallel.h"
+#include "ring/page_walk.h"
 
 namespace kestrel {
 namespace {
@@ -45,18 +45,6 @@ struct Fields {
     }
 };
 
-struct Comm {
-    uint64_t ts = 0;
-    std::string text;
-};
-
-void noteComm(std::unordered_map<int32_t, Comm>& comms, int32_t pid, std::string_view comm,
-              uint64_t ts) {
-    Comm& c = comms[pid];
-    c.ts = ts;  // events of one CPU come in time order: the latest wins
-    if (c.text != comm) c.text.assign(comm);
-}
-
 // What one CPU's pass collects.
 struct CpuPass {
     uint16_t cpu = 0;
@@ -64,9 +52,8 @@ struct CpuPass {
     std::vector<SchedEvent> sched;
     std::vector<PrintMark> prints;
     std::vector<LostGap> gaps;
-    std::unordered_map<int32_t, Comm> comms;  // from sched_switch: names the task list
-    // The scan's counts (trace_scan.h), which the filter panel shows; its events per pid
-    // also go into the task list.
+    // The scan's counts (trace_scan.h), which the filter panel shows; its task names and
+    // events per pid also make the task list.
     ScanTally tally;
 };
 
@@ -133,8 +120,6 @@ private:
         m_out.sched.push_back(e);
         const std::string_view prev = m_formats.readString(f.prevComm, raw);
         const std::string_view next = m_formats.readString(f.nextComm, raw);
-        noteComm(m_out.comms, e.a, prev, ts);
-        noteComm(m_out.comms, e.b, next, ts);
         m_out.tally.noteComm(e.a, prev, ts);
         m_out.tally.noteComm(e.b, next, ts);
     }
@@ -159,38 +144,33 @@ private:
 };
 
 Status scanCpu(const TraceModel& model, const EventFormats& formats, const Fields& fields,
-               CpuPass& out, AnalysisProgress* progress) {
+               CpuPass& out, Progress* progress) {
     const CpuTrack& track = model.cpu(out.cpu);
     CpuScanner scanner(model, formats, fields, out);
     std::vector<uint8_t> buffer;
-    PageReader reader;
-    RawEvent ev;
+    bool firstOfPage = false;
+    auto onPage = [&](const PageHeader& h, size_t) {
+        if (h.missedEvents) scanner.lostBefore(h.timestamp, h.missedCount);
+        firstOfPage = true;
+        return true;
+    };
+    auto onEvent = [&](const RawEvent& ev) {
+        if (firstOfPage) scanner.closeGap(ev.ts);
+        firstOfPage = false;
+        scanner.event(ev);
+    };
     for (uint32_t frameIndex : track.frames) {
-        if (progress && progress->cancel.load(std::memory_order_relaxed)) {
+        if (cancelled(progress)) {
             return Status::error(model.source().path() + ": analysis cancelled");
         }
         const FrameRef& ref = model.frames()[frameIndex];
         if (Status s = model.source().readFrame(frameIndex, buffer); !s.ok()) return s;
-        for (size_t at = 0; at + track.format.dataOffset <= buffer.size();
-             at += track.format.pageSize) {
-            size_t avail = std::min<size_t>(track.format.pageSize, buffer.size() - at);
-            Status st = reader.load(buffer.data() + at, static_cast<uint32_t>(avail), track.format);
-            if (!st.ok())
-                return Status::error(errorAt(model.source().path(), ref.offset, st.message()));
-            if (reader.header().missedEvents) {
-                scanner.lostBefore(reader.header().timestamp, reader.header().missedCount);
-            }
-            bool first = true;
-            while (reader.next(ev)) {
-                if (first) scanner.closeGap(ev.ts);
-                first = false;
-                scanner.event(ev);
-            }
-            if (!reader.error().empty()) {
-                return Status::error(errorAt(model.source().path(), ref.offset, reader.error()));
-            }
+        Status st = walkPages(buffer.data(), buffer.size(), track.format, onPage, onEvent);
+        if (!st.ok()) {
+            return Status::error(errorAt(model.source().path(), ref.offset,
+                                         model.cpuLabel(out.cpu) + " " + st.message()));
         }
-        if (progress) progress->framesDone.fetch_add(1, std::memory_order_relaxed);
+        advance(progress);
     }
     out.tally.countCpuEvents(out.cpu, out.events);
     return {};
@@ -309,21 +289,15 @@ private:
     std::unordered_map<int32_t, Cur> m_cur;
 };
 
-void buildTaskList(const TraceModel& model, std::vector<CpuPass>& passes,
+// Every task the trace shows (by an event of its own, a sched event naming it, or a
+// running span), named as the scan named it.
+void buildTaskList(std::vector<CpuPass>& passes,
                    const std::unordered_map<int32_t, uint64_t>& cpuTime, SchedTimeline& out) {
-    TaskTable table;
-    table.loadSavedCmdlines(model.meta().savedCmdlines);
-    table.loadSavedTgids(model.meta().savedTgids);
-    std::unordered_map<int32_t, Comm> latest;
     std::unordered_map<int32_t, uint64_t> counts;
-    for (CpuPass& p : passes) {
-        for (auto& [pid, c] : p.comms) {
-            Comm& l = latest[pid];
-            if (l.text.empty() || c.ts >= l.ts) l = std::move(c);
-        }
+    for (const CpuPass& p : passes) {
         for (auto [pid, n] : p.tally.eventsByPid()) counts[pid] += n;
     }
-    for (const auto& [pid, c] : latest) table.setComm(pid, c.text);
+    TaskTable table = out.counts.tasks;
     for (const auto& [pid, n] : counts) table.setComm(pid, table.comm(pid));
     for (const auto& [pid, t] : cpuTime) table.setComm(pid, table.comm(pid));
     for (const TaskInfo& t : table.sorted()) {
@@ -371,18 +345,15 @@ void merge(const TraceModel& model, std::vector<CpuPass>& passes, SchedTimeline&
     std::vector<const ScanTally*> tallies;
     for (const CpuPass& p : passes) tallies.push_back(&p.tally);
     out.counts = ScanTally::merge(model, tallies);
-    buildTaskList(model, passes, cpuTime, out);
+    buildTaskList(passes, cpuTime, out);
 }
 
 }  // namespace
 
 Result<SchedTimeline> analyzeSched(const TraceModel& model, const EventFormats& formats,
-                                   AnalysisProgress* progress, unsigned threads) {
+                                   Progress* progress, unsigned threads) {
     const size_t cpus = model.cpuCount();
-    if (progress) progress->framesTotal = model.frames().size();
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(cpus, 1)));
-
+    if (progress) progress->total = model.frames().size();
     const Fields fields(formats);
     std::vector<CpuPass> passes(cpus);
     // Biggest CPUs first so the pool does not wait on one long tail.
@@ -394,26 +365,10 @@ Result<SchedTimeline> analyzeSched(const TraceModel& model, const EventFormats& 
     std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
         return model.cpu(x).frames.size() > model.cpu(y).frames.size();
     });
-    std::atomic<size_t> next{0};
-    std::mutex errorMutex;
-    Status firstError;
-    auto work = [&] {
-        for (size_t k; (k = next.fetch_add(1)) < cpus;) {
-            Status s = scanCpu(model, formats, fields, passes[order[k]], progress);
-            if (!s.ok()) {
-                std::lock_guard lock(errorMutex);
-                if (firstError.ok()) firstError = s;
-                next = cpus;
-                return;
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
-    if (!firstError.ok()) return firstError;
-
+    Status st = parallelFor(cpus, workerCount(threads, cpus), [&](size_t k, unsigned) {
+        return scanCpu(model, formats, fields, passes[order[k]], progress);
+    });
+    if (!st.ok()) return st;
     SchedTimeline out;
     merge(model, passes, out);
     return out;

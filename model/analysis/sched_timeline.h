@@ -7,13 +7,13 @@
 // Every span array is sorted by start and spans of one track never overlap, so
 // "what is at time t" is a binary search (spanAt) and drawing a window of any width
 // touches O(pixels * log spans) entries (see views/track_painter).
-#include <atomic>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "analysis/trace_scan.h"
+#include "base/progress.h"
 #include "base/status.h"
 #include "decode/trace_model.h"
 #include "formats/event_formats.h"
@@ -99,16 +99,10 @@ struct SchedTimeline {
     const TaskSummary* task(int32_t pid) const;
 };
 
-struct AnalysisProgress {
-    std::atomic<uint64_t> framesDone{0};
-    std::atomic<uint64_t> framesTotal{0};
-    std::atomic<bool> cancel{false};
-};
-
 // One pass over every frame (CPUs in parallel, each CPU's frames in order); it also
 // fills `counts`, so the GUI needs no scanTrace() pass of its own.
 // Returns an error when cancelled or on a malformed page.
 Result<SchedTimeline> analyzeSched(const TraceModel& model, const EventFormats& formats,
-                                   AnalysisProgress* progress = nullptr, unsigned threads = 0);
+                                   Progress* progress = nullptr, unsigned threads = 0);
 
 }  // namespace kestrel

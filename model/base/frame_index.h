@@ -2,6 +2,7 @@
 // A frame is the unit of I/O and decompression: consecutive raw ring-buffer pages
 // of one CPU. In .ktr it is one zstd frame; in trace.dat v7 one compressed chunk;
 // in trace.dat v6 a run of uncompressed pages.
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -26,5 +27,10 @@ struct FrameRef {
 };
 
 using FrameIndex = std::vector<FrameRef>;
+
+// Indices into `frames` of each global CPU's frames, in file order: a CPU's frames are
+// written in time order, so file order is time order. Frames naming a CPU >= `cpus`
+// are left out (readers reject them).
+std::vector<std::vector<uint32_t>> framesByCpu(const FrameIndex& frames, size_t cpus);
 
 }  // namespace kestrel

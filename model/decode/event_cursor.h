@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "base/status.h"
+#include "decode/event_ref.h"
 #include "decode/frame_cache.h"
 #include "decode/trace_model.h"
 #include "ring/page_decoder.h"
-#include "text/report_printer.h"
 
 namespace kestrel {
 

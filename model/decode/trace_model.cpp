@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ring/page_walk.h"
+
 namespace kestrel {
 
 Result<std::unique_ptr<TraceModel>> TraceModel::open(const std::string& path,
@@ -22,32 +24,30 @@ Result<std::unique_ptr<TraceModel>> TraceModel::fromSource(std::unique_ptr<Trace
 
 Status TraceModel::buildTracks() {
     const TraceMeta& m = meta();
-    auto base = PageFormat::fromHeaderPage(m.headerPage, m.bigEndian);
-    if (!base) return Status::error(m_source->path() + ": " + base.message());
+    auto formats = bufferPageFormats(m);
+    if (!formats) return Status::error(m_source->path() + ": " + formats.message());
     m_cpus.resize(m.cpus.size());
     for (size_t i = 0; i < m_cpus.size(); ++i) {
-        PageFormat f = base.value();
-        uint32_t buffer = m.cpus[i].buffer;
-        if (buffer < m.buffers.size() && m.buffers[buffer].subbufSize > f.dataOffset) {
-            f.pageSize = m.buffers[buffer].subbufSize;
+        if (m.cpus[i].buffer >= formats->size()) {
+            return Status::error(m_source->path() + ": cpu " + std::to_string(i) +
+                                 " names buffer " + std::to_string(m.cpus[i].buffer) + " of " +
+                                 std::to_string(formats->size()));
         }
-        m_cpus[i].format = f;
+        m_cpus[i].format = (*formats)[m.cpus[i].buffer];
     }
     const FrameIndex& all = frames();
-    for (uint32_t i = 0; i < all.size(); ++i) {
-        if (all[i].cpu >= m_cpus.size()) {
-            return Status::error(errorAt(m_source->path(), all[i].offset,
-                                         "frame names CPU " + std::to_string(all[i].cpu) +
+    for (const FrameRef& f : all) {
+        if (f.cpu >= m_cpus.size()) {
+            return Status::error(errorAt(m_source->path(), f.offset,
+                                         "frame names CPU " + std::to_string(f.cpu) +
                                              " but the trace has " +
                                              std::to_string(m_cpus.size())));
         }
-        m_cpus[all[i].cpu].frames.push_back(i);
     }
-    for (CpuTrack& track : m_cpus) {
-        // Frames of one CPU are written in time order; keep that order (stable) and
-        // only sort when a source lists them out of order.
-        std::stable_sort(track.frames.begin(), track.frames.end(),
-                         [&](uint32_t a, uint32_t b) { return all[a].offset < all[b].offset; });
+    auto byCpu = framesByCpu(all, m_cpus.size());
+    for (size_t c = 0; c < m_cpus.size(); ++c) {
+        CpuTrack& track = m_cpus[c];
+        track.frames = std::move(byCpu[c]);
         for (uint32_t f : track.frames) {
             if (all[f].events == kUnknownCount)
                 track.eventsKnown = false;
@@ -74,14 +74,11 @@ Status TraceModel::findLastTimestamp(CpuTrack& track) {
     if (!bytes) return bytes.status();
     const auto& data = *bytes.value();
     track.lastTs = last.tFirst;
-    PageReader reader;
-    RawEvent ev;
-    for (size_t at = 0; at + track.format.dataOffset <= data.size(); at += track.format.pageSize) {
-        uint32_t avail =
-            static_cast<uint32_t>(std::min<size_t>(track.format.pageSize, data.size() - at));
-        if (!reader.load(data.data() + at, avail, track.format).ok()) continue;
-        while (reader.next(ev)) track.lastTs = std::max(track.lastTs, ev.ts);
-    }
+    // A page that does not decode ends the walk: the time of the events before it stands
+    // (the passes over the data report the damage).
+    (void)walkPages(
+        data.data(), data.size(), track.format, [](const PageHeader&, size_t) { return true; },
+        [&](const RawEvent& ev) { track.lastTs = std::max(track.lastTs, ev.ts); });
     return {};
 }
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "decode/event_ref.h"
 #include "formats/event_formats.h"
-#include "text/report_printer.h"
 
 namespace kestrel {
 

@@ -1,10 +1,10 @@
 #include "ktr/ktr_convert.h"
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
 
+#include "base/parallel.h"
 #include "ktr/ktr_writer.h"
+#include "ring/page_walk.h"
 
 namespace kestrel {
 namespace {
@@ -18,33 +18,33 @@ struct Batch {
 
 // Feeds the CPU's non-empty pages, in batches of `perFrame` pages, to `emit`.
 template <class Emit>
-Status collectPages(const TraceModel& model, uint32_t cpu, Emit emit) {
-    const CpuTrack& track = model.cpu(cpu);
-    const PageFormat& format = track.format;
+Status collectPages(const TraceSource& source, const std::vector<uint32_t>& frames, uint32_t cpu,
+                    const PageFormat& format, Emit emit) {
     const size_t perFrame = KtrWriter::kDefaultPagesPerFrame * format.pageSize;
     std::vector<uint8_t> bytes;
-    PageReader reader;
     Batch current;
     current.cpu = cpu;
-    for (uint32_t f : track.frames) {
-        if (Status s = model.source().readFrame(f, bytes); !s.ok()) return s;
-        for (size_t at = 0; at + format.dataOffset <= bytes.size(); at += format.pageSize) {
-            size_t avail = std::min<size_t>(format.pageSize, bytes.size() - at);
-            if (!reader.load(bytes.data() + at, static_cast<uint32_t>(avail), format).ok()) {
-                return Status::error(errorAt(model.source().path(), model.frames()[f].offset,
-                                             "unreadable page at +" + std::to_string(at)));
-            }
-            // Empty pages (unused tails of trace.dat v6 CPU areas) carry nothing.
-            if (reader.header().length == 0 && !reader.header().missedEvents) continue;
-            current.pages.insert(current.pages.end(), bytes.begin() + at,
-                                 bytes.begin() + at + avail);
-            current.pages.resize(current.pages.size() + (format.pageSize - avail), 0);
-            if (current.pages.size() >= perFrame) {
-                if (Status s = emit(std::move(current)); !s.ok()) return s;
-                current = Batch{};
-                current.cpu = cpu;
-            }
+    Status emitted;
+    auto onPage = [&](const PageHeader& h, size_t at) {
+        // Empty pages (unused tails of trace.dat v6 CPU areas) carry nothing.
+        if ((h.length == 0 && !h.missedEvents) || !emitted.ok()) return false;
+        size_t avail = std::min<size_t>(format.pageSize, bytes.size() - at);
+        current.pages.insert(current.pages.end(), bytes.begin() + at, bytes.begin() + at + avail);
+        current.pages.resize(current.pages.size() + (format.pageSize - avail), 0);
+        if (current.pages.size() >= perFrame) {
+            emitted = emit(std::move(current));
+            current = Batch{};
+            current.cpu = cpu;
         }
+        return false;  // the pages are copied, not decoded
+    };
+    for (uint32_t f : frames) {
+        if (Status s = source.readFrame(f, bytes); !s.ok()) return s;
+        Status st = walkPages(bytes.data(), bytes.size(), format, onPage, [](const RawEvent&) {});
+        if (!st.ok())
+            return Status::error(
+                errorAt(source.path(), source.frames()[f].offset, "unreadable " + st.message()));
+        if (!emitted.ok()) return emitted;
     }
     if (!current.pages.empty()) return emit(std::move(current));
     return {};
@@ -58,19 +58,13 @@ constexpr int kConvertLevel = 7;
 // Compresses the batches on `threads` cores, then appends them in order.
 Status compressAndAppend(std::vector<Batch>& batches, const PageFormat& format, unsigned threads,
                          KtrWriter& writer, ConvertStats& stats) {
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < batches.size();) {
-            Batch& b = batches[i];
-            b.frame = KtrWriter::compressFrame(b.cpu, b.pages.data(), b.pages.size(), format,
-                                               kConvertLevel);
-            b.pages = {};
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
+    (void)parallelFor(batches.size(), threads, [&](size_t i, unsigned) -> Status {
+        Batch& b = batches[i];
+        b.frame =
+            KtrWriter::compressFrame(b.cpu, b.pages.data(), b.pages.size(), format, kConvertLevel);
+        b.pages = {};
+        return {};
+    });
     for (Batch& b : batches) {
         if (!b.frame) return b.frame.status();
         if (Status s = writer.appendCompressed(b.frame.value()); !s.ok()) return s;
@@ -83,23 +77,27 @@ Status compressAndAppend(std::vector<Batch>& batches, const PageFormat& format, 
 
 }  // namespace
 
-Result<ConvertStats> convertToKtr(const TraceModel& model, const std::string& outPath,
+Result<ConvertStats> convertToKtr(const TraceSource& source, const std::string& outPath,
                                   unsigned threads) {
-    auto writer = KtrWriter::create(outPath, model.meta());
+    const TraceMeta& meta = source.meta();
+    auto formats = bufferPageFormats(meta);
+    if (!formats) return Status::error(source.path() + ": " + formats.message());
+    auto writer = KtrWriter::create(outPath, meta);
     if (!writer) return writer.status();
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = workerCount(threads, SIZE_MAX);
     ConvertStats stats;
     // A bounded window of batches in memory: never the whole trace.
     const size_t window = 4 * threads;
-    for (uint32_t cpu = 0; cpu < model.cpuCount(); ++cpu) {
-        const PageFormat& format = model.cpu(cpu).format;
+    auto byCpu = framesByCpu(source.frames(), meta.cpus.size());
+    for (uint32_t cpu = 0; cpu < meta.cpus.size(); ++cpu) {
+        const PageFormat& format = (*formats)[meta.cpus[cpu].buffer];
         std::vector<Batch> batches;
         auto emit = [&](Batch&& b) -> Status {
             batches.push_back(std::move(b));
             if (batches.size() < window) return {};
             return compressAndAppend(batches, format, threads, *writer.value(), stats);
         };
-        if (Status s = collectPages(model, cpu, emit); !s.ok()) return s;
+        if (Status s = collectPages(source, byCpu[cpu], cpu, format, emit); !s.ok()) return s;
         if (Status s = compressAndAppend(batches, format, threads, *writer.value(), stats);
             !s.ok()) {
             return s;

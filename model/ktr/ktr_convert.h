@@ -1,11 +1,12 @@
 #pragma once
-// Writes any opened trace (trace.dat or .ktr) as a .ktr: the raw pages are kept
-// byte for byte, regrouped per CPU into frames of KtrWriter::kDefaultPagesPerFrame,
-// compressed on every core and appended in order.
+// Writes any opened trace (trace.dat or .ktr) as a .ktr: the raw pages are kept byte for
+// byte, regrouped per CPU into frames of KtrWriter::kDefaultPagesPerFrame, compressed on
+// every core and appended in order. Works on the source alone (no decoding model), so
+// .ktr writing sits below the model that reads it.
 #include <string>
 
 #include "base/status.h"
-#include "decode/trace_model.h"
+#include "base/trace_source.h"
 
 namespace kestrel {
 
@@ -15,7 +16,7 @@ struct ConvertStats {
     uint64_t bytesWritten = 0;
 };
 
-Result<ConvertStats> convertToKtr(const TraceModel& model, const std::string& outPath,
+Result<ConvertStats> convertToKtr(const TraceSource& source, const std::string& outPath,
                                   unsigned threads = 0);
 
 }  // namespace kestrel

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "ktr/ktr_layout.h"
+#include "ring/page_walk.h"
 
 namespace kestrel {
 namespace {
@@ -122,28 +123,21 @@ struct FrameFigures {
 // error: the caller hands us pages straight from the kernel, so it means a bug upstream.
 Status measurePages(const uint8_t* pages, size_t size, const PageFormat& format,
                     FrameFigures& fig) {
-    PageReader reader;
-    RawEvent ev;
-    for (size_t at = 0; at < size; at += format.pageSize) {
-        std::string where =
-            "page " + std::to_string(at / format.pageSize) + " (byte " + std::to_string(at) + "): ";
-        Status st = reader.load(pages + at, format.pageSize, format);
-        if (!st) return Status::error(where + st.message());
-        const PageHeader& h = reader.header();
+    auto onPage = [&](const PageHeader& h, size_t) {
         if (h.missedEvents) {
-            // FORMATS.md: bit 31 alone means events were lost but not how many.
+            // Bit 31 of commit alone means events were lost but not how many.
             bool known = h.missedStored && h.missedCount != 0;
             fig.lost += known ? h.missedCount : 1;
             fig.lostUnknown = fig.lostUnknown || !known;
         }
-        while (reader.next(ev)) {
-            fig.tFirst = fig.events == 0 ? ev.ts : std::min(fig.tFirst, ev.ts);
-            fig.tLast = fig.events == 0 ? ev.ts : std::max(fig.tLast, ev.ts);
-            ++fig.events;
-        }
-        if (!reader.error().empty()) return Status::error(where + reader.error());
-    }
-    return {};
+        return true;
+    };
+    auto onEvent = [&](const RawEvent& ev) {
+        fig.tFirst = fig.events == 0 ? ev.ts : std::min(fig.tFirst, ev.ts);
+        fig.tLast = fig.events == 0 ? ev.ts : std::max(fig.tLast, ev.ts);
+        ++fig.events;
+    };
+    return walkPages(pages, size, format, onPage, onEvent);
 }
 
 }  // namespace
@@ -162,19 +156,9 @@ Result<std::unique_ptr<KtrWriter>> KtrWriter::create(const std::string& path, co
         return Status::error(path + ": long size " + std::to_string(meta.longSize) +
                              " (expected 4 or 8)");
     }
-    auto base = PageFormat::fromHeaderPage(meta.headerPage, meta.bigEndian);
-    if (!base) return Status::error(path + ": " + base.message());
-    for (const BufferInfo& b : meta.buffers) {
-        PageFormat f = *base;
-        // The buffer's sub-buffer size wins: buffer_subbuf_size_kb can exceed a page.
-        uint32_t size = b.subbufSize ? b.subbufSize : meta.pageSize ? meta.pageSize : f.pageSize;
-        if (size <= f.dataOffset + 4 || size > ktr::kMaxFrameSize) {
-            return Status::error(path + ": buffer \"" + b.name + "\": sub-buffer size " +
-                                 std::to_string(size) + " is impossible");
-        }
-        f.pageSize = size;
-        w->m_formats.push_back(f);
-    }
+    auto formats = bufferPageFormats(meta);
+    if (!formats) return Status::error(path + ": " + formats.message());
+    w->m_formats = std::move(*formats);
     for (size_t i = 0; i < meta.cpus.size(); ++i) {
         if (meta.cpus[i].buffer >= meta.buffers.size()) {
             return Status::error(path + ": cpu " + std::to_string(i) + " names buffer " +

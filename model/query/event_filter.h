@@ -12,8 +12,8 @@
 #include "base/frame_index.h"
 #include "base/status.h"
 #include "decode/event_cursor.h"
+#include "decode/event_ref.h"
 #include "formats/event_formats.h"
-#include "text/report_printer.h"
 
 struct tep_event_filter;
 

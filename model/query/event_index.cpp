@@ -1,7 +1,8 @@
 #include "query/event_index.h"
 
 #include <algorithm>
-#include <thread>
+
+#include "base/parallel.h"
 
 namespace kestrel {
 namespace {
@@ -42,7 +43,7 @@ std::vector<Slice> makeSlices(const TraceModel& model, const EventFilter& filter
 }
 
 void indexSlice(const TraceModel& model, const EventFilter& filter, const FilterMatcher& matcher,
-                Slice& slice, const std::atomic<bool>* cancel) {
+                Slice& slice, const Progress* progress) {
     CursorOptions options = filter.cursorOptions();
     options.from = slice.from;
     options.to = slice.to;
@@ -70,7 +71,7 @@ void indexSlice(const TraceModel& model, const EventFilter& filter, const Filter
         }
         ++sinceEvent;
         ++sameTs;
-        if ((sinceEvent & 4095) == 0 && cancel && cancel->load(std::memory_order_relaxed)) {
+        if ((sinceEvent & 4095) == 0 && cancelled(progress)) {
             slice.status = Status::error("cancelled");
             return;
         }
@@ -83,38 +84,27 @@ void indexSlice(const TraceModel& model, const EventFilter& filter, const Filter
 Result<std::shared_ptr<const EventIndex>> EventIndex::build(const TraceModel& model,
                                                             FormatsPool& pool,
                                                             const EventFilter& filter,
-                                                            PassProgress* progress,
-                                                            unsigned threads) {
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+                                                            Progress* progress, unsigned threads) {
+    threads = workerCount(threads, SIZE_MAX);
     std::vector<Slice> slices = makeSlices(model, filter, size_t{threads} * 16);
     if (progress) progress->total = slices.size();
-    std::atomic<size_t> nextSlice{0};
-    std::vector<Status> errors(threads);
-    auto work = [&](unsigned worker) {
+    WorkQueue queue(slices.size());
+    Status st = runWorkers(workerCount(threads, slices.size()), [&](unsigned) -> Status {
         auto formats = pool.acquire();
-        if (!formats) {
-            errors[worker] = formats.status();
-            return;
-        }
+        if (!formats) return formats.status();
         auto matcher = FilterMatcher::create(filter, **formats);
-        if (!matcher) {
-            errors[worker] = matcher.status();
-            return;
+        if (!matcher) return matcher.status();
+        for (size_t i; queue.take(i);) {
+            indexSlice(model, filter, *matcher.value(), slices[i], progress);
+            if (!slices[i].status.ok()) {
+                queue.stop();
+                return slices[i].status;
+            }
+            advance(progress);
         }
-        for (size_t i; (i = nextSlice.fetch_add(1)) < slices.size();) {
-            indexSlice(model, filter, *matcher.value(), slices[i],
-                       progress ? &progress->cancel : nullptr);
-            if (!slices[i].status.ok()) return;
-            if (progress) progress->done.fetch_add(1);
-        }
-    };
-    std::vector<std::thread> pool_;
-    for (unsigned w = 1; w < threads; ++w) pool_.emplace_back(work, w);
-    work(0);
-    for (auto& t : pool_) t.join();
-    for (const Status& s : errors) {
-        if (!s.ok()) return s;
-    }
+        return {};
+    });
+    if (!st.ok()) return st;
     auto index = std::make_shared<EventIndex>();
     index->m_filter = filter;
     index->m_checkpoints.push_back({0, filter.from, 0});

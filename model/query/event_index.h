@@ -9,11 +9,11 @@
 // and the next matching event is row `row`. All events with one timestamp fall in the
 // same slice, so slices never split a tie. Memory: 24 bytes per checkpoint, about
 // 0.05 bytes per event.
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "base/progress.h"
 #include "base/status.h"
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
@@ -28,11 +28,6 @@ struct IndexCheckpoint {
     uint32_t skip = 0;
 };
 
-struct PassProgress {
-    std::atomic<uint64_t> done{0};  // units of work finished (frames or rows)
-    std::atomic<uint64_t> total{0};
-    std::atomic<bool> cancel{false};
-};
 
 class EventIndex {
 public:
@@ -43,7 +38,7 @@ public:
     static Result<std::shared_ptr<const EventIndex>> build(const TraceModel& model,
                                                            FormatsPool& pool,
                                                            const EventFilter& filter,
-                                                           PassProgress* progress = nullptr,
+                                                           Progress* progress = nullptr,
                                                            unsigned threads = 0);
 
     uint64_t rows() const { return m_rows; }

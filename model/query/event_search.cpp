@@ -3,7 +3,8 @@
 #include <regex.h>
 
 #include <algorithm>
-#include <thread>
+
+#include "base/parallel.h"
 
 namespace kestrel {
 namespace {
@@ -81,8 +82,8 @@ struct Shared {
     const std::vector<Chunk>& chunks;  // in search order
     uint64_t start;
     bool forward;
-    PassProgress* progress;
-    std::atomic<size_t> nextChunk{0};
+    Progress* progress;
+    WorkQueue queue;
     std::atomic<uint64_t> best;  // nearest match so far (kNoRow: none)
 };
 
@@ -115,7 +116,6 @@ Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& ma
     EventRef ev;
     uint64_t row = 0, found = kNoRow;
     std::string line;
-    const std::atomic<bool>* cancel = s.progress ? &s.progress->cancel : nullptr;
     while (rows.next(ev, row) && row < to) {
         line.clear();
         text.append(s.query.column, ev, row, line);
@@ -123,7 +123,7 @@ Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& ma
             found = row;
             if (s.forward) break;
         }
-        if ((row & 1023) == 0 && cancel && cancel->load(std::memory_order_relaxed)) {
+        if ((row & 1023) == 0 && cancelled(s.progress)) {
             return Status::error("cancelled");
         }
     }
@@ -142,16 +142,19 @@ Status worker(Shared& s, FormatsPool& pool) {
     if (!filter) return filter.status();
     RowCursor rows(s.model, s.index, *filter.value(), true);
     ColumnText text(**formats, s.model.meta());
-    for (size_t i; (i = s.nextChunk.fetch_add(1)) < s.chunks.size();) {
+    for (size_t i; s.queue.take(i);) {
         const Chunk& c = s.chunks[i];
-        if (s.progress && s.progress->cancel.load()) return Status::error("cancelled");
+        if (cancelled(s.progress)) return Status::error("cancelled");
         // Chunks are taken in search order: once one lies beyond the best match, so
         // does every later one.
         if (!beyondBest(s, c)) {
             Status st = scanChunk(s, rows, text, matcher, c);
-            if (!st.ok()) return st;
+            if (!st.ok()) {
+                s.queue.stop();
+                return st;
+            }
         }
-        if (s.progress) s.progress->done.fetch_add(1);
+        advance(s.progress);
     }
     return Status();
 }
@@ -160,7 +163,7 @@ Status worker(Shared& s, FormatsPool& pool) {
 
 Result<uint64_t> searchRows(const TraceModel& model, const EventIndex& index, FormatsPool& pool,
                             const SearchQuery& query, uint64_t start, SearchDirection direction,
-                            PassProgress* progress, unsigned threads) {
+                            Progress* progress, unsigned threads) {
     {
         Matcher check;  // a bad pattern fails here, before any thread starts
         Status st = check.init(query);
@@ -176,19 +179,11 @@ Result<uint64_t> searchRows(const TraceModel& model, const EventIndex& index, Fo
                   [&](const Chunk& c) { return forward ? c.endRow <= start : c.firstRow > start; });
     if (!forward) std::reverse(chunks.begin(), chunks.end());
     if (progress) progress->total = chunks.size();
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(chunks.size(), 1)));
-    Shared shared{model, index, query, chunks, start, forward, progress, {0}, {kNoRow}};
-    std::vector<Status> errors(threads);
-    std::vector<std::thread> workers;
-    for (unsigned w = 1; w < threads; ++w) {
-        workers.emplace_back([&, w] { errors[w] = worker(shared, pool); });
-    }
-    errors[0] = worker(shared, pool);
-    for (auto& t : workers) t.join();
-    for (const Status& s : errors) {
-        if (!s.ok()) return s;
-    }
+    Shared shared{model,   index, query, chunks, start, forward, progress, WorkQueue(chunks.size()),
+                  {kNoRow}};
+    Status st = runWorkers(workerCount(threads, chunks.size()),
+                           [&](unsigned) { return worker(shared, pool); });
+    if (!st.ok()) return st;
     return shared.best.load();
 }
 

@@ -31,6 +31,6 @@ inline constexpr uint64_t kNoRow = RowCursor::kNoRow;
 // kNoRow when none; an error for a bad regex, a decoding error or "cancelled".
 Result<uint64_t> searchRows(const TraceModel& model, const EventIndex& index, FormatsPool& pool,
                             const SearchQuery& query, uint64_t start, SearchDirection direction,
-                            PassProgress* progress = nullptr, unsigned threads = 0);
+                            Progress* progress = nullptr, unsigned threads = 0);
 
 }  // namespace kestrel

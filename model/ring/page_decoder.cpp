@@ -36,7 +36,7 @@ Result<PageFormat> PageFormat::fromHeaderPage(const std::string& headerPage, boo
         return Status::error("header_page: expected timestamp, commit and data fields");
     }
     if (tsOff != 0 || tsSize != 8 || commitOff != 8 || (commitSize != 4 && commitSize != 8) ||
-        dataOff != 8 + commitSize || dataSize == 0 || dataSize > (64u << 20)) {
+        dataOff != 8 + commitSize || dataSize == 0 || dataSize > kMaxPageSize) {
         return Status::error("header_page: unsupported layout (timestamp " + std::to_string(tsOff) +
                              "/" + std::to_string(tsSize) + ", commit " +
                              std::to_string(commitOff) + "/" + std::to_string(commitSize) +
@@ -49,6 +49,24 @@ Result<PageFormat> PageFormat::fromHeaderPage(const std::string& headerPage, boo
     f.pageSize = dataOff + dataSize;
     f.bigEndian = bigEndian;
     return f;
+}
+
+Result<std::vector<PageFormat>> bufferPageFormats(const TraceMeta& meta) {
+    auto base = PageFormat::fromHeaderPage(meta.headerPage, meta.bigEndian);
+    if (!base) return base.status();
+    std::vector<PageFormat> formats;
+    for (const BufferInfo& b : meta.buffers) {
+        PageFormat f = *base;
+        uint32_t size = b.subbufSize ? b.subbufSize : meta.pageSize ? meta.pageSize : f.pageSize;
+        // A page holds its header and at least one event header.
+        if (size <= f.dataOffset + 4 || size > kMaxPageSize) {
+            return Status::error("buffer \"" + b.name + "\": sub-buffer size " +
+                                 std::to_string(size) + " is impossible");
+        }
+        f.pageSize = size;
+        formats.push_back(f);
+    }
+    return formats;
 }
 
 Status PageReader::load(const uint8_t* page, uint32_t available, const PageFormat& format) {

@@ -5,10 +5,16 @@
 // Each event: u32 header {type_len:5, time_delta:27} (bitfield flipped on big endian).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
+#include "base/trace_meta.h"
 
 namespace kestrel {
+
+// No sub-buffer is larger than this (the kernel allows up to a few MiB); a size beyond it
+// read from a file is corruption.
+inline constexpr uint32_t kMaxPageSize = 64u << 20;
 
 struct PageFormat {
     uint32_t dataOffset = 16;  // where events start (header_page "data" field)
@@ -19,6 +25,11 @@ struct PageFormat {
     // Reads offsets from the text of events/header_page.
     static Result<PageFormat> fromHeaderPage(const std::string& headerPage, bool bigEndian);
 };
+
+// The page format of every buffer of `meta` (index: TraceMeta::buffers): header_page's
+// layout with the buffer's own sub-buffer size, which buffer_subbuf_size_kb can make
+// larger than a page. Fails on a header_page it cannot read or an impossible size.
+Result<std::vector<PageFormat>> bufferPageFormats(const TraceMeta& meta);
 
 struct PageHeader {
     uint64_t timestamp = 0;

@@ -9,20 +9,12 @@
 #include <vector>
 
 #include "base/trace_meta.h"
+#include "decode/event_ref.h"
 #include "formats/event_formats.h"
 #include "ring/page_decoder.h"
 #include "text/funcgraph_printer.h"
 
 namespace kestrel {
-
-// One event as the cursor hands it out.
-struct EventRef {
-    RawEvent raw;
-    uint32_t cpu = 0;            // global CPU index (TraceMeta::cpus)
-    uint64_t ts = 0;             // raw.ts + TraceMeta::tsOffset
-    uint64_t missedBefore = 0;   // events lost just before this one (page flag), or
-    bool missedUnknown = false;  //   an unknown number of them
-};
 
 class ReportPrinter {
 public:

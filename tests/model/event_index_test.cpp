@@ -143,7 +143,7 @@ TEST(EventIndex, RowsAroundTimeFindsTheNeighbours) {
 
 TEST(EventIndex, CancelReturnsAnError) {
     Fixture f = open("sched-irq-timer.dat");
-    PassProgress progress;
+    Progress progress;
     progress.cancel = true;
     // Cancel is polled every 4096 events; the fixture's slices are smaller than that on
     // some cuts, so build with one slice worth of work per thread and check the

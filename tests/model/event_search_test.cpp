@@ -108,7 +108,7 @@ TEST_F(EventSearchTest, BadRegexIsAnError) {
 }
 
 TEST_F(EventSearchTest, ProgressCountsEveryChunk) {
-    PassProgress progress;
+    Progress progress;
     SearchQuery q{Column::Info, "no such text anywhere", false, true};
     auto r = searchRows(*m_model, *m_index, *m_pool, q, 0, SearchDirection::Forward, &progress, 2);
     ASSERT_TRUE(r.ok());
@@ -117,7 +117,7 @@ TEST_F(EventSearchTest, ProgressCountsEveryChunk) {
 }
 
 TEST_F(EventSearchTest, CancelledSearchSaysSo) {
-    PassProgress progress;
+    Progress progress;
     progress.cancel = true;
     SearchQuery q{Column::Info, "no such text anywhere", false, true};
     auto r = searchRows(*m_model, *m_index, *m_pool, q, 0, SearchDirection::Forward, &progress, 2);

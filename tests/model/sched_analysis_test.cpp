@@ -252,7 +252,7 @@ TEST(SchedAnalysis, CountsEqualScanTraceOnEveryFixture) {
         expectCountsLikeScanTrace(**model, name);
         // The same pages regrouped into .ktr frames (scanTrace splits work by frame).
         const std::string ktr = dir + "/" + name + ".ktr";
-        ASSERT_TRUE(convertToKtr(**model, ktr).ok());
+        ASSERT_TRUE(convertToKtr((*model)->source(), ktr).ok());
         auto converted = TraceModel::open(ktr);
         ASSERT_TRUE(converted.ok()) << converted.message();
         expectCountsLikeScanTrace(**converted, ktr);
@@ -321,7 +321,7 @@ TEST(SchedAnalysis, CancelReturnsAnError) {
     ASSERT_TRUE(model.ok());
     auto formats = EventFormats::create((*model)->meta());
     ASSERT_TRUE(formats.ok());
-    AnalysisProgress progress;
+    Progress progress;
     progress.cancel = true;
     EXPECT_FALSE(analyzeSched(**model, **formats, &progress).ok());
 }

@@ -89,7 +89,7 @@ void EventPanel::rebuildIndex() {
     const TraceModel* m = &m_model;
     FormatsPool* pool = &m_fieldsPool;
     m_indexPass->start(
-        [=](PassProgress& progress) { *result = EventIndex::build(*m, *pool, filter, &progress); },
+        [=](Progress& progress) { *result = EventIndex::build(*m, *pool, filter, &progress); },
         [this, result] {
             m_indexing = false;
             m_indexBar->setVisible(false);

@@ -131,7 +131,7 @@ void SearchBar::run(SearchDirection direction) {
     FormatsPool* pool = m_pool;
     SearchQuery q = query();
     m_pass->start(
-        [=](PassProgress& progress) {
+        [=](Progress& progress) {
             *result = searchRows(*model, *index, *pool, q, start, direction, &progress);
         },
         [this, result] {

@@ -13,12 +13,12 @@ BackgroundPass::~BackgroundPass() {
     cancel();
 }
 
-void BackgroundPass::start(std::function<void(PassProgress&)> work, std::function<void()> done) {
+void BackgroundPass::start(std::function<void(Progress&)> work, std::function<void()> done) {
     cancel();
-    m_progress = std::make_unique<PassProgress>();
+    m_progress = std::make_unique<Progress>();
     m_finished = std::make_shared<std::atomic<bool>>(false);
     m_done = std::move(done);
-    PassProgress* p = m_progress.get();
+    Progress* p = m_progress.get();
     auto finished = m_finished;
     m_thread = std::thread([work = std::move(work), p, finished] {
         lowerThisThreadPriority();

@@ -1,6 +1,6 @@
 #pragma once
 // Runs one long pass (index build, search, scan) on a thread of its own and reports
-// its real progress: the pass counts finished units into a PassProgress, a GUI timer
+// its real progress: the pass counts finished units into a Progress, a GUI timer
 // reads the counters. Starting a new pass cancels and joins the old one, whose result
 // is dropped (hotspot's jobtracker: stale results never arrive).
 #include <QObject>
@@ -10,7 +10,7 @@
 #include <memory>
 #include <thread>
 
-#include "query/event_index.h"
+#include "base/progress.h"
 
 namespace kestrel {
 
@@ -22,7 +22,7 @@ public:
 
     // `work` runs on the pass thread; `done` on the GUI thread once `work` returned
     // (not when the pass was cancelled by cancel() or a new start()).
-    void start(std::function<void(PassProgress&)> work, std::function<void()> done);
+    void start(std::function<void(Progress&)> work, std::function<void()> done);
     void cancel();
     bool running() const { return m_thread.joinable(); }
 
@@ -35,7 +35,7 @@ private:
     void poll();
 
     std::thread m_thread;
-    std::unique_ptr<PassProgress> m_progress;
+    std::unique_ptr<Progress> m_progress;
     std::shared_ptr<std::atomic<bool>> m_finished;
     std::function<void()> m_done;
     QTimer m_timer;

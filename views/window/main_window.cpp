@@ -151,7 +151,7 @@ void MainWindow::reportError(const QString& message) {
 // back through a queued call that drops results of a job that is no longer current.
 void MainWindow::startWorker(const QString& path, PendingOpen pending) {
     const uint64_t job = ++m_job;
-    m_progressState = std::make_shared<AnalysisProgress>();
+    m_progressState = std::make_shared<Progress>();
     m_analysisDone = false;
     m_status->setText(tr("Opening %1...").arg(path));
     m_progress->setValue(0);
@@ -240,8 +240,8 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
 
 void MainWindow::pollProgress() {
     if (!m_progressState) return;
-    uint64_t total = m_progressState->framesTotal.load();
-    uint64_t done = m_progressState->framesDone.load();
+    uint64_t total = m_progressState->total.load();
+    uint64_t done = m_progressState->done.load();
     m_progress->setValue(total ? int(done * 100 / total) : 0);
 }
 

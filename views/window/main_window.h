@@ -126,7 +126,7 @@ private:
     std::shared_ptr<const SchedTimeline> m_timeline;
     std::thread m_worker;
     std::vector<std::thread> m_retired;  // cancelled jobs still finishing
-    std::shared_ptr<AnalysisProgress> m_progressState;
+    std::shared_ptr<Progress> m_progressState;
     uint64_t m_job = 0;
     bool m_analysisDone = true;
 
