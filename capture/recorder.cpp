@@ -16,6 +16,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "base/byte_order.h"
+
 namespace kestrel {
 namespace {
 
@@ -46,13 +48,6 @@ std::string unameText() {
     if (::uname(&u) != 0) return "";
     return std::string(u.sysname) + " " + u.nodename + " " + u.release + " " + u.version + " " +
            u.machine;
-}
-
-bool hostBigEndian() {
-    uint16_t x = 1;
-    uint8_t b;
-    std::memcpy(&b, &x, 1);
-    return b == 0;
 }
 
 // The guard child: waits for the recorder to close its pipe (or die), then removes
@@ -169,7 +164,7 @@ Status Recorder::collectMeta() {
     auto headerPage = m_fs.read("events/header_page");
     auto headerEvent = m_fs.read("events/header_event");
     if (!headerPage || !headerEvent) return Status::error("tracefs has no events/header_page");
-    m.bigEndian = hostBigEndian();
+    m.bigEndian = kHostBigEndian;  // tracefs hands out pages in the running kernel's order
     m.headerPage = *headerPage;
     m.headerEvent = *headerEvent;
     auto format = PageFormat::fromHeaderPage(m.headerPage, m.bigEndian);

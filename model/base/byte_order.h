@@ -1,25 +1,29 @@
 #pragma once
-// Unaligned loads in either byte order. Ring-buffer data is in the traced kernel's
-// order; .ktr and most trace.dat fields are in a fixed order.
+// The one set of unaligned loads and stores in a given byte order, whatever the host's.
+// Ring-buffer data is in the traced kernel's order (TraceMeta::bigEndian); .ktr
+// structures are little-endian; trace.dat numbers follow the file's endianness byte.
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
 namespace kestrel {
 
+inline constexpr bool kHostBigEndian = std::endian::native == std::endian::big;
+
 inline uint16_t load16(const uint8_t* p, bool big) {
     uint16_t v;
     std::memcpy(&v, p, 2);
-    return big ? __builtin_bswap16(v) : v;
+    return big != kHostBigEndian ? __builtin_bswap16(v) : v;
 }
 inline uint32_t load32(const uint8_t* p, bool big) {
     uint32_t v;
     std::memcpy(&v, p, 4);
-    return big ? __builtin_bswap32(v) : v;
+    return big != kHostBigEndian ? __builtin_bswap32(v) : v;
 }
 inline uint64_t load64(const uint8_t* p, bool big) {
     uint64_t v;
     std::memcpy(&v, p, 8);
-    return big ? __builtin_bswap64(v) : v;
+    return big != kHostBigEndian ? __builtin_bswap64(v) : v;
 }
 inline uint64_t loadUnsigned(const uint8_t* p, unsigned size, bool big) {
     switch (size) {
@@ -36,13 +40,17 @@ inline uint64_t loadUnsigned(const uint8_t* p, unsigned size, bool big) {
     }
 }
 
-inline void store16(uint8_t* p, uint16_t v) {
+// Stores default to little-endian, the order of every structure Kestrel writes.
+inline void store16(uint8_t* p, uint16_t v, bool big = false) {
+    if (big != kHostBigEndian) v = __builtin_bswap16(v);
     std::memcpy(p, &v, 2);
 }
-inline void store32(uint8_t* p, uint32_t v) {
+inline void store32(uint8_t* p, uint32_t v, bool big = false) {
+    if (big != kHostBigEndian) v = __builtin_bswap32(v);
     std::memcpy(p, &v, 4);
 }
-inline void store64(uint8_t* p, uint64_t v) {
+inline void store64(uint8_t* p, uint64_t v, bool big = false) {
+    if (big != kHostBigEndian) v = __builtin_bswap64(v);
     std::memcpy(p, &v, 8);
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "base/zstd_context.h"
+
 namespace kestrel {
 namespace {
 
@@ -19,25 +21,14 @@ namespace {
 // which writes straight into the caller's bounded buffer and needs no window.
 constexpr int kPeekWindowLogMax = 24;
 
-struct DctxDeleter {
-    void operator()(ZSTD_DCtx* ctx) const { ZSTD_freeDCtx(ctx); }
-};
-
-// One context per thread: readFrame is called from many threads at once.
-ZSTD_DCtx* threadDctx() {
-    thread_local std::unique_ptr<ZSTD_DCtx, DctxDeleter> ctx(ZSTD_createDCtx());
-    return ctx.get();
-}
-
 std::string sizeMismatch(size_t produced, size_t usize) {
     return "decompressed to " + std::to_string(produced) + " bytes, expected " +
            std::to_string(usize);
 }
 
 Status zstdWhole(const uint8_t* in, size_t csize, uint8_t* out, size_t usize) {
-    ZSTD_DCtx* ctx = threadDctx();
+    ZSTD_DCtx* ctx = threadDecompressionContext();
     if (!ctx) return Status::error("zstd: cannot create a decompression context");
-    ZSTD_DCtx_reset(ctx, ZSTD_reset_session_and_parameters);
     size_t produced = ZSTD_decompressDCtx(ctx, out, usize, in, csize);
     if (ZSTD_isError(produced)) {
         if (ZSTD_getErrorCode(produced) == ZSTD_error_dstSize_tooSmall) {
@@ -88,9 +79,8 @@ Status zlibStream(const uint8_t* in, size_t csize, uint8_t* out, size_t size, bo
 }
 
 Status zstdPeek(const uint8_t* in, size_t csize, size_t usize, uint8_t* out, size_t size) {
-    ZSTD_DCtx* ctx = threadDctx();
+    ZSTD_DCtx* ctx = threadDecompressionContext();
     if (!ctx) return Status::error("zstd: cannot create a decompression context");
-    ZSTD_DCtx_reset(ctx, ZSTD_reset_session_and_parameters);
     ZSTD_DCtx_setParameter(ctx, ZSTD_d_windowLogMax, kPeekWindowLogMax);
     ZSTD_inBuffer input{in, csize, 0};
     ZSTD_outBuffer output{out, size, 0};

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "base/byte_order.h"
+
 namespace kestrel::ktr {
 
 inline constexpr uint16_t kVersion = 1;  // the newest version this code reads and writes
@@ -64,30 +66,6 @@ inline constexpr uint32_t kCpuOverrun = 3;    // u64
 inline constexpr uint32_t kCpuDropped = 4;    // u64
 }  // namespace tag
 
-// Little-endian stores and loads that do not depend on the host's byte order.
-inline void put16(uint8_t* p, uint16_t v) {
-    p[0] = uint8_t(v), p[1] = uint8_t(v >> 8);
-}
-inline void put32(uint8_t* p, uint32_t v) {
-    for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> (8 * i));
-}
-inline void put64(uint8_t* p, uint64_t v) {
-    for (int i = 0; i < 8; ++i) p[i] = uint8_t(v >> (8 * i));
-}
-inline uint16_t get16(const uint8_t* p) {
-    return uint16_t(p[0] | (p[1] << 8));
-}
-inline uint32_t get32(const uint8_t* p) {
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; --i) v = (v << 8) | p[i];
-    return v;
-}
-inline uint64_t get64(const uint8_t* p) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-    return v;
-}
-
 // zlib's CRC-32 (the polynomial of gzip and PNG).
 inline uint32_t crc(const uint8_t* data, size_t size) {
     return static_cast<uint32_t>(crc32_z(0L, data, size));
@@ -107,23 +85,23 @@ struct FileHeader {
     void encode(uint8_t* out) const {
         std::memset(out, 0, kFileHeaderSize);
         std::memcpy(out, kFileMagic, 4);
-        put16(out + 4, version);
-        put16(out + 6, headerSize);
-        put32(out + 8, flags);
+        store16(out + 4, version);
+        store16(out + 6, headerSize);
+        store32(out + 8, flags);
         out[12] = bigEndian ? 1 : 0;
         out[13] = longSize;
-        put32(out + 16, pageSize);
-        put32(out + 28, ktr::crc(out, 28));
+        store32(out + 16, pageSize);
+        store32(out + 28, ktr::crc(out, 28));
     }
     static FileHeader decode(const uint8_t* in) {
         FileHeader h;
-        h.version = get16(in + 4);
-        h.headerSize = get16(in + 6);
-        h.flags = get32(in + 8);
+        h.version = load16(in + 4, false);
+        h.headerSize = load16(in + 6, false);
+        h.flags = load32(in + 8, false);
         h.bigEndian = in[12] != 0;
         h.longSize = in[13];
-        h.pageSize = get32(in + 16);
-        h.crc = get32(in + 28);
+        h.pageSize = load32(in + 16, false);
+        h.crc = load32(in + 28, false);
         return h;
     }
 };
@@ -149,38 +127,38 @@ struct BlockHeader {
         std::memcpy(out, kBlockMagic, 4);
         out[4] = static_cast<uint8_t>(kind);
         out[5] = codec;
-        put16(out + 6, headerSize);
-        put32(out + 8, flags);
-        put32(out + 12, cpu);
-        put32(out + 16, csize);
-        put32(out + 20, usize);
-        put64(out + 24, tFirst);
-        put64(out + 32, tLast);
-        put32(out + 40, events);
-        put32(out + 44, payloadCrc);
-        put64(out + 48, lost);
-        put32(out + 60, ktr::crc(out, 60));
+        store16(out + 6, headerSize);
+        store32(out + 8, flags);
+        store32(out + 12, cpu);
+        store32(out + 16, csize);
+        store32(out + 20, usize);
+        store64(out + 24, tFirst);
+        store64(out + 32, tLast);
+        store32(out + 40, events);
+        store32(out + 44, payloadCrc);
+        store64(out + 48, lost);
+        store32(out + 60, ktr::crc(out, 60));
     }
     static BlockHeader decode(const uint8_t* in) {
         BlockHeader h;
         h.kind = static_cast<BlockKind>(in[4]);
         h.codec = in[5];
-        h.headerSize = get16(in + 6);
-        h.flags = get32(in + 8);
-        h.cpu = get32(in + 12);
-        h.csize = get32(in + 16);
-        h.usize = get32(in + 20);
-        h.tFirst = get64(in + 24);
-        h.tLast = get64(in + 32);
-        h.events = get32(in + 40);
-        h.payloadCrc = get32(in + 44);
-        h.lost = get64(in + 48);
-        h.crc = get32(in + 60);
+        h.headerSize = load16(in + 6, false);
+        h.flags = load32(in + 8, false);
+        h.cpu = load32(in + 12, false);
+        h.csize = load32(in + 16, false);
+        h.usize = load32(in + 20, false);
+        h.tFirst = load64(in + 24, false);
+        h.tLast = load64(in + 32, false);
+        h.events = load32(in + 40, false);
+        h.payloadCrc = load32(in + 44, false);
+        h.lost = load64(in + 48, false);
+        h.crc = load32(in + 60, false);
         return h;
     }
     static bool valid(const uint8_t* in) {
-        return std::memcmp(in, kBlockMagic, 4) == 0 && get32(in + 60) == ktr::crc(in, 60) &&
-               get16(in + 6) == kBlockHeaderSize;
+        return std::memcmp(in, kBlockMagic, 4) == 0 && load32(in + 60, false) == ktr::crc(in, 60) &&
+               load16(in + 6, false) == kBlockHeaderSize;
     }
 };
 
@@ -199,29 +177,29 @@ struct IndexEntry {
 
     void encode(uint8_t* out) const {
         std::memset(out, 0, kIndexEntrySize);
-        put64(out, blockOffset);
-        put32(out + 8, csize);
-        put32(out + 12, usize);
-        put32(out + 16, cpu);
+        store64(out, blockOffset);
+        store32(out + 8, csize);
+        store32(out + 12, usize);
+        store32(out + 16, cpu);
         out[20] = codec;
-        put16(out + 22, static_cast<uint16_t>(flags));
-        put64(out + 24, tFirst);
-        put64(out + 32, tLast);
-        put32(out + 40, events);
-        put64(out + 48, lost);
+        store16(out + 22, static_cast<uint16_t>(flags));
+        store64(out + 24, tFirst);
+        store64(out + 32, tLast);
+        store32(out + 40, events);
+        store64(out + 48, lost);
     }
     static IndexEntry decode(const uint8_t* in) {
         IndexEntry e;
-        e.blockOffset = get64(in);
-        e.csize = get32(in + 8);
-        e.usize = get32(in + 12);
-        e.cpu = get32(in + 16);
+        e.blockOffset = load64(in, false);
+        e.csize = load32(in + 8, false);
+        e.usize = load32(in + 12, false);
+        e.cpu = load32(in + 16, false);
         e.codec = in[20];
-        e.flags = get16(in + 22);
-        e.tFirst = get64(in + 24);
-        e.tLast = get64(in + 32);
-        e.events = get32(in + 40);
-        e.lost = get64(in + 48);
+        e.flags = load16(in + 22, false);
+        e.tFirst = load64(in + 24, false);
+        e.tLast = load64(in + 32, false);
+        e.events = load32(in + 40, false);
+        e.lost = load64(in + 48, false);
         return e;
     }
 };
@@ -235,22 +213,22 @@ struct Footer {
     void encode(uint8_t* out) const {
         std::memset(out, 0, kFooterSize);
         std::memcpy(out, kFooterMagic, 4);
-        put32(out + 4, kFooterSize);
-        put64(out + 8, metaOffset);
-        put64(out + 16, indexOffset);
-        put64(out + 24, frameCount);
-        put32(out + 36, ktr::crc(out, 36));
+        store32(out + 4, kFooterSize);
+        store64(out + 8, metaOffset);
+        store64(out + 16, indexOffset);
+        store64(out + 24, frameCount);
+        store32(out + 36, ktr::crc(out, 36));
     }
     static Footer decode(const uint8_t* in) {
         Footer f;
-        f.metaOffset = get64(in + 8);
-        f.indexOffset = get64(in + 16);
-        f.frameCount = get64(in + 24);
+        f.metaOffset = load64(in + 8, false);
+        f.indexOffset = load64(in + 16, false);
+        f.frameCount = load64(in + 24, false);
         return f;
     }
     static bool valid(const uint8_t* in) {
-        return std::memcmp(in, kFooterMagic, 4) == 0 && get32(in + 4) == kFooterSize &&
-               get32(in + 36) == ktr::crc(in, 36);
+        return std::memcmp(in, kFooterMagic, 4) == 0 && load32(in + 4, false) == kFooterSize &&
+               load32(in + 36, false) == ktr::crc(in, 36);
     }
 };
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/zstd_context.h"
 #include "ktr/ktr_layout.h"
 
 namespace kestrel {
@@ -29,8 +30,8 @@ public:
         if (m_pos == m_size) return false;
         m_record = m_pos;
         if (m_size - m_pos < 8) return fail("record header cut (" + left() + ")");
-        tag = ktr::get32(m_data + m_pos);
-        length = ktr::get32(m_data + m_pos + 4);
+        tag = load32(m_data + m_pos, false);
+        length = load32(m_data + m_pos + 4, false);
         if (length > m_size - m_pos - 8) {
             return fail("tag " + std::to_string(tag) + ": length " + std::to_string(length) +
                         " runs past the end (" + std::to_string(m_size - m_pos - 8) + " left)");
@@ -62,7 +63,7 @@ bool fixedValue(TlvReader& r, uint32_t tag, const uint8_t* v, uint32_t len, uint
         return r.fail("tag " + std::to_string(tag) + ": length " + std::to_string(len) +
                       ", expected " + std::to_string(want));
     }
-    out = want == 1 ? v[0] : want == 4 ? ktr::get32(v) : ktr::get64(v);
+    out = want == 1 ? v[0] : want == 4 ? load32(v, false) : load64(v, false);
     return true;
 }
 
@@ -234,10 +235,6 @@ void inheritStaticParts(TraceMeta& late, const TraceMeta& earlier) {
     late.printkFormats = earlier.printkFormats;
 }
 
-struct DCtxDeleter {
-    void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
-};
-
 }  // namespace
 
 KtrReader::~KtrReader() {
@@ -301,7 +298,7 @@ Status KtrReader::readFileHeader() {
         return Status::error(errorAt(m_path, 0, "not a .ktr file (expected magic \"KTR1\")"));
     }
     if (have < 6) return Status::error(errorAt(m_path, 4, "truncated file: header cut"));
-    m_version = ktr::get16(b + 4);
+    m_version = load16(b + 4, false);
     if (m_version > ktr::kVersion) {
         return Status::error(m_path + ": made by a newer Kestrel: version " +
                              std::to_string(m_version) + ", this reader knows up to " +
@@ -378,11 +375,10 @@ Status KtrReader::readPayload(uint64_t offset, const ktr::BlockHeader& h, uint32
         return Status::error(errorAt(m_path, at, "block payload CRC mismatch"));
     }
     if (stored) return {};
-    thread_local std::unique_ptr<ZSTD_DCtx, DCtxDeleter> dctx(ZSTD_createDCtx());
+    ZSTD_DCtx* dctx = threadDecompressionContext();
     if (!dctx) return Status::error(errorAt(m_path, at, "zstd: cannot create a context"));
     out.resize(h.usize);
-    size_t n =
-        ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), packed.data(), packed.size());
+    size_t n = ZSTD_decompressDCtx(dctx, out.data(), out.size(), packed.data(), packed.size());
     if (scratch.capacity() > (8u << 20)) std::vector<uint8_t>().swap(scratch);
     if (ZSTD_isError(n)) {
         return Status::error(errorAt(m_path, at, std::string("zstd: ") + ZSTD_getErrorName(n)));

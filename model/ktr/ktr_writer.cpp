@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/zstd_context.h"
 #include "ktr/ktr_layout.h"
 #include "ring/page_walk.h"
 
@@ -20,8 +21,8 @@ public:
     void bytes(uint32_t tag, const void* data, size_t size) {
         size_t at = m_out.size();
         m_out.resize(at + 8 + size);
-        ktr::put32(m_out.data() + at, tag);
-        ktr::put32(m_out.data() + at + 4, static_cast<uint32_t>(size));
+        store32(m_out.data() + at, tag);
+        store32(m_out.data() + at + 4, static_cast<uint32_t>(size));
         if (size != 0) std::memcpy(m_out.data() + at + 8, data, size);
         m_tooBig = m_tooBig || size > ktr::kMaxMetaSize;
     }
@@ -29,12 +30,12 @@ public:
     void u8(uint32_t tag, uint8_t v) { bytes(tag, &v, 1); }
     void u32(uint32_t tag, uint32_t v) {
         uint8_t b[4];
-        ktr::put32(b, v);
+        store32(b, v);
         bytes(tag, b, 4);
     }
     void u64(uint32_t tag, uint64_t v) {
         uint8_t b[8];
-        ktr::put64(b, v);
+        store64(b, v);
         bytes(tag, b, 8);
     }
     void nested(uint32_t tag, const TlvWriter& inner) {
@@ -92,20 +93,14 @@ TlvWriter serializeMeta(const TraceMeta& meta) {
     return w;
 }
 
-struct CCtxDeleter {
-    void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
-};
-
-// One compression context per thread: compressFrame stays pure and callable anywhere,
-// without paying for a fresh context (and its tables) on every frame.
+// compressFrame stays pure and callable on any thread: the context is the thread's own.
 Result<std::vector<uint8_t>> zstdCompress(const uint8_t* data, size_t size, int level) {
-    thread_local std::unique_ptr<ZSTD_CCtx, CCtxDeleter> cctx(ZSTD_createCCtx());
+    ZSTD_CCtx* cctx = threadCompressionContext();
     if (!cctx) return Status::error("zstd: cannot create a compression context");
-    ZSTD_CCtx_reset(cctx.get(), ZSTD_reset_session_and_parameters);
-    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, level);
-    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
     std::vector<uint8_t> out(ZSTD_compressBound(size));
-    size_t n = ZSTD_compress2(cctx.get(), out.data(), out.size(), data, size);
+    size_t n = ZSTD_compress2(cctx, out.data(), out.size(), data, size);
     if (ZSTD_isError(n)) return Status::error(std::string("zstd: ") + ZSTD_getErrorName(n));
     out.resize(n);
     return out;

@@ -91,7 +91,7 @@ Result<std::unique_ptr<KtrReader>> openBytes(const Sample& s, const Bytes& bytes
 }
 
 void refreshBlockCrc(Bytes& b, uint64_t at) {
-    ktr::put32(&b[at + 60], ktr::crc(&b[at], 60));
+    store32(&b[at + 60], ktr::crc(&b[at], 60));
 }
 Bytes withoutFooter(const Sample& s) {
     return Bytes(s.bytes.begin(), s.bytes.end() - ktr::kFooterSize);
@@ -163,8 +163,8 @@ TEST(KtrCorruption, FlippedMagicIsNotAKtrFile) {
 TEST(KtrCorruption, NewerVersionIsAClearError) {
     Sample s = writeSample("ktrc-version");
     Bytes b = s.bytes;
-    ktr::put16(&b[4], 2);
-    ktr::put32(&b[28], ktr::crc(b.data(), 28));
+    store16(&b[4], 2);
+    store32(&b[28], ktr::crc(b.data(), 28));
     auto r = openBytes(s, b);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.message(), s.dir +
@@ -175,7 +175,7 @@ TEST(KtrCorruption, NewerVersionIsAClearError) {
 TEST(KtrCorruption, VersionZeroIsInvalid) {
     Sample s = writeSample("ktrc-version0");
     Bytes b = s.bytes;
-    ktr::put16(&b[4], 0);
+    store16(&b[4], 0);
     auto r = openBytes(s, b);
     ASSERT_FALSE(r);
     EXPECT_NE(r.message().find("invalid version 0"), std::string::npos) << r.message();
@@ -284,7 +284,7 @@ TEST(KtrCorruption, ForgedHugeFrameSizesAreRejected) {
     Sample s = writeSample("ktrc-forge");
     for (uint32_t field : {16u, 20u}) {  // csize, usize
         Bytes b = withoutFooter(s);
-        ktr::put32(&b[blockOf(s.frames[1]) + field], 0xfffffff0u);
+        store32(&b[blockOf(s.frames[1]) + field], 0xfffffff0u);
         refreshBlockCrc(b, blockOf(s.frames[1]));
         auto r = openBytes(s, b);
         ASSERT_TRUE(r) << r.message();
@@ -300,7 +300,7 @@ TEST(KtrCorruption, ForgedHugeFrameSizesAreRejected) {
 TEST(KtrCorruption, ForgedHugeMetadataSizeIsRejectedBeforeAllocating) {
     Sample s = writeSample("ktrc-forgemeta");
     Bytes b = withoutFooter(s);
-    ktr::put32(&b[ktr::kFileHeaderSize + 20], 0xffffffffu);
+    store32(&b[ktr::kFileHeaderSize + 20], 0xffffffffu);
     refreshBlockCrc(b, ktr::kFileHeaderSize);
     auto r = openBytes(s, b);
     ASSERT_FALSE(r);
@@ -311,9 +311,9 @@ TEST(KtrCorruption, ForgedIndexEntryOutsideTheFileRecoversByScanning) {
     Sample s = writeSample("ktrc-forgeindex");
     Bytes b = s.bytes;
     uint64_t payload = s.footer.indexOffset + ktr::kBlockHeaderSize;
-    ktr::put64(&b[payload + ktr::kIndexEntrySize], uint64_t{1} << 62);  // entry 1's block offset
-    ktr::put32(&b[s.footer.indexOffset + 44],
-               ktr::crc(&b[payload], s.frames.size() * ktr::kIndexEntrySize));
+    store64(&b[payload + ktr::kIndexEntrySize], uint64_t{1} << 62);  // entry 1's block offset
+    store32(&b[s.footer.indexOffset + 44],
+            ktr::crc(&b[payload], s.frames.size() * ktr::kIndexEntrySize));
     refreshBlockCrc(b, s.footer.indexOffset);
     auto r = openBytes(s, b);
     ASSERT_TRUE(r) << r.message();
@@ -326,8 +326,8 @@ TEST(KtrCorruption, ForgedFrameCountInFooterRecoversByScanning) {
     Sample s = writeSample("ktrc-forgecount");
     Bytes b = s.bytes;
     uint8_t* footer = &b[b.size() - ktr::kFooterSize];
-    ktr::put64(footer + 24, uint64_t{1} << 60);
-    ktr::put32(footer + 36, ktr::crc(footer, 36));
+    store64(footer + 24, uint64_t{1} << 60);
+    store32(footer + 36, ktr::crc(footer, 36));
     auto r = openBytes(s, b);
     ASSERT_TRUE(r) << r.message();
     EXPECT_TRUE((*r)->recovered());
@@ -345,8 +345,8 @@ TEST(KtrCorruption, EmptyFileIsNotAKtrFile) {
 
 Bytes tlv(uint32_t tag, const Bytes& value) {
     Bytes out(8);
-    ktr::put32(out.data(), tag);
-    ktr::put32(out.data() + 4, uint32_t(value.size()));
+    store32(out.data(), tag);
+    store32(out.data() + 4, uint32_t(value.size()));
     out.insert(out.end(), value.begin(), value.end());
     return out;
 }
@@ -355,7 +355,7 @@ Bytes tlv(uint32_t tag, const std::string& s) {
 }
 Bytes u32(uint32_t v) {
     Bytes b(4);
-    ktr::put32(b.data(), v);
+    store32(b.data(), v);
     return b;
 }
 Bytes cat(std::initializer_list<Bytes> parts) {
@@ -427,7 +427,7 @@ TEST(KtrCorruption, UnknownTagsAndBlockKindsAreSkipped) {
 
 TEST(KtrCorruption, RecordLengthPastItsBlockIsAnError) {
     Bytes bad = tlv(ktr::tag::kUname, std::string("abc"));
-    ktr::put32(bad.data() + 4, 1000);
+    store32(bad.data() + 4, 1000);
     auto r = openHandBuilt("ktrc-tlvlen", fileWithMeta(bad));
     ASSERT_FALSE(r);
     EXPECT_NE(r.message().find("length 1000 runs past the end"), std::string::npos) << r.message();
@@ -435,7 +435,7 @@ TEST(KtrCorruption, RecordLengthPastItsBlockIsAnError) {
 
 TEST(KtrCorruption, NestedRecordLengthPastItsRecordIsAnError) {
     Bytes inner = tlv(ktr::tag::kFormatText, std::string("name: x"));
-    ktr::put32(inner.data() + 4, 0xffffffffu);
+    store32(inner.data() + 4, 0xffffffffu);
     auto r = openHandBuilt("ktrc-nested", fileWithMeta(tlv(ktr::tag::kFormat, inner)));
     ASSERT_FALSE(r);
     EXPECT_NE(r.message().find("format: "), std::string::npos) << r.message();

@@ -68,7 +68,7 @@ TEST(KtrWriter, MissedPageFrameCarriesTheStoredMissedCount) {
     ASSERT_TRUE(frame) << frame.message();
     EXPECT_EQ(frame->ref.lost, 484u);
     EXPECT_FALSE(frame->lostUnknown);
-    EXPECT_EQ(frame->ref.tFirst, ktr::get64(bytes.data()));
+    EXPECT_EQ(frame->ref.tFirst, load64(bytes.data(), false));
     EXPECT_EQ(frame->ref.tLast, 8330480759010u);
     EXPECT_EQ(frame->ref.events, 69u);
 }
@@ -147,7 +147,7 @@ TEST(KtrWriter, CompressedFrameIsOneZstdFrameWithChecksumHoldingThePages) {
     auto frame = compress(page);
     ASSERT_TRUE(frame) << frame.message();
     ASSERT_GT(frame->bytes.size(), 5u);
-    EXPECT_EQ(ktr::get32(frame->bytes.data()), 0xFD2FB528u);  // zstd frame magic
+    EXPECT_EQ(load32(frame->bytes.data(), false), 0xFD2FB528u);  // zstd frame magic
     // RFC 8878 3.1.1.1.1: Frame_Header_Descriptor bit 2 is Content_Checksum_flag.
     EXPECT_NE(frame->bytes[4] & 0x04, 0);
     EXPECT_EQ(ZSTD_getFrameContentSize(frame->bytes.data(), frame->bytes.size()), page.size());
@@ -167,7 +167,7 @@ TEST(KtrWriter, RejectsAFrameThatIsNotWholePages) {
 TEST(KtrWriter, RejectsAPageWhoseCommitRunsPastItsEnd) {
     auto page = realPage("page_cpu1.bin");
     auto second = page;
-    ktr::put32(second.data() + 8, 5000);
+    store32(second.data() + 8, 5000);
     auto frame = compress(test::joinPages({page, second}));
     ASSERT_FALSE(frame);
     EXPECT_NE(frame.message().find("page at +4096"), std::string::npos) << frame.message();
@@ -197,7 +197,7 @@ TEST(KtrWriter, WritesALittleEndianFileHeaderWithItsCrc) {
     EXPECT_EQ(bytes[4], 1);  // version 1, little-endian u16
     EXPECT_EQ(bytes[5], 0);
     EXPECT_EQ(bytes[6], 32);
-    EXPECT_EQ(ktr::get32(bytes.data() + 28), ktr::crc(bytes.data(), 28));
+    EXPECT_EQ(load32(bytes.data() + 28, false), ktr::crc(bytes.data(), 28));
     EXPECT_EQ(std::string(bytes.begin() + 32, bytes.begin() + 36), "KTRB");
     EXPECT_EQ(std::string(bytes.end() - 40, bytes.end() - 36), "KTRF");
 }
