@@ -51,7 +51,7 @@ public:
         return raw + static_cast<uint64_t>(meta().tsOffset);
     }
     uint64_t toRawTime(uint64_t t) const { return t - static_cast<uint64_t>(meta().tsOffset); }
-    // "ceo2 cpu1" / "cpu1": how the UI and CLI name a global CPU index.
+    // "sched cpu1" / "cpu1": how the UI and CLI name a global CPU index.
     std::string cpuLabel(size_t index) const;
 
 private:

@@ -49,14 +49,15 @@ bool numericArray(const tep_format_field* f, const uint8_t* data, bool bigEndian
 }
 
 void appendFields(tep_format_field* f, bool common, const EventRef& event, bool bigEndian,
-                  std::vector<uint8_t>& padded, std::vector<FieldText>& out) {
+                  const uint8_t* padded, std::vector<FieldText>& out) {
     trace_seq seq;
     trace_seq_init(&seq);
     for (; f; f = f->next) {
         std::string value;
-        if (!numericArray(f, padded.data(), bigEndian, value)) {
+        if (!numericArray(f, padded, bigEndian, value)) {
             trace_seq_reset(&seq);
-            tep_print_field_content(&seq, padded.data(), static_cast<int>(event.raw.size), f);
+            tep_print_field_content(&seq, const_cast<uint8_t*>(padded),
+                                    static_cast<int>(event.raw.size), f);
             trace_seq_terminate(&seq);
             value.assign(seq.buffer, seq.len);
         }
@@ -74,13 +75,10 @@ std::vector<FieldText> eventFields(EventFormats& formats, const EventRef& event)
     const EventType* type = formats.type(common.type);
     if (!type || !type->tep) return out;
     // libtraceevent's printers read fields at their format offsets without checking the
-    // record size; give them a copy padded with zeros past the payload.
-    size_t need = event.raw.size;
-    for (tep_format_field* f = type->tep->format.fields; f; f = f->next) {
-        need = std::max<size_t>(need, static_cast<size_t>(f->offset) + f->size);
-    }
-    std::vector<uint8_t> padded(need + 64, 0);
-    std::memcpy(padded.data(), event.raw.data, event.raw.size);
+    // record size, and follow __data_loc words wherever they point: they get the copy
+    // EventFormats pads with zeros and clears bad __data_loc words in.
+    const uint8_t* padded = formats.paddedPayload(event.raw);
+    if (!padded) return out;
     appendFields(type->tep->format.common_fields, true, event, formats.bigEndian(), padded, out);
     appendFields(type->tep->format.fields, false, event, formats.bigEndian(), padded, out);
     return out;

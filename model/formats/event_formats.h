@@ -1,12 +1,18 @@
 #pragma once
-// Event formats through libtraceevent: parses header_page/header_event, every format,
-// kallsyms, printk formats and saved_cmdlines of a TraceMeta into a tep_handle (with
-// libtraceevent's plugins), and gives the model fast typed field access: field offsets
-// are resolved once per event type, reading a field is then a bounds-checked load.
+// Event formats through libtraceevent: header_page/header_event, the event formats,
+// kallsyms, printk formats and saved_cmdlines of a TraceMeta in a tep_handle (with
+// libtraceevent's plugins), and fast typed field access: field offsets are resolved once
+// per event type, reading a field is then a bounds-checked load.
 //
-// Not thread-safe (libtraceevent plugins keep state): use one instance per thread.
+// Formats are parsed when a type is first asked for (type(), find(), printing): trace-cmd
+// stores every format the kernel has (about 2,300) while a trace uses a few dozen, and
+// parsing them all was most of the cost of opening a trace. Opening reads only each
+// format's name and id. Parsing on demand is locked, so several threads may read fields
+// through one instance; printing is not thread-safe (the comm list and the instance's
+// scratch buffers change): use one printing instance per thread (formats_pool.h).
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +27,8 @@ struct tep_plugin_list;
 struct trace_seq;
 
 namespace kestrel {
+
+class FunctionIndent;
 
 // A field of one event type, resolved once.
 struct FieldRef {
@@ -38,10 +46,10 @@ struct EventType {
     int id = -1;
     std::string system;
     std::string name;
-    tep_event* tep = nullptr;
+    tep_event* tep = nullptr;  // set once parsed; type() and find() parse on demand
 };
 
-// Common fields every payload starts with (FORMATS.md), offsets from the formats.
+// The common fields every payload starts with, at the offsets the formats give.
 struct CommonFields {
     uint16_t type = 0;
     uint8_t flags = 0;  // TRACE_FLAG_* (irqs-off, need-resched, hardirq, softirq)
@@ -59,9 +67,18 @@ public:
     static Result<std::unique_ptr<EventFormats>> create(const TraceMeta& meta,
                                                         Use use = Use::kPrinting);
 
-    const EventType* type(int id) const;  // nullptr for an id no format describes
+    // The type of an id, parsed; nullptr for an id no format describes or one that
+    // libtraceevent cannot parse at all.
+    const EventType* type(int id) const;
+    // The type of an event (its common_type), parsed; nullptr when unknown.
+    const EventType* typeOf(const RawEvent& event) const;
+    // Every type the trace has a format for, sorted by id; `tep` is null until the type
+    // is parsed. Names and ids need no parsing.
     const std::vector<EventType>& types() const { return m_types; }
-    const EventType* find(std::string_view system, std::string_view name) const;
+    const EventType* find(std::string_view system, std::string_view name) const;  // parsed
+    // Parses every format: libtraceevent's filters look events up by name in the handle,
+    // so an advanced filter needs them all.
+    void parseAll() const;
 
     // Returns false when the payload is too short to hold the common fields.
     bool common(const RawEvent& event, CommonFields& out) const;
@@ -91,6 +108,12 @@ public:
     // True when formatInfo renders events of this type without libtraceevent.
     bool hasFastPath(int typeId) const;
 
+    // A copy of the payload padded with zeros to the format's extent, with __data_loc
+    // words that point outside the payload cleared: what libtraceevent may read (its
+    // field printers and plugins do not always check the size). Valid until the next
+    // call on this instance. nullptr for an unknown type.
+    const uint8_t* paddedPayload(const RawEvent& event) const;
+
     tep_handle* tep() const { return m_tep; }
     bool bigEndian() const { return m_bigEndian; }
 
@@ -98,35 +121,37 @@ private:
     struct SeqDeleter {
         void operator()(trace_seq* seq) const;
     };
-    struct TypeExtra;      // per type: payload extent, dynamic fields, fast-path program
-    class FunctionIndent;  // plugin_function.c's per-CPU indent state, per instance
+    struct TypeExtra;  // per type: parse state, payload extent, dynamic fields, fast path
 
     EventFormats();
     Status load(const TraceMeta& meta, bool printing);
     void loadPrintingTables(const TraceMeta& meta);
-    void buildTypes();
-    void prepareFastPath(const EventType& type, TypeExtra& extra) const;
+    void indexFormats(const TraceMeta& meta);
+    void findCommonFields();
+    // Parses type m_types[index] unless done; true when it has a libtraceevent event.
+    bool parsed(size_t index) const;
+    void parseLocked(size_t index) const;
     int typeIndex(const RawEvent& event) const;
     const uint8_t* safePayload(const RawEvent& event, const TypeExtra& extra) const;
     bool fastInfo(const RawEvent& event, const TypeExtra& extra, int cpu, std::string& out) const;
-    void functionInfo(const RawEvent& event, const TypeExtra& extra, int cpu,
-                      std::string& out) const;
-    void schedSwitchInfo(const RawEvent& event, const TypeExtra& extra, std::string& out) const;
-    void schedWakeupInfo(const RawEvent& event, const TypeExtra& extra, std::string& out) const;
-    void appendComm(const FieldRef& f, const RawEvent& event, int pid, std::string& out) const;
 
     tep_handle* m_tep = nullptr;
     tep_plugin_list* m_plugins = nullptr;
+    bool m_printing = false;
     bool m_bigEndian = false;
-    std::vector<EventType> m_types;   // sorted by id
+    // Sorted by id; `tep` filled in by parseLocked. Mutable: parsing on demand is not a
+    // change the caller sees.
+    mutable std::vector<EventType> m_types;
     std::vector<int32_t> m_typeById;  // id -> index into m_types, -1 when none
-    std::vector<TypeExtra> m_extra;   // parallel to m_types
+    mutable std::vector<std::string> m_formatText;  // per type: the format, until parsed
+    std::vector<std::string> m_formatSystem;
+    std::unique_ptr<TypeExtra[]> m_extra;  // parallel to m_types
+    mutable std::mutex m_parseMutex;
     FieldRef m_commonType, m_commonFlags, m_commonPreempt, m_commonPid;
     uint32_t m_commonExtent = 8;
-    // Per-call scratch, reused (the class is per thread): no heap work per event.
+    // Per-call scratch, reused (printing is per thread): no heap work per event.
     std::unique_ptr<trace_seq, SeqDeleter> m_seq;
     mutable std::vector<uint8_t> m_scratch;
-    mutable std::string m_commScratch;
     std::unique_ptr<FunctionIndent> m_indent;
 };
 

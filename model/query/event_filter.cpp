@@ -89,6 +89,9 @@ Result<std::unique_ptr<FilterMatcher>> FilterMatcher::create(const EventFilter& 
     }
     Status syntax = checkFilterText(filter.advanced);
     if (!syntax.ok()) return syntax;
+    // libtraceevent applies the text to the events its handle knows by name (all of them
+    // when the text names none): every format must be parsed first.
+    formats.parseAll();
     m->m_tep = tep_filter_alloc(formats.tep());
     if (!m->m_tep) return Status::error("out of memory for the filter");
     tep_errno err = tep_filter_add_filter_str(m->m_tep, filter.advanced.c_str());

@@ -75,6 +75,7 @@ void ColumnText::appendTime(uint64_t ts, bool usecs, std::string& out) {
 void ColumnText::appendFlags(const EventRef& event, std::string& out) {
     CommonFields common;
     if (!m_formats.common(event.raw, common)) return;
+    (void)m_formats.typeOf(event.raw);  // libtraceevent looks the type up: parse it first
     tep_record record{};
     record.ts = event.raw.ts;
     record.cpu = static_cast<int>(event.cpu);

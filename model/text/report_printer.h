@@ -41,7 +41,7 @@ private:
     const TraceMeta& m_meta;
     FuncgraphPrinter m_funcgraph;
     std::vector<TypeView> m_types;      // by event id
-    std::vector<std::string> m_prefix;  // by buffer: "ceo2: " when instances exist
+    std::vector<std::string> m_prefix;  // by buffer: "sched: " when instances exist
     bool m_usecs = true;                // seconds.micros; raw nanoseconds otherwise
 };
 

@@ -65,9 +65,9 @@ TEST(KtrCli, InfoShowsCpusBuffersAndEventCount) {
     auto r = test::run(ktr("info " + fixture("sched-irq-timer.dat")));
     ASSERT_EQ(r.exitCode, 0);
     EXPECT_NE(r.out.find("trace.dat v7"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("ceo2"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("demo"), std::string::npos) << r.out;
     auto report = test::run("trace-cmd report -i " + fixture("sched-irq-timer.dat") +
-                            " 2>/dev/null | grep -c '^ceo2:'");
+                            " 2>/dev/null | grep -c '^demo:'");
     if (report.exitCode == 0) {
         EXPECT_NE(r.out.find("events:      " + lines(report.out).at(0)), std::string::npos)
             << r.out;

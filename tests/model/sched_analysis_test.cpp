@@ -32,13 +32,13 @@ Loaded load(const std::string& name) {
     return l;
 }
 
-// Global CPU index of "ceo2 cpuN" (the fixture's data sits in buffer ceo2, after the
+// Global CPU index of "demo cpuN" (the fixture's data sits in buffer demo, after the
 // two empty top-level CPUs).
-size_t ceo2(const TraceModel& m, int n) {
+size_t demo(const TraceModel& m, int n) {
     for (size_t i = 0; i < m.cpuCount(); ++i) {
-        if (m.cpuLabel(i) == "ceo2 cpu" + std::to_string(n)) return i;
+        if (m.cpuLabel(i) == "demo cpu" + std::to_string(n)) return i;
     }
-    ADD_FAILURE() << "no ceo2 cpu" << n;
+    ADD_FAILURE() << "no demo cpu" << n;
     return 0;
 }
 
@@ -58,21 +58,21 @@ TaskState stateOf(const SchedTimeline& t, int32_t pid, uint64_t ts) {
 // [000] 1403.842566354: sched_switch: memfd:sealed-91:1534 [120] S ==> bash:5782
 TEST(SchedAnalysis, CpuSpanRunsFromSwitchInToSwitchOut) {
     Loaded l = load("sched-irq-timer.dat");
-    const SpanTrack& cpu0 = l.timeline.cpus.at(ceo2(*l.model, 0));
+    const SpanTrack& cpu0 = l.timeline.cpus.at(demo(*l.model, 0));
     ptrdiff_t i = cpu0.spanAt(1403842540000ULL);
     ASSERT_GE(i, 0);
     EXPECT_EQ(cpu0.value[i], 1534);
     EXPECT_EQ(cpu0.start[i], 1403842536297ULL);
     EXPECT_EQ(cpu0.end[i], 1403842566354ULL);
-    EXPECT_EQ(pidOnCpu(l.timeline, ceo2(*l.model, 0), 1403842566354ULL), 5782);
+    EXPECT_EQ(pidOnCpu(l.timeline, demo(*l.model, 0), 1403842566354ULL), 5782);
 }
 
 // [000] 1403.849209727: sched_switch: bash:5782 [120] S ==> swapper/0:0
 // [000] 1403.850667...: sched_switch: swapper/0:0 [120] R ==> bash:5786
 TEST(SchedAnalysis, IdleIsLeftBlankOnCpuTracks) {
     Loaded l = load("sched-irq-timer.dat");
-    EXPECT_EQ(pidOnCpu(l.timeline, ceo2(*l.model, 0), 1403849300000ULL), 0);
-    EXPECT_EQ(pidOnCpu(l.timeline, ceo2(*l.model, 0), 1403850700000ULL), 5786);
+    EXPECT_EQ(pidOnCpu(l.timeline, demo(*l.model, 0), 1403849300000ULL), 0);
+    EXPECT_EQ(pidOnCpu(l.timeline, demo(*l.model, 0), 1403850700000ULL), 5786);
 }
 
 // 5782 is switched out with prev_state R at .842536297 and back in at .842566354.
@@ -117,8 +117,8 @@ TEST(SchedAnalysis, WakeupEdgesComeFromWakingWhenTraced) {
     EXPECT_EQ(w.ts, 1403842473807ULL);
     EXPECT_EQ(w.waker, 5782);
     EXPECT_EQ(w.wakee, 1534);
-    EXPECT_EQ(w.wakerCpu, ceo2(*l.model, 0));
-    EXPECT_EQ(w.targetCpu, ceo2(*l.model, 0));  // target_cpu=000 within buffer ceo2
+    EXPECT_EQ(w.wakerCpu, demo(*l.model, 0));
+    EXPECT_EQ(w.targetCpu, demo(*l.model, 0));  // target_cpu=000 within buffer demo
     EXPECT_TRUE(std::is_sorted(l.timeline.wakeups.begin(), l.timeline.wakeups.end(),
                                [](const Wakeup& a, const Wakeup& b) { return a.ts < b.ts; }));
 }
@@ -129,8 +129,8 @@ TEST(SchedAnalysis, MigrationIsRecordedWhenATaskRunsOnAnotherCpu) {
     auto it = std::find_if(l.timeline.migrations.begin(), l.timeline.migrations.end(),
                            [](const Migration& m) { return m.pid == 5786; });
     ASSERT_NE(it, l.timeline.migrations.end());
-    EXPECT_EQ(it->fromCpu, ceo2(*l.model, 0));
-    EXPECT_EQ(it->toCpu, ceo2(*l.model, 1));
+    EXPECT_EQ(it->fromCpu, demo(*l.model, 0));
+    EXPECT_EQ(it->toCpu, demo(*l.model, 1));
     EXPECT_LE(it->ts, 1403880715343ULL);
 }
 

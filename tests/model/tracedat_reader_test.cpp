@@ -274,7 +274,7 @@ TEST(TraceDatReader, FormatsTextsAreVerbatimFormatFiles) {
 }
 
 TEST(TraceDatReader, InstanceFilesNameTheirBuffersAfterTheEmptyTopBuffer) {
-    const std::map<std::string, std::string> instances = {{"sched-irq-timer.dat", "ceo2"},
+    const std::map<std::string, std::string> instances = {{"sched-irq-timer.dat", "demo"},
                                                           {"markers.dat", "mk"}};
     for (const auto& [file, name] : instances) {
         auto reader = openOrFail(test::dataPath(file));
@@ -409,7 +409,7 @@ TEST(TraceDatReader, V6WithAnInstanceMatchesTraceCmdReport) {
     ASSERT_TRUE(reader);
     EXPECT_EQ(reader->formatName(), "trace.dat v6");
     ASSERT_EQ(reader->meta().buffers.size(), 2u);
-    EXPECT_EQ(reader->meta().buffers[1].name, "ceo2");
+    EXPECT_EQ(reader->meta().buffers[1].name, "demo");
     EXPECT_EQ(reader->meta().buffers[1].clock, "local");
     expectMatchesReport(path);
 }
@@ -540,7 +540,7 @@ TEST(TraceDatReader, Tsc2NsecOptionIsExposedWithTraceCmdsConversion) {
     store32(tsc.data(), 3);
     store32(tsc.data() + 4, 1);
     std::string path = test::tempDir("tracedat-tsc") + "/tsc.dat";
-    writeFile(path, patchOption(v7, 2 /*CPUSTAT*/, "\nBuffer: ceo2\n\n", 14 /*TSC2NSEC*/, tsc));
+    writeFile(path, patchOption(v7, 2 /*CPUSTAT*/, "\nBuffer: demo\n\n", 14 /*TSC2NSEC*/, tsc));
     auto reader = openOrFail(path);
     ASSERT_TRUE(reader);
     ASSERT_TRUE(reader->tsc2nsec().has_value());

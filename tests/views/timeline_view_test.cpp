@@ -59,7 +59,7 @@ protected:
     }
     size_t cpu(int n) const {
         for (size_t i = 0; i < fixture().model->cpuCount(); ++i) {
-            if (fixture().model->cpuLabel(i) == "ceo2 cpu" + std::to_string(n)) return i;
+            if (fixture().model->cpuLabel(i) == "demo cpu" + std::to_string(n)) return i;
         }
         return 0;
     }
@@ -81,7 +81,7 @@ struct Switch {
     int prev, next;
 };
 
-// "ceo2:  comm-pid  [000]  1403.842536297: sched_switch:  a:5782 [120] R ==> b:1534 [120]"
+// "demo:  comm-pid  [000]  1403.842536297: sched_switch:  a:5782 [120] R ==> b:1534 [120]"
 std::vector<Switch> switchesFromTraceCmd() {
     auto r = test::run("trace-cmd report -t " +
                        test::shellQuote(test::dataPath("sched-irq-timer.dat")) + " 2>/dev/null");
@@ -177,9 +177,9 @@ TEST_F(TimelineViewTest, EmptyCpusOfAnUnusedBufferGetNoRow) {
     EXPECT_FALSE(view->cpuRowRect(cpu(0)).isEmpty());
 }
 
-// Only "ceo2" holds events: no header rows, the CPU rows keep their buffer's name.
+// Only "demo" holds events: no header rows, the CPU rows keep their buffer's name.
 TEST_F(TimelineViewTest, OneBufferWithEventsShowsNoBufferHeader) {
-    EXPECT_EQ(view->rowLabels(), QStringList({"ceo2 cpu0", "ceo2 cpu1", "Tasks: Ctrl+T to add"}));
+    EXPECT_EQ(view->rowLabels(), QStringList({"demo cpu0", "demo cpu1", "Tasks: Ctrl+T to add"}));
     for (int b = 0; b < int(fixture().model->meta().buffers.size()); ++b)
         EXPECT_TRUE(view->bufferHeaderRect(b).isEmpty()) << "buffer " << b;
 }
@@ -257,7 +257,7 @@ TEST_F(TimelineViewTest, RightDragSelectsARangeAndZToZoomsToIt) {
     EXPECT_NEAR(double(state.visibleRange().to), double(sel.to), view->scale().nsPerPx);
 }
 
-// 1534: running on ceo2 cpu0 .842536297-.842566354, then S until .892674029.
+// 1534: running on demo cpu0 .842536297-.842566354, then S until .892674029.
 TEST_F(TimelineViewTest, TaskTrackShowsRunningAndSleepingStates) {
     state.addTask(1534);
     const QRectF row = view->taskRowRect(1534);
