@@ -26,15 +26,6 @@ constexpr uint32_t kMaxExtent = 1u << 20;
 // Bytes of zeros kept after a payload copy, so %s on an unterminated char array stops.
 constexpr uint32_t kPayloadPad = 16;
 
-// libtraceevent plugins are process-wide shared objects with global state: their option
-// lists, and plugin_function.c's call stack per CPU, which its handler rewrites on every
-// event. Loading, unloading and every call into a plugin's handler take this lock; events
-// without a plugin handler print in parallel.
-std::mutex& pluginMutex() {
-    static std::mutex mutex;
-    return mutex;
-}
-
 // The value after "KEY: " on a line of a format file, or empty.
 std::string_view formatLine(std::string_view text, std::string_view key) {
     for (size_t at = 0; at < text.size();) {
@@ -69,6 +60,11 @@ struct EventFormats::TypeExtra {
     HandlerCopy handler;   // Fast::Handler
 };
 
+std::mutex& EventFormats::pluginLock() {
+    static std::mutex mutex;
+    return mutex;
+}
+
 void EventFormats::SeqDeleter::operator()(trace_seq* seq) const {
     trace_seq_destroy(seq);
     delete seq;
@@ -81,7 +77,7 @@ EventFormats::EventFormats() : m_indent(std::make_unique<FunctionIndent>()) {
 
 EventFormats::~EventFormats() {
     if (!m_tep) return;
-    std::lock_guard<std::mutex> lock(pluginMutex());
+    std::lock_guard<std::mutex> lock(pluginLock());
     if (m_plugins) tep_unload_plugins(m_plugins, m_tep);
     tep_free(m_tep);
 }
@@ -103,7 +99,7 @@ Status EventFormats::load(const TraceMeta& meta, bool printing) {
     m_bigEndian = meta.bigEndian;
     m_printing = printing;
     {
-        std::lock_guard<std::mutex> lock(pluginMutex());
+        std::lock_guard<std::mutex> lock(pluginLock());
         m_tep = tep_alloc();
         if (!m_tep) return Status::error("libtraceevent: tep_alloc failed");
         if (printing) m_plugins = tep_load_plugins(m_tep);
@@ -369,7 +365,7 @@ void EventFormats::formatInfoReference(const RawEvent& event, int cpu, std::stri
     trace_seq* seq = m_seq.get();
     trace_seq_reset(seq);
     if (x.pluginHandler) {
-        std::lock_guard<std::mutex> lock(pluginMutex());
+        std::lock_guard<std::mutex> lock(pluginLock());
         tep_print_event(m_tep, seq, &record, "%s", TEP_PRINT_INFO);
     } else {
         tep_print_event(m_tep, seq, &record, "%s", TEP_PRINT_INFO);

@@ -117,6 +117,12 @@ public:
     tep_handle* tep() const { return m_tep; }
     bool bigEndian() const { return m_bigEndian; }
 
+    // libtraceevent's plugins are process-wide: their option lists, and the per-CPU call
+    // stack that plugin_function.c's handler rewrites on every event. This lock is held
+    // while plugins load or unload and while any instance prints through a plugin's
+    // handler; events without one print on every thread at once.
+    static std::mutex& pluginLock();
+
 private:
     struct SeqDeleter {
         void operator()(trace_seq* seq) const;

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "base/byte_order.h"
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
 #include "support/test_data.h"
@@ -92,6 +95,38 @@ TEST(EventFields, KernelStackHasSymbolNames) {
         EXPECT_EQ(stack[1].symbol.rfind("vfs_open+0x", 0), 0u) << stack[1].symbol;
         EXPECT_EQ(stack[2].symbol.rfind("path_openat+0x", 0), 0u) << stack[2].symbol;
         EXPECT_EQ(stack[3].symbol.rfind("do_filp_open+0x", 0), 0u) << stack[3].symbol;
+    }));
+}
+
+// A __data_loc word whose length runs past the payload: libtraceevent's field printer
+// follows it wherever it points. The details pane must show nothing from beyond the
+// string's bounds (before the fix it showed the payload bytes the word pointed at).
+TEST(EventFields, ADataLocRunningPastThePayloadShowsNoBytes) {
+    Opened o = open("sched-irq-timer.dat");
+    // trace-cmd report: irq_handler_entry: irq=36 name=virtio1-req.0
+    ASSERT_TRUE(firstOf(o, "irq_handler_entry", [&](const EventRef& ev) {
+        CommonFields c;
+        ASSERT_TRUE(o.formats->common(ev.raw, c));
+        FieldRef name = o.formats->field(c.type, "name");
+        ASSERT_TRUE(name.valid() && name.dynamic);
+        std::vector<uint8_t> bytes(ev.raw.data, ev.raw.data + ev.raw.size);
+        uint32_t word = load32(bytes.data() + name.offset, false);
+        uint32_t offset = word & 0xffff;
+        ASSERT_LT(offset, bytes.size());
+        // Same start, a length reaching 200 bytes past the end of the payload.
+        uint32_t length = static_cast<uint32_t>(bytes.size()) - offset + 200;
+        store32(bytes.data() + name.offset, (length << 16) | offset);
+        EventRef patched = ev;
+        patched.raw.data = bytes.data();
+        auto fields = eventFields(*o.formats, patched);
+        auto it = std::find_if(fields.begin(), fields.end(),
+                               [](const FieldText& f) { return f.name == "name"; });
+        ASSERT_NE(it, fields.end());
+        EXPECT_EQ(it->value.find("virtio"), std::string::npos) << it->value;
+        auto irq = std::find_if(fields.begin(), fields.end(),
+                                [](const FieldText& f) { return f.name == "irq"; });
+        ASSERT_NE(irq, fields.end());
+        EXPECT_EQ(irq->value, "36");  // the rest of the event still reads right
     }));
 }
 
