@@ -3,6 +3,7 @@
 #include <set>
 
 #include "cli.h"
+#include "damage_report.h"
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
 #include "formats/event_formats.h"
@@ -140,8 +141,7 @@ int cmdDump(const Args& args) {
     }
     std::fwrite(out.data(), 1, out.size(), stdout);
     if (std::fflush(stdout) != 0) return inputError("write to standard output failed");
-    if (!cursor.status().ok()) return inputError(cursor.status().message());
-    return kOk;
+    return reportDamage(model);
 }
 
 }  // namespace kestrel::cli

@@ -96,6 +96,14 @@ public:
         m_out.gaps.push_back({m_out.cpu, from, from, count});
         m_openGap = true;
     }
+    // A frame that could not be read: its time, as far as the index knows it, is a gap
+    // with an unknown number of events.
+    void damagedFrame(const FrameRef& f) {
+        if (f.tFirst == kUnknownTime) return;
+        uint64_t from = m_model.toTraceTime(f.tFirst);
+        uint64_t to = f.tLast == kUnknownTime ? from : m_model.toTraceTime(f.tLast);
+        m_out.gaps.push_back({m_out.cpu, from, to, 0});
+    }
     void closeGap(uint64_t ts) {
         if (!m_openGap) return;
         m_out.gaps.back().to = std::max(m_out.gaps.back().from, m_model.toTraceTime(ts));
@@ -163,13 +171,17 @@ Status scanCpu(const TraceModel& model, const EventFormats& formats, const Field
         if (cancelled(progress)) {
             return Status::error(model.source().path() + ": analysis cancelled");
         }
-        const FrameRef& ref = model.frames()[frameIndex];
-        if (Status s = model.source().readFrame(frameIndex, buffer); !s.ok()) return s;
-        Status st = walkPages(buffer.data(), buffer.size(), track.format, onPage, onEvent);
-        if (!st.ok()) {
-            return Status::error(errorAt(model.source().path(), ref.offset,
-                                         model.cpuLabel(out.cpu) + " " + st.message()));
+        if (Status s = model.source().readFrame(frameIndex, buffer); !s.ok()) {
+            // Skipped like every pass skips it; the timeline shows the hole as a gap.
+            model.noteBadFrame(frameIndex, s.message());
+            scanner.damagedFrame(model.frames()[frameIndex]);
+            advance(progress);
+            continue;
         }
+        walkPages(buffer.data(), buffer.size(), track.format, onPage, onEvent,
+                  [&](size_t at, const std::string& what) {
+                      model.noteBadPage(frameIndex, static_cast<uint32_t>(at), what);
+                  });
         advance(progress);
     }
     out.tally.countCpuEvents(out.cpu, out.events);

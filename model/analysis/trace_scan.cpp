@@ -34,7 +34,10 @@ void scanEvent(const EventFormats& formats, const SchedFields& tf, const RawEven
 Status scanFrame(const TraceModel& model, const EventFormats* formats, const SchedFields& tf,
                  uint32_t frameIndex, Worker& w) {
     const FrameRef& ref = model.frames()[frameIndex];
-    if (Status s = model.source().readFrame(frameIndex, w.buffer); !s.ok()) return s;
+    if (Status s = model.source().readFrame(frameIndex, w.buffer); !s.ok()) {
+        model.noteBadFrame(frameIndex, s.message());  // skipped, like every pass skips it
+        return {};
+    }
     uint64_t frameEvents = 0;
     auto onPage = [&](const PageHeader& h, size_t) {
         if (h.missedEvents) w.tally.countLoss(ref.cpu, h.missedCount);
@@ -44,9 +47,10 @@ Status scanFrame(const TraceModel& model, const EventFormats* formats, const Sch
         ++frameEvents;
         if (formats) scanEvent(*formats, tf, ev, w.tally);
     };
-    Status st =
-        walkPages(w.buffer.data(), w.buffer.size(), model.cpu(ref.cpu).format, onPage, onEvent);
-    if (!st.ok()) return Status::error(errorAt(model.source().path(), ref.offset, st.message()));
+    walkPages(w.buffer.data(), w.buffer.size(), model.cpu(ref.cpu).format, onPage, onEvent,
+              [&](size_t at, const std::string& what) {
+                  model.noteBadPage(frameIndex, static_cast<uint32_t>(at), what);
+              });
     w.tally.countCpuEvents(ref.cpu, frameEvents);
     return {};
 }

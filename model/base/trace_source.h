@@ -24,6 +24,9 @@ public:
     virtual Status readFrame(size_t index, std::vector<uint8_t>& out) const = 0;
     // True when the file had no valid index and it was rebuilt by scanning.
     virtual bool recovered() const { return false; }
+    // What opening found missing or damaged, one line each, saying where and how much
+    // (a truncated file, an index rebuilt by scanning, chunks skipped); empty when whole.
+    virtual std::vector<std::string> warnings() const { return {}; }
     virtual uint64_t fileSize() const = 0;
 };
 

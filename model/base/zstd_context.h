@@ -5,10 +5,17 @@
 // importer all take theirs from here.
 #include <zstd.h>
 
+#include <cstddef>
+#include <cstdint>
+
 namespace kestrel {
 
 // Null only when zstd cannot allocate a context.
 ZSTD_DCtx* threadDecompressionContext();
 ZSTD_CCtx* threadCompressionContext();
+
+// The most bytes `size` bytes of zstd frames can decompress to, from their frame and
+// block headers (ZSTD_decompressBound); 0 when they are not zstd frames.
+uint64_t zstdMaxOutput(const void* in, size_t size);
 
 }  // namespace kestrel

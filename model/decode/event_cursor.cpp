@@ -15,32 +15,38 @@ EventCursor::EventCursor(const TraceModel& model, CursorOptions options)
     seek(m_options.from);
 }
 
+// Loads the frame at s.slot. A frame that does not read is noted as damage and skipped:
+// the stream goes on with the next one.
 bool EventCursor::loadFrame(Stream& s) {
     const CpuTrack& track = m_model.cpu(s.cpu);
-    if (m_options.streaming && s.mayUseScratch) {
-        s.frame.reset();  // drop our reference so the buffer can be reused below
-        if (!s.scratch || s.scratch.use_count() > 1) {
-            s.scratch = std::make_shared<std::vector<uint8_t>>();
-        }
-        m_status = m_model.source().readFrame(track.frames[s.slot], *s.scratch);
-        if (!m_status.ok()) return false;
-        s.frame = s.scratch;
+    for (; s.slot < track.frames.size(); ++s.slot) {
+        const uint32_t frame = track.frames[s.slot];
         s.pageAt = 0;
         s.pageLoaded = false;
-        return true;
+        if (m_options.streaming && s.mayUseScratch) {
+            s.frame.reset();  // drop our reference so the buffer can be reused below
+            if (!s.scratch || s.scratch.use_count() > 1) {
+                s.scratch = std::make_shared<std::vector<uint8_t>>();
+            }
+            Status st = m_model.source().readFrame(frame, *s.scratch);
+            if (st.ok()) {
+                s.frame = s.scratch;
+                return true;
+            }
+            m_model.noteBadFrame(frame, st.message());
+            continue;
+        }
+        auto bytes = m_model.cache().get(frame);
+        if (bytes) {
+            s.frame = std::move(bytes.value());
+            return true;
+        }
+        m_model.noteBadFrame(frame, bytes.message());
     }
-    auto bytes = m_model.cache().get(track.frames[s.slot]);
-    if (!bytes) {
-        m_status = bytes.status();
-        return false;
-    }
-    s.frame = std::move(bytes.value());
-    s.pageAt = 0;
-    s.pageLoaded = false;
-    return true;
+    return false;
 }
 
-// Loads the next non-empty page of the stream, crossing frames; false at the end.
+// Loads the next page of the stream that decodes, crossing frames; false at the end.
 bool EventCursor::loadNextPage(Stream& s) {
     const CpuTrack& track = m_model.cpu(s.cpu);
     const PageFormat& format = track.format;
@@ -49,18 +55,18 @@ bool EventCursor::loadNextPage(Stream& s) {
         if (!s.frame || s.pageAt + format.dataOffset > s.frame->size()) {
             if (s.frame) ++s.slot;
             s.frame.reset();
-            if (s.slot >= track.frames.size()) return false;
             if (!loadFrame(s)) return false;
         }
         s.pageLoaded = true;
         size_t avail = std::min<size_t>(format.pageSize, s.frame->size() - s.pageAt);
         Status st = s.reader.load(s.frame->data() + s.pageAt, static_cast<uint32_t>(avail), format);
         if (!st.ok()) {
-            m_status = Status::error(errorAt(m_model.source().path(),
-                                             m_model.frames()[track.frames[s.slot]].offset,
-                                             m_model.cpuLabel(s.cpu) + " frame page at +" +
-                                                 std::to_string(s.pageAt) + ": " + st.message()));
-            return false;
+            // A page that does not decode is skipped; the next page is independent.
+            m_model.noteBadPage(track.frames[s.slot], static_cast<uint32_t>(s.pageAt),
+                                st.message());
+            s.pageLoaded = false;
+            s.pageAt += format.pageSize;
+            continue;
         }
         const PageHeader& h = s.reader.header();
         if (h.missedEvents) {
@@ -76,12 +82,9 @@ bool EventCursor::advance(Stream& s) {
     for (;;) {
         if (s.pageLoaded && s.reader.next(s.event.raw)) break;
         if (s.pageLoaded && !s.reader.error().empty()) {
-            const CpuTrack& track = m_model.cpu(s.cpu);
-            m_status = Status::error(
-                errorAt(m_model.source().path(), m_model.frames()[track.frames[s.slot]].offset,
-                        m_model.cpuLabel(s.cpu) + " frame page at +" + std::to_string(s.pageAt) +
-                            ": " + s.reader.error()));
-            return false;
+            // A malformed event ends its page: what follows it cannot be found.
+            m_model.noteBadPage(m_model.cpu(s.cpu).frames[s.slot], static_cast<uint32_t>(s.pageAt),
+                                s.reader.error());
         }
         if (!loadNextPage(s)) return false;
     }
@@ -98,15 +101,11 @@ bool EventCursor::advance(Stream& s) {
 
 void EventCursor::seek(uint64_t t) {
     t = std::max(t, m_options.from);
-    uint64_t raw = m_model.toRawTime(t);
-    const FrameIndex& frames = m_model.frames();
+    const uint64_t raw = t < static_cast<uint64_t>(std::max<int64_t>(m_model.meta().tsOffset, 0))
+                             ? 0
+                             : m_model.toRawTime(t);
     for (Stream& s : m_streams) {
-        const CpuTrack& track = m_model.cpu(s.cpu);
-        // Last frame that starts at or before t: the first event >= t is in it or later.
-        auto it = std::upper_bound(track.frames.begin(), track.frames.end(), raw,
-                                   [&](uint64_t v, uint32_t f) { return v < frames[f].tFirst; });
-        s.slot =
-            it == track.frames.begin() ? 0 : static_cast<size_t>(it - track.frames.begin() - 1);
+        s.slot = m_model.seekSlot(s.cpu, raw);
         s.frame.reset();
         s.pageLoaded = false;
         s.missedNext = 0;
@@ -167,7 +166,7 @@ bool EventCursor::next(EventRef& event) {
         }
         m_lastStream = -1;
     }
-    if (m_heap.empty() || !m_status.ok()) return false;
+    if (m_heap.empty()) return false;
     Stream& top = m_streams[m_heap[0]];
     event = top.event;
     m_lastStream = static_cast<int>(m_heap[0]);
@@ -180,11 +179,7 @@ bool EventCursor::peekSameCpu(EventRef& event) const {
     // yet, so decode it on a copy of the reader state.
     Stream copy = m_streams[m_lastStream];
     copy.mayUseScratch = false;  // it must not overwrite the frame the caller still reads
-    auto* self = const_cast<EventCursor*>(this);
-    Status saved = m_status;
-    bool ok = self->advance(copy);
-    self->m_status = saved;
-    if (!ok) return false;
+    if (!const_cast<EventCursor*>(this)->advance(copy)) return false;
     event = copy.event;
     return true;
 }

@@ -28,7 +28,8 @@ class EventCursor {
 public:
     explicit EventCursor(const TraceModel& model, CursorOptions options = {});
 
-    // The next event in time order; false at the end or on an error (see status()).
+    // The next event in time order; false at the end. Frames and pages that do not
+    // decode are skipped and noted in the model (TraceModel::damage()).
     bool next(EventRef& event);
     // The event that follows the last one returned on the same CPU, without consuming it.
     bool peekSameCpu(EventRef& event) const;
@@ -40,7 +41,6 @@ public:
     void skipSameCpu();
     // Positions every CPU at its first event at or after trace time `t`: O(log frames).
     void seek(uint64_t t);
-    const Status& status() const { return m_status; }
 
 private:
     struct Stream {
@@ -71,7 +71,6 @@ private:
     std::vector<Stream> m_streams;
     std::vector<uint32_t> m_heap;  // indices into m_streams with a pending event
     int m_lastStream = -1;
-    Status m_status;
 };
 
 }  // namespace kestrel

@@ -48,7 +48,12 @@ Status TraceModel::buildTracks() {
     for (size_t c = 0; c < m_cpus.size(); ++c) {
         CpuTrack& track = m_cpus[c];
         track.frames = std::move(byCpu[c]);
+        uint64_t key = 0;
         for (uint32_t f : track.frames) {
+            uint64_t t = all[f].tFirst == kUnknownTime ? key : all[f].tFirst;
+            if (t < key) ++track.framesOutOfOrder;
+            key = std::max(key, t);
+            track.seekKeys.push_back(key);
             if (all[f].events == kUnknownCount)
                 track.eventsKnown = false;
             else
@@ -76,9 +81,10 @@ Status TraceModel::findLastTimestamp(CpuTrack& track) {
     track.lastTs = last.tFirst;
     // A page that does not decode ends the walk: the time of the events before it stands
     // (the passes over the data report the damage).
-    (void)walkPages(
+    walkPages(
         data.data(), data.size(), track.format, [](const PageHeader&, size_t) { return true; },
-        [&](const RawEvent& ev) { track.lastTs = std::max(track.lastTs, ev.ts); });
+        [&](const RawEvent& ev) { track.lastTs = std::max(track.lastTs, ev.ts); },
+        [](size_t, const std::string&) {});
     return {};
 }
 
@@ -97,6 +103,69 @@ uint64_t TraceModel::endTime() const {
         any = true;
     }
     return any ? toTraceTime(t) : 0;
+}
+
+size_t TraceModel::seekSlot(size_t c, uint64_t raw) const {
+    const std::vector<uint64_t>& keys = m_cpus[c].seekKeys;
+    // The last frame whose key is at or before `raw`: the first event >= raw is in it or
+    // later. Frames sharing that key with the ones before them (a start time that broke the
+    // order, or an unknown one) may hold such events too: start at the first of the run.
+    auto it = std::upper_bound(keys.begin(), keys.end(), raw);
+    size_t slot = it == keys.begin() ? 0 : static_cast<size_t>(it - keys.begin() - 1);
+    while (slot > 0 && keys[slot - 1] == keys[slot]) --slot;
+    return slot;
+}
+
+// Where the events of a frame end: its last timestamp, else the next frame's start.
+uint64_t TraceModel::frameEnd(uint32_t frame) const {
+    const FrameRef& f = frames()[frame];
+    if (f.tLast != kUnknownTime) return f.tLast;
+    const std::vector<uint32_t>& list = m_cpus[f.cpu].frames;
+    auto it = std::find(list.begin(), list.end(), frame);
+    if (it != list.end() && it + 1 != list.end()) return frames()[*(it + 1)].tFirst;
+    return m_cpus[f.cpu].lastTs;
+}
+
+void TraceModel::noteBadFrame(uint32_t frame, const std::string& reason) const {
+    const FrameRef& f = frames()[frame];
+    Damage d;
+    d.frame = frame;
+    d.cpu = f.cpu;
+    d.offset = f.offset;
+    d.bytes = f.usize;
+    d.events = f.events == kUnknownCount ? ~0ull : f.events;
+    if (f.tFirst != kUnknownTime) {
+        d.from = toTraceTime(f.tFirst);
+        uint64_t end = frameEnd(frame);
+        d.to = end == kUnknownTime ? d.from : toTraceTime(end);
+    }
+    d.reason = reason;
+    m_damage.note(std::move(d));
+}
+
+void TraceModel::noteBadPage(uint32_t frame, uint32_t page, const std::string& reason) const {
+    const FrameRef& f = frames()[frame];
+    const PageFormat& format = m_cpus[f.cpu].format;
+    Damage d;
+    d.frame = frame;
+    d.cpu = f.cpu;
+    d.offset = f.offset;
+    d.page = page;
+    d.bytes = format.pageSize;
+    d.reason = reason;
+    m_damage.note(std::move(d));
+}
+
+std::string TraceModel::describe(const Damage& d) const {
+    std::string where = cpuLabel(d.cpu) + ": frame at offset " + std::to_string(d.offset);
+    if (d.page != Damage::kWholeFrame) {
+        return where + ": page at +" + std::to_string(d.page) + " skipped (" +
+               std::to_string(d.bytes) + " bytes): " + d.reason;
+    }
+    const uint32_t pageSize = m_cpus[d.cpu].format.pageSize;
+    std::string how = std::to_string(pageSize ? d.bytes / pageSize : 0) + " pages";
+    if (d.events != ~0ull) how += ", " + std::to_string(d.events) + " events";
+    return where + " (" + how + ") skipped: " + d.reason;
 }
 
 std::string TraceModel::cpuLabel(size_t index) const {

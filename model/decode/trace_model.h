@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "base/trace_source.h"
+#include "decode/damage.h"
 #include "decode/frame_cache.h"
 #include "ring/page_decoder.h"
 
@@ -28,6 +29,11 @@ struct CpuTrack {
     uint64_t events = 0;      // valid when eventsKnown
     bool eventsKnown = true;  // false when any frame lacks a count (trace.dat)
     uint64_t lost = 0;        // lost events the frame headers report
+    // Per frame: the largest start time of this frame and those before it. Seeking
+    // binary-searches these, not the start times themselves: a damaged page header (a
+    // timestamp of 0) can make a frame claim to start before the one before it.
+    std::vector<uint64_t> seekKeys;
+    uint32_t framesOutOfOrder = 0;  // frames whose start time is below seekKeys' so far
 };
 
 class TraceModel {
@@ -53,13 +59,30 @@ public:
     uint64_t toRawTime(uint64_t t) const { return t - static_cast<uint64_t>(meta().tsOffset); }
     // "sched cpu1" / "cpu1": how the UI and CLI name a global CPU index.
     std::string cpuLabel(size_t index) const;
+    // The slot (into cpu(c).frames) of the first frame that may hold the events of CPU
+    // `c` at raw time `raw` or later.
+    size_t seekSlot(size_t c, uint64_t raw) const;
+
+    // Frames and pages the passes could not read (see damage.h). A pass skips them and
+    // notes them here: a frame that does not read, or one page of a frame from the byte
+    // where it stopped decoding.
+    void noteBadFrame(uint32_t frame, const std::string& reason) const;
+    void noteBadPage(uint32_t frame, uint32_t page, const std::string& reason) const;
+    std::vector<Damage> damage() const { return m_damage.all(); }
+    bool damaged() const { return !m_damage.empty(); }
+    // One line: where, how much, why ("cpu1: frame at offset 4096 (64 pages, 1,234 events)
+    // skipped: block payload CRC mismatch").
+    std::string describe(const Damage& d) const;
 
 private:
     TraceModel() = default;
     Status buildTracks();
     Status findLastTimestamp(CpuTrack& track);
 
+    uint64_t frameEnd(uint32_t frame) const;
+
     std::unique_ptr<TraceSource> m_source;
+    mutable DamageLog m_damage;
     std::unique_ptr<FrameCache> m_cache;
     std::vector<CpuTrack> m_cpus;
 };

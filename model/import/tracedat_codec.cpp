@@ -106,6 +106,21 @@ Status zstdPeek(const uint8_t* in, size_t csize, size_t usize, uint8_t* out, siz
 
 }  // namespace
 
+Status tracedatCheckSize(Codec codec, const uint8_t* in, size_t csize, uint64_t usize) {
+    uint64_t most = csize;
+    if (codec == Codec::Zstd) {
+        most = zstdMaxOutput(in, csize);
+        if (most == 0) return Status::error("zstd: not a zstd frame");
+    } else if (codec == Codec::Zlib) {
+        // zlib's deflate tech notes: at most 1032:1, plus the stream's own header bytes.
+        most = uint64_t{csize} * 1032 + 64;
+    }
+    if (usize <= most) return {};
+    return Status::error(std::string(codecName(codec)) + ": claims " + std::to_string(usize) +
+                         " bytes, but " + std::to_string(csize) +
+                         " compressed bytes hold at most " + std::to_string(most));
+}
+
 const char* codecName(Codec codec) {
     switch (codec) {
         case Codec::Zstd:

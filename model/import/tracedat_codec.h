@@ -20,6 +20,11 @@ Status tracedatDecompress(Codec codec, const uint8_t* in, size_t csize, uint8_t*
 Status tracedatPeek(Codec codec, const uint8_t* in, size_t csize, size_t usize, uint8_t* out,
                     size_t size);
 
+// Fails unless `csize` compressed bytes can decompress to `usize` bytes: zstd's bound from
+// the frame headers (ZSTD_decompressBound), deflate's 1032:1 for zlib. A size field above
+// it is a lie, caught before anything that large is allocated.
+Status tracedatCheckSize(Codec codec, const uint8_t* in, size_t csize, uint64_t usize);
+
 const char* codecName(Codec codec);
 
 }  // namespace kestrel

@@ -34,10 +34,10 @@ Status TraceDatReader::finishMeta() {
     // more than its highest CPU with data.
     uint32_t machineCpus = m_options.cpuCount.value_or(m_headerCpus);
     for (const BufferData& buffer : m_buffers) {
-        if (buffer.pageSize <= m_dataOffset || buffer.pageSize > kMaxFrameBytes) {
+        if (buffer.pageSize <= m_dataOffset || buffer.pageSize > kMaxPageSize) {
             return Status::error(m_file.error(0, "buffer " + quoted(buffer.name) + ": page size " +
                                                      std::to_string(buffer.pageSize) +
-                                                     " does not fit the page header and 64 MiB"));
+                                                     " does not fit the page header and 8 MiB"));
         }
         uint32_t bufferIndex = static_cast<uint32_t>(m_meta.buffers.size());
         m_meta.buffers.push_back(BufferInfo{buffer.name, buffer.clock, buffer.pageSize});
@@ -68,7 +68,8 @@ void TraceDatReader::indexCpu(const BufferData& buffer, const TraceDatCpuData& d
     std::string where = "buffer " + quoted(buffer.name) + " CPU " + std::to_string(data.cpu);
     if (data.offset >= m_file.size()) {
         warn(m_file.error(data.offset, where + ": data starts past the end of the file (" +
-                                           std::to_string(m_file.size()) + ")"));
+                                           std::to_string(m_file.size()) + "): all " +
+                                           std::to_string(data.size) + " bytes are missing"));
         return;
     }
     // trace-cmd 3.1 records a compressed CPU's size without its u32 chunk count (checked
@@ -78,9 +79,11 @@ void TraceDatReader::indexCpu(const BufferData& buffer, const TraceDatCpuData& d
     if (buffer.compressed && data.size < UINT64_MAX - 4) clipped.size += 4;
     if (clipped.size > m_file.size() - data.offset) {
         clipped.size = m_file.size() - data.offset;
-        warn(m_file.error(data.offset, where + ": " + std::to_string(data.size) +
-                                           " bytes of data, but the file ends after " +
-                                           std::to_string(clipped.size) + " (truncated)"));
+        warn(m_file.error(data.offset,
+                          where + ": " + std::to_string(data.size) +
+                              " bytes of data, but the file ends after " +
+                              std::to_string(clipped.size) + " (truncated): the last " +
+                              std::to_string(data.size - clipped.size) + " bytes are missing"));
     }
     if (buffer.compressed) {
         indexChunks(buffer, clipped, globalCpu);
@@ -110,7 +113,8 @@ void TraceDatReader::indexPages(const BufferData& buffer, const TraceDatCpuData&
         frame.codec = Codec::None;
         uint8_t stamp[8];
         if (Status st = m_file.read(frame.offset, stamp, sizeof stamp, "page header"); !st) {
-            warn(st.message());
+            warn(st.message() + ": the last " + std::to_string((pages - page) * pageSize) +
+                 " bytes of this CPU's pages are skipped");
             return;
         }
         frame.tFirst = load64(stamp, m_meta.bigEndian);
@@ -119,18 +123,30 @@ void TraceDatReader::indexPages(const BufferData& buffer, const TraceDatCpuData&
 }
 
 // trace-compress.c tracecmd_load_chunks_info: u32 count, then (u32 csize, u32 usize, data).
+// A chunk whose data does not decompress is skipped (its header still leads to the next);
+// a chunk header that cannot be right ends the CPU's index there.
 void TraceDatReader::indexChunks(const BufferData& buffer, const TraceDatCpuData& data,
                                  uint32_t globalCpu) {
-    std::string where = "buffer " + quoted(buffer.name) + " CPU " + std::to_string(data.cpu);
-    TraceDatCursor in(m_file, data.offset, data.offset + data.size, m_meta.bigEndian, kChunkWindow);
+    const std::string where = "buffer " + quoted(buffer.name) + " CPU " + std::to_string(data.cpu);
+    const uint64_t end = data.offset + data.size;
+    TraceDatCursor in(m_file, data.offset, end, m_meta.bigEndian, kChunkWindow);
     uint32_t count = 0;
-    if (Status st = in.u32(count, "chunk count"); !st) return warn(st.message());
+    if (Status st = in.u32(count, "chunk count"); !st) {
+        return warn(st.message() + ": all " + std::to_string(data.size) + " bytes of " + where +
+                    " skipped");
+    }
+    auto restLost = [&](uint64_t at, uint32_t i) {
+        return "; chunks " + std::to_string(i) + " to " + std::to_string(count) + " of " + where +
+               " (the last " + std::to_string(end - at) + " bytes) are skipped";
+    };
     std::vector<uint8_t> header(m_dataOffset);
     for (uint32_t i = 0; i < count; ++i) {
         uint64_t at = in.position();
         uint32_t csize = 0, usize = 0;
-        if (Status st = in.u32(csize, "chunk compressed size"); !st) return warn(st.message());
-        if (Status st = in.u32(usize, "chunk size"); !st) return warn(st.message());
+        if (Status st = in.u32(csize, "chunk compressed size"); !st)
+            return warn(st.message() + restLost(at, i));
+        if (Status st = in.u32(usize, "chunk size"); !st)
+            return warn(st.message() + restLost(at, i));
         if (csize == 0 || csize > in.remaining() || usize < buffer.pageSize ||
             usize > kMaxFrameBytes || usize % buffer.pageSize != 0) {
             return warn(m_file.error(
@@ -138,14 +154,23 @@ void TraceDatReader::indexChunks(const BufferData& buffer, const TraceDatCpuData
                         " has compressed size " + std::to_string(csize) + " and size " +
                         std::to_string(usize) + "; expected at most " +
                         std::to_string(in.remaining()) + " and a multiple of " +
-                        std::to_string(buffer.pageSize) + " up to 64 MiB"));
+                        std::to_string(buffer.pageSize) + " up to 64 MiB" + restLost(at, i)));
         }
         const uint8_t* bytes = nullptr;
-        if (Status st = in.view(bytes, csize, "chunk data"); !st) return warn(st.message());
-        Status st = tracedatPeek(m_codec, bytes, csize, usize, header.data(), header.size());
-        if (!st) {  // the chunk's header is sound, so the next chunks can still be found
-            warn(
-                m_file.error(at + 8, where + ": chunk " + std::to_string(i) + ": " + st.message()));
+        if (Status st = in.view(bytes, csize, "chunk data"); !st)
+            return warn(st.message() + restLost(at, i));
+        auto skipped = [&](const std::string& why) {
+            warn(m_file.error(at + 8, where + ": chunk " + std::to_string(i) + " of " +
+                                          std::to_string(count) + " skipped (" +
+                                          std::to_string(usize / buffer.pageSize) +
+                                          " pages): " + why));
+        };
+        // The size field is trusted only as far as the compressed bytes can back it: a
+        // reader allocates usize for every frame it decodes.
+        Status st = tracedatCheckSize(m_codec, bytes, csize, usize);
+        if (st) st = tracedatPeek(m_codec, bytes, csize, usize, header.data(), header.size());
+        if (!st) {
+            skipped(st.message());
             continue;
         }
         FrameRef frame;

@@ -74,9 +74,9 @@ Status TraceDatReader::readInitialHeader(TraceDatCursor& in) {
     in.setBigEndian(m_meta.bigEndian);  // every number from here on is in the file's order
     uint32_t pageSize = 0;
     if (Status st = in.u32(pageSize, "page size"); !st) return st;
-    if (pageSize < 64 || pageSize > kMaxFrameBytes) {
+    if (pageSize < 64 || pageSize > kMaxPageSize) {
         return Status::error(in.errorAt(in.position() - 4, "page size " + std::to_string(pageSize) +
-                                                               " (expected 64 bytes to 64 MiB)"));
+                                                               " (expected 64 bytes to 8 MiB)"));
     }
     m_meta.pageSize = pageSize;
     return {};
@@ -325,8 +325,11 @@ Result<std::string> TraceDatReader::readSection(uint64_t offset, uint16_t id, co
                                    std::to_string(size) + " bytes) or 256 MiB"));
     }
     std::vector<uint8_t> packed(csize);
-    std::string bytes(usize, '\0');
     if (Status st = m_file.read(data + 8, packed.data(), csize, label); !st) return st;
+    if (Status st = tracedatCheckSize(m_codec, packed.data(), csize, usize); !st) {
+        return Status::error(m_file.error(data, label + ": " + st.message()));
+    }
+    std::string bytes(usize, '\0');
     Status st = tracedatDecompress(m_codec, packed.data(), csize,
                                    reinterpret_cast<uint8_t*>(bytes.data()), usize);
     if (!st) return Status::error(m_file.error(data, label + ": " + st.message()));

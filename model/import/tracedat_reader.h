@@ -43,7 +43,7 @@ public:
     uint32_t version() const { return m_version; }
     Codec codec() const { return m_codec; }
     // Problems that cut a CPU's data short (truncation, corrupt chunk headers).
-    const std::vector<std::string>& warnings() const { return m_warnings; }
+    std::vector<std::string> warnings() const override { return m_warnings; }
     // TSC2NSEC: timestamps are TSC cycles; trace-cmd report shows
     // (ts * mult) >> shift + tsOffset. TraceMeta has no field for it (yet).
     const std::optional<TraceDatTsc2Nsec>& tsc2nsec() const { return m_options.tsc2nsec; }

@@ -16,35 +16,49 @@ struct Batch {
     Result<CompressedFrame> frame = Status::error("not compressed");
 };
 
-// Feeds the CPU's non-empty pages, in batches of `perFrame` pages, to `emit`.
+// Feeds the CPU's non-empty pages, in batches of `perFrame` pages, to `emit`. Frames and
+// pages that do not read are left out and listed in `skipped`.
 template <class Emit>
 Status collectPages(const TraceSource& source, const std::vector<uint32_t>& frames, uint32_t cpu,
-                    const PageFormat& format, Emit emit) {
+                    const PageFormat& format, Emit emit, std::vector<std::string>& skipped) {
     const size_t perFrame = KtrWriter::kDefaultPagesPerFrame * format.pageSize;
     std::vector<uint8_t> bytes;
     Batch current;
     current.cpu = cpu;
-    Status emitted;
+    // Pages that decode whole, header and events (the writer checks every page it is
+    // given), are copied byte for byte; the others are left out.
+    std::vector<size_t> keep;
     auto onPage = [&](const PageHeader& h, size_t at) {
         // Empty pages (unused tails of trace.dat v6 CPU areas) carry nothing.
-        if ((h.length == 0 && !h.missedEvents) || !emitted.ok()) return false;
-        size_t avail = std::min<size_t>(format.pageSize, bytes.size() - at);
-        current.pages.insert(current.pages.end(), bytes.begin() + at, bytes.begin() + at + avail);
-        current.pages.resize(current.pages.size() + (format.pageSize - avail), 0);
-        if (current.pages.size() >= perFrame) {
-            emitted = emit(std::move(current));
+        if (h.length == 0 && !h.missedEvents) return false;
+        keep.push_back(at);
+        return true;
+    };
+    for (uint32_t f : frames) {
+        const std::string where = "cpu " + std::to_string(cpu) + ": frame at offset " +
+                                  std::to_string(source.frames()[f].offset);
+        if (Status s = source.readFrame(f, bytes); !s.ok()) {
+            skipped.push_back(where + " (" + std::to_string(source.frames()[f].usize) +
+                              " bytes) skipped: " + s.message());
+            continue;
+        }
+        keep.clear();
+        walkPages(
+            bytes.data(), bytes.size(), format, onPage, [](const RawEvent&) {},
+            [&](size_t at, const std::string& what) {
+                std::erase(keep, at);
+                skipped.push_back(where + ": page at +" + std::to_string(at) + " skipped: " + what);
+            });
+        for (size_t at : keep) {
+            size_t avail = std::min<size_t>(format.pageSize, bytes.size() - at);
+            current.pages.insert(current.pages.end(), bytes.begin() + at,
+                                 bytes.begin() + at + avail);
+            current.pages.resize(current.pages.size() + (format.pageSize - avail), 0);
+            if (current.pages.size() < perFrame) continue;
+            if (Status st = emit(std::move(current)); !st.ok()) return st;
             current = Batch{};
             current.cpu = cpu;
         }
-        return false;  // the pages are copied, not decoded
-    };
-    for (uint32_t f : frames) {
-        if (Status s = source.readFrame(f, bytes); !s.ok()) return s;
-        Status st = walkPages(bytes.data(), bytes.size(), format, onPage, [](const RawEvent&) {});
-        if (!st.ok())
-            return Status::error(
-                errorAt(source.path(), source.frames()[f].offset, "unreadable " + st.message()));
-        if (!emitted.ok()) return emitted;
     }
     if (!current.pages.empty()) return emit(std::move(current));
     return {};
@@ -97,7 +111,8 @@ Result<ConvertStats> convertToKtr(const TraceSource& source, const std::string& 
             if (batches.size() < window) return {};
             return compressAndAppend(batches, format, threads, *writer.value(), stats);
         };
-        if (Status s = collectPages(source, byCpu[cpu], cpu, format, emit); !s.ok()) return s;
+        if (Status s = collectPages(source, byCpu[cpu], cpu, format, emit, stats.skipped); !s.ok())
+            return s;
         if (Status s = compressAndAppend(batches, format, threads, *writer.value(), stats);
             !s.ok()) {
             return s;

@@ -4,6 +4,7 @@
 // every core and appended in order. Works on the source alone (no decoding model), so
 // .ktr writing sits below the model that reads it.
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "base/trace_source.h"
@@ -14,6 +15,9 @@ struct ConvertStats {
     uint64_t pages = 0;
     uint64_t frames = 0;
     uint64_t bytesWritten = 0;
+    // Frames and pages of the input that could not be read and were left out, one line
+    // each saying where and how much; the rest of the trace is converted.
+    std::vector<std::string> skipped;
 };
 
 Result<ConvertStats> convertToKtr(const TraceSource& source, const std::string& outPath,

@@ -375,6 +375,13 @@ Status KtrReader::readPayload(uint64_t offset, const ktr::BlockHeader& h, uint32
         return Status::error(errorAt(m_path, at, "block payload CRC mismatch"));
     }
     if (stored) return {};
+    // Allocate no more than the compressed bytes can hold (the frame headers say how
+    // much): a size field that lies is caught here, not by a failed allocation.
+    if (h.usize > zstdMaxOutput(packed.data(), packed.size())) {
+        return Status::error(errorAt(
+            m_path, at,
+            "block claims " + std::to_string(h.usize) + " bytes, more than its zstd data holds"));
+    }
     ZSTD_DCtx* dctx = threadDecompressionContext();
     if (!dctx) return Status::error(errorAt(m_path, at, "zstd: cannot create a context"));
     out.resize(h.usize);
@@ -549,6 +556,7 @@ Status KtrReader::openByScan() {
                                  ? errorAt(m_path, m_dataStart, "truncated file: no metadata block")
                                  : stop);
     }
+    m_scanEnd = offset;
     if (!stop.empty()) m_recoveryReason += "; scan stopped: " + stop;
     // The last frame is the one a dying recorder was writing: check its payload too.
     std::vector<uint8_t> scratch;
@@ -559,6 +567,17 @@ Status KtrReader::openByScan() {
         m_frameFlags.pop_back();
     }
     return {};
+}
+
+std::vector<std::string> KtrReader::warnings() const {
+    if (!m_recovered) return {};
+    std::string line = "the index is missing or damaged, rebuilt by reading the blocks (" +
+                       m_recoveryReason + "); " + std::to_string(m_frames.size()) + " frames found";
+    if (m_scanEnd < m_size) {
+        line += "; the last " + std::to_string(m_size - m_scanEnd) +
+                " bytes of the file (from offset " + std::to_string(m_scanEnd) + ") are not read";
+    }
+    return {line};
 }
 
 Status KtrReader::readFrame(size_t index, std::vector<uint8_t>& out) const {

@@ -44,6 +44,7 @@ public:
     bool lostCountUnknown(size_t index) const;
     // Why the footer was not used, when recovered() is true.
     const std::string& recoveryReason() const { return m_recoveryReason; }
+    std::vector<std::string> warnings() const override;
 
 private:
     KtrReader() = default;
@@ -68,6 +69,7 @@ private:
     FrameIndex m_frames;
     std::vector<uint32_t> m_frameFlags;  // ktr block flags per frame
     bool m_recovered = false;
+    uint64_t m_scanEnd = 0;  // where the recovery scan stopped (the file size when at its end)
     std::string m_recoveryReason;
 };
 

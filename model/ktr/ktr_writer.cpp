@@ -132,7 +132,11 @@ Status measurePages(const uint8_t* pages, size_t size, const PageFormat& format,
         fig.tLast = fig.events == 0 ? ev.ts : std::max(fig.tLast, ev.ts);
         ++fig.events;
     };
-    return walkPages(pages, size, format, onPage, onEvent);
+    Status first;
+    walkPages(pages, size, format, onPage, onEvent, [&](size_t at, const std::string& what) {
+        if (first.ok()) first = Status::error("page at +" + std::to_string(at) + ": " + what);
+    });
+    return first;
 }
 
 }  // namespace

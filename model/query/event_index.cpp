@@ -76,7 +76,6 @@ void indexSlice(const TraceModel& model, const EventFilter& filter, const Filter
             return;
         }
     }
-    slice.status = cursor.status();
 }
 
 }  // namespace

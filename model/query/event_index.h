@@ -28,7 +28,6 @@ struct IndexCheckpoint {
     uint32_t skip = 0;
 };
 
-
 class EventIndex {
 public:
     static constexpr uint64_t kRowsPerCheckpoint = 512;
@@ -71,7 +70,6 @@ public:
     // The row of the first event at or after `t`, and of the last one before it
     // (rows() / kNoRow when none).
     void rowsAround(uint64_t t, uint64_t& atOrAfter, uint64_t& before);
-    const Status& status() const { return m_cursor.status(); }
     EventCursor& cursor() { return m_cursor; }
 
     static constexpr uint64_t kNoRow = ~0ull;

@@ -127,7 +127,6 @@ Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& ma
             return Status::error("cancelled");
         }
     }
-    if (!rows.status().ok()) return rows.status();
     if (found != kNoRow) offer(s, found);
     return Status();
 }

@@ -12,9 +12,10 @@
 
 namespace kestrel {
 
-// No sub-buffer is larger than this (the kernel allows up to a few MiB); a size beyond it
-// read from a file is corruption.
-inline constexpr uint32_t kMaxPageSize = 64u << 20;
+// No sub-buffer is larger than this: buffer_subbuf_size_kb allows at most 128 system
+// pages (kernel/trace/trace.c, "limit between 1 and 128 system pages"), 8 MiB with 64 KiB
+// pages. A size beyond it read from a file is corruption.
+inline constexpr uint32_t kMaxPageSize = 8u << 20;
 
 struct PageFormat {
     uint32_t dataOffset = 16;  // where events start (header_page "data" field)

@@ -59,7 +59,7 @@ TEST(EventFormats, WalkingATraceParsesOnlyItsEventTypes) {
         text.clear();
         f.formatInfo(ev.raw, static_cast<int>(ev.cpu), text);
     }
-    ASSERT_TRUE(cursor.status().ok());
+    ASSERT_FALSE(model->damaged());
     EXPECT_GE(present.size(), 5u);
     EXPECT_LE(static_cast<size_t>(tep_get_events_count(f.tep())), present.size() + 1);
     f.parseAll();
