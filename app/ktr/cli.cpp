@@ -1,67 +1,9 @@
 #include "cli.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
 
 namespace kestrel::cli {
-
-bool Args::has(const std::string& flag) const {
-    return std::find(flags.begin(), flags.end(), flag) != flags.end();
-}
-
-std::vector<std::string> Args::all(const std::string& name) const {
-    std::vector<std::string> out;
-    for (const auto& [n, v] : options) {
-        if (n == name) out.push_back(v);
-    }
-    return out;
-}
-
-std::optional<std::string> Args::last(const std::string& name) const {
-    auto values = all(name);
-    if (values.empty()) return std::nullopt;
-    return values.back();
-}
-
-bool parseArgs(int argc, char** argv, const std::vector<std::string>& valued,
-               const std::vector<std::string>& flags, Args& out) {
-    for (int i = 0; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a.size() < 2 || a[0] != '-' || a == "--") {
-            out.positional.push_back(a);
-            continue;
-        }
-        std::string value;
-        bool inlineValue = false;
-        if (auto eq = a.find('='); eq != std::string::npos && a.rfind("--", 0) == 0) {
-            value = a.substr(eq + 1);
-            a = a.substr(0, eq);
-            inlineValue = true;
-        }
-        if (std::find(valued.begin(), valued.end(), a) != valued.end()) {
-            if (!inlineValue) {
-                if (i + 1 >= argc) {
-                    std::fprintf(stderr, "ktr: option %s needs a value\n", a.c_str());
-                    return false;
-                }
-                value = argv[++i];
-            }
-            out.options.emplace_back(a, value);
-        } else if (std::find(flags.begin(), flags.end(), a) != flags.end() && !inlineValue) {
-            out.flags.push_back(a);
-        } else {
-            std::fprintf(stderr, "ktr: unknown option %s\n", a.c_str());
-            return false;
-        }
-    }
-    return true;
-}
-
-int usageError(const std::string& message) {
-    std::fprintf(stderr, "ktr: %s\n", message.c_str());
-    return kUsage;
-}
 
 int inputError(const std::string& message) {
     std::fprintf(stderr, "ktr: %s\n", message.c_str());

@@ -27,9 +27,8 @@ void printBuffers(const TraceModel& model) {
 
 }  // namespace
 
-int cmdInfo(const Args& args) {
-    if (args.positional.size() != 1) return usageError("usage: ktr info FILE");
-    auto opened = TraceModel::open(args.positional[0]);
+int cmdInfo(const std::string& file) {
+    auto opened = TraceModel::open(file);
     if (!opened) return inputError(opened.message());
     const TraceModel& model = *opened.value();
     const TraceMeta& m = model.meta();

@@ -112,13 +112,7 @@ void waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
 
 }  // namespace
 
-int cmdRecord(const std::vector<std::string>& args) {
-    auto parsed = parseRecordArgs(args);
-    if (!parsed) {
-        std::fprintf(stderr, "ktr record: %s\n%s", parsed.message().c_str(), kRecordUsage);
-        return kUsage;
-    }
-    RecordConfig& config = *parsed;
+int cmdRecord(RecordConfig config) {
     auto fs = Tracefs::locate(true);
     if (!fs) return inputError("record: " + fs.message());
     if (::geteuid() != 0) {

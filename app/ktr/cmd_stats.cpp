@@ -38,12 +38,11 @@ void printTasks(const ScanResult& r) {
 
 }  // namespace
 
-int cmdStats(const Args& args) {
-    if (args.positional.size() != 1) return usageError("usage: ktr stats FILE");
-    auto model = TraceModel::open(args.positional[0]);
+int cmdStats(const std::string& file) {
+    auto model = TraceModel::open(file);
     if (!model) return inputError(model.message());
     auto formats = EventFormats::create(model.value()->meta(), EventFormats::Use::kFields);
-    if (!formats) return inputError(args.positional[0] + ": " + formats.message());
+    if (!formats) return inputError(file + ": " + formats.message());
     auto scan = scanTrace(*model.value(), formats.value().get());
     if (!scan) return inputError(scan.message());
     const ScanResult& r = scan.value();

@@ -1,51 +1,138 @@
 // ktr: the Kestrel command line. Exit codes: 0 ok, 1 bad input, 2 usage.
+// One CLI11 parser holds every subcommand, so help texts, usage errors and their exit
+// code come from one place.
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
-#include <cstring>
-#include <string>
+#include <cstdlib>
+#include <functional>
 
 #include "cli.h"
+#include "record_args.h"
 
+namespace kestrel::cli {
 namespace {
 
-const char kUsageText[] =
-    "usage: ktr COMMAND [ARGS]\n"
-    "\n"
-    "  info FILE                 format, kernel, clock, CPUs, time range, events, lost events\n"
-    "  dump FILE [--cpu N] [--pid P] [--event SYS:NAME|NAME] [--from SEC] [--to SEC]\n"
-    "                            events as text, like `trace-cmd report`\n"
-    "  stats FILE                event counts per event type, task and CPU\n"
-    "  convert IN OUT.ktr        write a trace.dat (or .ktr) as .ktr\n"
-    "  record [-e SPEC]... [-o OUT.ktr] [-d SEC] [-- CMD]  record kernel events (root)\n"
-    "\n"
-    "FILE is a .ktr or a trace-cmd trace.dat (v6 or v7). --cpu, --pid and --event repeat.\n";
+const char kTraceFile[] = "a .ktr or a trace-cmd trace.dat (v6 or v7)";
+
+// What the subcommands were given.
+struct Commands {
+    std::string infoFile;
+    std::string statsFile;
+    DumpArgs dump;
+    ConvertArgs convert;
+    RecordConfig record;
+};
+
+// An option with a value whose setter runs at each occurrence (repeatable ones append,
+// single ones keep the last).
+CLI::Option* valued(CLI::App& app, const std::string& names, const std::string& type,
+                    const std::string& help, std::function<void(const std::string&)> set) {
+    return app.add_option_function<std::string>(names, std::move(set), help)
+        ->type_name(type)
+        ->trigger_on_parse();
+}
+
+TimeBound timeBound(const std::string& option, const std::string& value) {
+    TimeBound b;
+    b.text = value;
+    if (!parseSeconds(value, b.ns, &b.decimals)) {
+        throw CLI::ValidationError(option, "expected seconds like 12.345678, got '" + value + "'");
+    }
+    return b;
+}
+
+CLI::App* addDump(CLI::App& app, DumpArgs& a) {
+    CLI::App* dump =
+        app.add_subcommand("dump", "events as text, line for line like `trace-cmd report`");
+    dump->add_option("FILE", a.file, kTraceFile)->required()->type_name("");
+    valued(*dump, "--cpu", "N", "CPU N of every buffer, or BUFFER:N; repeats",
+           [&a](const std::string& v) { a.cpus.push_back(v); });
+    valued(*dump, "--pid", "PID", "events of this task; repeats", [&a](const std::string& v) {
+        char* end = nullptr;
+        long pid = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end)
+            throw CLI::ValidationError("--pid", "expected a number, got '" + v + "'");
+        a.pids.push_back(static_cast<int32_t>(pid));
+    });
+    valued(*dump, "--event", "SYS:NAME", "an event (SYS:NAME or NAME) or a system; repeats",
+           [&a](const std::string& v) { a.events.push_back(v); });
+    valued(*dump, "--from", "SEC", "first timestamp (as printed: 1403.839642)",
+           [&a](const std::string& v) { a.from = timeBound("--from", v); });
+    valued(*dump, "--to", "SEC", "last timestamp, included",
+           [&a](const std::string& v) { a.to = timeBound("--to", v); });
+    return dump;
+}
+
+CLI::App* addConvert(CLI::App& app, ConvertArgs& a) {
+    CLI::App* convert = app.add_subcommand("convert", "write a trace.dat (or .ktr) as .ktr");
+    convert->add_option("IN", a.in, kTraceFile)->required()->type_name("");
+    convert->add_option("OUT", a.out, "the .ktr to write")->required()->type_name("");
+    return convert;
+}
+
+// Usage errors are one line naming the problem; --help prints the help of the
+// subcommand it follows.
+int parseError(const CLI::App& app, const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+        std::fputs(app.help().c_str(), stdout);
+        return kOk;
+    }
+    std::string who = "ktr";
+    for (const CLI::App* sub : app.get_subcommands()) who += " " + sub->get_name();
+    std::fprintf(stderr, "%s: %s\nRun with --help for more information.\n", who.c_str(), e.what());
+    return kUsage;
+}
+
+int run(int argc, char** argv) {
+    CLI::App app("Kestrel's command line for Linux ftrace traces (.ktr and trace-cmd trace.dat).",
+                 "ktr");
+    app.require_subcommand(1);
+    Commands c;
+    CLI::App* info =
+        app.add_subcommand("info",
+                           "format, kernel, clock, CPUs, buffers, time range, events and "
+                           "lost events per CPU");
+    info->add_option("FILE", c.infoFile, kTraceFile)->required()->type_name("");
+    CLI::App* dump = addDump(app, c.dump);
+    CLI::App* stats =
+        app.add_subcommand("stats", "counts per event type, task and CPU (a parallel full scan)");
+    stats->add_option("FILE", c.statsFile, kTraceFile)->required()->type_name("");
+    CLI::App* convert = addConvert(app, c.convert);
+    CLI::App* record = app.add_subcommand(
+        "record", "record kernel events into a .ktr, in a tracefs instance of its own (root)");
+    addRecordOptions(*record, c.record);
+    app.footer(
+        "Exit codes: 0 ok, 1 bad input, 2 usage. `ktr COMMAND --help` lists a command's "
+        "options.");
+
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "help") args[0] = "--help";
+    const CLI::App* known[] = {info, dump, stats, convert, record};
+    if (!args.empty() && args[0][0] != '-' &&
+        std::none_of(std::begin(known), std::end(known),
+                     [&](const CLI::App* sub) { return sub->check_name(args[0]); })) {
+        std::fprintf(stderr, "ktr: unknown command '%s'\nRun with --help for more information.\n",
+                     args[0].c_str());
+        return kUsage;
+    }
+    std::reverse(args.begin(), args.end());  // CLI11 takes them from the back
+    try {
+        app.parse(args);
+    } catch (const CLI::ParseError& e) {
+        return parseError(app, e);
+    }
+    if (info->parsed()) return cmdInfo(c.infoFile);
+    if (dump->parsed()) return cmdDump(c.dump);
+    if (stats->parsed()) return cmdStats(c.statsFile);
+    if (convert->parsed()) return cmdConvert(c.convert);
+    if (record->parsed()) return cmdRecord(c.record);
+    return kUsage;
+}
 
 }  // namespace
+}  // namespace kestrel::cli
 
 int main(int argc, char** argv) {
-    using namespace kestrel::cli;
-    if (argc < 2 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help") ||
-        !std::strcmp(argv[1], "help")) {
-        std::fputs(kUsageText, argc < 2 ? stderr : stdout);
-        return argc < 2 ? kUsage : kOk;
-    }
-    std::string command = argv[1];
-    Args args;
-    int subArgc = argc - 2;
-    char** subArgv = argv + 2;
-    if (command == "info" || command == "stats" || command == "convert") {
-        if (!parseArgs(subArgc, subArgv, {}, {}, args)) return kUsage;
-        if (command == "info") return cmdInfo(args);
-        if (command == "stats") return cmdStats(args);
-        return cmdConvert(args);
-    }
-    if (command == "record") return cmdRecord(std::vector<std::string>(argv + 2, argv + argc));
-    if (command == "dump") {
-        if (!parseArgs(subArgc, subArgv, {"--cpu", "--pid", "--event", "--from", "--to"}, {},
-                       args)) {
-            return kUsage;
-        }
-        return cmdDump(args);
-    }
-    std::fprintf(stderr, "ktr: unknown command '%s'\n%s", command.c_str(), kUsageText);
-    return kUsage;
+    return kestrel::cli::run(argc, argv);
 }

@@ -37,6 +37,68 @@ TEST(KtrCli, UnknownOptionIsUsageError) {
               2);
 }
 
+// Every usage error, whichever command it is in, is one line naming the problem and
+// CLI11's pointer to --help, on stderr, with exit code 2.
+TEST(KtrCli, UsageErrorsAreOneLineNamingTheProblem) {
+    const std::pair<std::string, std::string> cases[] = {
+        {"", "subcommand"},
+        {"dump", "FILE"},
+        {"dump --bogus " + fixture("markers.dat"), "--bogus"},
+        {"info a b", "b"},
+        {"convert a", "OUT"},
+        {"record --bogus", "--bogus"},
+        {"record -e sched -b lots", "--buffer-kb"},
+        {"record -f 'prev_pid > 0' -e sched", "needs a preceding -e"},
+        {"record", "nothing to record"},
+    };
+    for (const auto& [args, names] : cases) {
+        auto r = test::run(ktr(args + " 2>&1 >/dev/null"));
+        EXPECT_EQ(r.exitCode, 2) << args;
+        auto ls = lines(r.out);
+        ASSERT_EQ(ls.size(), 2u) << args << "\n" << r.out;
+        EXPECT_NE(ls[0].find(names), std::string::npos) << args << "\n" << r.out;
+        EXPECT_EQ(ls[1], "Run with --help for more information.") << args;
+    }
+}
+
+TEST(KtrCli, HelpListsCommandsAndEachCommandsOptions) {
+    auto top = test::run(ktr("--help"));
+    EXPECT_EQ(top.exitCode, 0);
+    for (const char* command : {"info", "dump", "stats", "convert", "record"})
+        EXPECT_NE(top.out.find(std::string("\n  ") + command + " "), std::string::npos) << top.out;
+    auto record = test::run(ktr("record --help"));
+    EXPECT_EQ(record.exitCode, 0);
+    for (const char* option : {"-e,--event",
+                               "-f,--filter",
+                               "-p,--tracer",
+                               "-l,--ftrace-filter",
+                               "-n,--ftrace-notrace",
+                               "-g,--graph-function",
+                               "-O,--option",
+                               "-P,--pid",
+                               "-M,--cpumask",
+                               "-b,--buffer-kb",
+                               "-C,--clock",
+                               "-d,--duration",
+                               "-o,--output",
+                               "-q,--quiet",
+                               "--kprobe",
+                               "--uprobe",
+                               "--strict",
+                               "--pid-only",
+                               "--level",
+                               "--frame-pages",
+                               "--max-graph-depth",
+                               "--no-follow-fork",
+                               "--graph-notrace"}) {
+        EXPECT_NE(record.out.find(option), std::string::npos) << option;
+    }
+    auto dump = test::run(ktr("dump --help"));
+    EXPECT_EQ(dump.exitCode, 0);
+    for (const char* option : {"--cpu", "--pid", "--event", "--from", "--to"})
+        EXPECT_NE(dump.out.find(option), std::string::npos) << option;
+}
+
 TEST(KtrCli, MissingFileIsBadInputNamingTheFile) {
     auto r = test::run(ktr("info /nonexistent/trace.dat 2>&1"));
     EXPECT_EQ(r.exitCode, 1);
