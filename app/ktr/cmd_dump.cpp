@@ -1,5 +1,6 @@
 // ktr dump: events as text, line for line like `trace-cmd report`.
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "cli.h"
@@ -47,12 +48,7 @@ bool selectCpus(const TraceModel& model, const std::vector<std::string>& specs,
         auto colon = spec.rfind(':');
         std::string buffer = colon == std::string::npos ? "" : spec.substr(0, colon);
         std::string number = colon == std::string::npos ? spec : spec.substr(colon + 1);
-        char* end = nullptr;
-        unsigned long n = std::strtoul(number.c_str(), &end, 10);
-        if (number.empty() || *end) {
-            error = "--cpu expects N or BUFFER:N, got '" + spec + "'";
-            return false;
-        }
+        unsigned long n = std::strtoul(number.c_str(), nullptr, 10);  // checked when parsed
         bool any = false;
         for (size_t c = 0; c < model.cpuCount(); ++c) {
             const CpuInfo& info = model.meta().cpus[c];

@@ -3,11 +3,12 @@
 // code come from one place.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <functional>
 
 #include "cli.h"
+#include "option_values.h"
 #include "record_args.h"
 
 namespace kestrel::cli {
@@ -33,27 +34,18 @@ CLI::Option* valued(CLI::App& app, const std::string& names, const std::string& 
         ->trigger_on_parse();
 }
 
-TimeBound timeBound(const std::string& option, const std::string& value) {
-    TimeBound b;
-    b.text = value;
-    if (!parseSeconds(value, b.ns, &b.decimals)) {
-        throw CLI::ValidationError(option, "expected seconds like 12.345678, got '" + value + "'");
-    }
-    return b;
-}
-
 CLI::App* addDump(CLI::App& app, DumpArgs& a) {
     CLI::App* dump =
         app.add_subcommand("dump", "events as text, line for line like `trace-cmd report`");
     dump->add_option("FILE", a.file, kTraceFile)->required()->type_name("");
     valued(*dump, "--cpu", "N", "CPU N of every buffer, or BUFFER:N; repeats",
-           [&a](const std::string& v) { a.cpus.push_back(v); });
+           [&a](const std::string& v) {
+               checkCpuSpec("--cpu", v);
+               a.cpus.push_back(v);
+           });
     valued(*dump, "--pid", "PID", "events of this task; repeats", [&a](const std::string& v) {
-        char* end = nullptr;
-        long pid = std::strtol(v.c_str(), &end, 10);
-        if (v.empty() || *end)
-            throw CLI::ValidationError("--pid", "expected a number, got '" + v + "'");
-        a.pids.push_back(static_cast<int32_t>(pid));
+        a.pids.push_back(
+            static_cast<int32_t>(wholeNumber("--pid", v, 0, INT32_MAX, "a process id")));
     });
     valued(*dump, "--event", "SYS:NAME", "an event (SYS:NAME or NAME) or a system; repeats",
            [&a](const std::string& v) { a.events.push_back(v); });
@@ -61,6 +53,12 @@ CLI::App* addDump(CLI::App& app, DumpArgs& a) {
            [&a](const std::string& v) { a.from = timeBound("--from", v); });
     valued(*dump, "--to", "SEC", "last timestamp, included",
            [&a](const std::string& v) { a.to = timeBound("--to", v); });
+    dump->callback([&a] {
+        if (a.from && a.to && a.from->ns > a.to->ns) {
+            throw CLI::ValidationError("--from " + a.from->text + " is later than --to " +
+                                       a.to->text);
+        }
+    });
     return dump;
 }
 

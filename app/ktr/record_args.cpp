@@ -2,9 +2,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 #include <functional>
+
+#include "option_values.h"
 
 namespace kestrel::cli {
 namespace {
@@ -14,18 +15,6 @@ using Setter = std::function<void(const std::string&)>;
 [[noreturn]] void badValue(const std::string& option, const std::string& value,
                            const std::string& expected) {
     throw CLI::ValidationError(option, "expected " + expected + ", got '" + value + "'");
-}
-
-long long wholeNumber(const std::string& option, const std::string& value, long long lo,
-                      long long hi, const std::string& what) {
-    char* end = nullptr;
-    errno = 0;
-    long long n = value.empty() ? 0 : std::strtoll(value.c_str(), &end, 10);
-    if (value.empty() || errno != 0 || *end != '\0' || n < lo || n > hi) {
-        badValue(option, value,
-                 what + " (" + std::to_string(lo) + " to " + std::to_string(hi) + ")");
-    }
-    return n;
 }
 
 // An option with a value whose setter runs at each occurrence, in command-line order:

@@ -171,6 +171,42 @@ TEST(KtrCli, DumpPidFilterKeepsOnlyThatPid) {
         ASSERT_NE(ls[i].find("-15 "), std::string::npos) << ls[i];
 }
 
+TEST(KtrCli, DumpPidOutsideProcessIdRangeIsUsageError) {
+    // 4294967297 is 2^32 + 1: cut to 32 bits it would select pid 1.
+    for (std::string pid : {"4294967297", "2147483648", "-1"}) {
+        auto r = test::run(
+            ktr("dump --pid " + pid + " " + fixture("sched-irq-timer.dat") + " 2>&1 >/dev/null"));
+        EXPECT_EQ(r.exitCode, 2) << pid;
+        EXPECT_NE(r.out.find("--pid"), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find("'" + pid + "'"), std::string::npos) << r.out;
+    }
+}
+
+TEST(KtrCli, DumpFromLaterThanToIsUsageErrorNamingBoth) {
+    auto r = test::run(
+        ktr("dump --from 1403.9 --to 1403.8 " + fixture("sched-irq-timer.dat") + " 2>&1"));
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.out.find("--from 1403.9"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--to 1403.8"), std::string::npos) << r.out;
+    // The same bound on both sides is one instant, not an error.
+    EXPECT_EQ(test::run(ktr("dump --from 1403.9 --to 1403.9 " + fixture("sched-irq-timer.dat") +
+                            " >/dev/null"))
+                  .exitCode,
+              0);
+}
+
+TEST(KtrCli, DumpMalformedCpuIsUsageErrorAbsentCpuIsBadInput) {
+    for (std::string cpu : {"abc", "1x", "", "cpu:", "-1", "99999999999"}) {
+        auto r = test::run(ktr("dump --cpu '" + cpu + "' " + fixture("sched-irq-timer.dat") +
+                               " 2>&1 >/dev/null"));
+        EXPECT_EQ(r.exitCode, 2) << "'" << cpu << "': " << r.out;
+        EXPECT_NE(r.out.find("--cpu"), std::string::npos) << r.out;
+    }
+    auto absent = test::run(ktr("dump --cpu 99 " + fixture("sched-irq-timer.dat") + " 2>&1"));
+    EXPECT_EQ(absent.exitCode, 1);
+    EXPECT_NE(absent.out.find("no CPU '99'"), std::string::npos) << absent.out;
+}
+
 TEST(KtrCli, DumpTimeRangeIsInclusiveAndSeeks) {
     auto all = lines(test::run(ktr("dump " + fixture("sched-irq-timer.dat"))).out);
     ASSERT_GT(all.size(), 2000u);
