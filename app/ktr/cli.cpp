@@ -1,13 +1,39 @@
 #include "cli.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 namespace kestrel::cli {
 
 int inputError(const std::string& message) {
     std::fprintf(stderr, "ktr: %s\n", message.c_str());
     return kBadInput;
+}
+
+namespace {
+
+int g_outErrno = 0;  // errno of the first failed write to standard output
+
+}  // namespace
+
+bool writeOut(const void* data, size_t size) {
+    errno = 0;
+    if (std::fwrite(data, 1, size, stdout) == size) return true;
+    if (!g_outErrno) g_outErrno = errno ? errno : EIO;
+    return false;
+}
+
+int finishOutput(int code) {
+    errno = 0;
+    bool flushed = std::fflush(stdout) == 0;
+    int flushErrno = errno;
+    if (flushed && !std::ferror(stdout)) return code;
+    // stdio keeps no errno of its own: the first failed write's, else the flush's.
+    int why = g_outErrno ? g_outErrno : flushErrno ? flushErrno : EIO;
+    std::fprintf(stderr, "ktr: write to standard output failed: %s\n", std::strerror(why));
+    return code == kOk ? kBadInput : code;
 }
 
 std::string formatSeconds(uint64_t ns) {

@@ -1,5 +1,6 @@
 #pragma once
-// Shared pieces of the ktr subcommands: what each one was given, error reporting.
+// Shared pieces of the ktr subcommands: what each one was given, error reporting,
+// standard output.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -34,6 +35,11 @@ struct ConvertArgs {
 };
 
 int inputError(const std::string& message);  // prints "ktr: MESSAGE" and returns kBadInput
+
+// Standard output: commands write through writeOut() or stdio; finishOutput() flushes and
+// turns any failed write into "ktr: write to standard output failed: REASON" and kBadInput.
+bool writeOut(const void* data, size_t size);
+int finishOutput(int code);
 
 std::string formatSeconds(uint64_t ns);  // "1403.839642"
 std::string formatBytes(uint64_t bytes);

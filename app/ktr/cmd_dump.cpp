@@ -110,12 +110,11 @@ int cmdDump(const DumpArgs& args) {
         bool peeked = common.type == graphEntryId && cursor.peekNextIfSameCpu(next);
         if (printer.print(event, peeked ? &next : nullptr, out)) cursor.skipSameCpu();
         if (out.size() >= (1 << 20)) {
-            if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) break;
+            if (!writeOut(out.data(), out.size())) return kBadInput;  // finishOutput says why
             out.clear();
         }
     }
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    if (std::fflush(stdout) != 0) return inputError("write to standard output failed");
+    if (!writeOut(out.data(), out.size())) return kBadInput;
     if (!cursor.status().ok()) return inputError(cursor.status().message());
     return kOk;
 }

@@ -132,5 +132,5 @@ int run(int argc, char** argv) {
 }  // namespace kestrel::cli
 
 int main(int argc, char** argv) {
-    return kestrel::cli::run(argc, argv);
+    return kestrel::cli::finishOutput(kestrel::cli::run(argc, argv));
 }

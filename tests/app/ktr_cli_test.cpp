@@ -1,5 +1,6 @@
 // The ktr command line as a user runs it: exit codes, messages, filters.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -97,6 +98,23 @@ TEST(KtrCli, HelpListsCommandsAndEachCommandsOptions) {
     EXPECT_EQ(dump.exitCode, 0);
     for (const char* option : {"--cpu", "--pid", "--event", "--from", "--to"})
         EXPECT_NE(dump.out.find(option), std::string::npos) << option;
+}
+
+// A write error on standard output (here a full disk) fails the command with one line;
+// dump is tried with an output that fits one write and one that takes several.
+TEST(KtrCli, WriteErrorOnStandardOutputIsBadInput) {
+    if (access("/dev/full", W_OK) != 0) GTEST_SKIP() << "no /dev/full here";
+    for (const std::string& args : std::vector<std::string>{
+             "dump " + fixture("markers.dat"), "dump " + fixture("sched-irq-timer.dat"),
+             "info " + fixture("markers.dat"), "stats " + fixture("markers.dat"), "--help",
+             "record --help"}) {
+        auto r = test::run(ktr(args + " 2>&1 >/dev/full"));
+        EXPECT_EQ(r.exitCode, 1) << args;
+        EXPECT_EQ(lines(r.out),
+                  std::vector<std::string>{
+                      "ktr: write to standard output failed: No space left on device"})
+            << args;
+    }
 }
 
 TEST(KtrCli, MissingFileIsBadInputNamingTheFile) {
@@ -197,8 +215,8 @@ TEST(KtrCli, DumpFromLaterThanToIsUsageErrorNamingBoth) {
 
 TEST(KtrCli, DumpMalformedCpuIsUsageErrorAbsentCpuIsBadInput) {
     for (std::string cpu : {"abc", "1x", "", "cpu:", "-1", "99999999999"}) {
-        auto r = test::run(ktr("dump --cpu '" + cpu + "' " + fixture("sched-irq-timer.dat") +
-                               " 2>&1 >/dev/null"));
+        auto r = test::run(
+            ktr("dump --cpu '" + cpu + "' " + fixture("sched-irq-timer.dat") + " 2>&1 >/dev/null"));
         EXPECT_EQ(r.exitCode, 2) << "'" << cpu << "': " << r.out;
         EXPECT_NE(r.out.find("--cpu"), std::string::npos) << r.out;
     }
