@@ -1,7 +1,9 @@
 // The ktr command line as a user runs it: exit codes, messages, filters.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -139,6 +141,26 @@ TEST(KtrCli, NotATraceIsBadInput) {
     auto r = test::run(ktr("info " + test::shellQuote(path) + " 2>&1"));
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.out.find("magic"), std::string::npos) << r.out;
+}
+
+// A FIFO would block in open() until some writer came; it is refused at once, like any
+// input that is not a regular file. (`timeout` turns a hang into a failure.)
+TEST(KtrCli, InputThatIsNotARegularFileIsRefusedNamingWhatItIs) {
+    std::string dir = test::tempDir("cli-special");
+    std::string fifo = dir + "/trace.fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    auto r = test::run("timeout 10 " + ktr("info " + test::shellQuote(fifo) + " 2>&1"));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(lines(r.out),
+              std::vector<std::string>{"ktr: " + fifo + ": not a regular file (a FIFO)"});
+    auto dev = test::run(ktr("dump /dev/null 2>&1"));
+    EXPECT_EQ(dev.exitCode, 1);
+    EXPECT_EQ(lines(dev.out),
+              std::vector<std::string>{"ktr: /dev/null: not a regular file (a character device)"});
+    auto d = test::run(ktr("stats " + test::shellQuote(dir) + " 2>&1"));
+    EXPECT_EQ(d.exitCode, 1);
+    EXPECT_EQ(lines(d.out), std::vector<std::string>{"ktr: " + dir + ": is a directory"});
+    std::filesystem::remove_all(dir);
 }
 
 TEST(KtrCli, InfoShowsCpusBuffersAndEventCount) {
