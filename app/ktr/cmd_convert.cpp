@@ -9,11 +9,9 @@ namespace kestrel::cli {
 int cmdConvert(const ConvertArgs& args) {
     auto model = TraceModel::open(args.in);
     if (!model) return inputError(model.message());
+    // On failure convertToKtr has removed its temporary file and left args.out untouched.
     auto stats = convertToKtr(*model.value(), args.out);
-    if (!stats) {
-        std::remove(args.out.c_str());  // never leave a half-written file behind
-        return inputError(stats.message());
-    }
+    if (!stats) return inputError(stats.message());
     std::fprintf(stderr, "ktr: wrote %s: %llu pages in %llu frames, %s (from %s)\n",
                  args.out.c_str(), static_cast<unsigned long long>(stats.value().pages),
                  static_cast<unsigned long long>(stats.value().frames),

@@ -66,6 +66,11 @@ CLI::App* addConvert(CLI::App& app, ConvertArgs& a) {
     CLI::App* convert = app.add_subcommand("convert", "write a trace.dat (or .ktr) as .ktr");
     convert->add_option("IN", a.in, kTraceFile)->required()->type_name("");
     convert->add_option("OUT", a.out, "the .ktr to write")->required()->type_name("");
+    convert->footer(
+        "OUT is written to a temporary file beside it and renamed over it once complete: on\n"
+        "failure OUT is left as it was. An existing OUT must be a regular file (replaced) or a\n"
+        "symlink (the file it names is replaced, the link stays); a directory, device, FIFO or\n"
+        "socket is refused.");
     return convert;
 }
 

@@ -85,7 +85,8 @@ Status compressAndAppend(std::vector<Batch>& batches, const PageFormat& format, 
 
 Result<ConvertStats> convertToKtr(const TraceModel& model, const std::string& outPath,
                                   unsigned threads) {
-    auto writer = KtrWriter::create(outPath, model.meta());
+    // Written beside outPath and renamed over it at the end: a failure leaves outPath as it was.
+    auto writer = KtrWriter::create(outPath, model.meta(), 3, KtrWriter::Mode::kReplace);
     if (!writer) return writer.status();
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     ConvertStats stats;

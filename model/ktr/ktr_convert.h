@@ -15,6 +15,8 @@ struct ConvertStats {
     uint64_t bytesWritten = 0;
 };
 
+// `outPath` is replaced only once the whole file is written (KtrWriter::Mode::kReplace):
+// on failure it is left as it was, and no partial file remains.
 Result<ConvertStats> convertToKtr(const TraceModel& model, const std::string& outPath,
                                   unsigned threads = 0);
 

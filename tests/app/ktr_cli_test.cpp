@@ -1,12 +1,18 @@
 // The ktr command line as a user runs it: exit codes, messages, filters.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "decode/trace_model.h"
 #include "support/process.h"
 #include "support/test_data.h"
 
@@ -263,6 +269,101 @@ TEST(KtrCli, DumpTimeRangeIsInclusiveAndSeeks) {
     ASSERT_GT(part.size(), 400u);
     EXPECT_EQ(stampOf(part[1]), from);
     EXPECT_EQ(stampOf(part.back()), to);
+}
+
+// A .ktr that opens (its index is whole) but whose last page frame is damaged: convert
+// fails only after it has started writing its output.
+std::string ktrWithBadLastFrame(const std::string& dir) {
+    std::string path = dir + "/bad.ktr";
+    auto r = test::run(ktr("convert " + fixture("sched-irq-timer.dat") + " " +
+                           test::shellQuote(path) + " 2>/dev/null"));
+    EXPECT_EQ(r.exitCode, 0);
+    auto model = TraceModel::open(path);
+    EXPECT_TRUE(model) << model.message();
+    if (!model) return path;
+    uint64_t last = 0;
+    for (const FrameRef& f : model.value()->frames()) last = std::max(last, f.offset);
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(last + 16));
+    file.write("damaged!", 8);
+    return path;
+}
+
+std::vector<std::string> entries(const std::string& dir) {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// A convert that fails mid-way used to delete whatever was at the output path. Now the
+// output is written to a temporary file beside it, and only that file is removed.
+TEST(KtrCli, FailedConvertLeavesTheExistingOutputAsItWas) {
+    namespace fs = std::filesystem;
+    std::string dir = test::tempDir("cli-convert-fail");
+    std::string bad = ktrWithBadLastFrame(dir);
+    ASSERT_EQ(test::run(ktr("info " + test::shellQuote(bad) + " >/dev/null")).exitCode, 0);
+    std::ofstream(dir + "/out.ktr") << "an unrelated file";
+    std::ofstream(dir + "/target.ktr") << "named by a link";
+    fs::create_symlink("target.ktr", dir + "/link.ktr");
+    for (const char* out : {"out.ktr", "link.ktr"}) {
+        auto r = test::run(ktr("convert " + test::shellQuote(bad) + " " +
+                               test::shellQuote(dir + "/" + out) + " 2>&1"));
+        EXPECT_EQ(r.exitCode, 1) << out;
+        EXPECT_NE(r.out.find("CRC"), std::string::npos) << r.out;  // failed on the bad frame
+    }
+    // (EXPECT_TRUE: a replaced file would be megabytes of output.)
+    EXPECT_TRUE(test::readText(dir + "/out.ktr") == "an unrelated file");
+    EXPECT_TRUE(fs::is_symlink(dir + "/link.ktr"));
+    EXPECT_TRUE(test::readText(dir + "/target.ktr") == "named by a link");
+    EXPECT_EQ(entries(dir),
+              (std::vector<std::string>{"bad.ktr", "link.ktr", "out.ktr", "target.ktr"}));
+    fs::remove_all(dir);
+}
+
+// An existing output that is not a regular file is refused before anything is written,
+// and left where it was (the input here would fail mid-way, as above).
+TEST(KtrCli, ConvertRefusesAnOutputThatIsNotARegularFile) {
+    namespace fs = std::filesystem;
+    std::string dir = test::tempDir("cli-convert-special");
+    std::string bad = ktrWithBadLastFrame(dir);
+    fs::create_directory(dir + "/empty-dir");
+    ASSERT_EQ(mkfifo((dir + "/fifo").c_str(), 0600), 0);
+    int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::string sockPath = dir + "/socket";
+    ASSERT_LT(sockPath.size(), sizeof addr.sun_path);
+    std::strcpy(addr.sun_path, sockPath.c_str());
+    ASSERT_EQ(bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::vector<std::pair<std::string, std::string>> outputs = {
+        {"empty-dir", "a directory"}, {"fifo", "a FIFO"}, {"socket", "a socket"}};
+    // A character device like /dev/null, when this process may make one.
+    bool haveDevice = mknod((dir + "/null").c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0;
+    if (haveDevice) outputs.emplace_back("null", "a character device");
+    fs::create_symlink("empty-dir", dir + "/link-to-dir");
+    outputs.emplace_back("link-to-dir", "a directory");
+    for (const auto& [name, kind] : outputs) {
+        std::string out = dir + "/" + name;
+        auto r = test::run("timeout 10 " + ktr("convert " + test::shellQuote(bad) + " " +
+                                               test::shellQuote(out) + " 2>&1"));
+        EXPECT_EQ(r.exitCode, 1) << name;
+        EXPECT_EQ(lines(r.out),
+                  std::vector<std::string>{"ktr: " + out + ": not a regular file (" + kind +
+                                           "); the output must be a regular file or a new name"})
+            << name;
+    }
+    EXPECT_TRUE(fs::is_directory(dir + "/empty-dir"));
+    EXPECT_TRUE(fs::is_empty(dir + "/empty-dir"));
+    EXPECT_TRUE(fs::is_fifo(dir + "/fifo"));
+    EXPECT_TRUE(fs::is_socket(dir + "/socket"));
+    EXPECT_TRUE(fs::is_symlink(dir + "/link-to-dir"));
+    if (haveDevice) {
+        EXPECT_TRUE(fs::is_character_file(dir + "/null"));
+    }
+    close(sock);
+    fs::remove_all(dir);
 }
 
 TEST(KtrCli, StatsCountsEveryEvent) {
