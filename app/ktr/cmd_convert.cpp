@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "base/output_file.h"
 #include "cli.h"
 #include "decode/trace_model.h"
 #include "ktr/ktr_convert.h"
@@ -9,6 +10,8 @@ namespace kestrel::cli {
 int cmdConvert(const ConvertArgs& args) {
     auto model = TraceModel::open(args.in);
     if (!model) return inputError(model.message());
+    // Replacing the input while reading it would lose it (./in, a hard link, a symlink).
+    if (OutputFile::sameFile(args.in, args.out)) return inputError(args.out + " is the input file");
     // On failure convertToKtr has removed its temporary file and left args.out untouched.
     auto stats = convertToKtr(*model.value(), args.out);
     if (!stats) return inputError(stats.message());

@@ -70,7 +70,7 @@ CLI::App* addConvert(CLI::App& app, ConvertArgs& a) {
         "OUT is written to a temporary file beside it and renamed over it once complete: on\n"
         "failure OUT is left as it was. An existing OUT must be a regular file (replaced) or a\n"
         "symlink (the file it names is replaced, the link stays); a directory, device, FIFO or\n"
-        "socket is refused.");
+        "socket is refused, and so is OUT when it is IN under any name.");
     return convert;
 }
 

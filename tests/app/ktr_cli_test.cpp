@@ -271,6 +271,35 @@ TEST(KtrCli, DumpTimeRangeIsInclusiveAndSeeks) {
     EXPECT_EQ(stampOf(part.back()), to);
 }
 
+// `ktr convert X X` once truncated the input it was reading and then deleted it; so did
+// any other name of the same file.
+TEST(KtrCli, ConvertRefusesAnOutputThatIsTheInput) {
+    namespace fs = std::filesystem;
+    std::string dir = test::tempDir("cli-convert-same");
+    std::string in = dir + "/in.dat";
+    fs::copy_file(test::dataPath("markers.dat"), in);
+    const auto original = test::readBytes(in);
+    fs::create_hard_link(in, dir + "/hard.dat");
+    fs::create_symlink("in.dat", dir + "/link.dat");
+    fs::create_directory(dir + "/sub");
+    auto refused = [&](const std::string& cdTo, const std::string& from, const std::string& to) {
+        auto r = test::run(
+            "cd " + test::shellQuote(cdTo) + " && " +
+            ktr("convert " + test::shellQuote(from) + " " + test::shellQuote(to) + " 2>&1"));
+        EXPECT_EQ(r.exitCode, 1) << from << " -> " << to;
+        EXPECT_EQ(lines(r.out), std::vector<std::string>{"ktr: " + to + " is the input file"});
+        EXPECT_TRUE(test::readBytes(in) == original) << from << " -> " << to;
+    };
+    refused(dir, in, in);
+    refused(dir, "in.dat", "./in.dat");
+    refused(dir, "in.dat", "sub/../in.dat");
+    refused(dir, "in.dat", "hard.dat");
+    refused(dir, "in.dat", "link.dat");
+    refused(dir, "link.dat", "in.dat");
+    EXPECT_TRUE(fs::is_symlink(dir + "/link.dat"));
+    fs::remove_all(dir);
+}
+
 // A .ktr that opens (its index is whole) but whose last page frame is damaged: convert
 // fails only after it has started writing its output.
 std::string ktrWithBadLastFrame(const std::string& dir) {
