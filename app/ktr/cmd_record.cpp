@@ -62,6 +62,11 @@ Result<Child> forkCommand(const std::vector<std::string>& command) {
     return Child{pid, p[1]};
 }
 
+int recordError(const std::string& message) {
+    std::fprintf(stderr, "ktr record: %s\n", message.c_str());
+    return kBadInput;
+}
+
 double mb(uint64_t bytes) {
     return static_cast<double>(bytes) / 1e6;
 }
@@ -114,17 +119,17 @@ void waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
 
 int cmdRecord(RecordConfig config) {
     auto fs = Tracefs::locate(true);
-    if (!fs) return inputError("record: " + fs.message());
+    if (!fs) return recordError(fs.message());
     if (::geteuid() != 0) {
-        return inputError(
-            "record: recording needs root (tracefs instances and trace_pipe_raw "
+        return recordError(
+            "recording needs root (tracefs instances and trace_pipe_raw "
             "are root-only): run `sudo ktr record ...`");
     }
     installSignals();
     Child child;
     if (!config.command.empty()) {
         auto forked = forkCommand(config.command);
-        if (!forked) return inputError("record: " + forked.message());
+        if (!forked) return recordError(forked.message());
         child = *forked;
     }
     auto giveUp = [&](const std::string& message) {
@@ -132,7 +137,7 @@ int cmdRecord(RecordConfig config) {
             ::close(child.goFd);  // the child exits 127 without running the command
             ::waitpid(child.pid, nullptr, 0);
         }
-        return inputError("record: " + message);
+        return recordError(message);
     };
     auto recorder = Recorder::create(*fs, config);
     if (!recorder) return giveUp(recorder.message());
@@ -153,7 +158,7 @@ int cmdRecord(RecordConfig config) {
     std::fprintf(stderr, "%s\n", progressLine(s).c_str());
     if (g_stopSignal && child.pid > 0 && !child.exited) ::kill(child.pid, SIGTERM);
     if (child.pid > 0 && !child.exited) ::waitpid(child.pid, nullptr, 0);
-    if (!st) return inputError("record: " + st.message());
+    if (!st) return recordError(st.message());
     rusage self{};
     ::getrusage(RUSAGE_SELF, &self);  // all recorder threads, not the traced command
     std::fprintf(stderr, "ktr record: wrote %s; recorder CPU time %.2f s user, %.2f s system\n",

@@ -1,20 +1,25 @@
 // The ktr command line as a user runs it: exit codes, messages, filters.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "decode/trace_model.h"
 #include "support/process.h"
 #include "support/test_data.h"
+#include "tracefs.h"
 
 namespace kestrel {
 namespace {
@@ -401,6 +406,67 @@ TEST(KtrCli, StatsCountsEveryEvent) {
     EXPECT_NE(r.out.find("events: 5446"), std::string::npos) << r.out.substr(0, 400);
     EXPECT_NE(r.out.find("ftrace:print"), std::string::npos);
     EXPECT_NE(r.out.find("sched:sched_switch"), std::string::npos);
+}
+
+// `ktr record` as a user runs it: as root with tracefs (mounted here when missing, as
+// tests/capture/recorder_test.cpp does); skipped only where tracefs cannot be had.
+class KtrRecordCli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (geteuid() != 0) GTEST_SKIP() << "recording needs root (tracefs instances)";
+        auto located = Tracefs::locate(true);
+        if (!located) GTEST_SKIP() << "tracefs cannot be mounted here: " << located.message();
+        m_dir = test::tempDir("cli-record");
+    }
+    void TearDown() override {
+        if (!m_dir.empty()) std::filesystem::remove_all(m_dir);
+    }
+    // Starts `ktr ARGS` in m_dir, stderr to m_dir/NAME.err; returns its pid.
+    pid_t start(const std::vector<std::string>& args, const std::string& name) {
+        std::string err = m_dir + "/" + name + ".err";
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (chdir(m_dir.c_str()) != 0) _exit(126);
+            int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (fd < 0 || dup2(fd, 2) < 0) _exit(126);
+            std::vector<char*> argv{const_cast<char*>(KTR_BINARY)};
+            for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            execv(KTR_BINARY, argv.data());
+            _exit(127);
+        }
+        return pid;
+    }
+    static int exitCodeOf(pid_t pid) {
+        int status = 0;
+        waitpid(pid, &status, 0);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::string m_dir;
+};
+
+// Two recordings into one file (here the default trace.ktr) once both said "wrote" and
+// left a file no reader could open. The second now fails at once and touches nothing.
+TEST_F(KtrRecordCli, SecondRecordingOfTheSameOutputFailsAndLeavesTheFirstAlone) {
+    pid_t first = start({"record", "-q", "-d", "3", "-e", "sched"}, "first");
+    // The first holds the file before it writes the header into it.
+    std::string out = m_dir + "/trace.ktr";
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!(std::filesystem::exists(out) && std::filesystem::file_size(out) > 0) &&
+           std::chrono::steady_clock::now() < end) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_GT(std::filesystem::file_size(out), 0u) << test::readText(m_dir + "/first.err");
+    auto second =
+        test::run("cd " + test::shellQuote(m_dir) + " && " + ktr("record -q -d 1 -e sched 2>&1"));
+    EXPECT_EQ(second.exitCode, 1);
+    EXPECT_EQ(lines(second.out),
+              std::vector<std::string>{
+                  "ktr record: trace.ktr is being written by another recording (pid " +
+                  std::to_string(first) + "); choose another output file"});
+    EXPECT_EQ(exitCodeOf(first), 0) << test::readText(m_dir + "/first.err");
+    auto stats = test::run(ktr("stats " + test::shellQuote(out) + " 2>&1"));
+    EXPECT_EQ(stats.exitCode, 0) << stats.out.substr(0, 300);
 }
 
 }  // namespace
