@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -38,7 +40,45 @@ struct Child {
     int status = 0;
 };
 
-Result<Child> forkCommand(const std::vector<std::string>& command) {
+// Where execvp would find `name`, or the errno execve would fail with: the command is
+// checked before anything is recorded or written.
+struct Found {
+    std::string path;
+    int error = 0;
+};
+
+int runnable(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return errno;
+    if (!S_ISREG(st.st_mode)) return EACCES;  // what execve(2) says of a directory
+    return ::access(path.c_str(), X_OK) == 0 ? 0 : errno;
+}
+
+Found findCommand(const std::string& name) {
+    if (name.find('/') != std::string::npos) return {name, runnable(name)};
+    if (name.empty()) return {name, ENOENT};
+    const char* env = std::getenv("PATH");
+    std::string dirs = env ? env : "/bin:/usr/bin";  // execvp's default
+    int error = ENOENT;                              // EACCES wins if met on the way
+    for (size_t start = 0;;) {
+        size_t colon = dirs.find(':', start);
+        std::string dir = dirs.substr(start, colon - start);
+        std::string path = (dir.empty() ? "." : dir) + "/" + name;
+        int e = runnable(path);
+        if (e == 0) return {path, 0};
+        if (e == EACCES) error = EACCES;
+        if (colon == std::string::npos) return {name, error};
+        start = colon + 1;
+    }
+}
+
+// As shells do: 127 when the command is not there, 126 when it cannot be executed.
+int cannotRun(const std::string& name, int error) {
+    std::fprintf(stderr, "ktr record: cannot run %s: %s\n", name.c_str(), std::strerror(error));
+    return error == ENOENT || error == ENOTDIR ? 127 : 126;
+}
+
+Result<Child> forkCommand(const std::string& program, const std::vector<std::string>& command) {
     int p[2];
     if (::pipe2(p, O_CLOEXEC) != 0)
         return Status::error(std::string("pipe: ") + std::strerror(errno));
@@ -54,12 +94,30 @@ Result<Child> forkCommand(const std::vector<std::string>& command) {
         while ((n = ::read(p[0], &c, 1)) < 0 && errno == EINTR) {
         }
         if (n != 1) ::_exit(127);  // the recorder gave up
-        ::execvp(argv[0], argv.data());
-        std::fprintf(stderr, "ktr: cannot run %s: %s\n", argv[0], std::strerror(errno));
-        ::_exit(127);
+        ::execvp(program.c_str(), argv.data());
+        ::_exit(cannotRun(command[0], errno));
     }
     ::close(p[0]);
     return Child{pid, p[1]};
+}
+
+void waitFor(Child& child) {
+    while (::waitpid(child.pid, &child.status, 0) < 0 && errno == EINTR) {
+    }
+    child.exited = true;
+}
+
+// How the command ended, in a line when it is news; returns the exit status a shell
+// would give for it (128 + N for signal N).
+int reportCommand(const Child& child) {
+    if (WIFSIGNALED(child.status)) {
+        int sig = WTERMSIG(child.status);
+        std::fprintf(stderr, "ktr record: command killed by signal %d (%s)\n", sig, strsignal(sig));
+        return 128 + sig;
+    }
+    int code = WEXITSTATUS(child.status);
+    if (code != 0) std::fprintf(stderr, "ktr record: command exited with status %d\n", code);
+    return code;
 }
 
 int recordError(const std::string& message) {
@@ -125,10 +183,16 @@ int cmdRecord(RecordConfig config) {
             "recording needs root (tracefs instances and trace_pipe_raw "
             "are root-only): run `sudo ktr record ...`");
     }
+    std::string program;  // checked before anything is created
+    if (!config.command.empty()) {
+        Found found = findCommand(config.command[0]);
+        if (found.error) return cannotRun(config.command[0], found.error);
+        program = found.path;
+    }
     installSignals();
     Child child;
-    if (!config.command.empty()) {
-        auto forked = forkCommand(config.command);
+    if (!program.empty()) {
+        auto forked = forkCommand(program, config.command);
         if (!forked) return recordError(forked.message());
         child = *forked;
     }
@@ -157,14 +221,15 @@ int cmdRecord(RecordConfig config) {
     RecordStatus s = rec.status();
     std::fprintf(stderr, "%s\n", progressLine(s).c_str());
     if (g_stopSignal && child.pid > 0 && !child.exited) ::kill(child.pid, SIGTERM);
-    if (child.pid > 0 && !child.exited) ::waitpid(child.pid, nullptr, 0);
+    if (child.pid > 0 && !child.exited) waitFor(child);
+    int code = child.pid > 0 ? reportCommand(child) : kOk;
     if (!st) return recordError(st.message());
     rusage self{};
     ::getrusage(RUSAGE_SELF, &self);  // all recorder threads, not the traced command
     std::fprintf(stderr, "ktr record: wrote %s; recorder CPU time %.2f s user, %.2f s system\n",
                  config.output.c_str(), self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6,
                  self.ru_stime.tv_sec + self.ru_stime.tv_usec / 1e6);
-    return kOk;
+    return code;
 }
 
 }  // namespace kestrel::cli

@@ -151,6 +151,11 @@ void addRecordOptions(CLI::App& record, RecordConfig& config) {
     // The first word that is not an option starts the command: the rest is its own.
     record.positionals_at_end();
     record.callback([&record, &config] { checkWhole(record, config); });
+    record.footer(
+        "With a COMMAND, ktr record checks it can be run before anything else (exit 127: not\n"
+        "found, 126: not executable, output untouched), records until it exits, says how it\n"
+        "ended when it failed, and exits with its status (128+N when killed by signal N).\n"
+        "Exit 1 when recording itself fails, 2 on a usage error.");
 }
 
 Result<RecordConfig> parseRecordArgs(const std::vector<std::string>& args) {

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "decode/trace_model.h"
 #include "support/process.h"
@@ -467,6 +468,55 @@ TEST_F(KtrRecordCli, SecondRecordingOfTheSameOutputFailsAndLeavesTheFirstAlone) 
     EXPECT_EQ(exitCodeOf(first), 0) << test::readText(m_dir + "/first.err");
     auto stats = test::run(ktr("stats " + test::shellQuote(out) + " 2>&1"));
     EXPECT_EQ(stats.exitCode, 0) << stats.out.substr(0, 300);
+}
+
+bool hasLine(const std::string& text, const std::string& line) {
+    auto ls = lines(text);
+    return std::find(ls.begin(), ls.end(), line) != ls.end();
+}
+
+// `ktr record -- /nonexistent` once recorded anyway, over -o, and exited 0. Like a shell,
+// a command that is not found is 127 and one that cannot be executed 126, and the
+// output is not touched.
+TEST_F(KtrRecordCli, CommandThatCannotRunFailsBeforeTouchingTheOutput) {
+    std::ofstream(m_dir + "/keep.ktr") << "an earlier recording";
+    std::ofstream(m_dir + "/script.sh") << "#!/bin/sh\nexit 0\n";  // not executable
+    const std::tuple<std::string, int, std::string> cases[] = {
+        {"/nonexistent", 127, "No such file or directory"},
+        {"kestrel-no-such-command", 127, "No such file or directory"},  // searched in PATH
+        {"./script.sh", 126, "Permission denied"},
+        {"/tmp", 126, "Permission denied"},
+    };
+    for (const auto& [command, code, why] : cases) {
+        auto r = test::run("cd " + test::shellQuote(m_dir) + " && " +
+                           ktr("record -q -e sched -o keep.ktr -- " + command + " 2>&1"));
+        EXPECT_EQ(r.exitCode, code) << command;
+        EXPECT_EQ(lines(r.out),
+                  std::vector<std::string>{"ktr record: cannot run " + command + ": " + why})
+            << command;
+    }
+    EXPECT_TRUE(test::readText(m_dir + "/keep.ktr") == "an earlier recording");
+}
+
+// The traced command's end was never reported and ktr exited 0 whatever it was.
+TEST_F(KtrRecordCli, ReportsHowTheCommandEndedAndExitsWithItsStatus) {
+    auto record = [&](const std::string& command) {
+        return test::run("cd " + test::shellQuote(m_dir) + " && " +
+                         ktr("record -q -e sched -o out.ktr -- " + command + " 2>&1"));
+    };
+    auto failed = record("sh -c 'exit 3'");
+    EXPECT_EQ(failed.exitCode, 3);
+    EXPECT_TRUE(hasLine(failed.out, "ktr record: command exited with status 3")) << failed.out;
+    EXPECT_EQ(
+        test::run(ktr("stats " + test::shellQuote(m_dir + "/out.ktr") + " >/dev/null")).exitCode,
+        0);
+    auto killed = record("sh -c 'kill -9 $$'");
+    EXPECT_EQ(killed.exitCode, 128 + 9);
+    EXPECT_TRUE(hasLine(killed.out, "ktr record: command killed by signal 9 (Killed)"))
+        << killed.out;
+    auto fine = record("true");
+    EXPECT_EQ(fine.exitCode, 0);
+    EXPECT_EQ(fine.out.find("command"), std::string::npos) << fine.out;
 }
 
 }  // namespace
