@@ -143,34 +143,72 @@ std::string progressLine(const RecordStatus& s) {
     return line;
 }
 
-// Waits until the command exits, the duration passes or a signal arrives.
-void waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
+enum class End { kCommandExited, kDuration, kSignal, kFailed };
+
+// Waits until the command exits, the duration passes, a signal arrives or recording fails.
+End waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
     const bool tty = ::isatty(STDERR_FILENO);
     auto start = std::chrono::steady_clock::now();
     auto lastPrint = start;
+    End end;
     for (;;) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         auto now = std::chrono::steady_clock::now();
-        if (g_stopSignal) break;
-        if (config.durationSec > 0 &&
-            std::chrono::duration<double>(now - start).count() >= config.durationSec)
-            break;
-        if (child && ::waitpid(child->pid, &child->status, WNOHANG) == child->pid) {
-            child->exited = true;
+        if (g_stopSignal) {
+            end = End::kSignal;
             break;
         }
-        RecordStatus s;
-        bool failed = false;
+        if (config.durationSec > 0 &&
+            std::chrono::duration<double>(now - start).count() >= config.durationSec) {
+            end = End::kDuration;
+            break;
+        }
+        if (child && ::waitpid(child->pid, &child->status, WNOHANG) == child->pid) {
+            child->exited = true;
+            end = End::kCommandExited;
+            break;
+        }
         if (now - lastPrint >= std::chrono::seconds(1)) {
-            s = recorder.status();
-            failed = !s.error.empty();
+            RecordStatus s = recorder.status();
             if (!config.quiet)
                 std::fprintf(stderr, tty ? "\r%s  " : "%s\n", progressLine(s).c_str());
             lastPrint = now;
+            if (!s.error.empty()) {
+                end = End::kFailed;
+                break;
+            }
         }
-        if (failed) break;
     }
     if (tty && !config.quiet) std::fputc('\n', stderr);
+    return end;
+}
+
+// Ends a command still running when recording ends first (-d, a signal, a failure):
+// SIGTERM, as `timeout` and `perf stat --timeout` do, then SIGKILL if it is still there
+// 2 s later. False when it had exited by itself meanwhile.
+bool stopCommand(Child& child) {
+    if (::waitpid(child.pid, &child.status, WNOHANG) == child.pid) {
+        child.exited = true;
+        return false;
+    }
+    ::kill(child.pid, SIGTERM);
+    for (int i = 0; i < 100; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (::waitpid(child.pid, &child.status, WNOHANG) == child.pid) {
+            child.exited = true;
+            return true;
+        }
+    }
+    ::kill(child.pid, SIGKILL);
+    waitFor(child);
+    return true;
+}
+
+std::string whyStopped(End end) {
+    if (end == End::kDuration) return "duration reached";
+    if (end == End::kFailed) return "recording failed";
+    return "stopped by signal " + std::to_string(g_stopSignal) + " (" + strsignal(g_stopSignal) +
+           ")";
 }
 
 }  // namespace
@@ -216,13 +254,19 @@ int cmdRecord(RecordConfig config) {
         (void)!::write(child.goFd, "g", 1);
         ::close(child.goFd);
     }
-    waitForEnd(rec, config, child.pid > 0 ? &child : nullptr);
+    End end = waitForEnd(rec, config, child.pid > 0 ? &child : nullptr);
     Status st = rec.stop();
     RecordStatus s = rec.status();
     std::fprintf(stderr, "%s\n", progressLine(s).c_str());
-    if (g_stopSignal && child.pid > 0 && !child.exited) ::kill(child.pid, SIGTERM);
-    if (child.pid > 0 && !child.exited) waitFor(child);
-    int code = child.pid > 0 ? reportCommand(child) : kOk;
+    // A command ktr had to stop ended as asked (exit 0); one that ended by itself gives
+    // its own status.
+    int code = kOk;
+    if (child.pid > 0 && !child.exited && stopCommand(child)) {
+        std::fprintf(stderr, "ktr record: %s; stopped the command (pid %d)\n",
+                     whyStopped(end).c_str(), child.pid);
+    } else if (child.pid > 0) {
+        code = reportCommand(child);
+    }
     if (!st) return recordError(st.message());
     rusage self{};
     ::getrusage(RUSAGE_SELF, &self);  // all recorder threads, not the traced command

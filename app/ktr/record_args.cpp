@@ -155,7 +155,9 @@ void addRecordOptions(CLI::App& record, RecordConfig& config) {
         "With a COMMAND, ktr record checks it can be run before anything else (exit 127: not\n"
         "found, 126: not executable, output untouched), records until it exits, says how it\n"
         "ended when it failed, and exits with its status (128+N when killed by signal N).\n"
-        "Exit 1 when recording itself fails, 2 on a usage error.");
+        "When -d or Ctrl-C ends the recording first, the command gets SIGTERM (SIGKILL 2 s\n"
+        "later) and the exit is 0. Exit 1 when recording itself fails, 2 on a usage error.\n"
+        "Two recordings cannot share an output: the second fails naming the first's pid.");
 }
 
 Result<RecordConfig> parseRecordArgs(const std::vector<std::string>& args) {

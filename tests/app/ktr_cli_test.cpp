@@ -1,6 +1,7 @@
 // The ktr command line as a user runs it: exit codes, messages, filters.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -517,6 +518,28 @@ TEST_F(KtrRecordCli, ReportsHowTheCommandEndedAndExitsWithItsStatus) {
     auto fine = record("true");
     EXPECT_EQ(fine.exitCode, 0);
     EXPECT_EQ(fine.out.find("command"), std::string::npos) << fine.out;
+}
+
+// `ktr record -d 1 -- sleep 20` stopped recording after 1 s but returned only when the
+// command ended. The end of -d now ends the command too: SIGTERM, and SIGKILL 2 s later
+// for one that ignores SIGTERM (an ignored signal stays ignored across exec).
+TEST_F(KtrRecordCli, DurationReachedStopsTheCommand) {
+    for (std::string trap : {"", "trap '' TERM; "}) {
+        std::string pidFile = m_dir + "/pid";
+        std::filesystem::remove(pidFile);
+        auto r = test::run("cd " + test::shellQuote(m_dir) + " && " +
+                           ktr("record -q -d 1 -e sched -o out.ktr -- sh -c \"" + trap +
+                               "echo \\$\\$ > pid; exec sleep 8\" 2>&1"));
+        std::string pid = lines(test::readText(pidFile)).at(0);
+        EXPECT_EQ(r.exitCode, 0) << trap << r.out;
+        EXPECT_TRUE(
+            hasLine(r.out, "ktr record: duration reached; stopped the command (pid " + pid + ")"))
+            << trap << r.out;
+        EXPECT_NE(kill(std::stoi(pid), 0), 0) << "the command outlived ktr record";
+        EXPECT_EQ(test::run(ktr("stats " + test::shellQuote(m_dir + "/out.ktr") + " >/dev/null"))
+                      .exitCode,
+                  0);
+    }
 }
 
 }  // namespace
