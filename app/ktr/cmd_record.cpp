@@ -1,5 +1,6 @@
 // ktr record: kernel events into a .ktr, through a tracefs instance of its own.
-// Runs until the traced command exits, --duration passes, or Ctrl-C / SIGTERM.
+// Runs until the traced command exits, --duration passes, or Ctrl-C / SIGTERM; a command
+// still running then is stopped. Exits with the command's status (docs/recording.md).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>

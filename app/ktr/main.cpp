@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <functional>
 
 #include "cli.h"
 #include "option_values.h"
@@ -25,13 +24,11 @@ struct Commands {
     RecordConfig record;
 };
 
-// An option with a value whose setter runs at each occurrence (repeatable ones append,
-// single ones keep the last).
-CLI::Option* valued(CLI::App& app, const std::string& names, const std::string& type,
-                    const std::string& help, std::function<void(const std::string&)> set) {
-    return app.add_option_function<std::string>(names, std::move(set), help)
-        ->type_name(type)
-        ->trigger_on_parse();
+CLI::App* addFileCommand(CLI::App& app, const std::string& name, const std::string& help,
+                         std::string& file) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    sub->add_option("FILE", file, kTraceFile)->required()->type_name("");
+    return sub;
 }
 
 CLI::App* addDump(CLI::App& app, DumpArgs& a) {
@@ -87,20 +84,30 @@ int parseError(const CLI::App& app, const CLI::ParseError& e) {
     return kUsage;
 }
 
+// CLI11 would say "A subcommand is required" of `ktr frob`.
+bool unknownCommand(const std::vector<std::string>& args, const std::vector<CLI::App*>& known) {
+    if (args.empty() || args[0].rfind('-', 0) == 0) return false;
+    if (std::any_of(known.begin(), known.end(),
+                    [&](const CLI::App* sub) { return sub->check_name(args[0]); })) {
+        return false;
+    }
+    std::fprintf(stderr, "ktr: unknown command '%s'\nRun with --help for more information.\n",
+                 args[0].c_str());
+    return true;
+}
+
 int run(int argc, char** argv) {
     CLI::App app("Kestrel's command line for Linux ftrace traces (.ktr and trace-cmd trace.dat).",
                  "ktr");
     app.require_subcommand(1);
     Commands c;
-    CLI::App* info =
-        app.add_subcommand("info",
-                           "format, kernel, clock, CPUs, buffers, time range, events and "
-                           "lost events per CPU");
-    info->add_option("FILE", c.infoFile, kTraceFile)->required()->type_name("");
+    CLI::App* info = addFileCommand(
+        app, "info",
+        "format, kernel, clock, CPUs, buffers, time range, events and lost events per CPU",
+        c.infoFile);
     CLI::App* dump = addDump(app, c.dump);
-    CLI::App* stats =
-        app.add_subcommand("stats", "counts per event type, task and CPU (a parallel full scan)");
-    stats->add_option("FILE", c.statsFile, kTraceFile)->required()->type_name("");
+    CLI::App* stats = addFileCommand(
+        app, "stats", "counts per event type, task and CPU (a parallel full scan)", c.statsFile);
     CLI::App* convert = addConvert(app, c.convert);
     CLI::App* record = app.add_subcommand(
         "record", "record kernel events into a .ktr, in a tracefs instance of its own (root)");
@@ -110,15 +117,8 @@ int run(int argc, char** argv) {
         "options.");
 
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (!args.empty() && args[0] == "help") args[0] = "--help";
-    const CLI::App* known[] = {info, dump, stats, convert, record};
-    if (!args.empty() && args[0][0] != '-' &&
-        std::none_of(std::begin(known), std::end(known),
-                     [&](const CLI::App* sub) { return sub->check_name(args[0]); })) {
-        std::fprintf(stderr, "ktr: unknown command '%s'\nRun with --help for more information.\n",
-                     args[0].c_str());
-        return kUsage;
-    }
+    if (!args.empty() && args[0] == "help") args[0] = "--help";  // `ktr help`, as it always was
+    if (unknownCommand(args, {info, dump, stats, convert, record})) return kUsage;
     std::reverse(args.begin(), args.end());  // CLI11 takes them from the back
     try {
         app.parse(args);
@@ -129,8 +129,7 @@ int run(int argc, char** argv) {
     if (dump->parsed()) return cmdDump(c.dump);
     if (stats->parsed()) return cmdStats(c.statsFile);
     if (convert->parsed()) return cmdConvert(c.convert);
-    if (record->parsed()) return cmdRecord(c.record);
-    return kUsage;
+    return cmdRecord(c.record);  // require_subcommand(1): it is the one left
 }
 
 }  // namespace

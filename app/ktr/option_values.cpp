@@ -6,6 +6,13 @@
 
 namespace kestrel::cli {
 
+CLI::Option* valued(CLI::App& app, const std::string& names, const std::string& type,
+                    const std::string& help, std::function<void(const std::string&)> set) {
+    return app.add_option_function<std::string>(names, std::move(set), help)
+        ->type_name(type)
+        ->trigger_on_parse();
+}
+
 long long wholeNumber(const std::string& option, const std::string& value, long long lo,
                       long long hi, const std::string& what) {
     char* end = nullptr;

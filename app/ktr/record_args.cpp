@@ -3,27 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
-#include <functional>
 
 #include "option_values.h"
 
 namespace kestrel::cli {
 namespace {
 
-using Setter = std::function<void(const std::string&)>;
-
 [[noreturn]] void badValue(const std::string& option, const std::string& value,
                            const std::string& expected) {
     throw CLI::ValidationError(option, "expected " + expected + ", got '" + value + "'");
-}
-
-// An option with a value whose setter runs at each occurrence, in command-line order:
-// -f refers to the -e before it, and a repeated single-value option keeps the last.
-CLI::Option* valued(CLI::App& app, const std::string& names, const std::string& type,
-                    const std::string& help, Setter set) {
-    return app.add_option_function<std::string>(names, std::move(set), help)
-        ->type_name(type)
-        ->trigger_on_parse();
 }
 
 void addEventOptions(CLI::App& app, RecordConfig& c) {
