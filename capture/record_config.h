@@ -49,10 +49,6 @@ struct RecordConfig {
     std::string describe() const;  // one line for TraceMeta::recorded
 };
 
-// Parses `ktr record` arguments (everything after "record"). Errors name the argument.
-Result<RecordConfig> parseRecordArgs(const std::vector<std::string>& args);
-extern const char kRecordUsage[];
-
 // One item the kernel refused, e.g. "tracer function: Invalid argument".
 struct Refusal {
     std::string item;

@@ -87,6 +87,29 @@ std::string unameText() {
     ::_exit(0);
 }
 
+// A recording writes its output in place (what a killed recorder leaves stays readable),
+// so two recordings of one file would interleave their blocks. Each holds a POSIX write
+// lock on its output while it records, taken before the file is truncated; the lock goes
+// with the process, so a killed recorder does not leave it behind. Returns the locked fd.
+Result<int> lockOutput(const std::string& path) {
+    // O_NONBLOCK: a FIFO without a reader fails instead of blocking.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
+    if (fd < 0) return Status::error(path + ": cannot create: " + std::strerror(errno));
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;  // l_start 0, l_len 0: the whole file
+    if (::fcntl(fd, F_SETLK, &lock) == 0) return fd;
+    int why = errno;
+    struct flock holder = lock;
+    bool named = ::fcntl(fd, F_GETLK, &holder) == 0 && holder.l_type != F_UNLCK;
+    ::close(fd);
+    if (why != EAGAIN && why != EACCES)
+        return Status::error(path + ": cannot lock: " + std::strerror(why));
+    std::string pid = named ? " (pid " + std::to_string(holder.l_pid) + ")" : "";
+    return Status::error(path + " is being written by another recording" + pid +
+                         "; choose another output file");
+}
+
 }  // namespace
 
 Recorder::~Recorder() {
@@ -124,6 +147,12 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const Tracefs& fs, const Reco
         (void)r->cleanup();
         return st;
     }
+    auto lock = lockOutput(config.output);
+    if (!lock) {
+        (void)r->cleanup();
+        return lock.status();
+    }
+    r->m_outputLock = *lock;
     auto writer = KtrWriter::create(config.output, r->m_meta, std::max(3, config.zstdLevel));
     if (!writer) {
         (void)r->cleanup();
@@ -413,6 +442,10 @@ Status Recorder::cleanup() {
     if (m_stopFd >= 0) {
         ::close(m_stopFd);
         m_stopFd = -1;
+    }
+    if (m_outputLock >= 0) {
+        ::close(m_outputLock);
+        m_outputLock = -1;
     }
     return result;
 }

@@ -75,6 +75,7 @@ private:
     int m_guardPipe = -1;
     int m_guardPid = -1;
     int m_stopFd = -1;
+    int m_outputLock = -1;  // holds the write lock on config.output (see lockOutput)
 
     std::vector<std::unique_ptr<CpuReader>> m_readers;
     std::vector<std::thread> m_readerThreads;

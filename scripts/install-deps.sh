@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
-  libzstd-dev zlib1g-dev
+  libzstd-dev zlib1g-dev libcli11-dev
   libtraceevent-dev libtracefs-dev libtracecmd-dev trace-cmd
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -1,71 +1,39 @@
 #include "cli.h"
 
 #include <algorithm>
-#include <cmath>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 namespace kestrel::cli {
-
-bool Args::has(const std::string& flag) const {
-    return std::find(flags.begin(), flags.end(), flag) != flags.end();
-}
-
-std::vector<std::string> Args::all(const std::string& name) const {
-    std::vector<std::string> out;
-    for (const auto& [n, v] : options) {
-        if (n == name) out.push_back(v);
-    }
-    return out;
-}
-
-std::optional<std::string> Args::last(const std::string& name) const {
-    auto values = all(name);
-    if (values.empty()) return std::nullopt;
-    return values.back();
-}
-
-bool parseArgs(int argc, char** argv, const std::vector<std::string>& valued,
-               const std::vector<std::string>& flags, Args& out) {
-    for (int i = 0; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a.size() < 2 || a[0] != '-' || a == "--") {
-            out.positional.push_back(a);
-            continue;
-        }
-        std::string value;
-        bool inlineValue = false;
-        if (auto eq = a.find('='); eq != std::string::npos && a.rfind("--", 0) == 0) {
-            value = a.substr(eq + 1);
-            a = a.substr(0, eq);
-            inlineValue = true;
-        }
-        if (std::find(valued.begin(), valued.end(), a) != valued.end()) {
-            if (!inlineValue) {
-                if (i + 1 >= argc) {
-                    std::fprintf(stderr, "ktr: option %s needs a value\n", a.c_str());
-                    return false;
-                }
-                value = argv[++i];
-            }
-            out.options.emplace_back(a, value);
-        } else if (std::find(flags.begin(), flags.end(), a) != flags.end() && !inlineValue) {
-            out.flags.push_back(a);
-        } else {
-            std::fprintf(stderr, "ktr: unknown option %s\n", a.c_str());
-            return false;
-        }
-    }
-    return true;
-}
-
-int usageError(const std::string& message) {
-    std::fprintf(stderr, "ktr: %s\n", message.c_str());
-    return kUsage;
-}
 
 int inputError(const std::string& message) {
     std::fprintf(stderr, "ktr: %s\n", message.c_str());
     return kBadInput;
+}
+
+namespace {
+
+int g_outErrno = 0;  // errno of the first failed write to standard output
+
+}  // namespace
+
+bool writeOut(const void* data, size_t size) {
+    errno = 0;
+    if (std::fwrite(data, 1, size, stdout) == size) return true;
+    if (!g_outErrno) g_outErrno = errno ? errno : EIO;
+    return false;
+}
+
+int finishOutput(int code) {
+    errno = 0;
+    bool flushed = std::fflush(stdout) == 0;
+    int flushErrno = errno;
+    if (flushed && !std::ferror(stdout)) return code;
+    // stdio keeps no errno of its own: the first failed write's, else the flush's.
+    int why = g_outErrno ? g_outErrno : flushErrno ? flushErrno : EIO;
+    std::fprintf(stderr, "ktr: write to standard output failed: %s\n", std::strerror(why));
+    return code == kOk ? kBadInput : code;
 }
 
 std::string formatSeconds(uint64_t ns) {

@@ -1,33 +1,47 @@
 #pragma once
-// Shared pieces of the ktr subcommands: argument parsing and error reporting.
+// Shared pieces of the ktr subcommands: what each one was given, error reporting,
+// standard output.
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "record_config.h"
+
 namespace kestrel::cli {
 
-enum ExitCode { kOk = 0, kBadInput = 1, kUsage = 2 };
+// kPartial: the trace is damaged; everything readable was processed and stderr says what
+// was skipped, where, and how much.
+enum ExitCode { kOk = 0, kBadInput = 1, kUsage = 2, kPartial = 3 };
 
-// Parsed "--name value" options and positional arguments of one subcommand.
-struct Args {
-    std::vector<std::string> positional;
-    std::vector<std::pair<std::string, std::string>> options;  // in order, repeatable
-    std::vector<std::string> flags;
-
-    bool has(const std::string& flag) const;
-    std::vector<std::string> all(const std::string& name) const;
-    std::optional<std::string> last(const std::string& name) const;
+// A --from / --to bound as given: its value and how many decimals it had.
+struct TimeBound {
+    uint64_t ns = 0;
+    int decimals = 0;
+    std::string text;
 };
 
-// `valued` lists options that take a value; any other "--x" is a flag. Returns false
-// (after printing to stderr) on an unknown option.
-bool parseArgs(int argc, char** argv, const std::vector<std::string>& valued,
-               const std::vector<std::string>& flags, Args& out);
+struct DumpArgs {
+    std::string file;
+    std::vector<std::string> cpus;  // "N" or "BUFFER:N"
+    std::vector<int32_t> pids;
+    std::vector<std::string> events;  // "SYS:NAME", "NAME" or "SYS"
+    std::optional<TimeBound> from, to;
+};
 
-int usageError(const std::string& message);  // prints and returns kUsage
+struct ConvertArgs {
+    std::string in;
+    std::string out;
+};
+
 int inputError(const std::string& message);  // prints "ktr: MESSAGE" and returns kBadInput
+
+// Standard output: commands write through writeOut() or stdio; finishOutput() flushes and
+// turns any failed write into "ktr: write to standard output failed: REASON" and kBadInput.
+bool writeOut(const void* data, size_t size);
+int finishOutput(int code);
 
 std::string formatSeconds(uint64_t ns);  // "1403.839642"
 std::string formatBytes(uint64_t bytes);
@@ -35,10 +49,10 @@ std::string formatBytes(uint64_t bytes);
 // fraction digits were given.
 bool parseSeconds(const std::string& text, uint64_t& ns, int* decimals = nullptr);
 
-int cmdInfo(const Args& args);
-int cmdDump(const Args& args);
-int cmdStats(const Args& args);
-int cmdConvert(const Args& args);
-int cmdRecord(const std::vector<std::string>& args);  // own parser: short flags, -- COMMAND
+int cmdInfo(const std::string& file);
+int cmdDump(const DumpArgs& args);
+int cmdStats(const std::string& file);
+int cmdConvert(const ConvertArgs& args);
+int cmdRecord(RecordConfig config);
 
 }  // namespace kestrel::cli

@@ -1,5 +1,6 @@
 // ktr dump: events as text, line for line like `trace-cmd report`.
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "cli.h"
@@ -48,12 +49,7 @@ bool selectCpus(const TraceModel& model, const std::vector<std::string>& specs,
         auto colon = spec.rfind(':');
         std::string buffer = colon == std::string::npos ? "" : spec.substr(0, colon);
         std::string number = colon == std::string::npos ? spec : spec.substr(colon + 1);
-        char* end = nullptr;
-        unsigned long n = std::strtoul(number.c_str(), &end, 10);
-        if (number.empty() || *end) {
-            error = "--cpu expects N or BUFFER:N, got '" + spec + "'";
-            return false;
-        }
+        unsigned long n = std::strtoul(number.c_str(), nullptr, 10);  // checked when parsed
         bool any = false;
         for (size_t c = 0; c < model.cpuCount(); ++c) {
             const CpuInfo& info = model.meta().cpus[c];
@@ -71,52 +67,32 @@ bool selectCpus(const TraceModel& model, const std::vector<std::string>& specs,
 
 // A bound given with at most the printed precision (microseconds) selects by the printed,
 // rounded timestamp, so that a time copied from a dump line includes that line.
-bool parseRange(const Args& args, CursorOptions& options, std::string& error) {
-    for (auto [name, target] :
-         {std::pair{"--from", &options.from}, std::pair{"--to", &options.to}}) {
-        auto v = args.last(name);
-        if (!v) continue;
-        int decimals = 0;
-        if (!parseSeconds(*v, *target, &decimals)) {
-            error = std::string(name) + " expects seconds like 12.345678, got '" + *v + "'";
-            return false;
-        }
-        if (decimals > 6) continue;
-        bool isFrom = target == &options.from;
-        *target = isFrom ? (*target >= 500 ? *target - 500 : 0) : *target + 499;
+void setRange(const DumpArgs& args, CursorOptions& options) {
+    if (const auto& from = args.from) {
+        options.from = from->decimals > 6 ? from->ns : from->ns >= 500 ? from->ns - 500 : 0;
     }
-    return true;
+    if (const auto& to = args.to) options.to = to->decimals > 6 ? to->ns : to->ns + 499;
 }
 
 }  // namespace
 
-int cmdDump(const Args& args) {
-    if (args.positional.size() != 1) {
-        return usageError(
-            "usage: ktr dump FILE [--cpu N] [--pid P] [--event SYS:NAME|NAME] "
-            "[--from SEC] [--to SEC]");
-    }
-    auto opened = TraceModel::open(args.positional[0]);
+int cmdDump(const DumpArgs& args) {
+    auto opened = TraceModel::open(args.file);
     if (!opened) return inputError(opened.message());
     const TraceModel& model = *opened.value();
     auto formats = EventFormats::create(model.meta());
-    if (!formats) return inputError(args.positional[0] + ": " + formats.message());
+    if (!formats) return inputError(args.file + ": " + formats.message());
     EventFormats& fmt = *formats.value();
 
     DumpFilter filter;
     CursorOptions options;
     options.streaming = true;
     std::string error;
-    if (!parseRange(args, options, error)) return usageError(error);
-    for (const std::string& p : args.all("--pid")) {
-        char* end = nullptr;
-        long pid = std::strtol(p.c_str(), &end, 10);
-        if (p.empty() || *end) return usageError("--pid expects a number, got '" + p + "'");
-        filter.pids.insert(static_cast<int32_t>(pid));
-    }
-    if (!selectCpus(model, args.all("--cpu"), options.cpus, error) ||
-        !selectEvents(fmt, args.all("--event"), filter, error)) {
-        return inputError(args.positional[0] + ": " + error);
+    setRange(args, options);
+    filter.pids.insert(args.pids.begin(), args.pids.end());
+    if (!selectCpus(model, args.cpus, options.cpus, error) ||
+        !selectEvents(fmt, args.events, filter, error)) {
+        return inputError(args.file + ": " + error);
     }
 
     const EventType* graphEntry = fmt.find("ftrace", "funcgraph_entry");
@@ -135,12 +111,11 @@ int cmdDump(const Args& args) {
         bool peeked = common.type == graphEntryId && cursor.peekNextIfSameCpu(next);
         if (printer.print(event, peeked ? &next : nullptr, out)) cursor.skipSameCpu();
         if (out.size() >= (1 << 20)) {
-            if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) break;
+            if (!writeOut(out.data(), out.size())) return kBadInput;  // finishOutput says why
             out.clear();
         }
     }
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    if (std::fflush(stdout) != 0) return inputError("write to standard output failed");
+    if (!writeOut(out.data(), out.size())) return kBadInput;
     return reportDamage(model);
 }
 

@@ -1,9 +1,14 @@
 // ktr info: what a trace holds, from the header, metadata and frame index. A trace.dat
-// has no per-frame counts, so its events are counted by a parallel scan of the pages.
+// has no per-frame counts, so its events are counted by a parallel scan of the pages; a
+// .ktr's counts come from its index, after every frame's checksum was checked (a frame
+// whose bytes are damaged does not count).
+#include <algorithm>
 #include <cstdio>
 
 #include "analysis/trace_scan.h"
+#include "base/parallel.h"
 #include "cli.h"
+#include "damage_report.h"
 #include "decode/trace_model.h"
 
 namespace kestrel::cli {
@@ -25,11 +30,24 @@ void printBuffers(const TraceModel& model) {
     }
 }
 
+// Checks every frame on all cores; the damaged ones are noted in the model and their
+// events taken off `events`.
+void checkFrames(const TraceModel& model, std::vector<uint64_t>& events) {
+    (void)parallelFor(model.frames().size(), workerCount(0, model.frames().size()),
+                      [&](size_t f, unsigned) -> Status {
+                          Status st = model.source().checkFrame(f);
+                          if (!st.ok()) model.noteBadFrame(static_cast<uint32_t>(f), st.message());
+                          return {};
+                      });
+    for (const Damage& d : model.damage()) {
+        if (d.events != ~0ull) events[d.cpu] -= std::min(events[d.cpu], d.events);
+    }
+}
+
 }  // namespace
 
-int cmdInfo(const Args& args) {
-    if (args.positional.size() != 1) return usageError("usage: ktr info FILE");
-    auto opened = TraceModel::open(args.positional[0]);
+int cmdInfo(const std::string& file) {
+    auto opened = TraceModel::open(file);
     if (!opened) return inputError(opened.message());
     const TraceModel& model = *opened.value();
     const TraceMeta& m = model.meta();
@@ -46,6 +64,8 @@ int cmdInfo(const Args& args) {
         if (!scan) return inputError(scan.message());
         events = scan.value().eventsByCpu;
         lost = scan.value().lostByCpu;
+    } else {
+        checkFrames(model, events);
     }
     uint64_t totalEvents = 0, totalLost = 0;
     for (size_t c = 0; c < events.size(); ++c) {
@@ -55,10 +75,9 @@ int cmdInfo(const Args& args) {
 
     std::printf("file:        %s\n", model.source().path().c_str());
     std::printf("format:      %s%s\n", model.source().formatName().c_str(),
-                model.source().recovered()
-                    ? "  [recovered: the index was missing or damaged and was rebuilt; data after "
-                      "the last whole frame is lost]"
-                    : "");
+                model.source().warnings().empty() && !model.damaged()
+                    ? ""
+                    : "  [damaged: see the warnings on standard error]");
     std::printf("size:        %s, %zu frames\n", formatBytes(model.source().fileSize()).c_str(),
                 model.frames().size());
     std::printf("kernel:      %s\n", kernelOf(m).c_str());
@@ -85,7 +104,7 @@ int cmdInfo(const Args& args) {
                     empty ? "-" : formatSeconds(model.toTraceTime(t.firstTs)).c_str(),
                     empty ? "-" : formatSeconds(model.toTraceTime(t.lastTs)).c_str());
     }
-    return kOk;
+    return reportDamage(model);
 }
 
 }  // namespace kestrel::cli

@@ -1,13 +1,16 @@
 // ktr record: kernel events into a .ktr, through a tracefs instance of its own.
-// Runs until the traced command exits, --duration passes, or Ctrl-C / SIGTERM.
+// Runs until the traced command exits, --duration passes, or Ctrl-C / SIGTERM; a command
+// still running then is stopped. Exits with the command's status (docs/recording.md).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -38,7 +41,45 @@ struct Child {
     int status = 0;
 };
 
-Result<Child> forkCommand(const std::vector<std::string>& command) {
+// Where execvp would find `name`, or the errno execve would fail with: the command is
+// checked before anything is recorded or written.
+struct Found {
+    std::string path;
+    int error = 0;
+};
+
+int runnable(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return errno;
+    if (!S_ISREG(st.st_mode)) return EACCES;  // what execve(2) says of a directory
+    return ::access(path.c_str(), X_OK) == 0 ? 0 : errno;
+}
+
+Found findCommand(const std::string& name) {
+    if (name.find('/') != std::string::npos) return {name, runnable(name)};
+    if (name.empty()) return {name, ENOENT};
+    const char* env = std::getenv("PATH");
+    std::string dirs = env ? env : "/bin:/usr/bin";  // execvp's default
+    int error = ENOENT;                              // EACCES wins if met on the way
+    for (size_t start = 0;;) {
+        size_t colon = dirs.find(':', start);
+        std::string dir = dirs.substr(start, colon - start);
+        std::string path = (dir.empty() ? "." : dir) + "/" + name;
+        int e = runnable(path);
+        if (e == 0) return {path, 0};
+        if (e == EACCES) error = EACCES;
+        if (colon == std::string::npos) return {name, error};
+        start = colon + 1;
+    }
+}
+
+// As shells do: 127 when the command is not there, 126 when it cannot be executed.
+int cannotRun(const std::string& name, int error) {
+    std::fprintf(stderr, "ktr record: cannot run %s: %s\n", name.c_str(), std::strerror(error));
+    return error == ENOENT || error == ENOTDIR ? 127 : 126;
+}
+
+Result<Child> forkCommand(const std::string& program, const std::vector<std::string>& command) {
     int p[2];
     if (::pipe2(p, O_CLOEXEC) != 0)
         return Status::error(std::string("pipe: ") + std::strerror(errno));
@@ -54,12 +95,35 @@ Result<Child> forkCommand(const std::vector<std::string>& command) {
         while ((n = ::read(p[0], &c, 1)) < 0 && errno == EINTR) {
         }
         if (n != 1) ::_exit(127);  // the recorder gave up
-        ::execvp(argv[0], argv.data());
-        std::fprintf(stderr, "ktr: cannot run %s: %s\n", argv[0], std::strerror(errno));
-        ::_exit(127);
+        ::execvp(program.c_str(), argv.data());
+        ::_exit(cannotRun(command[0], errno));
     }
     ::close(p[0]);
     return Child{pid, p[1]};
+}
+
+void waitFor(Child& child) {
+    while (::waitpid(child.pid, &child.status, 0) < 0 && errno == EINTR) {
+    }
+    child.exited = true;
+}
+
+// How the command ended, in a line when it is news; returns the exit status a shell
+// would give for it (128 + N for signal N).
+int reportCommand(const Child& child) {
+    if (WIFSIGNALED(child.status)) {
+        int sig = WTERMSIG(child.status);
+        std::fprintf(stderr, "ktr record: command killed by signal %d (%s)\n", sig, strsignal(sig));
+        return 128 + sig;
+    }
+    int code = WEXITSTATUS(child.status);
+    if (code != 0) std::fprintf(stderr, "ktr record: command exited with status %d\n", code);
+    return code;
+}
+
+int recordError(const std::string& message) {
+    std::fprintf(stderr, "ktr record: %s\n", message.c_str());
+    return kBadInput;
 }
 
 double mb(uint64_t bytes) {
@@ -80,57 +144,95 @@ std::string progressLine(const RecordStatus& s) {
     return line;
 }
 
-// Waits until the command exits, the duration passes or a signal arrives.
-void waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
+enum class End { kCommandExited, kDuration, kSignal, kFailed };
+
+// Waits until the command exits, the duration passes, a signal arrives or recording fails.
+End waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
     const bool tty = ::isatty(STDERR_FILENO);
     auto start = std::chrono::steady_clock::now();
     auto lastPrint = start;
+    End end;
     for (;;) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         auto now = std::chrono::steady_clock::now();
-        if (g_stopSignal) break;
-        if (config.durationSec > 0 &&
-            std::chrono::duration<double>(now - start).count() >= config.durationSec)
-            break;
-        if (child && ::waitpid(child->pid, &child->status, WNOHANG) == child->pid) {
-            child->exited = true;
+        if (g_stopSignal) {
+            end = End::kSignal;
             break;
         }
-        RecordStatus s;
-        bool failed = false;
+        if (config.durationSec > 0 &&
+            std::chrono::duration<double>(now - start).count() >= config.durationSec) {
+            end = End::kDuration;
+            break;
+        }
+        if (child && ::waitpid(child->pid, &child->status, WNOHANG) == child->pid) {
+            child->exited = true;
+            end = End::kCommandExited;
+            break;
+        }
         if (now - lastPrint >= std::chrono::seconds(1)) {
-            s = recorder.status();
-            failed = !s.error.empty();
+            RecordStatus s = recorder.status();
             if (!config.quiet)
                 std::fprintf(stderr, tty ? "\r%s  " : "%s\n", progressLine(s).c_str());
             lastPrint = now;
+            if (!s.error.empty()) {
+                end = End::kFailed;
+                break;
+            }
         }
-        if (failed) break;
     }
     if (tty && !config.quiet) std::fputc('\n', stderr);
+    return end;
+}
+
+// Ends a command still running when recording ends first (-d, a signal, a failure):
+// SIGTERM, as `timeout` and `perf stat --timeout` do, then SIGKILL if it is still there
+// 2 s later. False when it had exited by itself meanwhile.
+bool stopCommand(Child& child) {
+    if (::waitpid(child.pid, &child.status, WNOHANG) == child.pid) {
+        child.exited = true;
+        return false;
+    }
+    ::kill(child.pid, SIGTERM);
+    for (int i = 0; i < 100; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (::waitpid(child.pid, &child.status, WNOHANG) == child.pid) {
+            child.exited = true;
+            return true;
+        }
+    }
+    ::kill(child.pid, SIGKILL);
+    waitFor(child);
+    return true;
+}
+
+std::string whyStopped(End end) {
+    if (end == End::kDuration) return "duration reached";
+    if (end == End::kFailed) return "recording failed";
+    return "stopped by signal " + std::to_string(g_stopSignal) + " (" + strsignal(g_stopSignal) +
+           ")";
 }
 
 }  // namespace
 
-int cmdRecord(const std::vector<std::string>& args) {
-    auto parsed = parseRecordArgs(args);
-    if (!parsed) {
-        std::fprintf(stderr, "ktr record: %s\n%s", parsed.message().c_str(), kRecordUsage);
-        return kUsage;
-    }
-    RecordConfig& config = *parsed;
+int cmdRecord(RecordConfig config) {
     auto fs = Tracefs::locate(true);
-    if (!fs) return inputError("record: " + fs.message());
+    if (!fs) return recordError(fs.message());
     if (::geteuid() != 0) {
-        return inputError(
-            "record: recording needs root (tracefs instances and trace_pipe_raw "
+        return recordError(
+            "recording needs root (tracefs instances and trace_pipe_raw "
             "are root-only): run `sudo ktr record ...`");
+    }
+    std::string program;  // checked before anything is created
+    if (!config.command.empty()) {
+        Found found = findCommand(config.command[0]);
+        if (found.error) return cannotRun(config.command[0], found.error);
+        program = found.path;
     }
     installSignals();
     Child child;
-    if (!config.command.empty()) {
-        auto forked = forkCommand(config.command);
-        if (!forked) return inputError("record: " + forked.message());
+    if (!program.empty()) {
+        auto forked = forkCommand(program, config.command);
+        if (!forked) return recordError(forked.message());
         child = *forked;
     }
     auto giveUp = [&](const std::string& message) {
@@ -138,7 +240,7 @@ int cmdRecord(const std::vector<std::string>& args) {
             ::close(child.goFd);  // the child exits 127 without running the command
             ::waitpid(child.pid, nullptr, 0);
         }
-        return inputError("record: " + message);
+        return recordError(message);
     };
     auto recorder = Recorder::create(*fs, config);
     if (!recorder) return giveUp(recorder.message());
@@ -153,19 +255,26 @@ int cmdRecord(const std::vector<std::string>& args) {
         (void)!::write(child.goFd, "g", 1);
         ::close(child.goFd);
     }
-    waitForEnd(rec, config, child.pid > 0 ? &child : nullptr);
+    End end = waitForEnd(rec, config, child.pid > 0 ? &child : nullptr);
     Status st = rec.stop();
     RecordStatus s = rec.status();
     std::fprintf(stderr, "%s\n", progressLine(s).c_str());
-    if (g_stopSignal && child.pid > 0 && !child.exited) ::kill(child.pid, SIGTERM);
-    if (child.pid > 0 && !child.exited) ::waitpid(child.pid, nullptr, 0);
-    if (!st) return inputError("record: " + st.message());
+    // A command ktr had to stop ended as asked (exit 0); one that ended by itself gives
+    // its own status.
+    int code = kOk;
+    if (child.pid > 0 && !child.exited && stopCommand(child)) {
+        std::fprintf(stderr, "ktr record: %s; stopped the command (pid %d)\n",
+                     whyStopped(end).c_str(), child.pid);
+    } else if (child.pid > 0) {
+        code = reportCommand(child);
+    }
+    if (!st) return recordError(st.message());
     rusage self{};
     ::getrusage(RUSAGE_SELF, &self);  // all recorder threads, not the traced command
     std::fprintf(stderr, "ktr record: wrote %s; recorder CPU time %.2f s user, %.2f s system\n",
                  config.output.c_str(), self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6,
                  self.ru_stime.tv_sec + self.ru_stime.tv_usec / 1e6);
-    return kOk;
+    return code;
 }
 
 }  // namespace kestrel::cli

@@ -4,6 +4,7 @@
 
 #include "analysis/trace_scan.h"
 #include "cli.h"
+#include "damage_report.h"
 #include "decode/trace_model.h"
 #include "formats/event_formats.h"
 
@@ -38,12 +39,11 @@ void printTasks(const ScanResult& r) {
 
 }  // namespace
 
-int cmdStats(const Args& args) {
-    if (args.positional.size() != 1) return usageError("usage: ktr stats FILE");
-    auto model = TraceModel::open(args.positional[0]);
+int cmdStats(const std::string& file) {
+    auto model = TraceModel::open(file);
     if (!model) return inputError(model.message());
     auto formats = EventFormats::create(model.value()->meta(), EventFormats::Use::kFields);
-    if (!formats) return inputError(args.positional[0] + ": " + formats.message());
+    if (!formats) return inputError(file + ": " + formats.message());
     auto scan = scanTrace(*model.value(), formats.value().get());
     if (!scan) return inputError(scan.message());
     const ScanResult& r = scan.value();
@@ -56,7 +56,7 @@ int cmdStats(const Args& args) {
                     static_cast<unsigned long long>(r.eventsByCpu[c]),
                     static_cast<unsigned long long>(r.lostByCpu[c]));
     }
-    return kOk;
+    return reportDamage(*model.value());
 }
 
 }  // namespace kestrel::cli

@@ -1,51 +1,140 @@
 // ktr: the Kestrel command line. Exit codes: 0 ok, 1 bad input, 2 usage.
+// One CLI11 parser holds every subcommand, so help texts, usage errors and their exit
+// code come from one place.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
-#include <cstring>
-#include <string>
 
 #include "cli.h"
+#include "option_values.h"
+#include "record_args.h"
 
+namespace kestrel::cli {
 namespace {
 
-const char kUsageText[] =
-    "usage: ktr COMMAND [ARGS]\n"
-    "\n"
-    "  info FILE                 format, kernel, clock, CPUs, time range, events, lost events\n"
-    "  dump FILE [--cpu N] [--pid P] [--event SYS:NAME|NAME] [--from SEC] [--to SEC]\n"
-    "                            events as text, like `trace-cmd report`\n"
-    "  stats FILE                event counts per event type, task and CPU\n"
-    "  convert IN OUT.ktr        write a trace.dat (or .ktr) as .ktr\n"
-    "  record [-e SPEC]... [-o OUT.ktr] [-d SEC] [-- CMD]  record kernel events (root)\n"
-    "\n"
-    "FILE is a .ktr or a trace-cmd trace.dat (v6 or v7). --cpu, --pid and --event repeat.\n";
+const char kTraceFile[] = "a .ktr or a trace-cmd trace.dat (v6 or v7)";
+
+// What the subcommands were given.
+struct Commands {
+    std::string infoFile;
+    std::string statsFile;
+    DumpArgs dump;
+    ConvertArgs convert;
+    RecordConfig record;
+};
+
+CLI::App* addFileCommand(CLI::App& app, const std::string& name, const std::string& help,
+                         std::string& file) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    sub->add_option("FILE", file, kTraceFile)->required()->type_name("");
+    return sub;
+}
+
+CLI::App* addDump(CLI::App& app, DumpArgs& a) {
+    CLI::App* dump =
+        app.add_subcommand("dump", "events as text, line for line like `trace-cmd report`");
+    dump->add_option("FILE", a.file, kTraceFile)->required()->type_name("");
+    valued(*dump, "--cpu", "N", "CPU N of every buffer, or BUFFER:N; repeats",
+           [&a](const std::string& v) {
+               checkCpuSpec("--cpu", v);
+               a.cpus.push_back(v);
+           });
+    valued(*dump, "--pid", "PID", "events of this task; repeats", [&a](const std::string& v) {
+        a.pids.push_back(
+            static_cast<int32_t>(wholeNumber("--pid", v, 0, INT32_MAX, "a process id")));
+    });
+    valued(*dump, "--event", "SYS:NAME", "an event (SYS:NAME or NAME) or a system; repeats",
+           [&a](const std::string& v) { a.events.push_back(v); });
+    valued(*dump, "--from", "SEC", "first timestamp (as printed: 1403.839642)",
+           [&a](const std::string& v) { a.from = timeBound("--from", v); });
+    valued(*dump, "--to", "SEC", "last timestamp, included",
+           [&a](const std::string& v) { a.to = timeBound("--to", v); });
+    dump->callback([&a] {
+        if (a.from && a.to && a.from->ns > a.to->ns) {
+            throw CLI::ValidationError("--from " + a.from->text + " is later than --to " +
+                                       a.to->text);
+        }
+    });
+    return dump;
+}
+
+CLI::App* addConvert(CLI::App& app, ConvertArgs& a) {
+    CLI::App* convert = app.add_subcommand("convert", "write a trace.dat (or .ktr) as .ktr");
+    convert->add_option("IN", a.in, kTraceFile)->required()->type_name("");
+    convert->add_option("OUT", a.out, "the .ktr to write")->required()->type_name("");
+    convert->footer(
+        "OUT is written to a temporary file beside it and renamed over it once complete: on\n"
+        "failure OUT is left as it was. An existing OUT must be a regular file (replaced) or a\n"
+        "symlink (the file it names is replaced, the link stays); a directory, device, FIFO or\n"
+        "socket is refused, and so is OUT when it is IN under any name.");
+    return convert;
+}
+
+// Usage errors are one line naming the problem; --help prints the help of the
+// subcommand it follows.
+int parseError(const CLI::App& app, const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+        std::fputs(app.help().c_str(), stdout);
+        return kOk;
+    }
+    std::string who = "ktr";
+    for (const CLI::App* sub : app.get_subcommands()) who += " " + sub->get_name();
+    std::fprintf(stderr, "%s: %s\nRun with --help for more information.\n", who.c_str(), e.what());
+    return kUsage;
+}
+
+// CLI11 would say "A subcommand is required" of `ktr frob`.
+bool unknownCommand(const std::vector<std::string>& args, const std::vector<CLI::App*>& known) {
+    if (args.empty() || args[0].rfind('-', 0) == 0) return false;
+    if (std::any_of(known.begin(), known.end(),
+                    [&](const CLI::App* sub) { return sub->check_name(args[0]); })) {
+        return false;
+    }
+    std::fprintf(stderr, "ktr: unknown command '%s'\nRun with --help for more information.\n",
+                 args[0].c_str());
+    return true;
+}
+
+int run(int argc, char** argv) {
+    CLI::App app("Kestrel's command line for Linux ftrace traces (.ktr and trace-cmd trace.dat).",
+                 "ktr");
+    app.require_subcommand(1);
+    Commands c;
+    CLI::App* info = addFileCommand(
+        app, "info",
+        "format, kernel, clock, CPUs, buffers, time range, events and lost events per CPU",
+        c.infoFile);
+    CLI::App* dump = addDump(app, c.dump);
+    CLI::App* stats = addFileCommand(
+        app, "stats", "counts per event type, task and CPU (a parallel full scan)", c.statsFile);
+    CLI::App* convert = addConvert(app, c.convert);
+    CLI::App* record = app.add_subcommand(
+        "record", "record kernel events into a .ktr, in a tracefs instance of its own (root)");
+    addRecordOptions(*record, c.record);
+    app.footer(
+        "Exit codes: 0 ok, 1 bad input, 2 usage. `ktr COMMAND --help` lists a command's "
+        "options.");
+
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "help") args[0] = "--help";  // `ktr help`, as it always was
+    if (unknownCommand(args, {info, dump, stats, convert, record})) return kUsage;
+    std::reverse(args.begin(), args.end());  // CLI11 takes them from the back
+    try {
+        app.parse(args);
+    } catch (const CLI::ParseError& e) {
+        return parseError(app, e);
+    }
+    if (info->parsed()) return cmdInfo(c.infoFile);
+    if (dump->parsed()) return cmdDump(c.dump);
+    if (stats->parsed()) return cmdStats(c.statsFile);
+    if (convert->parsed()) return cmdConvert(c.convert);
+    return cmdRecord(c.record);  // require_subcommand(1): it is the one left
+}
 
 }  // namespace
+}  // namespace kestrel::cli
 
 int main(int argc, char** argv) {
-    using namespace kestrel::cli;
-    if (argc < 2 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help") ||
-        !std::strcmp(argv[1], "help")) {
-        std::fputs(kUsageText, argc < 2 ? stderr : stdout);
-        return argc < 2 ? kUsage : kOk;
-    }
-    std::string command = argv[1];
-    Args args;
-    int subArgc = argc - 2;
-    char** subArgv = argv + 2;
-    if (command == "info" || command == "stats" || command == "convert") {
-        if (!parseArgs(subArgc, subArgv, {}, {}, args)) return kUsage;
-        if (command == "info") return cmdInfo(args);
-        if (command == "stats") return cmdStats(args);
-        return cmdConvert(args);
-    }
-    if (command == "record") return cmdRecord(std::vector<std::string>(argv + 2, argv + argc));
-    if (command == "dump") {
-        if (!parseArgs(subArgc, subArgv, {"--cpu", "--pid", "--event", "--from", "--to"}, {},
-                       args)) {
-            return kUsage;
-        }
-        return cmdDump(args);
-    }
-    std::fprintf(stderr, "ktr: unknown command '%s'\n%s", command.c_str(), kUsageText);
-    return kUsage;
+    return kestrel::cli::finishOutput(kestrel::cli::run(argc, argv));
 }

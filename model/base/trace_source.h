@@ -22,6 +22,12 @@ public:
     virtual const FrameIndex& frames() const = 0;
     // Decompresses frame `index` into `out` (resized to usize).
     virtual Status readFrame(size_t index, std::vector<uint8_t>& out) const = 0;
+    // Whether frame `index` reads whole, as cheaply as the format allows (a .ktr frame's
+    // checksum without decompressing it). Thread-safe.
+    virtual Status checkFrame(size_t index) const {
+        std::vector<uint8_t> bytes;
+        return readFrame(index, bytes);
+    }
     // True when the file had no valid index and it was rebuilt by scanning.
     virtual bool recovered() const { return false; }
     // What opening found missing or damaged, one line each, saying where and how much

@@ -126,6 +126,12 @@ uint64_t TraceModel::frameEnd(uint32_t frame) const {
     return m_cpus[f.cpu].lastTs;
 }
 
+// A reader's error without the "FILE: " it starts with: damage lines name the file once.
+std::string TraceModel::withoutPath(const std::string& message) const {
+    const std::string prefix = m_source->path() + ": ";
+    return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+}
+
 void TraceModel::noteBadFrame(uint32_t frame, const std::string& reason) const {
     const FrameRef& f = frames()[frame];
     Damage d;
@@ -139,7 +145,7 @@ void TraceModel::noteBadFrame(uint32_t frame, const std::string& reason) const {
         uint64_t end = frameEnd(frame);
         d.to = end == kUnknownTime ? d.from : toTraceTime(end);
     }
-    d.reason = reason;
+    d.reason = withoutPath(reason);
     m_damage.note(std::move(d));
 }
 
@@ -152,7 +158,7 @@ void TraceModel::noteBadPage(uint32_t frame, uint32_t page, const std::string& r
     d.offset = f.offset;
     d.page = page;
     d.bytes = format.pageSize;
-    d.reason = reason;
+    d.reason = withoutPath(reason);
     m_damage.note(std::move(d));
 }
 

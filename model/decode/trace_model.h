@@ -80,6 +80,7 @@ private:
     Status findLastTimestamp(CpuTrack& track);
 
     uint64_t frameEnd(uint32_t frame) const;
+    std::string withoutPath(const std::string& message) const;
 
     std::unique_ptr<TraceSource> m_source;
     mutable DamageLog m_damage;

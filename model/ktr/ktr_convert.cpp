@@ -96,7 +96,8 @@ Result<ConvertStats> convertToKtr(const TraceSource& source, const std::string& 
     const TraceMeta& meta = source.meta();
     auto formats = bufferPageFormats(meta);
     if (!formats) return Status::error(source.path() + ": " + formats.message());
-    auto writer = KtrWriter::create(outPath, meta);
+    // Written beside outPath and renamed over it at the end: a failure leaves outPath as it was.
+    auto writer = KtrWriter::create(outPath, meta, 3, KtrWriter::Mode::kReplace);
     if (!writer) return writer.status();
     threads = workerCount(threads, SIZE_MAX);
     ConvertStats stats;

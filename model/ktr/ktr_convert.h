@@ -20,6 +20,8 @@ struct ConvertStats {
     std::vector<std::string> skipped;
 };
 
+// `outPath` is replaced only once the whole file is written (KtrWriter::Mode::kReplace):
+// on failure it is left as it was, and no partial file remains.
 Result<ConvertStats> convertToKtr(const TraceSource& source, const std::string& outPath,
                                   unsigned threads = 0);
 

@@ -351,7 +351,7 @@ Result<ktr::BlockHeader> KtrReader::readBlockHeader(uint64_t offset) const {
 }
 
 Status KtrReader::readPayload(uint64_t offset, const ktr::BlockHeader& h, uint32_t maxSize,
-                              std::vector<uint8_t>& out) const {
+                              std::vector<uint8_t>& out, bool decompress) const {
     uint64_t at = offset + ktr::kBlockHeaderSize;
     if (h.usize > maxSize) {
         return Status::error(errorAt(m_path, offset,
@@ -382,6 +382,7 @@ Status KtrReader::readPayload(uint64_t offset, const ktr::BlockHeader& h, uint32
             m_path, at,
             "block claims " + std::to_string(h.usize) + " bytes, more than its zstd data holds"));
     }
+    if (!decompress) return {};
     ZSTD_DCtx* dctx = threadDecompressionContext();
     if (!dctx) return Status::error(errorAt(m_path, at, "zstd: cannot create a context"));
     out.resize(h.usize);
@@ -581,6 +582,15 @@ std::vector<std::string> KtrReader::warnings() const {
 }
 
 Status KtrReader::readFrame(size_t index, std::vector<uint8_t>& out) const {
+    return loadFrame(index, out, true);
+}
+
+Status KtrReader::checkFrame(size_t index) const {
+    std::vector<uint8_t> unused;
+    return loadFrame(index, unused, false);
+}
+
+Status KtrReader::loadFrame(size_t index, std::vector<uint8_t>& out, bool decompress) const {
     if (index >= m_frames.size()) {
         return Status::error(m_path + ": frame " + std::to_string(index) + " out of range (" +
                              std::to_string(m_frames.size()) + " frames)");
@@ -593,7 +603,7 @@ Status KtrReader::readFrame(size_t index, std::vector<uint8_t>& out) const {
         h->cpu != r.cpu || h->codec != static_cast<uint8_t>(r.codec)) {
         return Status::error(errorAt(m_path, blockOffset, "block header does not match the index"));
     }
-    return readPayload(blockOffset, *h, ktr::kMaxFrameSize, out);
+    return readPayload(blockOffset, *h, ktr::kMaxFrameSize, out, decompress);
 }
 
 }  // namespace kestrel

@@ -35,6 +35,9 @@ public:
     const TraceMeta& meta() const override { return m_meta; }
     const FrameIndex& frames() const override { return m_frames; }
     Status readFrame(size_t index, std::vector<uint8_t>& out) const override;
+    // Reads the frame's block and checks its header against the index, its checksum and
+    // its sizes, without decompressing it.
+    Status checkFrame(size_t index) const override;
     bool recovered() const override { return m_recovered; }
     uint64_t fileSize() const override { return m_size; }
 
@@ -54,8 +57,10 @@ private:
     Status openByScan();
     Status readAt(uint64_t offset, void* buffer, size_t size) const;
     Result<ktr::BlockHeader> readBlockHeader(uint64_t offset) const;
+    // `decompress` false: stop after the checksum and size checks.
     Status readPayload(uint64_t offset, const ktr::BlockHeader& h, uint32_t maxSize,
-                       std::vector<uint8_t>& out) const;
+                       std::vector<uint8_t>& out, bool decompress = true) const;
+    Status loadFrame(size_t index, std::vector<uint8_t>& out, bool decompress) const;
     Result<TraceMeta> loadMeta(uint64_t offset, const ktr::BlockHeader& h) const;
     Status checkFrame(uint64_t offset, const ktr::BlockHeader& h, uint64_t limit) const;
     void addFrame(uint64_t offset, const ktr::BlockHeader& h);

@@ -142,11 +142,11 @@ Status measurePages(const uint8_t* pages, size_t size, const PageFormat& format,
 }  // namespace
 
 KtrWriter::~KtrWriter() {
-    if (m_fd >= 0) ::close(m_fd);
+    if (m_fd >= 0 && !m_output) ::close(m_fd);
 }
 
 Result<std::unique_ptr<KtrWriter>> KtrWriter::create(const std::string& path, const TraceMeta& meta,
-                                                     int metaLevel) {
+                                                     int metaLevel, Mode mode) {
     std::unique_ptr<KtrWriter> w(new KtrWriter());
     w->m_metaLevel = metaLevel;
     w->m_path = path;
@@ -165,7 +165,14 @@ Result<std::unique_ptr<KtrWriter>> KtrWriter::create(const std::string& path, co
                                  std::to_string(meta.buffers.size()));
         }
     }
-    w->m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (mode == Mode::kReplace) {
+        auto output = OutputFile::create(path);
+        if (!output) return output.status();
+        w->m_output = std::move(*output);
+        w->m_fd = w->m_output->fd();
+    } else {
+        w->m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    }
     if (w->m_fd < 0) return Status::error(path + ": cannot create: " + std::strerror(errno));
     ktr::FileHeader header;
     header.bigEndian = meta.bigEndian;
@@ -291,6 +298,7 @@ Status KtrWriter::finish() {
     }
     int fd = m_fd;
     m_fd = -1;
+    if (m_output) return m_output->commit();  // closes it and renames it over m_path
     if (::close(fd) != 0) return Status::error(m_path + ": close: " + std::strerror(errno));
     return {};
 }

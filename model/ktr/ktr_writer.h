@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/frame_index.h"
+#include "base/output_file.h"
 #include "base/status.h"
 #include "base/trace_meta.h"
 #include "ring/page_decoder.h"
@@ -35,10 +36,16 @@ class KtrWriter {
 public:
     static constexpr uint32_t kDefaultPagesPerFrame = 64;
 
+    // kInPlace: `path` is truncated and grows block by block, so a recorder killed mid-way
+    // leaves a readable file. kReplace: the blocks go to a temporary file beside it
+    // (base/output_file.h) that finish() renames over `path`; a writer destroyed before
+    // that leaves `path` as it was.
+    enum class Mode { kInPlace, kReplace };
+
     ~KtrWriter();
     // `metaLevel`: zstd level of the metadata blocks (kallsyms is most of a small trace).
     static Result<std::unique_ptr<KtrWriter>> create(const std::string& path, const TraceMeta& meta,
-                                                     int metaLevel = 3);
+                                                     int metaLevel = 3, Mode mode = Mode::kInPlace);
 
     // Decodes `pages` (a whole number of meta.pageSize / buffer subbuf pages of one CPU)
     // for the header figures, then zstd-compresses them. Pure; any thread.
@@ -72,6 +79,7 @@ private:
 
     std::string m_path;
     int m_fd = -1;
+    std::unique_ptr<OutputFile> m_output;  // kReplace: owns m_fd
     uint64_t m_offset = 0;
     TraceMeta m_meta;
     TraceMeta m_firstMeta;              // as written in the first metadata block

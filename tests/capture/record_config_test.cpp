@@ -1,5 +1,6 @@
-// RecordConfig: `ktr record` argument parsing, and applying a config to a tracefs
-// instance item by item with one refusal line per refused item (on a fake tracefs tree).
+// RecordConfig: its one-line description, and applying a config to a tracefs instance
+// item by item with one refusal line per refused item (on a fake tracefs tree). The
+// `ktr record` options that fill it are tested in tests/app/record_args_test.cpp.
 #include "record_config.h"
 
 #include <gtest/gtest.h>
@@ -16,91 +17,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Result<RecordConfig> parse(std::vector<std::string> args) {
-    return parseRecordArgs(args);
-}
-
-TEST(RecordConfigParse, EventsFiltersAndCommand) {
-    auto c =
-        parse({"-e", "sched", "-f", "prev_pid > 0", "--event=irq:*", "-e", "sched_wakeup", "-o",
-               "out.ktr", "-b", "2048", "-C", "mono", "--pid-only", "--", "ls", "-l", "-e"});
-    ASSERT_TRUE(c) << c.message();
-    ASSERT_EQ(c->events.size(), 3u);
-    EXPECT_EQ(c->events[0].spec, "sched");
-    EXPECT_EQ(c->events[0].filter, "prev_pid > 0");
-    EXPECT_EQ(c->events[1].spec, "irq:*");
-    EXPECT_EQ(c->events[1].filter, "");
-    EXPECT_EQ(c->events[2].spec, "sched_wakeup");
-    EXPECT_EQ(c->output, "out.ktr");
-    EXPECT_EQ(c->bufferKb, 2048u);
-    EXPECT_EQ(c->clock, "mono");
-    EXPECT_TRUE(c->pidOnly);
-    // Everything after "--" belongs to the command, options included.
-    EXPECT_EQ(c->command, (std::vector<std::string>{"ls", "-l", "-e"}));
-}
-
-TEST(RecordConfigParse, TracerOptionsPidsAndProbes) {
-    auto c = parse({"-p",
-                    "function_graph",
-                    "-g",
-                    "vfs_read",
-                    "--max-graph-depth",
-                    "3",
-                    "-l",
-                    "vfs_*",
-                    "-n",
-                    "schedule",
-                    "-O",
-                    "stacktrace",
-                    "-O",
-                    "nofunc_stack_trace",
-                    "-P",
-                    "42",
-                    "--no-follow-fork",
-                    "-M",
-                    "3",
-                    "--kprobe",
-                    "p:myopen do_sys_openat2",
-                    "-d",
-                    "1.5",
-                    "--strict"});
-    ASSERT_TRUE(c) << c.message();
-    EXPECT_EQ(c->tracer, "function_graph");
-    EXPECT_EQ(c->graphFunction, std::vector<std::string>{"vfs_read"});
-    EXPECT_EQ(c->maxGraphDepth, 3);
-    EXPECT_EQ(c->ftraceFilter, std::vector<std::string>{"vfs_*"});
-    EXPECT_EQ(c->ftraceNotrace, std::vector<std::string>{"schedule"});
-    EXPECT_EQ(c->options, (std::vector<std::string>{"stacktrace", "nofunc_stack_trace"}));
-    EXPECT_EQ(c->pids, std::vector<int>{42});
-    EXPECT_FALSE(c->followFork);
-    EXPECT_EQ(c->cpumask, "3");
-    EXPECT_EQ(c->kprobes, std::vector<std::string>{"p:myopen do_sys_openat2"});
-    EXPECT_DOUBLE_EQ(c->durationSec, 1.5);
-    EXPECT_TRUE(c->strict);
-    EXPECT_EQ(c->output, "trace.ktr");
-}
-
-TEST(RecordConfigParse, ErrorsNameTheArgument) {
-    auto expectError = [](std::vector<std::string> args, const std::string& part) {
-        auto c = parseRecordArgs(args);
-        ASSERT_FALSE(c);
-        EXPECT_NE(c.message().find(part), std::string::npos) << c.message();
-    };
-    expectError({}, "nothing to record");
-    expectError({"-f", "x"}, "needs a preceding -e");
-    expectError({"-e", "sched", "-b", "lots"}, "--buffer-kb 'lots'");
-    expectError({"-e", "sched", "-d", "-1"}, "--duration");
-    expectError({"-e", "sched", "--bogus"}, "unknown option --bogus");
-    expectError({"-e", "sched", "-o"}, "needs a value");
-    expectError({"-e", "sched", "--pid-only"}, "--pid-only needs a command");
-    expectError({"-e", "sched", "--"}, "followed by a command");
-    expectError({"-e", "sched", "-M", "xyz"}, "--cpumask");
-}
-
-TEST(RecordConfigParse, DescribeNamesWhatIsRecorded) {
-    auto c = parse({"-e", "sched", "-f", "prev_pid > 0", "-p", "function", "-O", "stacktrace"});
-    ASSERT_TRUE(c);
-    std::string d = c->describe();
+TEST(RecordConfig, DescribeNamesWhatIsRecorded) {
+    RecordConfig c;
+    c.events = {{"sched", "prev_pid > 0"}};
+    c.tracer = "function";
+    c.options = {"stacktrace"};
+    std::string d = c.describe();
     EXPECT_NE(d.find("events sched if prev_pid > 0"), std::string::npos) << d;
     EXPECT_NE(d.find("tracer function"), std::string::npos) << d;
     EXPECT_NE(d.find("options stacktrace"), std::string::npos) << d;
@@ -139,19 +61,15 @@ TEST_F(FakeTracefs, AppliesEachItemAndReportsEachRefusal) {
     file(in + "options/event-fork", "0");
     fs::create_directories(m_root + "/" + in + "current_tracer");  // the kernel says no
 
-    auto c = parseRecordArgs({"-e",       "sched",
-                              "-e",       "sched:sched_switch",
-                              "-f",       "prev_pid != 0",
-                              "-b",       "64",
-                              "-C",       "mono",
-                              "-O",       "stacktrace",
-                              "-O",       "nofunc_stack_trace",
-                              "-O",       "bogus_opt",
-                              "-p",       "function",
-                              "-P",       "7",
-                              "--kprobe", "p:myprobe do_sys_open"});
-    ASSERT_TRUE(c) << c.message();
-    AppliedConfig applied = applyConfig(*inst, *c);
+    RecordConfig c;
+    c.events = {{"sched", ""}, {"sched:sched_switch", "prev_pid != 0"}};
+    c.bufferKb = 64;
+    c.clock = "mono";
+    c.options = {"stacktrace", "nofunc_stack_trace", "bogus_opt"};
+    c.tracer = "function";
+    c.pids = {7};
+    c.kprobes = {"p:myprobe do_sys_open"};
+    AppliedConfig applied = applyConfig(*inst, c);
 
     EXPECT_EQ(text(in + "set_event"), "sched:*\nsched:sched_switch\n");
     EXPECT_EQ(text(in + "events/sched/sched_switch/filter"), "prev_pid != 0\n");
@@ -186,9 +104,10 @@ TEST_F(FakeTracefs, UnknownEventIsRefusedNotFatal) {
     ASSERT_TRUE(inst);
     // No set_event file at all: each event is one refusal line, the rest still applies.
     file("instances/kestrel-test/buffer_size_kb");
-    auto c = parseRecordArgs({"-e", "nosuch:event", "-e", "other", "-b", "8"});
-    ASSERT_TRUE(c);
-    AppliedConfig applied = applyConfig(*inst, *c);
+    RecordConfig c;
+    c.events = {{"nosuch:event", ""}, {"other", ""}};
+    c.bufferKb = 8;
+    AppliedConfig applied = applyConfig(*inst, c);
     ASSERT_EQ(applied.refused.size(), 2u);
     EXPECT_EQ(applied.refused[0].item, "event 'nosuch:event'");
     EXPECT_EQ(applied.refused[1].item, "event 'other'");

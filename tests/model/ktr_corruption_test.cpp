@@ -307,6 +307,34 @@ TEST(KtrCorruption, ForgedHugeMetadataSizeIsRejectedBeforeAllocating) {
     EXPECT_NE(r.message().find("exceeds the maximum"), std::string::npos) << r.message();
 }
 
+// Under the 256 MiB cap but more than the compressed bytes hold: it was allocated before
+// decompression failed. Frames the same, below their 64 MiB cap.
+TEST(KtrCorruption, ForgedSizesAboveWhatTheDataHoldsAreRejectedBeforeAllocating) {
+    Sample s = writeSample("ktrc-forgebound");
+    Bytes meta = withoutFooter(s);
+    store32(&meta[ktr::kFileHeaderSize + 20], 200u << 20);
+    refreshBlockCrc(meta, ktr::kFileHeaderSize);
+    auto r = openBytes(s, meta);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.message().find("block claims 209715200 bytes, more than its zstd data holds"),
+              std::string::npos)
+        << r.message();
+
+    Bytes frame = withoutFooter(s);  // the index is rebuilt from this block header
+    const uint64_t block = blockOf(s.frames[1]);
+    store32(&frame[block + 20], 60u << 20);
+    refreshBlockCrc(frame, block);
+    writeFile(s.dir + "/forged.ktr", frame);
+    auto opened = KtrReader::open(s.dir + "/forged.ktr");
+    ASSERT_TRUE(opened) << opened.message();
+    ASSERT_GE((*opened)->frames().size(), 2u);
+    std::vector<uint8_t> out;
+    Status st = (*opened)->readFrame(1, out);
+    ASSERT_FALSE(st);
+    EXPECT_NE(st.message().find("block claims 62914560 bytes"), std::string::npos) << st.message();
+    EXPECT_LT(out.capacity(), 1u << 20);
+}
+
 TEST(KtrCorruption, ForgedIndexEntryOutsideTheFileRecoversByScanning) {
     Sample s = writeSample("ktrc-forgeindex");
     Bytes b = s.bytes;

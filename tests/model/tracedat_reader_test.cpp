@@ -691,6 +691,39 @@ TEST(TraceDatReaderDamage, HugeUncompressedSectionSizeIsRejectedBeforeAllocating
     expectError(b, "td-usize", "exceed the section");
 }
 
+// A size just under the 256 MiB cap: the reader allocated it, on a 1 MB file, before
+// decompression failed. The compressed bytes say how much they can hold; more is a lie.
+TEST(TraceDatReaderDamage, SectionSizeAboveWhatItsBytesHoldIsRejectedBeforeAllocating) {
+    Bytes b = test::readBytes(test::dataPath("sched-irq-timer.dat"));
+    V7Layout layout = layoutOf(b);
+    uint64_t kallsyms = 0;
+    for (uint64_t at : layout.sections) {
+        if (load16(&b[at], false) == 19) kallsyms = at;  // KALLSYMS, the largest
+    }
+    ASSERT_NE(kallsyms, 0u);
+    store32(&b[kallsyms + 16 + 4], (256u << 20) - 4096);
+    expectError(b, "td-usize-lie", "zstd: claims 268431360 bytes, but ");
+}
+
+// A chunk whose size field says 64 MiB cost 64 MiB on every thread that read it: it is
+// left out at open, with a warning, and the chunks after it still read.
+TEST(TraceDatReaderDamage, ChunkSizeAboveWhatItsBytesHoldIsLeftOut) {
+    Bytes b = test::readBytes(test::dataPath("sched-irq-timer.dat"));
+    auto original = openOrFail(test::dataPath("sched-irq-timer.dat"));
+    ASSERT_TRUE(original);
+    V7Layout layout = layoutOf(b);
+    uint64_t chunk = layout.cpuData[0] + 4;  // the first chunk's (csize, usize)
+    store32(&b[chunk + 4], 64u << 20);
+    auto reader = openPatched(b, "td-chunk-usize-lie");
+    ASSERT_TRUE(reader.ok()) << reader.message();
+    EXPECT_EQ(reader.value()->frames().size(), original->frames().size() - 1);
+    ASSERT_EQ(reader.value()->warnings().size(), 1u);
+    EXPECT_NE(reader.value()->warnings()[0].find("skipped (16384 pages): zstd: claims 67108864"),
+              std::string::npos)
+        << reader.value()->warnings()[0];
+    for (const FrameRef& f : reader.value()->frames()) EXPECT_LE(f.usize, 10u * 4096);
+}
+
 TEST(TraceDatReaderDamage, MetadataBlockThatFailsToDecompressIsRejected) {
     Bytes b = test::readBytes(test::dataPath("sched-irq-timer.dat"));
     V7Layout layout = layoutOf(b);

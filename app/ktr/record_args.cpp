@@ -1,0 +1,164 @@
+#include "record_args.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdlib>
+
+#include "option_values.h"
+
+namespace kestrel::cli {
+namespace {
+
+[[noreturn]] void badValue(const std::string& option, const std::string& value,
+                           const std::string& expected) {
+    throw CLI::ValidationError(option, "expected " + expected + ", got '" + value + "'");
+}
+
+void addEventOptions(CLI::App& app, RecordConfig& c) {
+    app.option_defaults()->group("What to record");
+    valued(app, "-e,--event", "SPEC",
+           "events: SYSTEM, SYSTEM:NAME, NAME or a glob ('irq:*'); repeats",
+           [&c](const std::string& v) {
+               c.events.push_back({v, ""});
+           });
+    valued(app, "-f,--filter", "EXPR",
+           "filter for the events of the preceding -e (events/SYS/NAME/filter syntax)",
+           [&c](const std::string& v) {
+               if (c.events.empty()) throw CLI::ValidationError("--filter", "needs a preceding -e");
+               c.events.back().filter = v;
+           });
+    valued(app, "--kprobe", "DEF", "kprobe_events line, e.g. 'p:myprobe do_sys_open'; repeats",
+           [&c](const std::string& v) { c.kprobes.push_back(v); });
+    valued(app, "--uprobe", "DEF", "uprobe_events line ('p:NAME /PATH:OFFSET'); repeats",
+           [&c](const std::string& v) { c.uprobes.push_back(v); });
+}
+
+void addTracerOptions(CLI::App& app, RecordConfig& c) {
+    app.option_defaults()->group("Tracer");
+    valued(app, "-p,--tracer", "NAME",
+           "tracer from available_tracers (function, function_graph, ...)",
+           [&c](const std::string& v) { c.tracer = v; });
+    valued(app, "-l,--ftrace-filter", "F", "set_ftrace_filter entry; repeats",
+           [&c](const std::string& v) { c.ftraceFilter.push_back(v); });
+    valued(app, "-n,--ftrace-notrace", "F", "set_ftrace_notrace entry; repeats",
+           [&c](const std::string& v) { c.ftraceNotrace.push_back(v); });
+    valued(app, "-g,--graph-function", "F", "set_graph_function entry; repeats",
+           [&c](const std::string& v) { c.graphFunction.push_back(v); });
+    valued(app, "--graph-notrace", "F", "set_graph_notrace entry; repeats",
+           [&c](const std::string& v) { c.graphNotrace.push_back(v); });
+    valued(app, "--max-graph-depth", "N", "max_graph_depth", [&c](const std::string& v) {
+        c.maxGraphDepth =
+            static_cast<int>(wholeNumber("--max-graph-depth", v, 0, 1 << 20, "a depth"));
+    });
+    valued(app, "-O,--option", "NAME",
+           "trace option (stacktrace, func_stack_trace, record-tgid, noNAME to clear); repeats",
+           [&c](const std::string& v) { c.options.push_back(v); });
+}
+
+void addScopeOptions(CLI::App& app, RecordConfig& c) {
+    app.option_defaults()->group("Where");
+    valued(
+        app, "-P,--pid", "PID", "only these pids (set_event_pid, set_ftrace_pid); repeats",
+        [&c](const std::string& v) {
+            c.pids.push_back(static_cast<int>(wholeNumber("--pid", v, 1, 1 << 30, "a process id")));
+        });
+    app.add_flag_callback(
+        "--no-follow-fork", [&c] { c.followFork = false; },
+        "do not add the children of traced pids");
+    valued(app, "-M,--cpumask", "HEX", "tracing_cpumask", [&c](const std::string& v) {
+        if (v.empty() || v.find_first_not_of("0123456789abcdefABCDEF,") != std::string::npos)
+            badValue("--cpumask", v, "a hex mask such as 3");
+        c.cpumask = v;
+    });
+    valued(app, "-b,--buffer-kb", "KB", "ring buffer size per CPU", [&c](const std::string& v) {
+        c.bufferKb =
+            static_cast<uint32_t>(wholeNumber("--buffer-kb", v, 1, 64ll << 20, "KB per CPU"));
+    });
+    valued(app, "-C,--clock", "CLOCK", "trace clock (local, global, mono, ...)",
+           [&c](const std::string& v) { c.clock = v; });
+    app.add_flag_callback(
+        "--strict", [&c] { c.strict = true; },
+        "fail if the kernel refuses any item (default: report it, go on)");
+}
+
+void addRunOptions(CLI::App& app, RecordConfig& c) {
+    app.option_defaults()->group("How long, and the output");
+    valued(app, "-d,--duration", "SEC", "stop after SEC seconds (default: command exit or Ctrl-C)",
+           [&c](const std::string& v) {
+               char* end = nullptr;
+               double d = std::strtod(v.c_str(), &end);
+               if (v.empty() || *end != '\0' || !(d > 0) || d > 1e7)
+                   badValue("--duration", v, "seconds > 0");
+               c.durationSec = d;
+           });
+    app.add_flag_callback(
+        "--pid-only", [&c] { c.pidOnly = true; }, "trace only COMMAND and its children");
+    valued(app, "-o,--output", "FILE", "output .ktr (default trace.ktr)",
+           [&c](const std::string& v) {
+               if (v.empty()) badValue("--output", v, "a file name");
+               c.output = v;
+           });
+    valued(app, "--level", "N",
+           "zstd level of pages and metadata (default 3; 19 for the smallest file, much more CPU)",
+           [&c](const std::string& v) {
+               c.zstdLevel = static_cast<int>(wholeNumber("--level", v, 1, 22, "a zstd level"));
+           });
+    valued(app, "--frame-pages", "N", "ring-buffer pages per .ktr frame (default 256)",
+           [&c](const std::string& v) {
+               c.pagesPerFrame =
+                   static_cast<uint32_t>(wholeNumber("--frame-pages", v, 1, 4096, "a page count"));
+           });
+    app.add_flag_callback(
+        "-q,--quiet", [&c] { c.quiet = true; }, "no progress line");
+}
+
+// What no single option can check.
+void checkWhole(const CLI::App& app, const RecordConfig& c) {
+    std::vector<std::string> rest = app.remaining();
+    if (c.command.empty() && std::find(rest.begin(), rest.end(), "--") != rest.end())
+        throw CLI::ValidationError("'--' must be followed by a command");
+    if (c.events.empty() && c.tracer.empty() && c.kprobes.empty() && c.uprobes.empty()) {
+        throw CLI::ValidationError(
+            "nothing to record: give events (-e sched) or a tracer (-p NAME)");
+    }
+    if (c.pidOnly && c.command.empty())
+        throw CLI::ValidationError("--pid-only needs a command after --");
+}
+
+}  // namespace
+
+void addRecordOptions(CLI::App& record, RecordConfig& config) {
+    addEventOptions(record, config);
+    addTracerOptions(record, config);
+    addScopeOptions(record, config);
+    addRunOptions(record, config);
+    record.add_option("COMMAND", config.command, "command to run and trace, with its arguments")
+        ->allow_extra_args()
+        ->type_name("")
+        ->group("Positionals");
+    // The first word that is not an option starts the command: the rest is its own.
+    record.positionals_at_end();
+    record.callback([&record, &config] { checkWhole(record, config); });
+    record.footer(
+        "With a COMMAND, ktr record checks it can be run before anything else (exit 127: not\n"
+        "found, 126: not executable, output untouched), records until it exits, says how it\n"
+        "ended when it failed, and exits with its status (128+N when killed by signal N).\n"
+        "When -d or Ctrl-C ends the recording first, the command gets SIGTERM (SIGKILL 2 s\n"
+        "later) and the exit is 0. Exit 1 when recording itself fails, 2 on a usage error.\n"
+        "Two recordings cannot share an output: the second fails naming the first's pid.");
+}
+
+Result<RecordConfig> parseRecordArgs(const std::vector<std::string>& args) {
+    RecordConfig config;
+    CLI::App record("record", "ktr record");
+    addRecordOptions(record, config);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+    try {
+        record.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+        return Status::error(e.what());
+    }
+    return config;
+}
+
+}  // namespace kestrel::cli

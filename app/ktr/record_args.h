@@ -1,0 +1,25 @@
+#pragma once
+// `ktr record`'s options: they fill a RecordConfig (capture/record_config.h), the same
+// struct the GUI's record dialog fills.
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "record_config.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace kestrel::cli {
+
+// Adds the options and the traced command (after `--`, or from the first argument that is
+// not an option) to `record`; parsing fills `config`. A bad value is a CLI::ParseError
+// naming the option and the value.
+void addRecordOptions(CLI::App& record, RecordConfig& config);
+
+// The same parse outside `ktr`: `args` are the words after "record". The error message is
+// the line `ktr record` prints.
+Result<RecordConfig> parseRecordArgs(const std::vector<std::string>& args);
+
+}  // namespace kestrel::cli
