@@ -7,9 +7,13 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
+#include <condition_variable>
+#include <mutex>
 
 #include "decode/trace_model.h"
 #include "events/event_panel.h"
@@ -29,6 +33,44 @@ bool waitForAnalysis(MainWindow& w) {
     QSignalSpy spy(&w, &MainWindow::analysisFinished);
     if (!w.analysisRunning() && w.timelineView()->timeline()) return true;
     return spy.wait(30000) && spy.takeFirst().at(0).toBool();
+}
+
+// Holds the window's analysis until release(): while held, the analysis is running
+// whatever the machine's speed, so a test can act "during the analysis" without racing
+// it. Declared after the window, it releases the analysis before the window joins it.
+class HeldAnalysis {
+public:
+    explicit HeldAnalysis(MainWindow& w) {
+        w.setAnalysis([gate = m_gate](const TraceModel& model, const EventFormats& formats,
+                                      AnalysisProgress* progress) {
+            gate->wait();
+            return analyzeSched(model, formats, progress);
+        });
+    }
+    ~HeldAnalysis() { release(); }
+    void release() { m_gate->open(); }
+
+private:
+    struct Gate {
+        std::mutex mutex;
+        std::condition_variable opened;
+        bool isOpen = false;
+        void open() {
+            std::lock_guard lock(mutex);
+            isOpen = true;
+            opened.notify_all();
+        }
+        void wait() {
+            std::unique_lock lock(mutex);
+            opened.wait(lock, [this] { return isOpen; });
+        }
+    };
+    std::shared_ptr<Gate> m_gate = std::make_shared<Gate>();
+};
+
+bool shown(const MainWindow& w, const char* name) {
+    const QWidget* widget = w.findChild<QWidget*>(QString::fromLatin1(name));
+    return widget && widget->isVisibleTo(&w);
 }
 
 // Opens `trace` and waits for the analysis and the event panel it brings (nullptr if not).
@@ -81,16 +123,36 @@ TEST(MainWindow, OpeningAnotherFileDropsTheFirstAnalysis) {
         w.timelineView()->timeline()->prints.empty());  // markers.dat's, not the first file's
 }
 
+// Cancelled while it is held, the analysis can only stop: the window says so, keeps the
+// frame preview and offers no timeline, event panel or progress of the stopped pass.
 TEST(MainWindow, CancelStopsTheAnalysis) {
     const test::FixtureCopy trace("sched-irq-timer.dat");
     MainWindow w;
     w.setQuiet(true);
+    HeldAnalysis held(w);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    QSignalSpy finished(&w, &MainWindow::analysisFinished);
     ASSERT_TRUE(w.openFile(trace.path()));
-    QSignalSpy spy(&w, &MainWindow::analysisFinished);
+    ASSERT_TRUE(opened.wait(30000));
+    ASSERT_TRUE(w.analysisRunning());
+    EXPECT_TRUE(shown(w, "analysisProgress"));
+    EXPECT_TRUE(shown(w, "cancelAnalysis"));
     w.cancelAnalysis();
-    ASSERT_TRUE(spy.wait(30000));
-    // Either it finished before the flag was seen, or it stopped and kept the preview.
-    EXPECT_EQ(spy.first().at(0).toBool(), w.timelineView()->timeline() != nullptr);
+    held.release();
+    ASSERT_TRUE(finished.wait(30000));
+    EXPECT_FALSE(finished.first().at(0).toBool());
+    EXPECT_FALSE(w.analysisRunning());
+    EXPECT_TRUE(w.statusText().contains(QStringLiteral("cancelled")))
+        << w.statusText().toStdString();
+    EXPECT_FALSE(shown(w, "analysisProgress"));
+    EXPECT_FALSE(shown(w, "cancelAnalysis"));
+    EXPECT_NE(w.model(), nullptr);  // the frame preview stays
+    EXPECT_EQ(w.timelineView()->timeline(), nullptr);
+    EXPECT_EQ(w.eventPanel(), nullptr);
+    EXPECT_EQ(w.bottomArea()->count(), 0);
+    QCoreApplication::processEvents();  // nothing of the stopped pass arrives later
+    EXPECT_EQ(w.timelineView()->timeline(), nullptr);
+    EXPECT_EQ(w.eventPanel(), nullptr);
 }
 
 TEST(MainWindow, SetCursorTimeBringsTheTimeIntoViewAndMarkersEmitSelectedTime) {

@@ -36,7 +36,12 @@ const char* kRecentKey = "recentFiles";
 
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_analysis(
+          [](const TraceModel& model, const EventFormats& formats, AnalysisProgress* progress) {
+              return analyzeSched(model, formats, progress);
+          }) {
     setWindowTitle("Kestrel");
     resize(1400, 860);
     setAcceptDrops(true);
@@ -59,6 +64,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_progress->setMaximumWidth(220);
     m_progress->setFormat(tr("analysing %p%"));
     m_cancel = new QPushButton(tr("Cancel"), this);
+    m_progress->setObjectName(QStringLiteral("analysisProgress"));
+    m_cancel->setObjectName(QStringLiteral("cancelAnalysis"));
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_markers);
     statusBar()->addPermanentWidget(m_progress);
@@ -170,35 +177,35 @@ void MainWindow::startWorker(const QString& path, PendingOpen pending) {
             Qt::QueuedConnection);
     };
     m_analysisStart = std::chrono::steady_clock::now();
-    m_worker = std::thread(
-        [post, job, path, progress = m_progressState, pending = std::move(pending)]() mutable {
-            lowerThisThreadPriority();
-            auto opened = pending.valid() ? pending.get() : TraceModel::open(path.toStdString());
-            if (!opened) {
-                QString error = QString::fromStdString(opened.message());
-                post([job, error](MainWindow& w) { w.finishOpen(job, {}, QString(), error); });
-                return;
-            }
-            std::shared_ptr<TraceModel> model = std::move(opened.value());
-            post([job, model, path](MainWindow& w) { w.finishOpen(job, model, path, QString()); });
-            std::shared_ptr<SchedTimeline> timeline;
-            std::shared_ptr<EventFormats> formats;
-            QString error;
-            auto created = EventFormats::create(model->meta());
-            if (!created) {
-                error = QString::fromStdString(created.message());
-            } else {
-                formats = std::move(created.value());
-                auto result = analyzeSched(*model, *formats, progress.get());
-                if (result)
-                    timeline = std::make_shared<SchedTimeline>(std::move(result.value()));
-                else
-                    error = QString::fromStdString(result.message());
-            }
-            post([job, timeline, formats, error](MainWindow& w) {
-                w.finishAnalysis(job, timeline, formats, error);
-            });
+    m_worker = std::thread([post, job, path, progress = m_progressState, analysis = m_analysis,
+                            pending = std::move(pending)]() mutable {
+        lowerThisThreadPriority();
+        auto opened = pending.valid() ? pending.get() : TraceModel::open(path.toStdString());
+        if (!opened) {
+            QString error = QString::fromStdString(opened.message());
+            post([job, error](MainWindow& w) { w.finishOpen(job, {}, QString(), error); });
+            return;
+        }
+        std::shared_ptr<TraceModel> model = std::move(opened.value());
+        post([job, model, path](MainWindow& w) { w.finishOpen(job, model, path, QString()); });
+        std::shared_ptr<SchedTimeline> timeline;
+        std::shared_ptr<EventFormats> formats;
+        QString error;
+        auto created = EventFormats::create(model->meta());
+        if (!created) {
+            error = QString::fromStdString(created.message());
+        } else {
+            formats = std::move(created.value());
+            auto result = analysis(*model, *formats, progress.get());
+            if (result)
+                timeline = std::make_shared<SchedTimeline>(std::move(result.value()));
+            else
+                error = QString::fromStdString(result.message());
+        }
+        post([job, timeline, formats, error](MainWindow& w) {
+            w.finishAnalysis(job, timeline, formats, error);
         });
+    });
 }
 
 void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
@@ -394,6 +401,10 @@ void MainWindow::showTaskList() {
     auto keep = m_timeline;
     connect(dialog, &QObject::destroyed, this, [keep] {});
     dialog->show();
+}
+
+QString MainWindow::statusText() const {
+    return m_status->text();
 }
 
 void MainWindow::updateStatus() {

@@ -13,6 +13,7 @@
 #include <QString>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <memory>
 #include <thread>
@@ -70,6 +71,12 @@ public:
     // With it on, a StallProbe watches the UI thread from here to the exit.
     void setExitWhenIdle(bool on);
     void setQuiet(bool on) { m_quiet = on; }  // no message boxes (tests, scripts)
+    QString statusText() const;               // what the status bar says on the left
+    // The pass the worker runs once a trace is open: analyzeSched, unless a test holds
+    // it (behind a latch) to see the window while an analysis is still running.
+    using Analysis = std::function<Result<SchedTimeline>(const TraceModel&, const EventFormats&,
+                                                         AnalysisProgress*)>;
+    void setAnalysis(Analysis analysis) { m_analysis = std::move(analysis); }
 
 public slots:
     void setCursorTime(uint64_t t);
@@ -127,6 +134,7 @@ private:
     std::thread m_worker;
     std::vector<std::thread> m_retired;  // cancelled jobs still finishing
     std::shared_ptr<AnalysisProgress> m_progressState;
+    Analysis m_analysis;
     uint64_t m_job = 0;
     bool m_analysisDone = true;
 
