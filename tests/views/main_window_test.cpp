@@ -104,12 +104,23 @@ TEST(MainWindow, BadFileIsRefusedAndTheOldTraceStays) {
     ASSERT_TRUE(w.openFile(trace.path()));
     ASSERT_TRUE(waitForAnalysis(w));
     const TraceModel* first = w.model();
-    EXPECT_FALSE(w.openFile(QString::fromStdString(test::dataPath("no-such-file.dat"))));
+    const SchedTimeline* timeline = w.timelineView()->timeline();
+    const EventPanel* panel = w.eventPanel();
+    ASSERT_NE(panel, nullptr);
+    const QString missing = QString::fromStdString(test::dataPath("no-such-file.dat"));
+    EXPECT_FALSE(w.openFile(missing));
+    EXPECT_EQ(w.statusText(), QStringLiteral("Cannot open %1: not a file").arg(missing));
     QSignalSpy opened(&w, &MainWindow::fileOpened);
-    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("pages/header_page"))));
+    const QString notATrace = QString::fromStdString(test::dataPath("pages/header_page"));
+    ASSERT_TRUE(w.openFile(notATrace));
     ASSERT_TRUE(opened.wait(30000));
     EXPECT_FALSE(opened.first().at(0).toBool());
+    EXPECT_TRUE(w.statusText().startsWith(QStringLiteral("Cannot open %1: ").arg(notATrace)))
+        << w.statusText().toStdString();
     EXPECT_EQ(w.model(), first);
+    EXPECT_EQ(w.timelineView()->timeline(), timeline);
+    EXPECT_EQ(w.eventPanel(), panel);
+    EXPECT_EQ(w.bottomArea()->count(), 1);
 }
 
 TEST(MainWindow, OpeningAnotherFileDropsTheFirstAnalysis) {
@@ -153,6 +164,42 @@ TEST(MainWindow, CancelStopsTheAnalysis) {
     QCoreApplication::processEvents();  // nothing of the stopped pass arrives later
     EXPECT_EQ(w.timelineView()->timeline(), nullptr);
     EXPECT_EQ(w.eventPanel(), nullptr);
+}
+
+// A file that is no trace, opened while the first trace is still being analysed: the
+// first trace keeps its model and its running analysis, which then lands with its
+// timeline and event panel; the status bar names the refused file and why.
+TEST(MainWindow, BadFileOpenedDuringTheAnalysisLeavesTheTraceAndItsAnalysis) {
+    const test::FixtureCopy trace("sched-irq-timer.dat"), bad("pages/header_page");
+    MainWindow w;
+    w.setQuiet(true);
+    HeldAnalysis held(w);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    ASSERT_TRUE(w.openFile(trace.path()));
+    ASSERT_TRUE(opened.wait(30000));
+    ASSERT_TRUE(opened.takeFirst().at(0).toBool());
+    ASSERT_TRUE(w.analysisRunning());
+    const TraceModel* first = w.model();
+
+    ASSERT_TRUE(w.openFile(bad.path()));  // a file, so the open is tried
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_FALSE(opened.first().at(0).toBool());
+    EXPECT_EQ(w.model(), first);
+    EXPECT_EQ(w.windowTitle(), QStringLiteral("Kestrel — sched-irq-timer.dat"));
+    EXPECT_TRUE(w.analysisRunning());
+    EXPECT_TRUE(shown(w, "analysisProgress"));
+    EXPECT_TRUE(w.statusText().startsWith(QStringLiteral("Cannot open %1: ").arg(bad.path())))
+        << w.statusText().toStdString();
+    EXPECT_TRUE(w.statusText().contains(QStringLiteral("not a .ktr or trace-cmd trace.dat file")))
+        << w.statusText().toStdString();
+
+    held.release();
+    ASSERT_TRUE(waitForAnalysis(w));
+    EXPECT_EQ(w.model(), first);
+    ASSERT_NE(w.timelineView()->timeline(), nullptr);
+    EXPECT_EQ(w.timelineView()->timeline()->events, 18155u);
+    EXPECT_NE(w.eventPanel(), nullptr);
+    EXPECT_EQ(w.bottomArea()->count(), 1);
 }
 
 TEST(MainWindow, SetCursorTimeBringsTheTimeIntoViewAndMarkersEmitSelectedTime) {
