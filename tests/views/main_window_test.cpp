@@ -123,15 +123,30 @@ TEST(MainWindow, BadFileIsRefusedAndTheOldTraceStays) {
     EXPECT_EQ(w.bottomArea()->count(), 1);
 }
 
+// The first file's analysis is held while the second file opens: it is cancelled, its
+// result never lands, and the timeline and panel are the second file's.
 TEST(MainWindow, OpeningAnotherFileDropsTheFirstAnalysis) {
     const test::FixtureCopy first("sched-irq-timer.dat"), second("markers.dat");
     MainWindow w;
     w.setQuiet(true);
+    HeldAnalysis held(w);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    QSignalSpy finished(&w, &MainWindow::analysisFinished);
     ASSERT_TRUE(w.openFile(first.path()));
+    ASSERT_TRUE(opened.wait(30000));
+    ASSERT_TRUE(w.analysisRunning());
     ASSERT_TRUE(w.openFile(second.path()));
+    ASSERT_TRUE(opened.wait(30000));
+    ASSERT_EQ(opened.size(), 2);
+    EXPECT_TRUE(opened.at(1).at(0).toBool());
+    EXPECT_EQ(w.windowTitle(), QStringLiteral("Kestrel — markers.dat"));
+    held.release();
     ASSERT_TRUE(waitForAnalysis(w));
-    EXPECT_FALSE(
-        w.timelineView()->timeline()->prints.empty());  // markers.dat's, not the first file's
+    EXPECT_EQ(finished.size(), 1);  // the second file's only
+    ASSERT_NE(w.timelineView()->timeline(), nullptr);
+    EXPECT_FALSE(w.timelineView()->timeline()->prints.empty());  // markers.dat's
+    EXPECT_EQ(QString::fromStdString(w.model()->source().path()), second.path());
+    EXPECT_NE(w.eventPanel(), nullptr);
 }
 
 // Cancelled while it is held, the analysis can only stop: the window says so, keeps the
