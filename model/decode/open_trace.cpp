@@ -44,8 +44,8 @@ Result<std::unique_ptr<TraceSource>> openTrace(const std::string& path) {
     // trace-cmd: "\x17\x08\x44" then "tracing"
     if (got == 10 && std::memcmp(magic, "\x17\x08\x44tracing", 10) == 0) return openTraceDat(path);
     if (got < 4) return Status::error(errorAt(path, 0, "file too short to be a trace"));
-    return Status::error(
-        errorAt(path, 0, "expected a .ktr (\"KTR1\") or trace-cmd trace.dat magic"));
+    return Status::error(errorAt(
+        path, 0, "not a .ktr or trace-cmd trace.dat file (no \"KTR1\" or trace.dat magic)"));
 }
 
 }  // namespace kestrel

@@ -44,6 +44,12 @@ std::vector<Slice> makeSlices(const TraceModel& model, const EventFilter& filter
 
 void indexSlice(const TraceModel& model, const EventFilter& filter, const FilterMatcher& matcher,
                 Slice& slice, const Progress* progress) {
+    // Checked before the slice too: a slice may hold fewer events than the poll interval,
+    // and a pass cancelled before it started must not run to the end.
+    if (cancelled(progress)) {
+        slice.status = Status::error("cancelled");
+        return;
+    }
     CursorOptions options = filter.cursorOptions();
     options.from = slice.from;
     options.to = slice.to;

@@ -1,6 +1,6 @@
 // Event table passes on a real trace: KESTREL_BENCH_TRACE=/path/big.ktr (default: a fixture).
 //   build/h/tests/search_bench --benchmark_counters_tabular=true
-// BM_SearchInfoNoMatch is the figure issue 4 asks for: a search of the info column for
+// BM_SearchInfoNoMatch is the headline figure: a search of the info column for
 // text that matches nothing, over every event, on all cores (KernelShark: about 13 s
 // for 3 million events). Items/s is events per second.
 #include <benchmark/benchmark.h>

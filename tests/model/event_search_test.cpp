@@ -104,7 +104,8 @@ TEST_F(EventSearchTest, PidColumn) {
 TEST_F(EventSearchTest, BadRegexIsAnError) {
     SearchQuery q{Column::Info, "([", true, true};
     auto r = searchRows(*m_model, *m_index, *m_pool, q, 0, SearchDirection::Forward);
-    EXPECT_FALSE(r.ok());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.message().rfind("bad regular expression \"([\": ", 0), 0u) << r.message();
 }
 
 TEST_F(EventSearchTest, ProgressCountsEveryChunk) {

@@ -136,7 +136,9 @@ TEST(KtrCorruption, FlippedByteAnywhereGivesAnErrorOrCheckedData) {
         Bytes b = s.bytes;
         b[at] ^= 0x5a;
         auto r = openBytes(s, b);
-        if (r && !(*r)->recovered()) {
+        if (!r) {
+            EXPECT_EQ(r.message().rfind(s.dir + "/damaged.ktr: ", 0), 0u) << r.message();
+        } else if (!(*r)->recovered()) {
             EXPECT_EQ((*r)->meta().savedCmdlines, "1 first\n2 late\n");
         }
     }

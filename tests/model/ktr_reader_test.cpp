@@ -298,7 +298,9 @@ TEST(KtrReader, ReadFrameOutOfRangeIsAnError) {
     auto r = openOk(path);
     ASSERT_TRUE(r);
     std::vector<uint8_t> out;
-    EXPECT_FALSE(r->readFrame(0, out));
+    Status st = r->readFrame(0, out);
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.message().rfind(path + ": frame 0 out of range", 0), 0u) << st.message();
 }
 
 TEST(KtrReader, StoredFramesRoundTrip) {

@@ -280,10 +280,13 @@ TEST(KtrWriter, FailedWriteLeavesTheFileReadableUpToItsLastWholeBlock) {
 }
 
 TEST(KtrWriter, FinishTwiceIsAnError) {
-    auto w = KtrWriter::create(test::tempDir("ktrw-twice") + "/a.ktr", sampleMeta());
+    const std::string path = test::tempDir("ktrw-twice") + "/a.ktr";
+    auto w = KtrWriter::create(path, sampleMeta());
     ASSERT_TRUE(w) << w.message();
     ASSERT_TRUE((*w)->finish());
-    EXPECT_FALSE((*w)->finish());
+    Status again = (*w)->finish();
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.message(), path + ": finish() on a closed writer");
 }
 
 }  // namespace

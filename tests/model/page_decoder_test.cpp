@@ -101,13 +101,17 @@ TEST(PageDecoder, RejectsCommitPastPageEnd) {
     auto page = test::readBytes(test::dataPath("pages/page_cpu1.bin"));
     store32(page.data() + 8, 4081);  // 16 + 4081 > 4096
     PageReader reader;
-    EXPECT_FALSE(reader.load(page.data(), 4096, realFormat()).ok());
+    Status st = reader.load(page.data(), 4096, realFormat());
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.message(), "page commit length 4081 runs past the page end (4096)");
 }
 
 TEST(PageDecoder, RejectsPageShorterThanHeader) {
     std::vector<uint8_t> page(10, 0);
     PageReader reader;
-    EXPECT_FALSE(reader.load(page.data(), 10, realFormat()).ok());
+    Status st = reader.load(page.data(), 10, realFormat());
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.message(), "page shorter than its header (10 bytes)");
 }
 
 TEST(PageDecoder, StopsWithErrorWhenEventRunsPastCommit) {

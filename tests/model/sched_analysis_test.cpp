@@ -323,7 +323,10 @@ TEST(SchedAnalysis, CancelReturnsAnError) {
     ASSERT_TRUE(formats.ok());
     Progress progress;
     progress.cancel = true;
-    EXPECT_FALSE(analyzeSched(**model, **formats, &progress).ok());
+    auto r = analyzeSched(**model, **formats, &progress);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.message(), test::dataPath("sched-irq-timer.dat") + ": analysis cancelled");
+    EXPECT_EQ(progress.done.load(), 0u);
 }
 
 }  // namespace

@@ -125,7 +125,7 @@ std::vector<uint8_t> PageWriter::bytes() const {
     uint64_t commit = m_data.size();
     if (m_missed) commit |= 1u << 31;
     if (m_missedStored) commit |= 1u << 30;
-    // FORMATS.md: the kernel's local_t is sign-extended once bit 31 is set.
+    // The kernel's commit is a local_t (a long): sign-extended once bit 31 is set.
     if (m_layout.longSize == 8 && (commit & (1u << 31))) commit |= 0xffffffff00000000ull;
     storeUnsigned(page.data() + 8, commit, m_layout.longSize, big);
     if (!m_data.empty()) std::memcpy(page.data() + dataOffset, m_data.data(), m_data.size());

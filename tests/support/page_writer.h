@@ -1,7 +1,6 @@
 #pragma once
-// Hand-built ring-buffer pages for tests, for the edge cases no real fixture holds
-// (STYLE.md practice 9). Layout per kernel/trace/ring_buffer.c, the same one
-// model/page_decoder.h reads:
+// Hand-built ring-buffer pages for tests, for the edge cases no real fixture holds.
+// Layout per kernel/trace/ring_buffer.c, the same one ring/page_decoder.h reads:
 //   u64 timestamp | long commit (length, bit 31 missed, bit 30 count stored) | events
 //   [| long missed count] | zeros up to the page size
 // Each event: u32 {type_len:5, time_delta:27} (type_len in the top bits on big endian).

@@ -10,8 +10,13 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
 #include <QThread>
+#include <QTreeWidgetItemIterator>
+#include <algorithm>
 #include <cstdlib>
+#include <map>
 
 #include "analysis/sched_timeline.h"
 #include "decode/trace_model.h"
@@ -183,11 +188,15 @@ TEST_F(EventPanelTest, AdvancedFilterAppliesAndBadTextIsReported) {
     QCoreApplication::processEvents();
     EXPECT_EQ(rows(), all);  // refused: nothing rebuilt
     EXPECT_TRUE(m_panel->filter().advanced.empty());
+    const QString error = m_panel->filterPanel()->advancedError();
+    EXPECT_TRUE(error.contains(QStringLiteral("sched_switch: prev_prio <"))) << error.toStdString();
     edit->setText(QStringLiteral("sched_switch: next_pid == 0"));
     emit edit->returnPressed();
     ASSERT_TRUE(
         waitFor([&] { return !m_panel->filter().advanced.empty() && m_panel->indexReady(); }));
+    EXPECT_EQ(m_panel->filterPanel()->advancedError(), QString());
     EXPECT_GT(rows(), 0);
+    EXPECT_LT(rows(), all);
     for (int r = 0; r < rows(); r += 50)
         ASSERT_TRUE(cell(r, Column::Info).endsWith(QStringLiteral(":0 [120]")));
 }
@@ -262,16 +271,115 @@ TEST_F(EventPanelTest, TimeRangeLimitsRows) {
     EXPECT_EQ(m->timestampOf(rows() - 1), to);
 }
 
+// Pixels of `r` that differ clearly from its most common colour: text drawn on the
+// background, not the background itself.
+int inkIn(const QImage& image, const QRect& r) {
+    std::map<QRgb, int> colours;
+    for (int y = r.top(); y <= r.bottom(); ++y)
+        for (int x = r.left(); x <= r.right(); ++x) ++colours[image.pixel(x, y)];
+    if (colours.empty()) return 0;
+    const QColor back(std::max_element(colours.begin(), colours.end(), [](auto& a, auto& b) {
+                          return a.second < b.second;
+                      })->first);
+    int ink = 0;
+    for (int y = r.top(); y <= r.bottom(); ++y) {
+        for (int x = r.left(); x <= r.right(); ++x) {
+            const QColor c(image.pixel(x, y));
+            ink += std::abs(c.red() - back.red()) + std::abs(c.green() - back.green()) +
+                       std::abs(c.blue() - back.blue()) >
+                   150;
+        }
+    }
+    return ink;
+}
+
+// The share of `r`'s pixels painted in the palette's selection colour (active or not:
+// whether the offscreen window is active is the platform's business).
+double highlightShare(const QImage& image, const QRect& r, const QPalette& palette) {
+    const QRgb active = palette.color(QPalette::Active, QPalette::Highlight).rgb();
+    const QRgb inactive = palette.color(QPalette::Inactive, QPalette::Highlight).rgb();
+    int n = 0;
+    for (int y = r.top(); y <= r.bottom(); ++y) {
+        for (int x = r.left(); x <= r.right(); ++x)
+            n += image.pixel(x, y) == active || image.pixel(x, y) == inactive;
+    }
+    return r.isEmpty() ? 0 : double(n) / (r.width() * r.height());
+}
+
+// The picture of the panel against the panel's own state: every cell of every visible
+// table row that has text shows text, the selected row and only it is highlighted, and
+// the details pane shows a line for each of its visible items and nothing below them.
 TEST_F(EventPanelTest, Screenshot) {
     open("sched-irq-timer.dat");
     ASSERT_TRUE(waitFor([&] { return m_panel->filterPanel()->tasks()->count() > 0; }));
     m_panel->show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(m_panel.get()));
     m_panel->table()->selectRow(4);
     QCoreApplication::processEvents();
+    const QImage shot = m_panel->grab().toImage().convertToFormat(QImage::Format_RGB32);
     QString out =
         QString::fromStdString(test::tempDir("event_panel")) + QStringLiteral("/event_panel.png");
-    ASSERT_TRUE(m_panel->grab().save(out));
+    EXPECT_TRUE(shot.save(out));
     std::printf("screenshot: %s\n", out.toStdString().c_str());
+    ASSERT_EQ(shot.size(), m_panel->size());  // one image pixel per widget pixel
+
+    QTableView* table = m_panel->table()->table();
+    EventTableModel* model = m_panel->tableModel();
+    const QRect viewport(table->viewport()->mapTo(m_panel.get(), QPoint(0, 0)),
+                         table->viewport()->size());
+    const int selected = 4 - model->windowStart();
+    ASSERT_EQ(table->currentIndex().row(), selected);
+    int rowsSeen = 0, cellsWithText = 0;
+    for (int row = table->rowAt(0); row >= 0 && row < model->rowCount(); ++row) {
+        QRect band = table->visualRect(model->index(row, 0));
+        band = QRect(viewport.left(), viewport.top() + band.top(), viewport.width(), band.height());
+        if (!viewport.contains(band)) break;  // the last row is cut by the viewport's edge
+        ++rowsSeen;
+        const double share = highlightShare(shot, band, table->palette());
+        if (row == selected)
+            EXPECT_GT(share, 0.5) << "the selected row " << row << " is not highlighted";
+        else
+            EXPECT_EQ(share, 0.0) << "row " << row << " is highlighted";
+        for (int col = 0; col < model->columnCount(); ++col) {
+            const QModelIndex index = model->index(row, col);
+            const QString text = model->data(index).toString();
+            QRect cell = table->visualRect(index).translated(viewport.topLeft());
+            cell = cell.intersected(viewport).adjusted(2, 1, -2, -1);
+            if (text.isEmpty()) {
+                EXPECT_EQ(inkIn(shot, cell), 0) << "row " << row << " column " << col;
+            } else {
+                EXPECT_GT(inkIn(shot, cell), 5) << "row " << row << " column " << col << " ("
+                                                << text.toStdString() << ") shows no text";
+                ++cellsWithText;
+            }
+        }
+    }
+    EXPECT_GT(rowsSeen, 10);
+    EXPECT_GT(cellsWithText, 5 * rowsSeen);
+
+    DetailsPane* details = m_panel->details();
+    const QPoint detailsAt = details->viewport()->mapTo(m_panel.get(), QPoint(0, 0));
+    int itemsSeen = 0, lastBottom = detailsAt.y() - 1;
+    bool allShown = true;
+    for (QTreeWidgetItemIterator it(details, QTreeWidgetItemIterator::NotHidden); *it; ++it) {
+        QRect r = details->visualItemRect(*it);
+        if (r.isEmpty()) continue;  // in a collapsed group
+        if (r.bottom() >= details->viewport()->height()) {
+            allShown = false;  // below the pane's edge
+            continue;
+        }
+        r = r.translated(detailsAt).intersected(QRect(detailsAt, details->viewport()->size()));
+        EXPECT_GT(inkIn(shot, r.adjusted(0, 1, 0, -1)), 5)
+            << "details line " << (*it)->text(0).toStdString() << " shows no text";
+        lastBottom = std::max(lastBottom, r.bottom());
+        ++itemsSeen;
+    }
+    EXPECT_GE(itemsSeen, 4);  // the title, the two groups, fields of the open one
+    const QRect below(detailsAt.x(), lastBottom + 2, details->viewport()->width(),
+                      detailsAt.y() + details->viewport()->height() - lastBottom - 3);
+    if (allShown && below.height() > 0) {
+        EXPECT_EQ(inkIn(shot, below), 0) << "text below the last detail line";
+    }
 }
 
 // A look at any trace: KESTREL_PANEL_TRACE=/tmp/big.ktr views_event_panel_test

@@ -7,9 +7,13 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
+#include <condition_variable>
+#include <mutex>
 
 #include "decode/trace_model.h"
 #include "events/event_panel.h"
@@ -29,6 +33,44 @@ bool waitForAnalysis(MainWindow& w) {
     QSignalSpy spy(&w, &MainWindow::analysisFinished);
     if (!w.analysisRunning() && w.timelineView()->timeline()) return true;
     return spy.wait(30000) && spy.takeFirst().at(0).toBool();
+}
+
+// Holds the window's analysis until release(): while held, the analysis is running
+// whatever the machine's speed, so a test can act "during the analysis" without racing
+// it. Declared after the window, it releases the analysis before the window joins it.
+class HeldAnalysis {
+public:
+    explicit HeldAnalysis(MainWindow& w) {
+        w.setAnalysis([gate = m_gate](const TraceModel& model, const EventFormats& formats,
+                                      Progress* progress) {
+            gate->wait();
+            return analyzeSched(model, formats, progress);
+        });
+    }
+    ~HeldAnalysis() { release(); }
+    void release() { m_gate->open(); }
+
+private:
+    struct Gate {
+        std::mutex mutex;
+        std::condition_variable opened;
+        bool isOpen = false;
+        void open() {
+            std::lock_guard lock(mutex);
+            isOpen = true;
+            opened.notify_all();
+        }
+        void wait() {
+            std::unique_lock lock(mutex);
+            opened.wait(lock, [this] { return isOpen; });
+        }
+    };
+    std::shared_ptr<Gate> m_gate = std::make_shared<Gate>();
+};
+
+bool shown(const MainWindow& w, const char* name) {
+    const QWidget* widget = w.findChild<QWidget*>(QString::fromLatin1(name));
+    return widget && widget->isVisibleTo(&w);
 }
 
 // Opens `trace` and waits for the analysis and the event panel it brings (nullptr if not).
@@ -62,35 +104,117 @@ TEST(MainWindow, BadFileIsRefusedAndTheOldTraceStays) {
     ASSERT_TRUE(w.openFile(trace.path()));
     ASSERT_TRUE(waitForAnalysis(w));
     const TraceModel* first = w.model();
-    EXPECT_FALSE(w.openFile(QString::fromStdString(test::dataPath("no-such-file.dat"))));
+    const SchedTimeline* timeline = w.timelineView()->timeline();
+    const EventPanel* panel = w.eventPanel();
+    ASSERT_NE(panel, nullptr);
+    const QString missing = QString::fromStdString(test::dataPath("no-such-file.dat"));
+    EXPECT_FALSE(w.openFile(missing));
+    EXPECT_EQ(w.statusText(), QStringLiteral("Cannot open %1: not a file").arg(missing));
     QSignalSpy opened(&w, &MainWindow::fileOpened);
-    ASSERT_TRUE(w.openFile(QString::fromStdString(test::dataPath("pages/header_page"))));
+    const QString notATrace = QString::fromStdString(test::dataPath("pages/header_page"));
+    ASSERT_TRUE(w.openFile(notATrace));
     ASSERT_TRUE(opened.wait(30000));
     EXPECT_FALSE(opened.first().at(0).toBool());
+    EXPECT_TRUE(w.statusText().startsWith(QStringLiteral("Cannot open %1: ").arg(notATrace)))
+        << w.statusText().toStdString();
     EXPECT_EQ(w.model(), first);
+    EXPECT_EQ(w.timelineView()->timeline(), timeline);
+    EXPECT_EQ(w.eventPanel(), panel);
+    EXPECT_EQ(w.bottomArea()->count(), 1);
 }
 
+// The first file's analysis is held while the second file opens: it is cancelled, its
+// result never lands, and the timeline and panel are the second file's.
 TEST(MainWindow, OpeningAnotherFileDropsTheFirstAnalysis) {
     const test::FixtureCopy first("sched-irq-timer.dat"), second("markers.dat");
     MainWindow w;
     w.setQuiet(true);
+    HeldAnalysis held(w);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    QSignalSpy finished(&w, &MainWindow::analysisFinished);
     ASSERT_TRUE(w.openFile(first.path()));
+    ASSERT_TRUE(opened.wait(30000));
+    ASSERT_TRUE(w.analysisRunning());
     ASSERT_TRUE(w.openFile(second.path()));
+    ASSERT_TRUE(opened.wait(30000));
+    ASSERT_EQ(opened.size(), 2);
+    EXPECT_TRUE(opened.at(1).at(0).toBool());
+    EXPECT_EQ(w.windowTitle(), QStringLiteral("Kestrel — markers.dat"));
+    held.release();
     ASSERT_TRUE(waitForAnalysis(w));
-    EXPECT_FALSE(
-        w.timelineView()->timeline()->prints.empty());  // markers.dat's, not the first file's
+    EXPECT_EQ(finished.size(), 1);  // the second file's only
+    ASSERT_NE(w.timelineView()->timeline(), nullptr);
+    EXPECT_FALSE(w.timelineView()->timeline()->prints.empty());  // markers.dat's
+    EXPECT_EQ(QString::fromStdString(w.model()->source().path()), second.path());
+    EXPECT_NE(w.eventPanel(), nullptr);
 }
 
+// Cancelled while it is held, the analysis can only stop: the window says so, keeps the
+// frame preview and offers no timeline, event panel or progress of the stopped pass.
 TEST(MainWindow, CancelStopsTheAnalysis) {
     const test::FixtureCopy trace("sched-irq-timer.dat");
     MainWindow w;
     w.setQuiet(true);
+    HeldAnalysis held(w);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    QSignalSpy finished(&w, &MainWindow::analysisFinished);
     ASSERT_TRUE(w.openFile(trace.path()));
-    QSignalSpy spy(&w, &MainWindow::analysisFinished);
+    ASSERT_TRUE(opened.wait(30000));
+    ASSERT_TRUE(w.analysisRunning());
+    EXPECT_TRUE(shown(w, "analysisProgress"));
+    EXPECT_TRUE(shown(w, "cancelAnalysis"));
     w.cancelAnalysis();
-    ASSERT_TRUE(spy.wait(30000));
-    // Either it finished before the flag was seen, or it stopped and kept the preview.
-    EXPECT_EQ(spy.first().at(0).toBool(), w.timelineView()->timeline() != nullptr);
+    held.release();
+    ASSERT_TRUE(finished.wait(30000));
+    EXPECT_FALSE(finished.first().at(0).toBool());
+    EXPECT_FALSE(w.analysisRunning());
+    EXPECT_TRUE(w.statusText().contains(QStringLiteral("cancelled")))
+        << w.statusText().toStdString();
+    EXPECT_FALSE(shown(w, "analysisProgress"));
+    EXPECT_FALSE(shown(w, "cancelAnalysis"));
+    EXPECT_NE(w.model(), nullptr);  // the frame preview stays
+    EXPECT_EQ(w.timelineView()->timeline(), nullptr);
+    EXPECT_EQ(w.eventPanel(), nullptr);
+    EXPECT_EQ(w.bottomArea()->count(), 0);
+    QCoreApplication::processEvents();  // nothing of the stopped pass arrives later
+    EXPECT_EQ(w.timelineView()->timeline(), nullptr);
+    EXPECT_EQ(w.eventPanel(), nullptr);
+}
+
+// A file that is no trace, opened while the first trace is still being analysed: the
+// first trace keeps its model and its running analysis, which then lands with its
+// timeline and event panel; the status bar names the refused file and why.
+TEST(MainWindow, BadFileOpenedDuringTheAnalysisLeavesTheTraceAndItsAnalysis) {
+    const test::FixtureCopy trace("sched-irq-timer.dat"), bad("pages/header_page");
+    MainWindow w;
+    w.setQuiet(true);
+    HeldAnalysis held(w);
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    ASSERT_TRUE(w.openFile(trace.path()));
+    ASSERT_TRUE(opened.wait(30000));
+    ASSERT_TRUE(opened.takeFirst().at(0).toBool());
+    ASSERT_TRUE(w.analysisRunning());
+    const TraceModel* first = w.model();
+
+    ASSERT_TRUE(w.openFile(bad.path()));  // a file, so the open is tried
+    ASSERT_TRUE(opened.wait(30000));
+    EXPECT_FALSE(opened.first().at(0).toBool());
+    EXPECT_EQ(w.model(), first);
+    EXPECT_EQ(w.windowTitle(), QStringLiteral("Kestrel — sched-irq-timer.dat"));
+    EXPECT_TRUE(w.analysisRunning());
+    EXPECT_TRUE(shown(w, "analysisProgress"));
+    EXPECT_TRUE(w.statusText().startsWith(QStringLiteral("Cannot open %1: ").arg(bad.path())))
+        << w.statusText().toStdString();
+    EXPECT_TRUE(w.statusText().contains(QStringLiteral("not a .ktr or trace-cmd trace.dat file")))
+        << w.statusText().toStdString();
+
+    held.release();
+    ASSERT_TRUE(waitForAnalysis(w));
+    EXPECT_EQ(w.model(), first);
+    ASSERT_NE(w.timelineView()->timeline(), nullptr);
+    EXPECT_EQ(w.timelineView()->timeline()->events, 18155u);
+    EXPECT_NE(w.eventPanel(), nullptr);
+    EXPECT_EQ(w.bottomArea()->count(), 1);
 }
 
 TEST(MainWindow, SetCursorTimeBringsTheTimeIntoViewAndMarkersEmitSelectedTime) {

@@ -152,4 +152,8 @@ void FilterPanel::setAdvancedError(const QString& message) {
     m_error->setVisible(!message.isEmpty());
 }
 
+QString FilterPanel::advancedError() const {
+    return m_error->isHidden() ? QString() : m_error->text();
+}
+
 }  // namespace kestrel

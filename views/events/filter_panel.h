@@ -26,6 +26,7 @@ public:
     // The filter the controls describe (time range left open: the panel's owner sets it).
     EventFilter filter() const;
     void setAdvancedError(const QString& message);
+    QString advancedError() const;  // what the panel shows under the advanced filter, or ""
 
     QListWidget* tasks() const { return m_tasks; }
     QListWidget* events() const { return m_events; }

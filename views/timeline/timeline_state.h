@@ -1,9 +1,8 @@
 #pragma once
-// The one view-state object every view observes (STYLE.md practice 6): the visible
-// range, the selected range, the cursor, markers A and B, the tasks shown as tracks,
-// the buffers whose CPU rows are collapsed and free-form filters other views may set. Views change
-// it through the setters and react to its signals; no view pokes another directly. Saved by
-// session.h.
+// The one view-state object every view observes: the visible range, the selected range,
+// the cursor, markers A and B, the tasks shown as tracks, the buffers whose CPU rows are
+// collapsed and free-form filters other views may set. Views change it through the
+// setters and react to its signals; no view pokes another directly. Saved by session.h.
 #include <QObject>
 #include <QStringList>
 #include <QVariantMap>

@@ -581,7 +581,9 @@ void TimelineView::collectTicks() {
     const bool big = m_model->meta().bigEndian;
     while (m_ticks.size() < kMaxTicks && cursor.next(ev)) {
         uint16_t type = 0;
-        if (ev.raw.size >= 2) {  // common_type: the payload's first u16 (FORMATS.md)
+        // common_type: the payload's first u16 (struct trace_entry's `type`,
+        // include/linux/trace_events.h).
+        if (ev.raw.size >= 2) {
             type = big ? uint16_t(ev.raw.data[0] << 8 | ev.raw.data[1])
                        : uint16_t(ev.raw.data[1] << 8 | ev.raw.data[0]);
         }

@@ -166,10 +166,12 @@ void paintPrintFlags(QPainter& p, const QRectF& row, const SchedTimeline& t, int
         if ((cpu >= 0 && m.cpu != cpu) || (pid >= 0 && m.pid != pid)) continue;
         double x = scale.toX(m.ts);
         if (x < lastX + 1) {  // one flag per pixel column: skip ahead by binary search
+            // Below 1 ns per pixel the next column's time rounds back to this print's own
+            // ts, and prints sharing a ts would be found again: always move past this one.
             uint64_t next = scale.toTime(std::floor(x) + 1);
             auto it = std::lower_bound(t.prints.begin() + i, t.prints.begin() + hi, next,
                                        [](const PrintMark& pm, uint64_t v) { return pm.ts < v; });
-            i = std::max(i, static_cast<size_t>(it - t.prints.begin())) - 1;
+            i = std::max(i + 1, static_cast<size_t>(it - t.prints.begin())) - 1;
             continue;
         }
         lastX = x;

@@ -34,9 +34,26 @@ namespace {
 constexpr int kMaxRecent = 10;
 const char* kRecentKey = "recentFiles";
 
+// Runs `fn` on the window's UI thread later, if the window still exists then. The window
+// joins every thread of its own before it is destroyed, so `self` is alive when posting.
+template <class Fn>
+void post(QPointer<MainWindow> self, Fn fn) {
+    QMetaObject::invokeMethod(
+        self.data(),
+        [self, fn] {
+            if (self) fn(*self);
+        },
+        Qt::QueuedConnection);
+}
+
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_analysis(
+          [](const TraceModel& model, const EventFormats& formats, Progress* progress) {
+              return analyzeSched(model, formats, progress);
+          }) {
     setWindowTitle("Kestrel");
     resize(1400, 860);
     setAcceptDrops(true);
@@ -59,6 +76,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_progress->setMaximumWidth(220);
     m_progress->setFormat(tr("analysing %p%"));
     m_cancel = new QPushButton(tr("Cancel"), this);
+    m_progress->setObjectName(QStringLiteral("analysisProgress"));
+    m_cancel->setObjectName(QStringLiteral("cancelAnalysis"));
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_markers);
     statusBar()->addPermanentWidget(m_progress);
@@ -83,6 +102,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 MainWindow::~MainWindow() {
     removeEventPanel();  // its passes read the model, which goes before child widgets do
     stopWorker();
+    stopOpening();
     for (std::thread& t : m_retired) t.join();
 }
 
@@ -118,20 +138,18 @@ void MainWindow::chooseFile() {
 
 bool MainWindow::openFile(const QString& path) {
     if (!QFileInfo(path).isFile()) {
-        reportError(tr("%1: not a file").arg(path));
+        const QString message = tr("Cannot open %1: not a file").arg(path);
+        m_status->setText(message);
+        reportError(message);
         return false;
     }
-    saveCurrentSession();
-    stopWorker();
-    startWorker(path, {});
+    startOpen(path, {});
     return true;
 }
 
 bool MainWindow::openFile(const QString& path, PendingOpen pending) {
     if (!pending.valid()) return openFile(path);
-    saveCurrentSession();
-    stopWorker();
-    startWorker(path, std::move(pending));
+    startOpen(path, std::move(pending));
     return true;
 }
 
@@ -146,78 +164,53 @@ void MainWindow::reportError(const QString& message) {
         QMessageBox::warning(this, tr("Cannot open trace"), message);
 }
 
-// One background job per file: open (header, metadata, frame index), hand the model to
-// the UI thread, then build the formats and run the sched analysis. Each stage reports
-// back through a queued call that drops results of a job that is no longer current.
-void MainWindow::startWorker(const QString& path, PendingOpen pending) {
-    const uint64_t job = ++m_job;
-    m_progressState = std::make_shared<Progress>();
-    m_analysisDone = false;
+// A file is opened (header, metadata, frame index) on a thread of its own, and the trace
+// on screen stays untouched meanwhile: its analysis keeps running, and only a file that
+// opened replaces it (finishOpen). A newer open supersedes one still under way; the
+// result of the older one is dropped by id.
+void MainWindow::startOpen(const QString& path, PendingOpen pending) {
+    stopOpening();
+    const uint64_t job = ++m_openJob;
     m_status->setText(tr("Opening %1...").arg(path));
-    m_progress->setValue(0);
-    m_progress->show();
-    m_cancel->show();
-    m_poll->start();
     QPointer<MainWindow> self(this);
-    auto post = [self](auto fn) {
-        // The window joins this thread before it is destroyed, so `self` is alive when
-        // posting; the call itself runs later on the UI thread.
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, fn] {
-                if (self) fn(*self);
-            },
-            Qt::QueuedConnection);
-    };
-    m_analysisStart = std::chrono::steady_clock::now();
-    m_worker = std::thread(
-        [post, job, path, progress = m_progressState, pending = std::move(pending)]() mutable {
-            lowerThisThreadPriority();
-            auto opened = pending.valid() ? pending.get() : TraceModel::open(path.toStdString());
-            if (!opened) {
-                QString error = QString::fromStdString(opened.message());
-                post([job, error](MainWindow& w) { w.finishOpen(job, {}, QString(), error); });
-                return;
-            }
-            std::shared_ptr<TraceModel> model = std::move(opened.value());
-            post([job, model, path](MainWindow& w) { w.finishOpen(job, model, path, QString()); });
-            std::shared_ptr<SchedTimeline> timeline;
-            std::shared_ptr<EventFormats> formats;
-            QString error;
-            auto created = EventFormats::create(model->meta());
-            if (!created) {
-                error = QString::fromStdString(created.message());
-            } else {
-                formats = std::move(created.value());
-                auto result = analyzeSched(*model, *formats, progress.get());
-                if (result)
-                    timeline = std::make_shared<SchedTimeline>(std::move(result.value()));
-                else
-                    error = QString::fromStdString(result.message());
-            }
-            post([job, timeline, formats, error](MainWindow& w) {
-                w.finishAnalysis(job, timeline, formats, error);
-            });
-        });
+    m_opener = std::thread([self, job, path, pending = std::move(pending)]() mutable {
+        lowerThisThreadPriority();
+        auto opened = pending.valid() ? pending.get() : TraceModel::open(path.toStdString());
+        if (!opened) {
+            QString error = QString::fromStdString(opened.message());
+            post(self, [job, path, error](MainWindow& w) { w.finishOpen(job, {}, path, error); });
+            return;
+        }
+        std::shared_ptr<TraceModel> model = std::move(opened.value());
+        post(self, [job, model, path](MainWindow& w) { w.finishOpen(job, model, path, {}); });
+    });
+}
+
+// The model's errors start with the path ("PATH: offset 0: ..."): the status bar and the
+// message say it once, after "Cannot open".
+QString MainWindow::openError(const QString& path, const QString& error) {
+    const QString prefix = path + QStringLiteral(": ");
+    return tr("Cannot open %1: %2")
+        .arg(path, error.startsWith(prefix) ? error.mid(prefix.size()) : error);
 }
 
 void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
                             const QString& error) {
-    if (job != m_job) return;
-    if (!model) {
-        if (m_worker.joinable()) m_worker.join();  // it stopped after posting this
-        m_analysisDone = true;
-        m_poll->stop();
-        m_progress->hide();
-        m_cancel->hide();
-        m_status->setText(tr("Cannot open %1").arg(path));
-        reportError(error);
+    if (job != m_openJob) return;              // a newer open superseded this one
+    if (m_opener.joinable()) m_opener.join();  // it has posted its last word
+    if (!model) {  // the loaded trace, its analysis and its panel stay as they are
+        const QString message = openError(path, error);
+        m_status->setText(message);
+        reportError(message);
         emit fileOpened(false);
-        if (m_exitWhenIdle) QTimer::singleShot(0, qApp, [] { QApplication::exit(1); });
+        if (m_exitWhenIdle && !m_model) QTimer::singleShot(0, qApp, [] { QApplication::exit(1); });
         return;
     }
     if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: opened-ms=%.1f\n", msSinceLaunch());
     setPhase("open delivered");
+    // The new trace opened: only now does the old one go, with its analysis and panel.
+    saveCurrentSession();
+    stopWorker();
     removeEventPanel();
     m_view->setTimeline(nullptr);
     m_timeline.reset();
@@ -235,7 +228,43 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
     loadSession(path, *m_state);
     addRecent(path);
     updateStatus();
+    startAnalysis();
     emit fileOpened(true);
+}
+
+// The analysis of the loaded trace runs on its own thread (formats, then the sched
+// analysis) and reports back through a queued call that drops the result of a job that
+// is no longer current.
+void MainWindow::startAnalysis() {
+    const uint64_t job = ++m_job;
+    m_progressState = std::make_shared<Progress>();
+    m_analysisDone = false;
+    m_progress->setValue(0);
+    m_progress->show();
+    m_cancel->show();
+    m_poll->start();
+    m_analysisStart = std::chrono::steady_clock::now();
+    m_worker = std::thread([self = QPointer<MainWindow>(this), job, model = m_model,
+                            progress = m_progressState, analysis = m_analysis] {
+        lowerThisThreadPriority();
+        std::shared_ptr<SchedTimeline> timeline;
+        std::shared_ptr<EventFormats> formats;
+        QString error;
+        auto created = EventFormats::create(model->meta());
+        if (!created) {
+            error = QString::fromStdString(created.message());
+        } else {
+            formats = std::move(created.value());
+            auto result = analysis(*model, *formats, progress.get());
+            if (result)
+                timeline = std::make_shared<SchedTimeline>(std::move(result.value()));
+            else
+                error = QString::fromStdString(result.message());
+        }
+        post(self, [job, timeline, formats, error](MainWindow& w) {
+            w.finishAnalysis(job, timeline, formats, error);
+        });
+    });
 }
 
 void MainWindow::pollProgress() {
@@ -324,9 +353,10 @@ void MainWindow::cancelAnalysis() {
     if (m_progressState) m_progressState->cancel = true;
 }
 
-// Cancels the current job without waiting for it: the thread notices the flag within a
-// frame, but its merge step is not interruptible, and the UI must not wait on it. It is
-// kept aside and joined when the window goes; anything it posts is stale by job id.
+// Cancels the current analysis without waiting for it: the thread notices the flag
+// within a frame, but its merge step is not interruptible, and the UI must not wait on
+// it. It is kept aside and joined when the window goes; anything it posts is stale by
+// job id.
 void MainWindow::stopWorker() {
     if (!m_worker.joinable()) return;
     cancelAnalysis();
@@ -336,6 +366,13 @@ void MainWindow::stopWorker() {
     m_poll->stop();
     m_progress->hide();
     m_cancel->hide();
+}
+
+// Drops an open under way: TraceModel::open cannot be interrupted, so its thread is kept
+// aside the same way, and what it posts is stale by open id.
+void MainWindow::stopOpening() {
+    ++m_openJob;
+    if (m_opener.joinable()) m_retired.push_back(std::move(m_opener));
 }
 
 void MainWindow::setCursorTime(uint64_t t) {
@@ -394,6 +431,10 @@ void MainWindow::showTaskList() {
     auto keep = m_timeline;
     connect(dialog, &QObject::destroyed, this, [keep] {});
     dialog->show();
+}
+
+QString MainWindow::statusText() const {
+    return m_status->text();
 }
 
 void MainWindow::updateStatus() {
@@ -467,6 +508,7 @@ bool MainWindow::openDropped(const QMimeData& mime) {
 void MainWindow::closeEvent(QCloseEvent* e) {
     saveCurrentSession();
     stopWorker();
+    stopOpening();
     e->accept();
 }
 

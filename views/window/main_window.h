@@ -1,8 +1,11 @@
 #pragma once
-// The kestrel main window. Opening a trace reads its index only and shows the
-// timeline at once (frame preview); the sched analysis then runs on a std::thread with
-// a progress bar and Cancel, and its result comes back through a queued call guarded
-// by a job id (stale results of a previous file are dropped) and a QPointer.
+// The kestrel main window. Opening a trace reads its index only, on a thread of its own,
+// while the trace on screen stays as it is; once the file has opened it replaces that
+// trace and the timeline shows at once (frame preview). A file that does not open
+// changes nothing but the status bar. The sched analysis then runs on a std::thread
+// with a progress bar and Cancel. Results come back through queued calls guarded by
+// job ids (stale results of a superseded open or a previous file are dropped) and a
+// QPointer.
 //
 // Layout: timeline on top; below it, in a vertical splitter, the bottom area where the
 // event table, search/filter and details pane are plugged in (addBottomWidget). They
@@ -13,6 +16,7 @@
 #include <QString>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <memory>
 #include <thread>
@@ -44,7 +48,8 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
     // Opens in the background: false only when `path` is no file; fileOpened() tells how
-    // the open went, analysisFinished() when the timeline is complete.
+    // the open went, analysisFinished() when the timeline is complete. The loaded trace
+    // and its running analysis go only when the new file has opened.
     bool openFile(const QString& path);
     // The same with the open already under way (started before QApplication exists, so
     // reading the index overlaps Qt's start-up): see openInBackground.
@@ -70,6 +75,12 @@ public:
     // With it on, a StallProbe watches the UI thread from here to the exit.
     void setExitWhenIdle(bool on);
     void setQuiet(bool on) { m_quiet = on; }  // no message boxes (tests, scripts)
+    QString statusText() const;               // what the status bar says on the left
+    // The pass the worker runs once a trace is open: analyzeSched, unless a test holds
+    // it (behind a latch) to see the window while an analysis is still running.
+    using Analysis = std::function<Result<SchedTimeline>(const TraceModel&, const EventFormats&,
+                                                         Progress*)>;
+    void setAnalysis(Analysis analysis) { m_analysis = std::move(analysis); }
 
 public slots:
     void setCursorTime(uint64_t t);
@@ -88,14 +99,17 @@ private:
     void buildMenus();
     void chooseFile();
     void showTaskList();
-    void startWorker(const QString& path, PendingOpen pending);
+    void startOpen(const QString& path, PendingOpen pending);
     void finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
                     const QString& error);
+    static QString openError(const QString& path, const QString& error);
+    void startAnalysis();
     void reportError(const QString& message);
     void pollProgress();
     void finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> timeline,
                         std::shared_ptr<EventFormats> formats, QString error);
     void stopWorker();
+    void stopOpening();
     void createEventPanel();
     void showEventPanel();
     void reportIdleAndQuit(uint64_t events, double analysisMs);
@@ -124,10 +138,13 @@ private:
     std::shared_ptr<TraceModel> m_model;
     std::shared_ptr<EventFormats> m_formats;
     std::shared_ptr<const SchedTimeline> m_timeline;
-    std::thread m_worker;
-    std::vector<std::thread> m_retired;  // cancelled jobs still finishing
+    std::thread m_opener;                // the open under way (header, metadata, frame index)
+    std::thread m_worker;                // the analysis of the loaded trace
+    std::vector<std::thread> m_retired;  // superseded opens, cancelled analyses still finishing
     std::shared_ptr<Progress> m_progressState;
-    uint64_t m_job = 0;
+    Analysis m_analysis;
+    uint64_t m_openJob = 0;  // id of the latest open; older ones' results are dropped
+    uint64_t m_job = 0;      // id of the current analysis
     bool m_analysisDone = true;
 
     std::chrono::steady_clock::time_point m_launch = std::chrono::steady_clock::now();
