@@ -34,7 +34,8 @@ constexpr uint32_t kMaxExtent = 1u << 20;
 constexpr uint32_t kPayloadPad = 16;
 
 // libtraceevent plugins are process-wide shared objects with global option lists and
-// state (plugin_function.c's fstack): loading and unloading must not race.
+// state (plugin_function.c's fstack): loading and unloading must not race. Format
+// parsing also keeps state in statics and takes the same lock.
 std::mutex& pluginMutex() {
     static std::mutex mutex;
     return mutex;
@@ -597,8 +598,14 @@ Status EventFormats::load(const TraceMeta& meta, bool printing) {
                           static_cast<int>(meta.longSize));
     // A format libtraceevent cannot parse still describes its event: trace-cmd counts it
     // as a parsing failure and prints "[FAILED TO PARSE]" for it, and so do we.
-    for (const EventFormat& f : meta.formats) {
-        tep_parse_event(m_tep, f.text.data(), f.text.size(), f.system.c_str());
+    {
+        // The format parser keeps state in statics (event-parse.c: is_flag_field,
+        // is_symbolic_field, arg_eval()'s buffer for a __print_flags/__print_symbolic
+        // value), so instances created on several threads at once parse one at a time.
+        std::lock_guard<std::mutex> lock(pluginMutex());
+        for (const EventFormat& f : meta.formats) {
+            tep_parse_event(m_tep, f.text.data(), f.text.size(), f.system.c_str());
+        }
     }
     if (printing) loadPrintingTables(meta);
     buildTypes();
