@@ -259,6 +259,7 @@ Status Recorder::begin() {
             std::make_unique<CpuReader>(c, m_formats[c].pageSize, m_config.pagesPerFrame, m_stopFd,
                                         [this](PageBatch&& b) { submit(std::move(b)); });
         if (Status st = reader->open(dir, m_kernelCpus[c]); !st) return st;
+        std::lock_guard lock(m_readersMutex);
         m_readers.push_back(std::move(reader));
     }
     unsigned workers = std::max(1u, std::thread::hardware_concurrency());
@@ -358,8 +359,11 @@ RecordStatus Recorder::status() const {
         s.elapsedSec =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
     }
-    for (const auto& r : m_readers) s.rawBytes += r->bytesRead();
-    if (m_readers.empty()) s.rawBytes = m_finalRaw;
+    {
+        std::lock_guard lock(m_readersMutex);
+        for (const auto& r : m_readers) s.rawBytes += r->bytesRead();
+        if (m_readers.empty()) s.rawBytes = m_finalRaw;
+    }
     {
         std::lock_guard lock(m_writeMutex);
         s.events = m_events;
@@ -384,8 +388,7 @@ void Recorder::sampleCmdlines() {
 }
 
 Status Recorder::stop() {
-    if (m_stopped) return {};
-    m_stopped = true;
+    if (m_stopped.exchange(true)) return {};
     if (!m_running) return cleanup();
     (void)m_fs.write(m_instance->rel("tracing_on"), "0");
     uint64_t one = 1;
@@ -400,10 +403,13 @@ Status Recorder::stop() {
     m_queueCv.notify_all();
     for (auto& t : m_workers) t.join();
     m_workers.clear();
-    uint64_t raw = 0;
-    for (const auto& r : m_readers) raw += r->bytesRead();
-    m_finalRaw = raw;
-    m_readers.clear();  // closes trace_pipe_raw, so the instance can go
+    {
+        std::lock_guard lock(m_readersMutex);
+        uint64_t raw = 0;
+        for (const auto& r : m_readers) raw += r->bytesRead();
+        m_finalRaw = raw;
+        m_readers.clear();  // closes trace_pipe_raw, so the instance can go
+    }
 
     sampleCmdlines();
     std::string cmdlines;

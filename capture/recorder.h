@@ -49,7 +49,7 @@ public:
     }
     Status addPid(int pid);       // set_event_pid (+ set_ftrace_pid with a tracer), before begin()
     Status begin();               // readers up, then tracing on
-    RecordStatus status() const;  // call from the thread that calls stop()
+    RecordStatus status() const;  // any thread, also while stop() runs on another
     Status stop();                // tracing off, drain, late metadata + index, instance removed
 
 private:
@@ -77,15 +77,18 @@ private:
     int m_stopFd = -1;
     int m_outputLock = -1;  // holds the write lock on config.output (see lockOutput)
 
+    // status() runs on the sampler and on any caller's thread while begin() and stop()
+    // fill and empty the readers: m_readersMutex guards them and the final byte count.
+    mutable std::mutex m_readersMutex;
     std::vector<std::unique_ptr<CpuReader>> m_readers;
+    uint64_t m_finalRaw = 0;  // raw bytes read, once the readers are gone
     std::vector<std::thread> m_readerThreads;
     std::vector<std::thread> m_workers;
     std::thread m_sampler;  // merges saved_cmdlines and reports status once a second
     std::function<void(const RecordStatus&)> m_onStatus;
-    std::chrono::steady_clock::time_point m_started;
-    bool m_running = false;
-    bool m_stopped = false;
-    uint64_t m_finalRaw = 0;  // raw bytes read, once the readers are gone
+    std::chrono::steady_clock::time_point m_started;  // set before m_running
+    std::atomic<bool> m_running{false};
+    std::atomic<bool> m_stopped{false};
 
     // Batches waiting for compression; bounded so memory stays bounded.
     std::mutex m_queueMutex;

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds and runs every test: the dev build (GCC), the same
-# suite under AddressSanitizer + UndefinedBehaviorSanitizer, then each libFuzzer target
-# for a bounded time on its seed corpus. Incremental: re-running rebuilds only changes.
-# Env: KESTREL_FUZZ_SECONDS (default 30 per target), KESTREL_SKIP_ASAN=1, KESTREL_SKIP_FUZZ=1.
+# suite under AddressSanitizer + UndefinedBehaviorSanitizer, the tests that start threads
+# under ThreadSanitizer (the tsan preset builds only those; its test preset sets
+# TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 and tests/tsan.supp), then each
+# libFuzzer target for a bounded time on its seed corpus. Incremental: re-running rebuilds
+# only changes.
+# Env: KESTREL_FUZZ_SECONDS (default 30 per target), KESTREL_SKIP_ASAN=1, KESTREL_SKIP_TSAN=1,
+# KESTREL_SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -18,6 +22,12 @@ if [[ "${KESTREL_SKIP_ASAN:-0}" != 1 ]]; then
   cmake --build --preset asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --preset asan -j "$jobs"
+fi
+
+if [[ "${KESTREL_SKIP_TSAN:-0}" != 1 ]]; then
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan -j "$jobs"
+  ctest --preset tsan -j "$jobs"
 fi
 
 if [[ "${KESTREL_SKIP_FUZZ:-0}" != 1 ]]; then

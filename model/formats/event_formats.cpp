@@ -203,7 +203,13 @@ void EventFormats::parseLocked(size_t index) const {
     if (x.state.load(std::memory_order_relaxed) != Parse::Pending) return;
     EventType& type = m_types[index];
     std::string& text = m_formatText[index];
-    tep_parse_event(m_tep, text.data(), text.size(), m_formatSystem[index].c_str());
+    {
+        // libtraceevent's format parser keeps state in statics (event-parse.c:
+        // is_flag_field, is_symbolic_field, arg_eval's buffer): one parse at a time in the
+        // process, whichever instance parses.
+        std::lock_guard<std::mutex> lock(pluginLock());
+        tep_parse_event(m_tep, text.data(), text.size(), m_formatSystem[index].c_str());
+    }
     std::string().swap(text);
     tep_event* e = tep_find_event(m_tep, type.id);
     if (!e) {

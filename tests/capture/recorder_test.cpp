@@ -10,7 +10,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "decode/event_cursor.h"
@@ -282,6 +284,56 @@ TEST_F(RealKernel, RecorderApiReportsRefusalsStatusAndMarkers) {
     EXPECT_EQ(events, s.events);
     EXPECT_NE(model.value()->meta().recorded.find("refused event 'nosuchsystem:nosuchevent'"),
               std::string::npos);
+}
+
+// A GUI polls status() from its own thread and may stop from another, so status() must be
+// safe while stop() runs: the sampler is still reporting, then the readers are joined and
+// dropped. The figures a poller sees never go back, and end at the final ones.
+TEST_F(RealKernel, StatusPolledFromAnotherThreadWhileStopRuns) {
+    RecordConfig config;
+    config.events = {{"sched", ""}};
+    config.output = m_dir + "/polled.ktr";
+    auto rec = Recorder::create(*m_fs, config);
+    ASSERT_TRUE(rec) << rec.message();
+    Recorder& recorder = *rec.value();
+    std::mutex reportMutex;
+    std::condition_variable reported;
+    bool firstReport = false;
+    recorder.onStatus([&](const RecordStatus&) {
+        std::lock_guard lock(reportMutex);
+        firstReport = true;
+        reported.notify_all();
+    });
+    ASSERT_TRUE(recorder.begin());
+    {
+        // The sampler is running once it has reported.
+        std::unique_lock lock(reportMutex);
+        reported.wait(lock, [&] { return firstReport; });
+    }
+    std::atomic<bool> stopped{false};
+    std::atomic<uint64_t> polls{0};
+    RecordStatus last;
+    bool wentBack = false;
+    std::thread poller([&] {
+        while (!stopped.load()) {
+            RecordStatus s = recorder.status();
+            wentBack = wentBack || s.rawBytes < last.rawBytes || s.events < last.events;
+            last = std::move(s);
+            ++polls;
+        }
+    });
+    while (polls.load() == 0) std::this_thread::yield();
+    test::run("ls / > /dev/null");
+    Status st = recorder.stop();
+    stopped = true;
+    poller.join();
+    ASSERT_TRUE(st) << st.message();
+    EXPECT_FALSE(wentBack);
+    RecordStatus final = recorder.status();
+    EXPECT_GT(final.rawBytes, 0u);
+    EXPECT_GE(final.rawBytes, last.rawBytes);
+    EXPECT_GE(final.events, last.events);
+    EXPECT_FALSE(instanceExists(getpid()));
 }
 
 TEST_F(RealKernel, StrictFailsOnARefusalAndCleansUp) {
