@@ -98,6 +98,7 @@ Status EventFormats::load(const TraceMeta& meta, bool printing) {
     }
     m_bigEndian = meta.bigEndian;
     m_printing = printing;
+    m_meta = &meta;
     {
         std::lock_guard<std::mutex> lock(pluginLock());
         m_tep = tep_alloc();
@@ -242,6 +243,19 @@ void EventFormats::parseLocked(size_t index) const {
 
 void EventFormats::parseAll() const {
     for (size_t i = 0; i < m_types.size(); ++i) (void)parsed(i);
+}
+
+EventFormats& EventFormats::filterTwin() const {
+    if (m_filterTwin) return *m_filterTwin;
+    std::unique_ptr<EventFormats> twin(new EventFormats());
+    // The same meta loaded this instance, so loading it again cannot fail differently.
+    (void)twin->load(*m_meta, false);
+    if (!m_meta->savedCmdlines.empty())
+        tep_parse_saved_cmdlines(twin->m_tep, m_meta->savedCmdlines.c_str());
+    tep_data_comm_from_pid(twin->m_tep, 1);  // sorts the comm list now, not while matching
+    twin->parseAll();
+    m_filterTwin = std::move(twin);
+    return *m_filterTwin;
 }
 
 const EventType* EventFormats::type(int id) const {

@@ -64,6 +64,7 @@ public:
     // plugins, kallsyms and printk formats, which only printing needs and which cost
     // more to parse than a scan of millions of events.
     enum class Use { kPrinting, kFields };
+    // `meta` must outlive the instance (filterTwin() reads it).
     static Result<std::unique_ptr<EventFormats>> create(const TraceMeta& meta,
                                                         Use use = Use::kPrinting);
 
@@ -79,6 +80,13 @@ public:
     // Parses every format: libtraceevent's filters look events up by name in the handle,
     // so an advanced filter needs them all.
     void parseAll() const;
+    // What advanced filters evaluate against (event_filter.h): a fields-only instance over
+    // the same formats, all parsed, whose comm list is saved_cmdlines and never changes.
+    // libtraceevent resolves COMM from the handle's comm list, which printing grows as it
+    // meets sched_switch events; a filter on a printing instance would match differently
+    // from one on a fields-only instance, and differently before and after printing.
+    // Made on first use, then kept. Not thread-safe: one per thread, like the instance.
+    EventFormats& filterTwin() const;
 
     // Returns false when the payload is too short to hold the common fields.
     bool common(const RawEvent& event, CommonFields& out) const;
@@ -143,6 +151,8 @@ private:
 
     tep_handle* m_tep = nullptr;
     tep_plugin_list* m_plugins = nullptr;
+    const TraceMeta* m_meta = nullptr;
+    mutable std::unique_ptr<EventFormats> m_filterTwin;
     bool m_printing = false;
     bool m_bigEndian = false;
     // Sorted by id; `tep` filled in by parseLocked. Mutable: parsing on demand is not a

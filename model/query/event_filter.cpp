@@ -89,10 +89,10 @@ Result<std::unique_ptr<FilterMatcher>> FilterMatcher::create(const EventFilter& 
     }
     Status syntax = checkFilterText(filter.advanced);
     if (!syntax.ok()) return syntax;
-    // libtraceevent applies the text to the events its handle knows by name (all of them
-    // when the text names none): every format must be parsed first.
-    formats.parseAll();
-    m->m_tep = tep_filter_alloc(formats.tep());
+    // A handle of its own, whose COMM means the same for every matcher (see filterTwin),
+    // with every format parsed: libtraceevent applies the text to the events its handle
+    // knows by name, all of them when the text names none.
+    m->m_tep = tep_filter_alloc(formats.filterTwin().tep());
     if (!m->m_tep) return Status::error("out of memory for the filter");
     tep_errno err = tep_filter_add_filter_str(m->m_tep, filter.advanced.c_str());
     if (err < 0) {
