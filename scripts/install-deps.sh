@@ -7,7 +7,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libzstd-dev zlib1g-dev libcli11-dev
-  libtraceevent-dev libtracefs-dev libtracecmd-dev trace-cmd
+  libtraceevent-dev libtraceevent1-plugin
+  # The tests' oracle: trace-cmd report, and libtracecmd loaded at run time.
+  trace-cmd libtracecmd1
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 
@@ -43,6 +44,41 @@ std::string_view formatLine(std::string_view text, std::string_view key) {
         at = end + 1;
     }
     return {};
+}
+
+// Field names the format declares ("field:TYPE NAME;" or "field:TYPE NAME[N];").
+std::vector<std::string_view> declaredFields(std::string_view text) {
+    std::vector<std::string_view> names;
+    for (size_t at = text.find("field:"); at != std::string_view::npos;
+         at = text.find("field:", at + 6)) {
+        size_t end = text.find(';', at);
+        if (end == std::string_view::npos) break;
+        std::string_view decl = text.substr(at + 6, end - at - 6);
+        if (size_t bracket = decl.find('['); bracket != std::string_view::npos)
+            decl = decl.substr(0, bracket);
+        size_t start = decl.find_last_of(" *\t");
+        names.push_back(start == std::string_view::npos ? decl : decl.substr(start + 1));
+    }
+    return names;
+}
+
+// libtraceevent 1.7 dereferences a null field when a print fmt names a field the format
+// does not declare (REC->name): a damaged format must not reach its parser as it is.
+bool printNamesUndeclaredField(std::string_view text) {
+    size_t fmt = text.find("print fmt:");
+    if (fmt == std::string_view::npos) return false;
+    const auto fields = declaredFields(text.substr(0, fmt));
+    for (size_t at = text.find("REC->", fmt); at != std::string_view::npos;
+         at = text.find("REC->", at + 5)) {
+        size_t end = at + 5;
+        while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                     text[end] == '_')) {
+            ++end;
+        }
+        std::string_view name = text.substr(at + 5, end - at - 5);
+        if (std::find(fields.begin(), fields.end(), name) == fields.end()) return true;
+    }
+    return false;
 }
 
 enum class Fast : uint8_t { None, Program, Handler };
@@ -204,6 +240,11 @@ void EventFormats::parseLocked(size_t index) const {
     if (x.state.load(std::memory_order_relaxed) != Parse::Pending) return;
     EventType& type = m_types[index];
     std::string& text = m_formatText[index];
+    // A print fmt that names an undeclared field is damage; the fields still describe
+    // the event, so it is parsed without its print fmt and flagged as failed, which
+    // prints "[FAILED TO PARSE]" and the raw fields, as for any format that does not parse.
+    const bool badPrint = printNamesUndeclaredField(text);
+    if (badPrint) text.resize(text.find("print fmt:"));
     {
         // libtraceevent's format parser keeps state in statics (event-parse.c:
         // is_flag_field, is_symbolic_field, arg_eval's buffer): one parse at a time in the
@@ -217,6 +258,7 @@ void EventFormats::parseLocked(size_t index) const {
         x.state.store(Parse::Failed, std::memory_order_release);
         return;
     }
+    if (badPrint) e->flags |= TEP_EVENT_FL_FAILED;
     type.tep = e;
     for (tep_format_field* f = e->format.common_fields; f; f = f->next) {
         x.extent = std::max(x.extent, fieldEnd(toRef(f)));

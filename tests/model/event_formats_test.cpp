@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 
+#include "base/byte_order.h"
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
 #include "support/test_data.h"
@@ -114,6 +115,35 @@ TEST(EventFormats, PluginHandlersPrintUnderThePluginLockOthersDoNot) {
     held.unlock();
     ASSERT_EQ(printFunction.wait_for(std::chrono::seconds(30)), std::future_status::ready);
     EXPECT_FALSE(out.empty());
+}
+
+// A damaged format whose print fmt names a field it does not declare made libtraceevent
+// 1.7 dereference a null pointer while parsing it (found by the tracedat fuzzer). The
+// event is kept, flagged as a format that failed to parse (libtraceevent then prints it
+// as "[FAILED TO PARSE]" unless a plugin handles it).
+TEST(EventFormats, APrintFmtNamingAnUndeclaredFieldFailsToParseWithoutCrashing) {
+    TraceMeta meta;
+    meta.headerPage = test::readText(test::dataPath("pages/header_page"));
+    meta.headerEvent = test::readText(test::dataPath("pages/header_event"));
+    std::string format = test::readText(test::dataPath("pages/sched_switch.format"));
+    size_t field = format.find("prev_state;");
+    ASSERT_NE(field, std::string::npos);
+    format.replace(field, 10, "prev_stare");  // declared under another name
+    meta.formats.push_back({"sched", format});
+    meta.buffers.push_back({"", "local", 4096});
+    auto formats = EventFormats::create(meta);
+    ASSERT_TRUE(formats) << formats.message();
+    const EventType* type = (*formats)->find("sched", "sched_switch");
+    ASSERT_NE(type, nullptr);
+    EXPECT_TRUE(type->tep->flags & TEP_EVENT_FL_FAILED);
+    EXPECT_TRUE((*formats)->field(type->id, "prev_stare").valid());
+    EXPECT_FALSE((*formats)->hasFastPath(type->id));
+    std::vector<uint8_t> payload(64, 0);
+    store16(payload.data(), static_cast<uint16_t>(type->id));
+    std::string out;
+    (*formats)->formatInfo({1, payload.data(), static_cast<uint32_t>(payload.size())}, 0, out);
+    // sched_switch prints through its plugin, which names the field it could not find.
+    EXPECT_NE(out.find("<CANT FIND FIELD prev_state>"), std::string::npos) << out;
 }
 
 }  // namespace
