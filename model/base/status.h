@@ -1,6 +1,6 @@
 #pragma once
-// Errors are returned values (STYLE.md practice 8): a message that names the file,
-// the offset and what was expected. Exceptions never cross module boundaries.
+// Errors are returned values: a message that names the file, the offset and what was
+// expected. Exceptions never cross module boundaries.
 #include <optional>
 #include <string>
 #include <utility>

@@ -1,5 +1,5 @@
 #pragma once
-// Everything needed to decode a trace on another machine (DESIGN.md, "The .ktr file").
+// Everything needed to decode a trace on another machine (docs/ktr-format.md lists it).
 // Filled by the .ktr reader, the trace.dat importer and the recorder alike.
 #include <cstdint>
 #include <string>
@@ -29,7 +29,7 @@ struct EventFormat {
 
 struct TraceMeta {
     bool bigEndian = false;
-    uint32_t longSize = 8;     // the kernel's long, from header_page (FORMATS.md)
+    uint32_t longSize = 8;     // the kernel's long: header_page's commit field size
     uint32_t pageSize = 4096;  // default sub-buffer size
     std::string headerPage;    // events/header_page verbatim
     std::string headerEvent;   // events/header_event verbatim

@@ -20,8 +20,9 @@ std::string quoted(const std::string& name) {
 }  // namespace
 
 Status TraceDatReader::finishMeta() {
-    // FORMATS.md: the long-size byte describes the recording program; the kernel's long
-    // is the size of header_page's commit field (trace-input.c read_header_files).
+    // The header's long-size byte describes the recording program, not the kernel; the
+    // kernel's long is the size of header_page's commit field (trace-input.c
+    // read_header_files).
     auto format = PageFormat::fromHeaderPage(m_meta.headerPage, m_meta.bigEndian);
     if (!format) return Status::error(m_file.error(0, format.message()));
     m_meta.longSize = format->commitSize;

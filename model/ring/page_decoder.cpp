@@ -79,7 +79,8 @@ Status PageReader::load(const uint8_t* page, uint32_t available, const PageForma
                              " bytes)");
     }
     m_header.timestamp = load64(page, m_big);
-    // FORMATS.md: commit is a sign-extended long when flags are set; use its low 32 bits.
+    // commit is a long, sign-extended when the flag bits are set (0xffffffffc0000fd0 seen
+    // on x86_64): its low 32 bits hold the length and the flags (ring_buffer.c).
     uint64_t commit = loadUnsigned(page + 8, format.commitSize, m_big);
     uint32_t low = static_cast<uint32_t>(commit);
     m_header.length = low & kCommitMask;

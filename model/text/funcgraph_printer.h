@@ -3,8 +3,9 @@
 //   funcgraph_entry whose exit is the next record read:  "  1.463 us   |      func();"
 //   other funcgraph_entry:                               "           |      func() {"
 //   funcgraph_exit:                                      "+ 21.922 us  |    }"
-// Fields are read by name from the formats (funcgraph_exit's layout changed across
-// kernels, FORMATS.md), resolved once.
+// Fields are read by name from the formats, resolved once: funcgraph_exit's layout changed
+// across kernels (6.18: func@8, depth@16, overrun@20, calltime@24, rettime@32; older
+// kernels put overrun at 16 and depth at 40; with return values, retval comes first).
 #include <cstdint>
 #include <string>
 
