@@ -1,4 +1,4 @@
-// ktr: the Kestrel command line. Exit codes: 0 ok, 1 bad input, 2 usage.
+// ktr: the Kestrel command line. Exit codes: cli.h (ExitCode).
 // One CLI11 parser holds every subcommand, so help texts, usage errors and their exit
 // code come from one place.
 #include <CLI/CLI.hpp>
@@ -113,8 +113,8 @@ int run(int argc, char** argv) {
         "record", "record kernel events into a .ktr, in a tracefs instance of its own (root)");
     addRecordOptions(*record, c.record);
     app.footer(
-        "Exit codes: 0 ok, 1 bad input, 2 usage. `ktr COMMAND --help` lists a command's "
-        "options.");
+        "Exit codes: 0 ok, 1 bad input, 2 usage, 3 damaged input (what could be read was, and\n"
+        "stderr says what was skipped). `ktr COMMAND --help` lists a command's options.");
 
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "help") args[0] = "--help";  // `ktr help`, as it always was
