@@ -52,6 +52,8 @@ struct CpuPass {
     std::vector<SchedEvent> sched;
     std::vector<PrintMark> prints;
     std::vector<LostGap> gaps;
+    // before[i]: this CPU's events that come before its first event at or after grid[i].
+    std::vector<uint64_t> before;
     // The scan's counts (trace_scan.h), which the filter panel shows; its task names and
     // events per pid also make the task list.
     ScanTally tally;
@@ -65,11 +67,16 @@ std::string_view trimmed(std::string_view s) {
 class CpuScanner {
 public:
     CpuScanner(const TraceModel& model, const EventFormats& formats, const Fields& fields,
-               CpuPass& out)
-        : m_model(model), m_formats(formats), m_f(fields), m_out(out) {}
+               const std::vector<uint64_t>& grid, CpuPass& out)
+        : m_model(model), m_formats(formats), m_f(fields), m_grid(grid), m_out(out) {
+        m_out.before.assign(grid.size(), 0);
+    }
 
     void event(const RawEvent& raw) {
         const uint64_t ts = m_model.toTraceTime(raw.ts);
+        while (m_gridAt < m_grid.size() && m_grid[m_gridAt] <= ts) {
+            m_out.before[m_gridAt++] = m_out.events;
+        }
         if (m_out.first == kUnknownTime) m_out.first = ts;
         m_out.last = ts;
         ++m_out.events;
@@ -144,17 +151,26 @@ private:
         m_out.sched.push_back(e);
     }
 
+public:
+    // Grid points after the CPU's last event: every event comes before them.
+    void finish() {
+        for (; m_gridAt < m_grid.size(); ++m_gridAt) m_out.before[m_gridAt] = m_out.events;
+    }
+
+private:
     const TraceModel& m_model;
     const EventFormats& m_formats;
     const Fields& m_f;
+    const std::vector<uint64_t>& m_grid;
     CpuPass& m_out;
+    size_t m_gridAt = 0;
     bool m_openGap = false;
 };
 
 Status scanCpu(const TraceModel& model, const EventFormats& formats, const Fields& fields,
-               CpuPass& out, Progress* progress) {
+               const std::vector<uint64_t>& grid, CpuPass& out, Progress* progress) {
     const CpuTrack& track = model.cpu(out.cpu);
-    CpuScanner scanner(model, formats, fields, out);
+    CpuScanner scanner(model, formats, fields, grid, out);
     std::vector<uint8_t> buffer;
     bool firstOfPage = false;
     auto onPage = [&](const PageHeader& h, size_t) {
@@ -184,8 +200,38 @@ Status scanCpu(const TraceModel& model, const EventFormats& formats, const Field
                   });
         advance(progress);
     }
+    scanner.finish();
     out.tally.countCpuEvents(out.cpu, out.events);
     return {};
+}
+
+// The times the row marks are taken at: the start of every frame, thinned so that the
+// per-CPU counts stay small on traces of very many frames and CPUs.
+std::vector<uint64_t> markGrid(const TraceModel& model) {
+    constexpr size_t kMaxCounts = size_t{4} << 20;  // grid points x CPUs
+    std::vector<uint64_t> grid;
+    for (const FrameRef& f : model.frames()) {
+        if (f.tFirst != kUnknownTime) grid.push_back(model.toTraceTime(f.tFirst));
+    }
+    std::sort(grid.begin(), grid.end());
+    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+    const size_t most = std::max<size_t>(1024, kMaxCounts / std::max<size_t>(model.cpuCount(), 1));
+    if (grid.size() > most) {
+        std::vector<uint64_t> thin;
+        for (size_t i = 0; i < most; ++i) thin.push_back(grid[i * grid.size() / most]);
+        grid.swap(thin);
+    }
+    return grid;
+}
+
+std::vector<RowMark> rowMarks(const std::vector<uint64_t>& grid,
+                              const std::vector<CpuPass>& passes) {
+    std::vector<RowMark> marks(grid.size());
+    for (size_t i = 0; i < grid.size(); ++i) {
+        marks[i].ts = grid[i];
+        for (const CpuPass& p : passes) marks[i].row += p.before[i];
+    }
+    return marks;
 }
 
 TaskState stateFromPrev(int64_t prevState) {
@@ -367,6 +413,7 @@ Result<SchedTimeline> analyzeSched(const TraceModel& model, const EventFormats& 
     const size_t cpus = model.cpuCount();
     if (progress) progress->total = model.frames().size();
     const Fields fields(formats);
+    const std::vector<uint64_t> grid = markGrid(model);
     std::vector<CpuPass> passes(cpus);
     // Biggest CPUs first so the pool does not wait on one long tail.
     std::vector<size_t> order(cpus);
@@ -378,10 +425,11 @@ Result<SchedTimeline> analyzeSched(const TraceModel& model, const EventFormats& 
         return model.cpu(x).frames.size() > model.cpu(y).frames.size();
     });
     Status st = parallelFor(cpus, workerCount(threads, cpus), [&](size_t k, unsigned) {
-        return scanCpu(model, formats, fields, passes[order[k]], progress);
+        return scanCpu(model, formats, fields, grid, passes[order[k]], progress);
     });
     if (!st.ok()) return st;
     SchedTimeline out;
+    out.rowMarks = rowMarks(grid, passes);
     merge(model, passes, out);
     return out;
 }

@@ -15,6 +15,7 @@
 #include "analysis/trace_scan.h"
 #include "base/progress.h"
 #include "base/status.h"
+#include "decode/event_cursor.h"
 #include "decode/trace_model.h"
 #include "formats/event_formats.h"
 
@@ -95,6 +96,10 @@ struct SchedTimeline {
     // What scanTrace() would count (per event type, CPU and pid, losses, the task
     // table), gathered in the same pass: the event panel's filter lists use it.
     ScanResult counts;
+    // Rows of the merged stream of all events at the start time of each frame (a sample
+    // of them on traces with very many frames), sorted: the unfiltered row index without
+    // a pass of its own (EventIndex::fromMarks).
+    std::vector<RowMark> rowMarks;
 
     const TaskSummary* task(int32_t pid) const;
 };

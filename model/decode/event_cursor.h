@@ -14,6 +14,15 @@
 
 namespace kestrel {
 
+// A place in the merged stream of every event: `row` events come before the first one at
+// or after trace time `ts`. EventCursor::seek(ts) lands exactly there, so a pass that
+// counts events per CPU can hand out row numbers without walking the merged order
+// (analyzeSched does, and the event table's unfiltered index is built from them).
+struct RowMark {
+    uint64_t ts = 0;
+    uint64_t row = 0;
+};
+
 struct CursorOptions {
     std::vector<bool> cpus;      // empty = all; else cpus[i] selects global CPU i
     uint64_t from = 0;           // trace time (tsOffset applied), inclusive

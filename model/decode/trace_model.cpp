@@ -17,6 +17,7 @@ Result<std::unique_ptr<TraceModel>> TraceModel::fromSource(std::unique_ptr<Trace
                                                            const ModelOptions& options) {
     std::unique_ptr<TraceModel> model(new TraceModel);
     model->m_source = std::move(source);
+    model->m_tsOffset = static_cast<uint64_t>(model->m_source->meta().tsOffset);
     model->m_cache = std::make_unique<FrameCache>(*model->m_source, options.cacheBytes);
     if (Status s = model->buildTracks(); !s.ok()) return s;
     return model;

@@ -53,10 +53,9 @@ public:
     // Trace time range with the timestamp offset applied; 0/0 for an empty trace.
     uint64_t startTime() const;
     uint64_t endTime() const;
-    uint64_t toTraceTime(uint64_t raw) const {
-        return raw + static_cast<uint64_t>(meta().tsOffset);
-    }
-    uint64_t toRawTime(uint64_t t) const { return t - static_cast<uint64_t>(meta().tsOffset); }
+    // Called for every event: the offset is kept here, not fetched through the source.
+    uint64_t toTraceTime(uint64_t raw) const { return raw + m_tsOffset; }
+    uint64_t toRawTime(uint64_t t) const { return t - m_tsOffset; }
     // "sched cpu1" / "cpu1": how the UI and CLI name a global CPU index.
     std::string cpuLabel(size_t index) const;
     // The slot (into cpu(c).frames) of the first frame that may hold the events of CPU
@@ -83,6 +82,7 @@ private:
     std::string withoutPath(const std::string& message) const;
 
     std::unique_ptr<TraceSource> m_source;
+    uint64_t m_tsOffset = 0;  // TraceMeta::tsOffset, two's complement
     mutable DamageLog m_damage;
     std::unique_ptr<FrameCache> m_cache;
     std::vector<CpuTrack> m_cpus;

@@ -71,8 +71,8 @@ bool printNamesUndeclaredField(std::string_view text) {
     for (size_t at = text.find("REC->", fmt); at != std::string_view::npos;
          at = text.find("REC->", at + 5)) {
         size_t end = at + 5;
-        while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
-                                     text[end] == '_')) {
+        while (end < text.size() &&
+               (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
             ++end;
         }
         std::string_view name = text.substr(at + 5, end - at - 5);
@@ -336,32 +336,11 @@ int EventFormats::typeIndex(const RawEvent& event) const {
     return index >= 0 && parsed(static_cast<size_t>(index)) ? index : -1;
 }
 
-bool EventFormats::common(const RawEvent& event, CommonFields& out) const {
-    if (!event.data || event.size < m_commonExtent) return false;
-    out.type = static_cast<uint16_t>(readUnsigned(m_commonType, event));
-    out.flags = static_cast<uint8_t>(readUnsigned(m_commonFlags, event));
-    out.preemptCount = static_cast<uint8_t>(readUnsigned(m_commonPreempt, event));
-    out.pid = static_cast<int32_t>(readInt(m_commonPid, event));
-    return true;
-}
-
 FieldRef EventFormats::field(int typeId, std::string_view name) const {
     const EventType* t = type(typeId);
     if (!t) return {};
     std::string key(name);
     return toRef(tep_find_any_field(t->tep, key.c_str()));
-}
-
-uint64_t EventFormats::readUnsigned(const FieldRef& f, const RawEvent& event) const {
-    if (!f.valid() || !event.data || uint32_t{f.offset} + f.size > event.size) return 0;
-    return loadUnsigned(event.data + f.offset, f.size, m_bigEndian);
-}
-
-int64_t EventFormats::readInt(const FieldRef& f, const RawEvent& event) const {
-    uint64_t v = readUnsigned(f, event);
-    if (!f.isSigned || f.size >= 8) return static_cast<int64_t>(v);
-    unsigned shift = 64 - 8u * f.size;
-    return static_cast<int64_t>(v << shift) >> shift;
 }
 
 std::string_view EventFormats::readString(const FieldRef& f, const RawEvent& event) const {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/byte_order.h"
 #include "base/status.h"
 #include "base/trace_meta.h"
 #include "ring/page_decoder.h"
@@ -89,11 +90,27 @@ public:
     EventFormats& filterTwin() const;
 
     // Returns false when the payload is too short to hold the common fields.
-    bool common(const RawEvent& event, CommonFields& out) const;
+    bool common(const RawEvent& event, CommonFields& out) const {
+        if (!event.data || event.size < m_commonExtent) return false;
+        out.type = static_cast<uint16_t>(readUnsigned(m_commonType, event));
+        out.flags = static_cast<uint8_t>(readUnsigned(m_commonFlags, event));
+        out.preemptCount = static_cast<uint8_t>(readUnsigned(m_commonPreempt, event));
+        out.pid = static_cast<int32_t>(readInt(m_commonPid, event));
+        return true;
+    }
     FieldRef field(int typeId, std::string_view name) const;  // invalid() when absent
     // Loads a scalar field (sign-extended when signed); 0 if it lies outside the payload.
-    int64_t readInt(const FieldRef& f, const RawEvent& event) const;
-    uint64_t readUnsigned(const FieldRef& f, const RawEvent& event) const;
+    // Inline: the passes read a few fields of every event.
+    int64_t readInt(const FieldRef& f, const RawEvent& event) const {
+        uint64_t v = readUnsigned(f, event);
+        if (!f.isSigned || f.size >= 8) return static_cast<int64_t>(v);
+        unsigned shift = 64 - 8u * f.size;
+        return static_cast<int64_t>(v << shift) >> shift;
+    }
+    uint64_t readUnsigned(const FieldRef& f, const RawEvent& event) const {
+        if (!f.valid() || !event.data || uint32_t{f.offset} + f.size > event.size) return 0;
+        return loadUnsigned(event.data + f.offset, f.size, m_bigEndian);
+    }
     // A char[] or __data_loc string, cut at the first NUL; empty when out of bounds.
     std::string_view readString(const FieldRef& f, const RawEvent& event) const;
 
@@ -158,7 +175,7 @@ private:
     // Sorted by id; `tep` filled in by parseLocked. Mutable: parsing on demand is not a
     // change the caller sees.
     mutable std::vector<EventType> m_types;
-    std::vector<int32_t> m_typeById;  // id -> index into m_types, -1 when none
+    std::vector<int32_t> m_typeById;                // id -> index into m_types, -1 when none
     mutable std::vector<std::string> m_formatText;  // per type: the format, until parsed
     std::vector<std::string> m_formatSystem;
     std::unique_ptr<TypeExtra[]> m_extra;  // parallel to m_types

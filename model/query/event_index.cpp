@@ -124,6 +124,19 @@ Result<std::shared_ptr<const EventIndex>> EventIndex::build(const TraceModel& mo
     return std::shared_ptr<const EventIndex>(std::move(index));
 }
 
+std::shared_ptr<const EventIndex> EventIndex::fromMarks(uint64_t rows,
+                                                        const std::vector<RowMark>& marks) {
+    auto index = std::make_shared<EventIndex>();
+    index->m_rows = rows;
+    index->m_checkpoints.push_back({0, 0, 0});
+    // Seeking to a mark's time lands on its row: nothing to skip.
+    for (const RowMark& m : marks) {
+        if (m.row < rows && m.ts > index->m_checkpoints.back().ts)
+            index->m_checkpoints.push_back({m.row, m.ts, 0});
+    }
+    return index;
+}
+
 const IndexCheckpoint& EventIndex::checkpointForRow(uint64_t row) const {
     auto it = std::upper_bound(m_checkpoints.begin(), m_checkpoints.end(), row,
                                [](uint64_t r, const IndexCheckpoint& c) { return r < c.row; });

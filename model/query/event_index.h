@@ -40,6 +40,11 @@ public:
                                                            Progress* progress = nullptr,
                                                            unsigned threads = 0);
 
+    // The index of every event (no filter) from row marks a per-CPU pass counted
+    // (SchedTimeline::rowMarks): no pass over the events of its own.
+    static std::shared_ptr<const EventIndex> fromMarks(uint64_t rows,
+                                                       const std::vector<RowMark>& marks);
+
     uint64_t rows() const { return m_rows; }
     const EventFilter& filter() const { return m_filter; }
     const std::vector<IndexCheckpoint>& checkpoints() const { return m_checkpoints; }

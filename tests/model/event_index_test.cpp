@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/sched_timeline.h"
 #include "decode/trace_model.h"
 #include "support/report_oracle.h"
 #include "support/test_data.h"
@@ -153,6 +154,49 @@ TEST(EventIndex, CancelledBeforeTheStartReturnsCancelled) {
         EXPECT_EQ(r.message(), "cancelled");
         EXPECT_GT(progress.total.load(), 0u);
         EXPECT_EQ(progress.done.load(), 0u);
+    }
+}
+
+// The unfiltered index from the sched analysis' row marks finds every row where the one
+// built by its own pass does: the window then reads the events once on open, not twice.
+TEST(EventIndex, FromTheAnalysisRowMarksFindsEveryRowLikeABuiltOne) {
+    for (const char* name : {"sched-irq-timer.dat", "sched-irq-v6.dat", "two-buffers.dat",
+                             "function-graph.dat", "markers.dat"}) {
+        SCOPED_TRACE(name);
+        Fixture f = open(name);
+        auto fields = EventFormats::create(f.model->meta(), EventFormats::Use::kFields);
+        ASSERT_TRUE(fields);
+        auto timeline = analyzeSched(*f.model, **fields, nullptr, 2);
+        ASSERT_TRUE(timeline) << timeline.message();
+        // One mark per frame start (v6 files have one frame per CPU here).
+        ASSERT_GE(timeline->rowMarks.size(), f.model->cpuCount() / 2);
+        auto built = index(f);
+        auto marked = EventIndex::fromMarks(timeline->events, timeline->rowMarks);
+        ASSERT_EQ(marked->rows(), built->rows());
+        EXPECT_GE(marked->checkpoints().size(), timeline->rowMarks.size() / 2);
+        auto matcher = FilterMatcher::create({}, *f.formats);
+        ASSERT_TRUE(matcher);
+        RowCursor a(*f.model, *built, **matcher), b(*f.model, *marked, **matcher);
+        for (uint64_t row = 0; row < built->rows(); row += 7) {
+            a.seekRow(row);
+            b.seekRow(row);
+            EventRef x, y;
+            uint64_t rx = 0, ry = 0;
+            ASSERT_TRUE(a.next(x, rx));
+            ASSERT_TRUE(b.next(y, ry));
+            ASSERT_EQ(rx, row);
+            ASSERT_EQ(ry, row);
+            ASSERT_EQ(x.ts, y.ts) << "row " << row;
+            ASSERT_EQ(x.cpu, y.cpu) << "row " << row;
+            ASSERT_EQ(x.raw.data, y.raw.data) << "row " << row;
+        }
+        // Time lookups agree too.
+        const uint64_t mid = (f.model->startTime() + f.model->endTime()) / 2;
+        uint64_t atA = 0, beforeA = 0, atB = 0, beforeB = 0;
+        a.rowsAround(mid, atA, beforeA);
+        b.rowsAround(mid, atB, beforeB);
+        EXPECT_EQ(atA, atB);
+        EXPECT_EQ(beforeA, beforeB);
     }
 }
 

@@ -372,7 +372,8 @@ TEST(MainWindow, EventPanelAndTimelineFollowEachOther) {
     EXPECT_GE(table->totalRows(), 100);
     EXPECT_LT(table->totalRows(), total);
     w.state()->setSelection({});
-    ASSERT_TRUE(rebuilt.wait(30000));
+    // Every row again: the index the analysis gave comes back at once (no pass).
+    ASSERT_TRUE(rebuilt.count() == 2 || rebuilt.wait(30000));
     EXPECT_EQ(table->totalRows(), total);
 
     // A CPU filter set in the panel reaches the timeline.

@@ -16,12 +16,14 @@
 
 namespace kestrel {
 
-EventPanel::EventPanel(const TraceModel& model, EventFormats& formats, QWidget* parent)
+EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
+                       std::shared_ptr<const EventIndex> everyEvent, QWidget* parent)
     : QWidget(parent),
       m_model(model),
       m_formats(formats),
       m_pool(model.meta()),
-      m_fieldsPool(model.meta(), EventFormats::Use::kFields) {
+      m_fieldsPool(model.meta(), EventFormats::Use::kFields),
+      m_everyEvent(std::move(everyEvent)) {
     m_search = new SearchBar(this);
     m_filters = new FilterPanel(model, formats, this);
     m_table = new EventTableView(this);
@@ -79,6 +81,11 @@ void EventPanel::setScan(const ScanResult& scan) {
 }
 
 void EventPanel::rebuildIndex() {
+    if (m_everyEvent && m_filter.selectsAll()) {
+        m_indexPass->cancel();
+        installIndex(m_everyEvent);
+        return;
+    }
     m_indexing = true;
     m_indexBar->setValue(0);
     m_indexBar->setVisible(true);
@@ -99,17 +106,23 @@ void EventPanel::rebuildIndex() {
                 return;
             }
             m_filters->setAdvancedError({});
-            m_index = result->value();
-            m_tableModel->setIndex(m_index);
-            m_search->setContext(&m_model, &m_pool, m_index);
-            m_details->clearEvent();
-            m_status->setText(tr("%L1 events").arg(static_cast<qulonglong>(m_index->rows())));
-            emit indexBuilt();
-            if (m_hasPendingTime) {
-                m_hasPendingTime = false;
-                showTime(m_pendingTime);
-            }
+            installIndex(result->value());
         });
+}
+
+void EventPanel::installIndex(std::shared_ptr<const EventIndex> index) {
+    m_indexing = false;
+    m_indexBar->setVisible(false);
+    m_index = std::move(index);
+    m_tableModel->setIndex(m_index);
+    m_search->setContext(&m_model, &m_pool, m_index);
+    m_details->clearEvent();
+    m_status->setText(tr("%L1 events").arg(static_cast<qulonglong>(m_index->rows())));
+    emit indexBuilt();
+    if (m_hasPendingTime) {
+        m_hasPendingTime = false;
+        showTime(m_pendingTime);
+    }
 }
 
 int EventPanel::selectedRow() const {

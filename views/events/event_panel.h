@@ -30,7 +30,11 @@ class EventPanel : public QWidget {
     Q_OBJECT
 public:
     // `formats` is the GUI thread's instance; workers get their own from a pool.
-    EventPanel(const TraceModel& model, EventFormats& formats, QWidget* parent = nullptr);
+    // `everyEvent`: the index of every event when the caller has it already (from the sched
+    // analysis' row marks), so that no pass of the panel's own reads the trace for it;
+    // nullptr builds it in the background.
+    EventPanel(const TraceModel& model, EventFormats& formats,
+               std::shared_ptr<const EventIndex> everyEvent = nullptr, QWidget* parent = nullptr);
     ~EventPanel() override;
 
     const EventFilter& filter() const { return m_filter; }
@@ -62,6 +66,7 @@ signals:
 
 private:
     void rebuildIndex();
+    void installIndex(std::shared_ptr<const EventIndex> index);
     void onRowSelected(int row);
     void applyPanelFilter();
 
@@ -71,6 +76,7 @@ private:
     FormatsPool m_fieldsPool;  // fields only: index builds
     EventFilter m_filter;
     std::shared_ptr<const EventIndex> m_index;
+    std::shared_ptr<const EventIndex> m_everyEvent;  // reused whenever the filter selects all
     bool m_indexing = false;
     bool m_hasPendingTime = false;
     uint64_t m_pendingTime = 0;

@@ -50,10 +50,9 @@ void post(QPointer<MainWindow> self, Fn fn) {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
-      m_analysis(
-          [](const TraceModel& model, const EventFormats& formats, Progress* progress) {
-              return analyzeSched(model, formats, progress);
-          }) {
+      m_analysis([](const TraceModel& model, const EventFormats& formats, Progress* progress) {
+          return analyzeSched(model, formats, progress);
+      }) {
     setWindowTitle("Kestrel");
     resize(1400, 860);
     setAcceptDrops(true);
@@ -295,7 +294,7 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
     // Building the panel's widgets is the biggest piece of UI-thread work here, so it
     // gets a turn of the event loop of its own; the timeline and the panel then appear
     // together in the next one (docs/performance.md: longest UI stall).
-    createEventPanel();
+    createEventPanel(*timeline);
     QTimer::singleShot(0, this, [this, job, timeline, idleMs] {
         if (job != m_job) return;  // another file is on its way; its open drops the panel
         setPhase("panel shown");
@@ -388,8 +387,11 @@ void MainWindow::setCursorTime(uint64_t t) {
 // The panel shares the analysis' EventFormats with the timeline: both use it on the UI
 // thread only (the panel's workers take their own from a pool). Its row index starts
 // building at once; it is shown (showEventPanel) one turn of the event loop later.
-void MainWindow::createEventPanel() {
-    m_panel = new EventPanel(*m_model, *m_formats);
+void MainWindow::createEventPanel(const SchedTimeline& timeline) {
+    // The analysis counted the rows of every event at each frame start: the table's index
+    // of every event needs no pass of its own.
+    m_panel = new EventPanel(*m_model, *m_formats,
+                             EventIndex::fromMarks(timeline.events, timeline.rowMarks));
     connect(m_panel, &EventPanel::eventSelected, this,
             [this](uint64_t t, int) { setCursorTime(t); });
     connect(m_view, &TimelineView::cursorPlaced, m_panel, &EventPanel::showTime);

@@ -78,8 +78,8 @@ public:
     QString statusText() const;               // what the status bar says on the left
     // The pass the worker runs once a trace is open: analyzeSched, unless a test holds
     // it (behind a latch) to see the window while an analysis is still running.
-    using Analysis = std::function<Result<SchedTimeline>(const TraceModel&, const EventFormats&,
-                                                         Progress*)>;
+    using Analysis =
+        std::function<Result<SchedTimeline>(const TraceModel&, const EventFormats&, Progress*)>;
     void setAnalysis(Analysis analysis) { m_analysis = std::move(analysis); }
 
 public slots:
@@ -110,7 +110,7 @@ private:
                         std::shared_ptr<EventFormats> formats, QString error);
     void stopWorker();
     void stopOpening();
-    void createEventPanel();
+    void createEventPanel(const SchedTimeline& timeline);
     void showEventPanel();
     void reportIdleAndQuit(uint64_t events, double analysisMs);
     void removeEventPanel();
