@@ -88,9 +88,10 @@ public:
             switchEvent(raw, ts);
         } else if ((wake = m_f.sched.wakeIndex(c.type)) >= 0) {
             wakeEvent(raw, ts, c, wake);
-        } else if (c.type == m_f.sched.forkId) {
-            m_out.tally.noteComm(static_cast<int32_t>(m_formats.readInt(m_f.sched.childPid, raw)),
-                                 m_formats.readString(m_f.sched.childComm, raw), ts);
+        } else if (Lineage l; m_f.sched.lineage(m_formats, c, raw, ts, l)) {
+            if (l.kind == Lineage::Fork)
+                m_out.tally.noteComm(l.pid, m_formats.readString(m_f.sched.childComm, raw), ts);
+            m_out.tally.noteLineage(l);
         } else if (c.type == m_f.printId) {
             m_out.prints.push_back({ts, c.pid, m_out.cpu, std::string(trimmed(printText(raw)))});
         }
