@@ -1,31 +1,23 @@
 // analyzeSched: one pass per CPU (in parallel; each CPU's frames in time order) that
-// keeps only the scheduler facts, then a single-threaded merge in global time order
-// that turns them into CPU spans, task state spans, wakeups and migrations.
+// builds the CPU's row from sched_switch and every event's common_pid and keeps the
+// scheduler facts, then a single-threaded merge in global time order that turns the
+// facts into task state spans, wakeups and migrations (docs/architecture.md, "How the
+// schedule is built").
 #include <event-parse.h>
 
 #include <algorithm>
 #include <cstring>
 
+#include "analysis/cpu_occupancy.h"
 #include "analysis/sched_fields.h"
 #include "analysis/sched_timeline.h"
+#include "analysis/task_states.h"
 #include "analysis/task_table.h"
 #include "base/parallel.h"
 #include "ring/page_walk.h"
 
 namespace kestrel {
 namespace {
-
-enum class Kind : uint8_t { Switch, Wakeup, Waking, WakeupNew };
-
-// The scheduler facts of one event; a few percent of a trace's events.
-struct SchedEvent {
-    uint64_t ts = 0;
-    uint16_t cpu = 0;
-    Kind kind = Kind::Switch;
-    int32_t a = 0;      // Switch: prev_pid; wakeups: waker (common_pid)
-    int32_t b = 0;      // Switch: next_pid; wakeups: wakee
-    int64_t extra = 0;  // Switch: prev_state; wakeups: target_cpu (-1 when absent)
-};
 
 // The scheduler fields (shared with the scan) and ftrace:print's text.
 struct Fields {
@@ -49,7 +41,9 @@ struct Fields {
 struct CpuPass {
     uint16_t cpu = 0;
     uint64_t first = kUnknownTime, last = 0, events = 0;
-    std::vector<SchedEvent> sched;
+    bool cutShort = false;  // the file lacks the end of this CPU's data
+    SpanTrack spans;        // the CPU's row
+    std::vector<SchedFact> sched;
     std::vector<PrintMark> prints;
     std::vector<LostGap> gaps;
     // before[i]: this CPU's events that come before its first event at or after grid[i].
@@ -68,7 +62,12 @@ class CpuScanner {
 public:
     CpuScanner(const TraceModel& model, const EventFormats& formats, const Fields& fields,
                const std::vector<uint64_t>& grid, CpuPass& out)
-        : m_model(model), m_formats(formats), m_f(fields), m_grid(grid), m_out(out) {
+        : m_model(model),
+          m_formats(formats),
+          m_f(fields),
+          m_grid(grid),
+          m_out(out),
+          m_occupancy(out.cpu, out.spans, out.sched) {
         m_out.before.assign(grid.size(), 0);
     }
 
@@ -83,14 +82,16 @@ public:
         CommonFields c;
         if (!m_formats.common(raw, c)) return;
         m_out.tally.countEvent(c.type, c.pid);
+        m_occupancy.event(c.pid, ts);
         int wake = -1;
         if (c.type == m_f.sched.switchId) {
             switchEvent(raw, ts);
         } else if ((wake = m_f.sched.wakeIndex(c.type)) >= 0) {
             wakeEvent(raw, ts, c, wake);
-        } else if (c.type == m_f.sched.forkId) {
-            m_out.tally.noteComm(static_cast<int32_t>(m_formats.readInt(m_f.sched.childPid, raw)),
-                                 m_formats.readString(m_f.sched.childComm, raw), ts);
+        } else if (Lineage l; m_f.sched.lineage(m_formats, c, raw, ts, l)) {
+            if (l.kind == Lineage::Fork)
+                m_out.tally.noteComm(l.pid, m_formats.readString(m_f.sched.childComm, raw), ts);
+            m_out.tally.noteLineage(l);
         } else if (c.type == m_f.printId) {
             m_out.prints.push_back({ts, c.pid, m_out.cpu, std::string(trimmed(printText(raw)))});
         }
@@ -102,6 +103,7 @@ public:
         uint64_t from = m_out.last ? m_out.last : m_model.toTraceTime(pageTs);
         m_out.gaps.push_back({m_out.cpu, from, from, count});
         m_openGap = true;
+        m_occupancy.lost();
     }
     // A frame that could not be read: its time, as far as the index knows it, is a gap
     // with an unknown number of events.
@@ -110,6 +112,7 @@ public:
         uint64_t from = m_model.toTraceTime(f.tFirst);
         uint64_t to = f.tLast == kUnknownTime ? from : m_model.toTraceTime(f.tLast);
         m_out.gaps.push_back({m_out.cpu, from, to, 0});
+        m_occupancy.lost();
     }
     void closeGap(uint64_t ts) {
         if (!m_openGap) return;
@@ -128,10 +131,11 @@ private:
 
     void switchEvent(const RawEvent& raw, uint64_t ts) {
         const SchedFields& f = m_f.sched;
-        SchedEvent e{ts, m_out.cpu, Kind::Switch};
+        SchedFact e{ts, m_out.cpu, FactKind::Switch};
         e.a = static_cast<int32_t>(m_formats.readInt(f.prevPid, raw));
         e.b = static_cast<int32_t>(m_formats.readInt(f.nextPid, raw));
         e.extra = m_formats.readInt(f.prevState, raw);
+        m_occupancy.switched(e.a, e.b, ts);
         m_out.sched.push_back(e);
         const std::string_view prev = m_formats.readString(f.prevComm, raw);
         const std::string_view next = m_formats.readString(f.nextComm, raw);
@@ -140,10 +144,10 @@ private:
     }
 
     void wakeEvent(const RawEvent& raw, uint64_t ts, const CommonFields& c, int i) {
-        SchedEvent e{ts, m_out.cpu,
-                     i == 0   ? Kind::Wakeup
-                     : i == 1 ? Kind::Waking
-                              : Kind::WakeupNew};
+        SchedFact e{ts, m_out.cpu,
+                    i == 0   ? FactKind::Wakeup
+                    : i == 1 ? FactKind::Waking
+                             : FactKind::WakeupNew};
         e.a = c.pid;
         e.b = static_cast<int32_t>(m_formats.readInt(m_f.sched.wakePid[i], raw));
         e.extra =
@@ -152,9 +156,17 @@ private:
     }
 
 public:
-    // Grid points after the CPU's last event: every event comes before them.
+    // Grid points after the CPU's last event: every event comes before them. A CPU
+    // whose data the file lacks the end of is a gap from its last event (or the start)
+    // to the trace's end: what ran there is not known.
     void finish() {
         for (; m_gridAt < m_grid.size(); ++m_gridAt) m_out.before[m_gridAt] = m_out.events;
+        if (m_out.cutShort) {
+            m_occupancy.lost();
+            const uint64_t from = m_out.events ? m_out.last : m_model.startTime();
+            m_out.gaps.push_back({m_out.cpu, from, std::max(from, m_model.endTime()), 0});
+        }
+        if (m_out.events) m_occupancy.finish(m_out.last);
     }
 
 private:
@@ -163,6 +175,7 @@ private:
     const Fields& m_f;
     const std::vector<uint64_t>& m_grid;
     CpuPass& m_out;
+    CpuOccupancy m_occupancy;
     size_t m_gridAt = 0;
     bool m_openGap = false;
 };
@@ -234,137 +247,43 @@ std::vector<RowMark> rowMarks(const std::vector<uint64_t>& grid,
     return marks;
 }
 
-TaskState stateFromPrev(int64_t prevState) {
-    // sched_switch prev_state: bits of "SDTtZXxW" (TASK_REPORT), none = R (preempted);
-    // bit 7 is TASK_REPORT_IDLE ("I") on kernels >= 4.14: an idle kthread is asleep.
-    const int64_t bits = prevState & 0xff;
-    if (bits == 0) return TaskState::Runnable;
-    if (bits & 0x30) return TaskState::Dead;  // Z / X: the task is gone
-    if (bits & 0x01) return TaskState::Sleeping;
-    if (bits & 0x02) return TaskState::Blocked;
-    if (bits & 0x80) return TaskState::Sleeping;
-    return TaskState::Other;
-}
-
-// Per-CPU spans: who ran from one sched_switch to the next.
-void buildCpuSpans(const CpuPass& pass, SpanTrack& out,
-                   std::unordered_map<int32_t, uint64_t>& cpuTime) {
-    int32_t pid = -1;
-    uint64_t since = pass.first;
-    auto close = [&](uint64_t until) {
-        if (pid > 0 && until > since) {
-            out.add(since, until, pid);
-            cpuTime[pid] += until - since;
-        }
-    };
-    for (const SchedEvent& e : pass.sched) {
-        if (e.kind != Kind::Switch) continue;
-        if (pid < 0) pid = e.a;  // before the first switch, its prev task was running
-        close(e.ts);
-        pid = e.b;
-        since = e.ts;
-    }
-    if (pid >= 0) close(pass.last);
-}
-
-// Task state machine over the sched events of all CPUs in time order.
-class TaskStates {
-public:
-    TaskStates(const TraceModel& model, SchedTimeline& out, bool edgesFromWaking)
-        : m_model(model), m_out(out), m_edgesFromWaking(edgesFromWaking) {}
-
-    void apply(const SchedEvent& e) {
-        if (e.kind == Kind::Switch) {
-            if (e.a > 0) enter(e.a, e.ts, stateFromPrev(e.extra), e.cpu);
-            if (e.b > 0) enter(e.b, e.ts, TaskState::Running, e.cpu);
-            return;
-        }
-        const bool edge =
-            e.kind == Kind::WakeupNew || (e.kind == Kind::Waking) == m_edgesFromWaking;
-        if (edge) {
-            uint16_t target =
-                e.extra >= 0 ? globalCpu(e.cpu, static_cast<uint32_t>(e.extra)) : e.cpu;
-            m_out.wakeups.push_back({e.ts, e.a, e.b, e.cpu, target});
-        }
-        if (e.b <= 0) return;
-        Cur& c = m_cur[e.b];
-        if (c.known && c.state == TaskState::Running) return;  // woken while still on a CPU
-        enter(e.b, e.ts, TaskState::Runnable, e.cpu);
-    }
-
-    void finish(uint64_t end) {
-        for (auto& [pid, c] : m_cur) close(pid, c, end);
-    }
-
-private:
-    struct Cur {
-        bool known = false;
-        TaskState state = TaskState::Other;
-        uint64_t since = 0;
-        uint16_t cpu = 0;
-        int lastRunCpu = -1;
-    };
-
-    void close(int32_t pid, Cur& c, uint64_t ts) {
-        if (c.known && ts > c.since)
-            m_out.tasks[pid].add(c.since, ts, static_cast<int32_t>(c.state), c.cpu);
-    }
-
-    void enter(int32_t pid, uint64_t ts, TaskState s, uint16_t cpu) {
-        Cur& c = m_cur[pid];
-        if (s == TaskState::Dead) {  // no state after exit (the pid may be reused later)
-            close(pid, c, ts);
-            c.known = false;
-            return;
-        }
-        if (c.known && c.state == s && (s != TaskState::Running || c.cpu == cpu)) return;
-        close(pid, c, ts);
-        if (s == TaskState::Running) {
-            if (c.lastRunCpu >= 0 && c.lastRunCpu != cpu) {
-                m_out.migrations.push_back({ts, pid, static_cast<uint16_t>(c.lastRunCpu), cpu});
-            }
-            c.lastRunCpu = cpu;
-        }
-        c.known = true;
-        c.state = s;
-        c.since = ts;
-        c.cpu = cpu;
-    }
-
-    // target_cpu counts CPUs within the buffer of the event's CPU.
-    uint16_t globalCpu(uint16_t eventCpu, uint32_t local) const {
-        const auto& cpus = m_model.meta().cpus;
-        for (size_t i = 0; i < cpus.size(); ++i) {
-            if (cpus[i].buffer == cpus[eventCpu].buffer && cpus[i].cpu == local)
-                return static_cast<uint16_t>(i);
-        }
-        return eventCpu;
-    }
-
-    const TraceModel& m_model;
-    SchedTimeline& m_out;
-    bool m_edgesFromWaking;
-    std::unordered_map<int32_t, Cur> m_cur;
+// How long each task ran: its running spans, proven (Recorded, Inferred) or not (Tail).
+// From the task rows, so a CPU that two buffers recorded counts once.
+struct RunTime {
+    uint64_t proven = 0, tail = 0;
 };
+std::unordered_map<int32_t, RunTime> runTimes(const SchedTimeline& out) {
+    std::unordered_map<int32_t, RunTime> times;
+    for (const auto& [pid, track] : out.tasks) {
+        for (size_t i = 0; i < track.size(); ++i) {
+            if (track.value[i] != static_cast<int32_t>(TaskState::Running)) continue;
+            RunTime& t = times[pid];
+            (track.origin[i] == SpanOrigin::Tail ? t.tail : t.proven) +=
+                track.end[i] - track.start[i];
+        }
+    }
+    return times;
+}
 
 // Every task the trace shows (by an event of its own, a sched event naming it, or a
 // running span), named as the scan named it.
-void buildTaskList(std::vector<CpuPass>& passes,
-                   const std::unordered_map<int32_t, uint64_t>& cpuTime, SchedTimeline& out) {
+void buildTaskList(std::vector<CpuPass>& passes, SchedTimeline& out) {
     std::unordered_map<int32_t, uint64_t> counts;
     for (const CpuPass& p : passes) {
         for (auto [pid, n] : p.tally.eventsByPid()) counts[pid] += n;
     }
+    const std::unordered_map<int32_t, RunTime> times = runTimes(out);
     TaskTable table = out.counts.tasks;
     for (const auto& [pid, n] : counts) table.setComm(pid, table.comm(pid));
-    for (const auto& [pid, t] : cpuTime) table.setComm(pid, table.comm(pid));
+    for (const auto& [pid, t] : out.tasks) table.setComm(pid, table.comm(pid));
     for (const TaskInfo& t : table.sorted()) {
         if (t.pid <= 0) continue;
         auto n = counts.find(t.pid);
-        auto ct = cpuTime.find(t.pid);
-        if (n == counts.end() && ct == cpuTime.end() && !out.tasks.count(t.pid)) continue;
-        out.taskList.push_back({t.pid, t.tgid, t.comm, n == counts.end() ? 0 : n->second,
-                                ct == cpuTime.end() ? 0 : ct->second});
+        if (n == counts.end() && !out.tasks.count(t.pid)) continue;
+        auto rt = times.find(t.pid);
+        const RunTime run = rt == times.end() ? RunTime{} : rt->second;
+        out.taskList.push_back(
+            {t.pid, t.tgid, t.comm, n == counts.end() ? 0 : n->second, run.proven, run.tail});
     }
 }
 
@@ -372,28 +291,29 @@ void merge(const TraceModel& model, std::vector<CpuPass>& passes, SchedTimeline&
     out.start = model.startTime();
     out.end = model.endTime();
     out.cpus.resize(passes.size());
-    std::unordered_map<int32_t, uint64_t> cpuTime;
-    std::vector<SchedEvent> all;
+    std::vector<SchedFact> all;
     size_t total = 0;
     bool anyWaking = false;
     for (const CpuPass& p : passes) total += p.sched.size();
     all.reserve(total);
     for (CpuPass& p : passes) {
         out.events += p.events;
-        buildCpuSpans(p, out.cpus[p.cpu], cpuTime);
-        for (const SchedEvent& e : p.sched) anyWaking |= e.kind == Kind::Waking;
+        out.cpus[p.cpu] = std::move(p.spans);
+        for (const SchedFact& e : p.sched) anyWaking |= e.kind == FactKind::Waking;
         all.insert(all.end(), p.sched.begin(), p.sched.end());
-        std::vector<SchedEvent>().swap(p.sched);
+        std::vector<SchedFact>().swap(p.sched);
         for (PrintMark& m : p.prints) out.prints.push_back(std::move(m));
         out.gaps.insert(out.gaps.end(), p.gaps.begin(), p.gaps.end());
     }
-    // Ties in time: lower CPU first, as the merging cursor and trace-cmd order them.
-    std::stable_sort(all.begin(), all.end(), [](const SchedEvent& x, const SchedEvent& y) {
+    // Ties in time: lower CPU first, as the merging cursor and trace-cmd order them; a
+    // CPU's own facts of one time keep the order its pass found them in.
+    std::stable_sort(all.begin(), all.end(), [](const SchedFact& x, const SchedFact& y) {
         return x.ts != y.ts ? x.ts < y.ts : x.cpu < y.cpu;
     });
-    TaskStates states(model, out, anyWaking);
-    for (const SchedEvent& e : all) states.apply(e);
-    states.finish(out.end);
+    TaskStates states(model.meta(), out, anyWaking);
+    for (const SchedFact& e : all) states.apply(e);
+    states.finish(out.end + 1);  // through the last event
+    trimTails(model.meta(), out);
     std::stable_sort(out.prints.begin(), out.prints.end(),
                      [](const PrintMark& x, const PrintMark& y) { return x.ts < y.ts; });
     std::sort(out.gaps.begin(), out.gaps.end(),
@@ -403,7 +323,7 @@ void merge(const TraceModel& model, std::vector<CpuPass>& passes, SchedTimeline&
     std::vector<const ScanTally*> tallies;
     for (const CpuPass& p : passes) tallies.push_back(&p.tally);
     out.counts = ScanTally::merge(model, tallies);
-    buildTaskList(passes, cpuTime, out);
+    buildTaskList(passes, out);
 }
 
 }  // namespace
@@ -420,6 +340,9 @@ Result<SchedTimeline> analyzeSched(const TraceModel& model, const EventFormats& 
     for (size_t i = 0; i < cpus; ++i) {
         order[i] = i;
         passes[i].cpu = static_cast<uint16_t>(i);
+    }
+    for (uint32_t c : model.source().cutShortCpus()) {
+        if (c < cpus) passes[c].cutShort = true;
     }
     std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
         return model.cpu(x).frames.size() > model.cpu(y).frames.size();

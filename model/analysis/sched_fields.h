@@ -1,8 +1,10 @@
 #pragma once
 // The scheduler event fields that both full passes read (the sched analysis and the
-// scan), resolved once per EventFormats: ids of sched_switch, sched_process_fork and
-// the three wakeup events, and the fields of each. An id of -1 means the trace has no
-// such event; a field is invalid() when the event's format lacks it.
+// scan), resolved once per EventFormats: ids of sched_switch, the three wakeup events
+// and the events that create tasks (sched_process_fork, task_newtask,
+// sched_process_exec), and the fields of each. An id of -1 means the trace has no such
+// event; a field is invalid() when the event's format lacks it.
+#include "analysis/task_table.h"
 #include "formats/event_formats.h"
 
 namespace kestrel {
@@ -12,7 +14,11 @@ struct SchedFields {
     FieldRef prevPid, prevComm, prevState, nextPid, nextComm;
 
     int forkId = -1;
-    FieldRef childPid, childComm;
+    FieldRef parentPid, childPid, childComm;
+    int newTaskId = -1;  // task:task_newtask
+    FieldRef newTaskPid, newTaskFlags;
+    int execId = -1;  // sched_process_exec
+    FieldRef execPid;
 
     // [0] sched_wakeup, [1] sched_waking, [2] sched_wakeup_new
     int wakeIds[3] = {-1, -1, -1};
@@ -20,6 +26,9 @@ struct SchedFields {
 
     SchedFields() = default;
     explicit SchedFields(const EventFormats& formats);
+    // The Lineage an event states (task_table.h); false for other event types.
+    bool lineage(const EventFormats& f, const CommonFields& c, const RawEvent& raw, uint64_t ts,
+                 Lineage& out) const;
     // Index into wakeIds of a wakeup event type, or -1.
     int wakeIndex(int typeId) const {
         for (int i = 0; i < 3; ++i) {

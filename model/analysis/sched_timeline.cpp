@@ -22,11 +22,24 @@ const char* taskStateName(TaskState s) {
     return "?";
 }
 
-void SpanTrack::add(uint64_t s, uint64_t e, int32_t v, uint16_t c) {
+const char* spanOriginText(SpanOrigin origin) {
+    switch (origin) {
+        case SpanOrigin::Recorded:
+            return "recorded by sched_switch";
+        case SpanOrigin::Inferred:
+            return "inferred from the task's own events: no sched_switch recorded it";
+        case SpanOrigin::Tail:
+            return "after the task's last event here: no sched_switch recorded when it stopped";
+    }
+    return "?";
+}
+
+void SpanTrack::add(uint64_t s, uint64_t e, int32_t v, uint16_t c, SpanOrigin o) {
     start.push_back(s);
     end.push_back(e);
     value.push_back(v);
     cpu.push_back(c);
+    origin.push_back(o);
 }
 
 size_t SpanTrack::firstEndingAfter(uint64_t t) const {

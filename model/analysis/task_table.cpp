@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <string_view>
+#include <unordered_set>
 
 namespace kestrel {
 namespace {
@@ -57,6 +58,51 @@ void TaskTable::merge(const TaskTable& other) {
         TaskInfo& t = entry(pid);
         if (!info.comm.empty()) t.comm = info.comm;
         if (info.tgid >= 0) t.tgid = info.tgid;
+    }
+}
+
+// A task made by clone(CLONE_THREAD) shares its parent's process; any other new task, and
+// one that execs, leads a process of its own (kernel/fork.c copy_process, fs/exec.c
+// de_thread). sched_process_fork does not carry the flags: when task_newtask does not
+// say, a forked child is taken as a process, as fork() and the shells make them. A
+// thread whose creator's process is nowhere in the trace is grouped under its creator.
+void TaskTable::inferTgids(std::vector<Lineage> facts) {
+    constexpr uint64_t kCloneThread = 0x00010000;  // include/uapi/linux/sched.h
+    std::stable_sort(facts.begin(), facts.end(),
+                     [](const Lineage& a, const Lineage& b) { return a.ts < b.ts; });
+    std::unordered_set<int32_t> flagged;  // children task_newtask described
+    for (const Lineage& f : facts) {
+        if (f.kind == Lineage::NewTask) flagged.insert(f.pid);
+    }
+    std::unordered_map<int32_t, int32_t> leads;     // pid -> tgid, decided
+    std::unordered_map<int32_t, int32_t> threadOf;  // pid -> the task that made it
+    for (const Lineage& f : facts) {
+        if (f.pid <= 0) continue;
+        const bool thread = f.kind == Lineage::NewTask && (f.cloneFlags & kCloneThread);
+        if (f.kind == Lineage::Fork && flagged.count(f.pid)) continue;
+        if (thread && f.parent > 0) {
+            threadOf[f.pid] = f.parent;
+            leads.erase(f.pid);
+        } else {
+            leads[f.pid] = f.pid;
+            threadOf.erase(f.pid);
+        }
+    }
+    auto known = [&](int32_t pid) {
+        const TaskInfo* t = find(pid);
+        return t && t->tgid >= 0;
+    };
+    for (const auto& [pid, tgid] : leads) {
+        if (!known(pid)) setTgid(pid, tgid);
+    }
+    for (const auto& [pid, creator] : threadOf) {
+        if (known(pid)) continue;
+        int32_t p = creator;  // up the chain of threads that made threads
+        for (size_t hops = 0; hops < threadOf.size() && !known(p) && threadOf.count(p); ++hops) {
+            p = threadOf.at(p);
+        }
+        if (!known(p)) setTgid(p, p);
+        setTgid(pid, find(p)->tgid);
     }
 }
 

@@ -25,9 +25,10 @@ void scanEvent(const EventFormats& formats, const SchedFields& tf, const RawEven
                        formats.readString(tf.prevComm, ev), ev.ts);
         tally.noteComm(static_cast<int32_t>(formats.readInt(tf.nextPid, ev)),
                        formats.readString(tf.nextComm, ev), ev.ts);
-    } else if (common.type == tf.forkId) {
-        tally.noteComm(static_cast<int32_t>(formats.readInt(tf.childPid, ev)),
-                       formats.readString(tf.childComm, ev), ev.ts);
+    } else if (Lineage l; tf.lineage(formats, common, ev, ev.ts, l)) {
+        if (l.kind == Lineage::Fork)
+            tally.noteComm(l.pid, formats.readString(tf.childComm, ev), ev.ts);
+        tally.noteLineage(l);
     }
 }
 
@@ -80,6 +81,7 @@ ScanResult ScanTally::merge(const TraceModel& model, const std::vector<const Sca
     r.lossMarksByCpu.assign(cpus, 0);
     std::unordered_map<int32_t, uint64_t> pids;
     CommTracker comms;
+    std::vector<Lineage> lineage;
     for (const ScanTally* t : parts) {
         for (size_t i = 0; i < t->m_byType.size(); ++i) r.eventsByType[i] += t->m_byType[i];
         for (size_t i = 0; i < t->m_byCpu.size() && i < cpus; ++i) {
@@ -92,6 +94,7 @@ ScanResult ScanTally::merge(const TraceModel& model, const std::vector<const Sca
         }
         for (const auto& [pid, n] : t->m_byPid) pids[pid] += n;
         comms.merge(t->m_comms);
+        lineage.insert(lineage.end(), t->m_lineage.begin(), t->m_lineage.end());
     }
     r.eventsByPid.reserve(pids.size());
     for (const auto& [pid, n] : pids) r.eventsByPid.push_back({pid, n});
@@ -100,6 +103,7 @@ ScanResult ScanTally::merge(const TraceModel& model, const std::vector<const Sca
     r.tasks.loadSavedCmdlines(model.meta().savedCmdlines);
     r.tasks.loadSavedTgids(model.meta().savedTgids);
     comms.applyTo(r.tasks);
+    r.tasks.inferTgids(std::move(lineage));
     return r;
 }
 

@@ -51,6 +51,8 @@ public:
     void countLoss(uint32_t cpu, uint64_t missed);
     // A task name seen at `ts` (sched_switch, sched_process_fork): the latest one wins.
     void noteComm(int32_t pid, std::string_view comm, uint64_t ts) { m_comms.note(pid, comm, ts); }
+    // A task created or exec'd (the tgids saved_tgids lacks come from these).
+    void noteLineage(const Lineage& l) { m_lineage.push_back(l); }
     const std::unordered_map<int32_t, uint64_t>& eventsByPid() const { return m_byPid; }
 
     static ScanResult merge(const TraceModel& model, const std::vector<const ScanTally*>& parts);
@@ -59,6 +61,7 @@ private:
     std::vector<uint64_t> m_byType, m_byCpu, m_lost, m_marks;
     std::unordered_map<int32_t, uint64_t> m_byPid;
     CommTracker m_comms;
+    std::vector<Lineage> m_lineage;
     int32_t m_lastPid = 0;
     uint64_t* m_lastCount = nullptr;  // m_byPid[m_lastPid] once an event was counted
 };

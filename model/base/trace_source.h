@@ -33,6 +33,10 @@ public:
     // What opening found missing or damaged, one line each, saying where and how much
     // (a truncated file, an index rebuilt by scanning, chunks skipped); empty when whole.
     virtual std::vector<std::string> warnings() const { return {}; }
+    // Global CPUs of which the file holds only the first part of the data, or none,
+    // though it was recorded (a file cut short): what they did after their last event
+    // is missing, and the sched analysis draws that as a gap to the trace's end.
+    virtual std::vector<uint32_t> cutShortCpus() const { return {}; }
     virtual uint64_t fileSize() const = 0;
 };
 

@@ -58,9 +58,17 @@ Status TraceDatReader::finishMeta() {
             m_meta.cpus.push_back(info);
         }
         for (const TraceDatCpuData& data : buffer.cpus) indexCpu(buffer, data, base + data.cpu);
+        for (uint32_t cpu : buffer.cutShort) {
+            if (cpu < cpus) cutShort(base + cpu);
+        }
     }
     m_meta.recorded = describeRecording();
     return {};
+}
+
+void TraceDatReader::cutShort(uint32_t globalCpu) {
+    if (std::find(m_cutShort.begin(), m_cutShort.end(), globalCpu) == m_cutShort.end())
+        m_cutShort.push_back(globalCpu);
 }
 
 void TraceDatReader::indexCpu(const BufferData& buffer, const TraceDatCpuData& data,
@@ -71,6 +79,7 @@ void TraceDatReader::indexCpu(const BufferData& buffer, const TraceDatCpuData& d
         warn(m_file.error(data.offset, where + ": data starts past the end of the file (" +
                                            std::to_string(m_file.size()) + "): all " +
                                            std::to_string(data.size) + " bytes are missing"));
+        cutShort(globalCpu);
         return;
     }
     // trace-cmd 3.1 records a compressed CPU's size without its u32 chunk count (checked
@@ -85,6 +94,7 @@ void TraceDatReader::indexCpu(const BufferData& buffer, const TraceDatCpuData& d
                               " bytes of data, but the file ends after " +
                               std::to_string(clipped.size) + " (truncated): the last " +
                               std::to_string(data.size - clipped.size) + " bytes are missing"));
+        cutShort(globalCpu);
     }
     if (buffer.compressed) {
         indexChunks(buffer, clipped, globalCpu);

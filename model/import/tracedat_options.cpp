@@ -116,6 +116,7 @@ void parseCpuStat(const std::string& text, TraceDatOptions& options) {
     stat.cpu = static_cast<uint32_t>(std::min<uint64_t>(cpu, kTraceDatMaxCpus));
     stat.overrun = statValue(lines, "overrun: ", found);
     stat.dropped = statValue(lines, "dropped events: ", found);
+    stat.readEvents = statValue(lines, "read events: ", found);
     if (hasCpu && stat.cpu < kTraceDatMaxCpus) options.cpuStats.push_back(stat);
 }
 

@@ -66,6 +66,7 @@ struct TraceDatCpuStat {
     uint32_t cpu = 0;
     uint64_t overrun = 0;
     uint64_t dropped = 0;
+    uint64_t readEvents = 0;  // events the recorder read from this CPU
 };
 
 struct TraceDatTsc2Nsec {

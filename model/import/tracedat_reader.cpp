@@ -4,6 +4,7 @@
 #include <cstring>
 #include <set>
 
+#include "base/byte_order.h"
 #include "import/tracedat_codec.h"
 #include "import/tracedat_metadata.h"
 #include "ring/page_decoder.h"
@@ -15,8 +16,6 @@ namespace {
 constexpr uint8_t kMagic[3] = {0x17, 0x08, 0x44};
 constexpr size_t kMaxVersionString = 15;
 constexpr size_t kMaxCompressionName = 64;
-constexpr uint16_t kSectionCompressed = 1;  // TRACECMD_SEC_FL_COMPRESS
-constexpr size_t kSectionHeaderBytes = 16;  // u16 id, u16 flags, u32 string id, u64 size
 constexpr size_t kMaxOptionSections = 1024;
 
 bool tagIs(const std::string& tag, const char* name) {
@@ -202,7 +201,23 @@ Status TraceDatReader::readV7(TraceDatCursor& in) {
     if (Status st = in.u64(optionsAt, "offset of the first options section"); !st) return st;
     if (Status st = readV7Options(optionsAt); !st) return st;
     if (Status st = readV7Metadata(); !st) return st;
-    return readV7Buffers();
+    if (Status st = readV7Buffers(); !st) return st;
+    recoverV7Tail();
+    return {};
+}
+
+// trace-cmd appends an options section after each buffer's data (its CPU table), and
+// chains it from the one before: in a file cut short, the chain points past the end.
+bool TraceDatReader::pastTheEnd(uint64_t sectionOffset) const {
+    const uint64_t size = m_file.size();
+    if (sectionOffset > size || size - sectionOffset < kSectionHeaderBytes) return true;
+    return sectionSize(sectionOffset) > size - sectionOffset - kSectionHeaderBytes;
+}
+
+uint64_t TraceDatReader::sectionSize(uint64_t sectionOffset) const {
+    uint8_t field[8];
+    if (!m_file.read(sectionOffset + 8, field, sizeof field, "section size")) return UINT64_MAX;
+    return load64(field, m_meta.bigEndian);
 }
 
 Status TraceDatReader::readV7Options(uint64_t offset) {
@@ -211,8 +226,17 @@ Status TraceDatReader::readV7Options(uint64_t offset) {
         if (!visited.insert(offset).second || visited.size() > kMaxOptionSections) {
             return Status::error(m_file.error(offset, "options sections loop back here"));
         }
+        // The first section lists the metadata: without it nothing can be read.
+        if (visited.size() > 1 && pastTheEnd(offset)) {
+            warn(m_file.error(offset, "options section past the end of the file (" +
+                                          std::to_string(m_file.size()) +
+                                          " bytes): the file is cut short; what it held (the "
+                                          "CPU table of a buffer) is missing"));
+            return {};
+        }
         auto bytes = readSection(offset, kOptDone, "options");
         if (!bytes) return bytes.status();
+        m_optionsEnd = offset + kSectionHeaderBytes + sectionSize(offset);
         TraceDatCursor in(m_file, std::move(bytes.value()), offset, "options section",
                           m_meta.bigEndian);
         m_options.nextSection.reset();
@@ -366,6 +390,7 @@ Status TraceDatReader::readV7Buffers() {
         BufferData top;
         top.clock = m_options.clock.empty() ? "local" : m_options.clock;
         top.pageSize = m_meta.pageSize;
+        top.placeholder = true;
         m_buffers.insert(m_buffers.begin(), std::move(top));
     }
     return {};

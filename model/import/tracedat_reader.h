@@ -29,6 +29,8 @@ public:
     static constexpr uint32_t kPagesPerFrame = 64;            // v6 / uncompressed frames
     static constexpr uint32_t kMaxFrameBytes = 64u << 20;     // bound on any frame's usize
     static constexpr uint32_t kMaxSectionBytes = 256u << 20;  // bound on metadata blocks
+    static constexpr size_t kSectionHeaderBytes = 16;  // u16 id, u16 flags, u32 string, u64 size
+    static constexpr uint16_t kSectionCompressed = 1;  // TRACECMD_SEC_FL_COMPRESS
 
     static Result<std::unique_ptr<TraceDatReader>> open(const std::string& path);
 
@@ -44,6 +46,7 @@ public:
     Codec codec() const { return m_codec; }
     // Problems that cut a CPU's data short (truncation, corrupt chunk headers).
     std::vector<std::string> warnings() const override { return m_warnings; }
+    std::vector<uint32_t> cutShortCpus() const override { return m_cutShort; }
     // TSC2NSEC: timestamps are TSC cycles; trace-cmd report shows
     // (ts * mult) >> shift + tsOffset. TraceMeta has no field for it (yet).
     const std::optional<TraceDatTsc2Nsec>& tsc2nsec() const { return m_options.tsc2nsec; }
@@ -58,6 +61,8 @@ private:
         uint32_t pageSize = 0;
         bool compressed = false;
         std::vector<TraceDatCpuData> cpus;
+        std::vector<uint32_t> cutShort;  // CPU numbers whose data the file lacks the end of
+        bool placeholder = false;        // the top buffer, made up: no BUFFER option names it
     };
 
     Status readInitialHeader(TraceDatCursor& in);
@@ -68,6 +73,13 @@ private:
     Status readV7Options(uint64_t offset);
     Status readV7Metadata();
     Status readV7Buffers();
+    bool pastTheEnd(uint64_t sectionOffset) const;
+    uint64_t sectionSize(uint64_t sectionOffset) const;  // UINT64_MAX when unreadable
+    // A file cut short (tracedat_recover.cpp): the buffers whose CPU table was lost.
+    void recoverV7Tail();
+    void recoverBuffer(uint64_t offset, uint16_t flags, uint64_t size);
+    std::string unclaimedBufferName() const;
+    std::vector<uint32_t> cpusWithData(const std::string& buffer) const;
     Status readSectionHeader(uint64_t offset, uint16_t id, const char* what, uint16_t& flags,
                              uint64_t& size);
     Result<std::string> readSection(uint64_t offset, uint16_t id, const char* what);
@@ -78,6 +90,7 @@ private:
     void indexPages(const BufferData& buffer, const TraceDatCpuData& data, uint32_t globalCpu);
     void indexChunks(const BufferData& buffer, const TraceDatCpuData& data, uint32_t globalCpu);
     void warn(std::string message) { m_warnings.push_back(std::move(message)); }
+    void cutShort(uint32_t globalCpu);
     std::string describeRecording() const;
 
     TraceDatFile m_file;
@@ -89,6 +102,8 @@ private:
     uint32_t m_dataOffset = 16;   // header_page data field offset (page header bytes)
     TraceDatOptions m_options;
     std::vector<BufferData> m_buffers;  // parallel to m_meta.buffers
+    uint64_t m_optionsEnd = 0;          // v7: end of the last options section read
+    std::vector<uint32_t> m_cutShort;   // global CPUs: see cutShortCpus()
     TraceMeta m_meta;
     FrameIndex m_frames;
     std::vector<std::string> m_warnings;

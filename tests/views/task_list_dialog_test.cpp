@@ -57,7 +57,30 @@ TEST(TaskListDialog, AddPutsSelectedTasksOnTheTimeline) {
     EXPECT_EQ(state.tasks().size(), 2);
 }
 
-// The fixture has no saved_tgids: a hand-made task list with a process of two threads.
+// trace.dat keeps no saved_tgids: the tgid column comes from the events that create
+// tasks. bash-5785 forks 5788, which execs dd (sched_process_fork, sched_process_exec).
+TEST(TaskListDialog, TgidColumnIsFilledFromTheTrace) {
+    TimelineState state;
+    TaskListDialog dialog(timeline(), &state);
+    QTreeWidgetItem* dd = findPid(dialog.tree(), 5788);
+    ASSERT_NE(dd, nullptr);
+    EXPECT_EQ(dd->text(2), "5788");
+}
+
+// tokio-rt-worker (67) has no event of its own: sched_switch switches it in and nothing
+// records when it stops. Its CPU time is what its events prove (none); the rest is said.
+TEST(TaskListDialog, CpuTimeOfATaskWithoutEventsIsNotMadeUp) {
+    TimelineState state;
+    TaskListDialog dialog(timeline(), &state);
+    QTreeWidgetItem* worker = findPid(dialog.tree(), 67);
+    ASSERT_NE(worker, nullptr);
+    EXPECT_EQ(worker->text(3), "0");
+    EXPECT_EQ(worker->data(4, Qt::UserRole + 1).toULongLong(), 0u);
+    EXPECT_TRUE(worker->toolTip(4).contains("no sched_switch recorded"))
+        << worker->toolTip(4).toStdString();
+}
+
+// A hand-made task list with a process of two threads.
 TEST(TaskListDialog, ThreadsAreGroupedUnderTheirProcess) {
     SchedTimeline t;
     t.taskList = {{100, 100, "server", 10, 1000},

@@ -342,6 +342,7 @@ QString TimelineView::describeAt(QPoint pos) const {
         if (i >= 0) {
             text +=
                 QStringLiteral(" for %1").arg(qs(formatDuration(track->end[i] - track->start[i])));
+            if (track->inferred(i)) text += "\n" + QString(spanOriginText(track->origin[i]));
         }
     }
     QString tick = tickAt(*row, pos.x() - kLabelWidth);

@@ -1,6 +1,7 @@
 #pragma once
 // Colours of the timeline: one stable colour per pid (golden-ratio hues, so
 // neighbouring pids differ), and one per task state.
+#include <QBrush>
 #include <QColor>
 
 #include "analysis/sched_timeline.h"
@@ -34,6 +35,17 @@ inline QColor stateColor(TaskState s, int pid) {
             return Qt::transparent;
     }
     return Qt::gray;
+}
+
+// A span no sched_switch recorded (SpanOrigin::Inferred: the task's own events show it;
+// Tail: after its last event, until another task's) is the task's colour lightened, under
+// stripes of the colour running from top left to bottom right (lost-event gaps use red
+// stripes the other way). A Tail is lighter still: nothing shows it running at all.
+inline QColor inferredFill(const QColor& c, SpanOrigin origin) {
+    return origin == SpanOrigin::Tail ? c.lighter(170) : c.lighter(135);
+}
+inline QBrush inferredStripes(const QColor& c) {
+    return QBrush(c.darker(115), Qt::FDiagPattern);
 }
 
 // Fraction of the row height a state fills: running full, sleeping a thin line.

@@ -25,6 +25,16 @@ void label(QPainter& p, const QRectF& r, const QString& text, const QColor& fill
                fm.elidedText(text, Qt::ElideRight, static_cast<int>(r.width() - 5)));
 }
 
+// A running span: the task's colour, or the inferred style (track_colors.h).
+void fillRunning(QPainter& p, const QRectF& r, const QColor& colour, SpanOrigin origin) {
+    if (origin == SpanOrigin::Recorded) {
+        p.fillRect(r, colour);
+        return;
+    }
+    p.fillRect(r, inferredFill(colour, origin));
+    p.fillRect(r, inferredStripes(colour));
+}
+
 }  // namespace
 
 void paintCpuRow(QPainter& p, const QRectF& row, const SpanTrack& spans, const SchedTimeline& t,
@@ -34,7 +44,7 @@ void paintCpuRow(QPainter& p, const QRectF& row, const SpanTrack& spans, const S
         const int pid = spans.value[run.index];
         QRectF r(run.x0, top, std::max(1.0, run.x1 - run.x0), h);
         const QColor fill = taskColor(pid);
-        p.fillRect(r, fill);
+        fillRunning(p, r, fill, spans.origin[run.index]);
         if (!run.folded) label(p, r, taskName(t, pid), fill);
     });
 }
@@ -51,8 +61,13 @@ void paintTaskRow(QPainter& p, const QRectF& row, int pid, const SchedTimeline& 
         // as good a witness as any, but running is what the eye looks for.
         double fill = run.folded ? 1.0 : stateHeight(state);
         QRectF r(run.x0, top + h * (1 - fill), std::max(1.0, run.x1 - run.x0), h * fill);
-        p.fillRect(r, run.folded ? stateColor(TaskState::Running, pid).darker(115)
-                                 : stateColor(state, pid));
+        if (run.folded) {
+            p.fillRect(r, stateColor(TaskState::Running, pid).darker(115));
+        } else if (state == TaskState::Running) {
+            fillRunning(p, r, stateColor(state, pid), spans.origin[run.index]);
+        } else {
+            p.fillRect(r, stateColor(state, pid));
+        }
         if (!run.folded && state == TaskState::Running) {
             const int cpu = spans.cpu[run.index];
             label(p, r, cpu < cpuNames.size() ? cpuNames[cpu] : QStringLiteral("cpu %1").arg(cpu),

@@ -35,6 +35,12 @@ void setRow(QTreeWidgetItem* item, const TaskSummary& t) {
     item->setText(Tgid, t.tgid >= 0 ? QString::number(t.tgid) : QString());
     item->setText(Events, QString::number(t.events));
     item->setText(CpuTime, QString::fromStdString(formatDuration(t.cpuTime)));
+    if (t.tailTime > 0) {
+        item->setToolTip(CpuTime, QObject::tr("running that its events prove; up to %1 more after "
+                                              "its last events, where no sched_switch recorded "
+                                              "when it stopped")
+                                      .arg(QString::fromStdString(formatDuration(t.tailTime))));
+    }
     item->setData(Pid, kSortRole, qulonglong(t.pid));
     item->setData(Events, kSortRole, qulonglong(t.events));
     item->setData(CpuTime, kSortRole, qulonglong(t.cpuTime));
