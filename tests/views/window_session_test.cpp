@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QListWidget>
 #include <QSignalSpy>
+#include <ostream>
 
 #include "decode/trace_model.h"
 #include "events/event_panel.h"
@@ -27,6 +28,14 @@
 #include "window_helpers.h"
 
 namespace kestrel {
+
+// gtest shows a failed comparison of filters as what they select, not as bytes.
+void PrintTo(const EventFilter& f, std::ostream* os) {
+    *os << "{pids " << ::testing::PrintToString(f.pids) << ", events "
+        << ::testing::PrintToString(f.eventIds) << ", cpus " << ::testing::PrintToString(f.cpus)
+        << ", from " << f.from << ", to " << f.to << ", advanced \"" << f.advanced << "\"}";
+}
+
 namespace {
 
 QString sessionsDir() {
