@@ -1,8 +1,8 @@
 #pragma once
 // A tests/data fixture copied into a temporary directory, for tests that open it in
-// MainWindow. The window saves a session beside the trace it had open
-// ("<trace>.kestrel.json", views/session.h): opening the copy keeps those files out of
-// the source tree, and no test restores a session an earlier run left behind.
+// MainWindow. Sessions are kept per trace path (views/window/session_store.h): a copy at
+// a fresh path has none an earlier run left behind, and a test may delete it, replace it
+// or put files beside it without touching the source tree.
 #include <gtest/gtest.h>
 
 #include <QFile>

@@ -12,8 +12,6 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
-#include <condition_variable>
-#include <mutex>
 
 #include "decode/trace_model.h"
 #include "events/event_panel.h"
@@ -24,61 +22,15 @@
 #include "qt_test_app.h"
 #include "support/test_data.h"
 #include "timeline/timeline_view.h"
-#include "window/session.h"
+#include "window_helpers.h"
 
 namespace kestrel {
 namespace {
 
-bool waitForAnalysis(MainWindow& w) {
-    QSignalSpy spy(&w, &MainWindow::analysisFinished);
-    if (!w.analysisRunning() && w.timelineView()->timeline()) return true;
-    return spy.wait(30000) && spy.takeFirst().at(0).toBool();
-}
-
-// Holds the window's analysis until release(): while held, the analysis is running
-// whatever the machine's speed, so a test can act "during the analysis" without racing
-// it. Declared after the window, it releases the analysis before the window joins it.
-class HeldAnalysis {
-public:
-    explicit HeldAnalysis(MainWindow& w) {
-        w.setAnalysis([gate = m_gate](const TraceModel& model, const EventFormats& formats,
-                                      Progress* progress) {
-            gate->wait();
-            return analyzeSched(model, formats, progress);
-        });
-    }
-    ~HeldAnalysis() { release(); }
-    void release() { m_gate->open(); }
-
-private:
-    struct Gate {
-        std::mutex mutex;
-        std::condition_variable opened;
-        bool isOpen = false;
-        void open() {
-            std::lock_guard lock(mutex);
-            isOpen = true;
-            opened.notify_all();
-        }
-        void wait() {
-            std::unique_lock lock(mutex);
-            opened.wait(lock, [this] { return isOpen; });
-        }
-    };
-    std::shared_ptr<Gate> m_gate = std::make_shared<Gate>();
-};
-
-bool shown(const MainWindow& w, const char* name) {
-    const QWidget* widget = w.findChild<QWidget*>(QString::fromLatin1(name));
-    return widget && widget->isVisibleTo(&w);
-}
-
-// Opens `trace` and waits for the analysis and the event panel it brings (nullptr if not).
-EventPanel* openWithPanel(MainWindow& w, const test::FixtureCopy& trace) {
-    w.setQuiet(true);
-    if (!w.openFile(trace.path()) || !waitForAnalysis(w)) return nullptr;
-    return w.eventPanel();
-}
+using test::HeldAnalysis;
+using test::openWithPanel;
+using test::shown;
+using test::waitForAnalysis;
 
 TEST(MainWindow, OpensATraceAndRefinesTheTimelineWhenTheAnalysisLands) {
     const test::FixtureCopy trace("sched-irq-timer.dat");
@@ -109,7 +61,9 @@ TEST(MainWindow, BadFileIsRefusedAndTheOldTraceStays) {
     ASSERT_NE(panel, nullptr);
     const QString missing = QString::fromStdString(test::dataPath("no-such-file.dat"));
     EXPECT_FALSE(w.openFile(missing));
-    EXPECT_EQ(w.statusText(), QStringLiteral("Cannot open %1: not a file").arg(missing));
+    EXPECT_EQ(w.statusText(),
+              QStringLiteral("Cannot open %1: there is no such file. markers.dat stays open.")
+                  .arg(missing));
     QSignalSpy opened(&w, &MainWindow::fileOpened);
     const QString notATrace = QString::fromStdString(test::dataPath("pages/header_page"));
     ASSERT_TRUE(w.openFile(notATrace));
@@ -149,38 +103,6 @@ TEST(MainWindow, OpeningAnotherFileDropsTheFirstAnalysis) {
     EXPECT_NE(w.eventPanel(), nullptr);
 }
 
-// Cancelled while it is held, the analysis can only stop: the window says so, keeps the
-// frame preview and offers no timeline, event panel or progress of the stopped pass.
-TEST(MainWindow, CancelStopsTheAnalysis) {
-    const test::FixtureCopy trace("sched-irq-timer.dat");
-    MainWindow w;
-    w.setQuiet(true);
-    HeldAnalysis held(w);
-    QSignalSpy opened(&w, &MainWindow::fileOpened);
-    QSignalSpy finished(&w, &MainWindow::analysisFinished);
-    ASSERT_TRUE(w.openFile(trace.path()));
-    ASSERT_TRUE(opened.wait(30000));
-    ASSERT_TRUE(w.analysisRunning());
-    EXPECT_TRUE(shown(w, "analysisProgress"));
-    EXPECT_TRUE(shown(w, "cancelAnalysis"));
-    w.cancelAnalysis();
-    held.release();
-    ASSERT_TRUE(finished.wait(30000));
-    EXPECT_FALSE(finished.first().at(0).toBool());
-    EXPECT_FALSE(w.analysisRunning());
-    EXPECT_TRUE(w.statusText().contains(QStringLiteral("cancelled")))
-        << w.statusText().toStdString();
-    EXPECT_FALSE(shown(w, "analysisProgress"));
-    EXPECT_FALSE(shown(w, "cancelAnalysis"));
-    EXPECT_NE(w.model(), nullptr);  // the frame preview stays
-    EXPECT_EQ(w.timelineView()->timeline(), nullptr);
-    EXPECT_EQ(w.eventPanel(), nullptr);
-    EXPECT_EQ(w.bottomArea()->count(), 0);
-    QCoreApplication::processEvents();  // nothing of the stopped pass arrives later
-    EXPECT_EQ(w.timelineView()->timeline(), nullptr);
-    EXPECT_EQ(w.eventPanel(), nullptr);
-}
-
 // A file that is no trace, opened while the first trace is still being analysed: the
 // first trace keeps its model and its running analysis, which then lands with its
 // timeline and event panel; the status bar names the refused file and why.
@@ -205,8 +127,11 @@ TEST(MainWindow, BadFileOpenedDuringTheAnalysisLeavesTheTraceAndItsAnalysis) {
     EXPECT_TRUE(shown(w, "analysisProgress"));
     EXPECT_TRUE(w.statusText().startsWith(QStringLiteral("Cannot open %1: ").arg(bad.path())))
         << w.statusText().toStdString();
-    EXPECT_TRUE(w.statusText().contains(QStringLiteral("not a .ktr or trace-cmd trace.dat file")))
+    EXPECT_TRUE(w.statusText().contains(QStringLiteral("it is not a trace Kestrel reads")))
         << w.statusText().toStdString();
+    EXPECT_TRUE(
+        w.statusDetails().contains(QStringLiteral("not a .ktr or trace-cmd trace.dat file")))
+        << w.statusDetails().toStdString();
 
     held.release();
     ASSERT_TRUE(waitForAnalysis(w));
@@ -279,25 +204,6 @@ TEST(MainWindow, DragsWithoutFilesAreRefused) {
     enter.ignore();
     QApplication::sendEvent(&w, &enter);
     EXPECT_FALSE(enter.isAccepted());
-}
-
-// The session goes beside the trace the window has open (here the temporary copy).
-TEST(MainWindow, ClosingSavesTheSessionBesideTheTrace) {
-    const test::FixtureCopy trace("markers.dat");
-    {
-        MainWindow w;
-        w.setQuiet(true);
-        ASSERT_TRUE(w.openFile(trace.path()));
-        ASSERT_TRUE(waitForAnalysis(w));
-        w.state()->addTask(8691);
-        w.close();
-    }
-    ASSERT_TRUE(QFile::exists(sessionPath(trace.path())));
-    MainWindow again;
-    again.setQuiet(true);
-    ASSERT_TRUE(again.openFile(trace.path()));
-    ASSERT_TRUE(waitForAnalysis(again));
-    EXPECT_EQ(again.state()->tasks(), QVector<int>{8691});
 }
 
 // Collapsed buffer groups come back with the session; another trace starts with every

@@ -147,6 +147,21 @@ EventFilter FilterPanel::filter() const {
     return f;
 }
 
+void FilterPanel::showFilter(const EventFilter& filter) {
+    auto check = [](QListWidget* list, auto selects) {
+        QSignalBlocker block(list);
+        for (int i = 0; i < list->count(); ++i) {
+            QListWidgetItem* item = list->item(i);
+            item->setCheckState(selects(item->data(kIdRole).toInt()) ? Qt::Checked : Qt::Unchecked);
+        }
+    };
+    check(m_tasks, [&](int pid) { return filter.selectsPid(pid); });
+    check(m_events, [&](int id) { return filter.selectsType(id); });
+    check(m_cpus, [&](int cpu) { return filter.selectsCpu(static_cast<uint32_t>(cpu)); });
+    QSignalBlocker block(m_advanced);
+    m_advanced->setText(QString::fromStdString(filter.advanced));
+}
+
 void FilterPanel::setAdvancedError(const QString& message) {
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());

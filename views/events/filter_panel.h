@@ -25,6 +25,9 @@ public:
     void setScan(const ScanResult& scan, const EventFilter& current = {});
     // The filter the controls describe (time range left open: the panel's owner sets it).
     EventFilter filter() const;
+    // Checks what `filter` selects and shows its advanced text, without filterChanged: a
+    // filter restored from a session, which the panel's owner applies itself.
+    void showFilter(const EventFilter& filter);
     void setAdvancedError(const QString& message);
     QString advancedError() const;  // what the panel shows under the advanced filter, or ""
 

@@ -393,6 +393,30 @@ void TimelineView::paintTo(QPainter& p, QSize size) {
     paintLabels(p, size);
     paintRuler(p, size);
     paintOverlays(p, size);
+    if (!m_timeline) paintNotice(p, size);
+}
+
+void TimelineView::setNotice(const QString& text) {
+    m_notice = text;
+    update();
+}
+
+// Centred over the rows area on a light box, so the rows stay visible around it.
+void TimelineView::paintNotice(QPainter& p, QSize size) {
+    if (m_notice.isEmpty()) return;
+    const QRect area(kLabelWidth, kRulerHeight, size.width() - kLabelWidth,
+                     size.height() - kRulerHeight);
+    const QFontMetrics metrics(p.font());
+    QRect box = metrics.boundingRect(area.adjusted(20, 0, -20, 0),
+                                     Qt::AlignCenter | Qt::TextWordWrap, m_notice);
+    box.adjust(-12, -8, 12, 8);
+    p.save();
+    p.setPen(QColor(200, 200, 205));
+    p.setBrush(QColor(255, 255, 255, 225));
+    p.drawRoundedRect(box, 4, 4);
+    p.setPen(QColor(60, 60, 70));
+    p.drawText(box, Qt::AlignCenter | Qt::TextWordWrap, m_notice);
+    p.restore();
 }
 
 void TimelineView::setEventFilter(const EventFilter& filter) {

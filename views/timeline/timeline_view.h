@@ -37,6 +37,10 @@ public:
     void setEventFilter(const EventFilter& filter);
     const EventFilter& eventFilter() const { return m_filter; }
     const SchedTimeline* timeline() const { return m_timeline.get(); }
+    // A line drawn over the rows while no analysis colours them (after Cancel: why the
+    // CPU rows show only where each CPU recorded events); "" for none.
+    void setNotice(const QString& text);
+    const QString& notice() const { return m_notice; }
 
     const TimeScale& scale() const { return m_scale; }
     void zoomToFit();
@@ -100,6 +104,7 @@ private:
     void paintLabels(QPainter& p, QSize size);
     void paintRows(QPainter& p, QSize size);
     void paintOverlays(QPainter& p, QSize size);
+    void paintNotice(QPainter& p, QSize size);
     void paintWakeups(QPainter& p);
     void paintTicks(QPainter& p);
     void collectTicks();
@@ -125,6 +130,7 @@ private:
     int m_hoverX = -1;
     int m_hoverY = -1;
     bool m_painted = false;
+    QString m_notice;
 };
 
 }  // namespace kestrel

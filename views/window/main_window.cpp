@@ -3,7 +3,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
@@ -11,28 +10,30 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QVBoxLayout>
 #include <cstdio>
 
 #include "decode/trace_model.h"
 #include "events/event_panel.h"
+#include "events/filter_panel.h"
 #include "formats/event_formats.h"
 #include "jobs/worker_priority.h"
 #include "timeline/time_scale.h"
 #include "timeline/timeline_view.h"
+#include "window/damage_banner.h"
+#include "window/file_menu.h"
+#include "window/open_error.h"
 #include "window/session.h"
+#include "window/session_filters.h"
 #include "window/stall_probe.h"
 #include "window/task_list_dialog.h"
 
 namespace kestrel {
 namespace {
-
-constexpr int kMaxRecent = 10;
-const char* kRecentKey = "recentFiles";
 
 // Runs `fn` on the window's UI thread later, if the window still exists then. The window
 // joins every thread of its own before it is destroyed, so `self` is alive when posting.
@@ -66,7 +67,14 @@ MainWindow::MainWindow(QWidget* parent)
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 1);
     m_bottom->hide();  // shown once a widget is plugged in
-    setCentralWidget(m_splitter);
+    m_banner = new DamageBanner(this);
+    auto* central = new QWidget(this);
+    auto* column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(m_banner);
+    column->addWidget(m_splitter, 1);
+    setCentralWidget(central);
 
     m_status =
         new QLabel(tr("Open a .ktr or trace.dat file (File > Open, or drop it here)."), this);
@@ -77,13 +85,21 @@ MainWindow::MainWindow(QWidget* parent)
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_progress->setObjectName(QStringLiteral("analysisProgress"));
     m_cancel->setObjectName(QStringLiteral("cancelAnalysis"));
+    m_restart = new QPushButton(tr("Restart analysis"), this);
+    m_restart->setObjectName(QStringLiteral("restartAnalysis"));
+    m_restart->setToolTip(
+        tr("Run the scheduling analysis again: it colours the CPU rows by "
+           "task and fills the task list and the filter lists"));
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_markers);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
+    statusBar()->addPermanentWidget(m_restart);
     m_progress->hide();
     m_cancel->hide();
+    m_restart->hide();
     connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancelAnalysis);
+    connect(m_restart, &QPushButton::clicked, this, &MainWindow::restartAnalysis);
     m_poll = new QTimer(this);
     m_poll->setInterval(100);
     connect(m_poll, &QTimer::timeout, this, &MainWindow::pollProgress);
@@ -106,12 +122,8 @@ MainWindow::~MainWindow() {
 }
 
 void MainWindow::buildMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::chooseFile);
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    updateRecentMenu();
+    m_fileMenu = new FileMenu(this);
+    menuBar()->addMenu(m_fileMenu->menu());
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Zoom to &fit"), QKeySequence(Qt::Key_Home), m_view,
@@ -129,17 +141,9 @@ void MainWindow::buildMenus() {
                     &MainWindow::showTaskList);
 }
 
-void MainWindow::chooseFile() {
-    QString path = QFileDialog::getOpenFileName(this, tr("Open trace"), QString(),
-                                                tr("Traces (*.ktr *.dat);;All files (*)"));
-    if (!path.isEmpty()) openFile(path);
-}
-
 bool MainWindow::openFile(const QString& path) {
-    if (!QFileInfo(path).isFile()) {
-        const QString message = tr("Cannot open %1: not a file").arg(path);
-        m_status->setText(message);
-        reportError(message);
+    if (std::optional<OpenFailure> refused = checkOpenable(path)) {
+        refuseOpen(path, *refused);
         return false;
     }
     startOpen(path, {});
@@ -156,11 +160,26 @@ MainWindow::PendingOpen MainWindow::openInBackground(const std::string& path) {
     return std::async(std::launch::async, [path] { return TraceModel::open(path); });
 }
 
-void MainWindow::reportError(const QString& message) {
-    if (m_quiet)
+void MainWindow::reportError(const QString& message, const QString& details) {
+    if (m_quiet) {
         std::fprintf(stderr, "kestrel: %s\n", qPrintable(message));
-    else
-        QMessageBox::warning(this, tr("Cannot open trace"), message);
+        if (!details.isEmpty()) std::fprintf(stderr, "kestrel: details: %s\n", qPrintable(details));
+        return;
+    }
+    QMessageBox box(QMessageBox::Warning, tr("Cannot open trace"), message, QMessageBox::Ok, this);
+    box.setDetailedText(details);  // the reader's own words, behind "Show Details..."
+    box.exec();
+}
+
+// The loaded trace, if any, stays: the status bar says so, after what went wrong. A file
+// that is gone leaves Open Recent.
+void MainWindow::refuseOpen(const QString& path, const OpenFailure& failure) {
+    if (failure.missing) m_fileMenu->forgetRecent(path);
+    QString text = failure.summary;
+    if (m_model) text += tr(" %1 stays open.").arg(QFileInfo(m_path).fileName());
+    m_status->setText(text);
+    m_status->setToolTip(failure.details);
+    reportError(failure.summary, failure.details);
 }
 
 // A file is opened (header, metadata, frame index) on a thread of its own, and the trace
@@ -185,22 +204,12 @@ void MainWindow::startOpen(const QString& path, PendingOpen pending) {
     });
 }
 
-// The model's errors start with the path ("PATH: offset 0: ..."): the status bar and the
-// message say it once, after "Cannot open".
-QString MainWindow::openError(const QString& path, const QString& error) {
-    const QString prefix = path + QStringLiteral(": ");
-    return tr("Cannot open %1: %2")
-        .arg(path, error.startsWith(prefix) ? error.mid(prefix.size()) : error);
-}
-
 void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
                             const QString& error) {
     if (job != m_openJob) return;              // a newer open superseded this one
     if (m_opener.joinable()) m_opener.join();  // it has posted its last word
     if (!model) {  // the loaded trace, its analysis and its panel stay as they are
-        const QString message = openError(path, error);
-        m_status->setText(message);
-        reportError(message);
+        refuseOpen(path, describeOpenFailure(path, error));
         emit fileOpened(false);
         if (m_exitWhenIdle && !m_model) QTimer::singleShot(0, qApp, [] { QApplication::exit(1); });
         return;
@@ -214,6 +223,7 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
     m_view->setTimeline(nullptr);
     m_timeline.reset();
     m_formats.reset();
+    m_banner->showProblems(nullptr);  // it was about the old trace
     m_view->setModel(nullptr);  // the old model goes now; the state resets below redraw the view
     m_model = std::move(model);
     m_path = path;
@@ -223,9 +233,14 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
     m_state->setMarkerB(std::nullopt);
     m_state->setTasks({});
     m_state->setCollapsedBuffers({});
+    m_state->setFilters({});
+    m_state->setCursorTime(0);
     m_view->setModel(m_model.get());  // frame preview: drawn right away
-    loadSession(path, *m_state);
-    addRecent(path);
+    restoreSession(path);
+    showProblems();  // what opening found missing
+    m_fileMenu->addRecent(path);
+    m_fileMenu->setTraceLoaded(true);
+    m_status->setToolTip({});
     updateStatus();
     startAnalysis();
     emit fileOpened(true);
@@ -238,6 +253,9 @@ void MainWindow::startAnalysis() {
     const uint64_t job = ++m_job;
     m_progressState = std::make_shared<Progress>();
     m_analysisDone = false;
+    m_cancelled = false;
+    m_restart->hide();
+    m_view->setNotice({});
     m_progress->setValue(0);
     m_progress->show();
     m_cancel->show();
@@ -271,6 +289,11 @@ void MainWindow::pollProgress() {
     uint64_t total = m_progressState->total.load();
     uint64_t done = m_progressState->done.load();
     m_progress->setValue(total ? int(done * 100 / total) : 0);
+    showProblems();  // damage as the analysis finds it
+}
+
+void MainWindow::showProblems() {
+    m_banner->showProblems(m_model.get());
 }
 
 void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> timeline,
@@ -282,27 +305,36 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
     m_poll->stop();
     m_progress->hide();
     m_cancel->hide();
+    showProblems();  // what the analysis skipped
     const double idleMs = msSinceLaunch();
     if (!timeline) {
-        m_status->setText(tr("Analysis stopped: %1").arg(error));
+        keepWithoutAnalysis(formats, m_progressState && m_progressState->cancelled(), error);
         if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: %s\n", qPrintable(error));
         emit analysisFinished(false);
         if (m_exitWhenIdle) reportIdleAndQuit(0, idleMs);
         return;
     }
-    m_formats = formats;
     // Building the panel's widgets is the biggest piece of UI-thread work here, so it
     // gets a turn of the event loop of its own; the timeline and the panel then appear
-    // together in the next one (docs/performance.md: longest UI stall).
-    createEventPanel(*timeline);
+    // together in the next one (docs/performance.md: longest UI stall). A panel made
+    // after a cancelled analysis stays, with its formats, where the user left it.
+    if (!m_panel) {
+        m_formats = formats;
+        // The analysis counted the rows of every event at each frame start: the table's
+        // index of every event needs no pass of its own.
+        createEventPanel(EventIndex::fromMarks(timeline->events, timeline->rowMarks));
+    }
     QTimer::singleShot(0, this, [this, job, timeline, idleMs] {
         if (job != m_job) return;  // another file is on its way; its open drops the panel
         setPhase("panel shown");
+        // What the window sets up itself here is not a change the user made.
+        const bool unchanged = !sessionsDiffer(sessionToJson(*m_state), m_sessionBaseline);
         m_timeline = timeline;
         m_view->setFormats(m_formats.get());
         m_view->setTimeline(m_timeline);
         showEventPanel();
         updateStatus();
+        if (unchanged) m_sessionBaseline = sessionToJson(*m_state);
         emit analysisFinished(true);
         if (m_exitWhenIdle) reportIdleAndQuit(timeline->events, idleMs);
     });
@@ -352,6 +384,35 @@ void MainWindow::cancelAnalysis() {
     if (m_progressState) m_progressState->cancel = true;
 }
 
+// A cancelled (or failed) analysis: what is done stays, the frame preview and an event
+// table, which indexes the trace on its own since the analysis' row counts are lost with
+// it. The task list, the task rows' states and the filter lists' counts need the
+// analysis: Restart runs it again.
+void MainWindow::keepWithoutAnalysis(std::shared_ptr<EventFormats> formats, bool cancelled,
+                                     const QString& error) {
+    m_cancelled = cancelled;
+    const QString why =
+        cancelled ? tr("Analysis cancelled") : tr("Analysis stopped (%1)").arg(error);
+    m_status->setText(tr("%1: the CPU rows show where each CPU recorded events, not which task "
+                         "ran. Restart analysis runs it again.")
+                          .arg(why));
+    m_view->setNotice(tr("%1: these rows show where each CPU recorded events, not which task "
+                         "ran.\nRestart analysis (in the status bar) colours them and fills the "
+                         "task list and the filter lists' counts.")
+                          .arg(why));
+    m_restart->show();
+    if (m_panel || !formats) return;
+    m_formats = std::move(formats);
+    m_view->setFormats(m_formats.get());
+    createEventPanel(nullptr);
+    showEventPanel();
+}
+
+void MainWindow::restartAnalysis() {
+    if (!m_model || analysisRunning() || m_worker.joinable()) return;
+    startAnalysis();
+}
+
 // Cancels the current analysis without waiting for it: the thread notices the flag
 // within a frame, but its merge step is not interruptible, and the UI must not wait on
 // it. It is kept aside and joined when the window goes; anything it posts is stale by
@@ -386,12 +447,10 @@ void MainWindow::setCursorTime(uint64_t t) {
 
 // The panel shares the analysis' EventFormats with the timeline: both use it on the UI
 // thread only (the panel's workers take their own from a pool). Its row index starts
-// building at once; it is shown (showEventPanel) one turn of the event loop later.
-void MainWindow::createEventPanel(const SchedTimeline& timeline) {
-    // The analysis counted the rows of every event at each frame start: the table's index
-    // of every event needs no pass of its own.
-    m_panel = new EventPanel(*m_model, *m_formats,
-                             EventIndex::fromMarks(timeline.events, timeline.rowMarks));
+// building at once (none to build when `everyEvent` is given and the filter takes all);
+// it is shown (showEventPanel) one turn of the event loop later.
+void MainWindow::createEventPanel(std::shared_ptr<const EventIndex> everyEvent) {
+    m_panel = new EventPanel(*m_model, *m_formats, std::move(everyEvent));
     connect(m_panel, &EventPanel::eventSelected, this,
             [this](uint64_t t, int) { setCursorTime(t); });
     connect(m_view, &TimelineView::cursorPlaced, m_panel, &EventPanel::showTime);
@@ -402,12 +461,41 @@ void MainWindow::createEventPanel(const SchedTimeline& timeline) {
             m_panel->setTimeRange(r.from, r.to);
     });
     connect(m_panel, &EventPanel::filterChanged, m_view, &TimelineView::setEventFilter);
+    restorePanelFilter();
+    connect(m_panel, &EventPanel::filterChanged, this, [this](const EventFilter& f) {
+        m_state->setFilters(filterToVariant(f, *m_model, *m_formats));
+    });
+    connect(m_panel, &EventPanel::indexBuilt, this, &MainWindow::showProblems);
 }
 
-// Its filter lists take the counts the analysis gathered in its pass.
+// The filter the session saved, limited to its selection (the panel follows the
+// selection from here on).
+void MainWindow::restorePanelFilter() {
+    EventFilter f = filterFromVariant(m_state->filters(), *m_model, *m_formats);
+    const TimeRange selection = m_state->selection();
+    if (!selection.empty()) {
+        f.from = selection.from;
+        f.to = selection.to;
+    }
+    m_panel->filterPanel()->showFilter(f);
+    m_panel->setFilter(f);
+}
+
+// A restored session puts the table where the user left it: at the row of the cursor,
+// else of the start of the restored view.
+void MainWindow::positionTable() {
+    if (!m_panel || !m_sessionRestored) return;
+    const uint64_t cursor = m_state->cursorTime();
+    m_panel->showTime(cursor != 0 ? cursor : m_state->visibleRange().from);
+}
+
+// Its filter lists take the counts the analysis gathered in its pass (none after a
+// cancelled analysis: the restarted one brings them).
 void MainWindow::showEventPanel() {
-    m_panel->setScan(m_timeline->counts);
+    if (m_timeline) m_panel->setScan(m_timeline->counts);
+    if (m_bottom->indexOf(m_panel) >= 0) return;
     addBottomWidget(m_panel, tr("Events"));
+    positionTable();
 }
 
 void MainWindow::removeEventPanel() {
@@ -424,7 +512,21 @@ void MainWindow::addBottomWidget(QWidget* widget, const QString& title) {
 
 void MainWindow::showTaskList() {
     if (!m_timeline) {
-        m_status->setText(tr("The task list is ready once the analysis finishes."));
+        if (!m_model) {
+            m_status->setText(tr("Open a trace to list its tasks."));
+        } else if (analysisRunning()) {
+            m_status->setText(tr("The task list is ready once the analysis finishes."));
+        } else {  // cancelled, or stopped by an error
+            const QString why = m_cancelled ? tr("cancelled") : tr("stopped");
+            m_status->setText(tr("The task list needs the analysis, which was %1: Restart "
+                                 "analysis (in the status bar) runs it again.")
+                                  .arg(why));
+            if (!m_quiet && QMessageBox::question(this, tr("Task list"),
+                                                  tr("The task list needs the scheduling "
+                                                     "analysis, which was %1. Restart it now?")
+                                                      .arg(why)) == QMessageBox::Yes)
+                restartAnalysis();
+        }
         return;
     }
     auto* dialog = new TaskListDialog(*m_timeline, m_state, this);
@@ -439,8 +541,13 @@ QString MainWindow::statusText() const {
     return m_status->text();
 }
 
+QString MainWindow::statusDetails() const {
+    return m_status->toolTip();
+}
+
 void MainWindow::updateStatus() {
     if (!m_model) return;
+    m_status->setToolTip({});
     const TraceModel& m = *m_model;
     QString text = tr("%1 CPUs, %2 frames, %3")
                        .arg(m.cpuCount())
@@ -467,31 +574,58 @@ void MainWindow::updateStatus() {
     m_markers->setText(marks);
 }
 
+void MainWindow::restoreSession(const QString& path) {
+    const std::optional<QJsonObject> saved = m_sessions.load(path);
+    m_sessionRestored = saved.has_value();
+    if (saved) applySession(*saved, *m_state);
+    m_sessionBaseline = sessionToJson(*m_state);
+}
+
+// Written only when the user changed something since the session was restored (or the
+// trace opened), so that opening a trace leaves no file behind.
 void MainWindow::saveCurrentSession() {
     if (m_path.isEmpty() || !m_model) return;
+    const QJsonObject now = sessionToJson(*m_state);
+    if (!sessionsDiffer(now, m_sessionBaseline)) return;
     QString error;
-    if (!saveSession(m_path, *m_state, &error))
-        std::fprintf(stderr, "kestrel: session: %s\n", qPrintable(error));
+    if (m_sessions.save(m_path, now, &error))
+        m_sessionBaseline = now;
+    else
+        std::fprintf(stderr, "kestrel: session of %s not saved: %s\n", qPrintable(m_path),
+                     qPrintable(error));
 }
 
-void MainWindow::addRecent(const QString& path) {
-    QSettings settings;
-    QStringList files = settings.value(kRecentKey).toStringList();
-    const QString abs = QFileInfo(path).absoluteFilePath();
-    files.removeAll(abs);
-    files.prepend(abs);
-    while (files.size() > kMaxRecent) files.removeLast();
-    settings.setValue(kRecentKey, files);
-    updateRecentMenu();
-}
-
-void MainWindow::updateRecentMenu() {
-    m_recentMenu->clear();
-    const QStringList files = QSettings().value(kRecentKey).toStringList();
-    for (const QString& f : files) {
-        m_recentMenu->addAction(f, this, [this, f] { openFile(f); });
+bool MainWindow::exportSession(const QString& file) {
+    if (!m_model) return false;
+    QJsonObject session = sessionToJson(*m_state);
+    if (auto id = TraceIdentity::of(m_path)) session["trace"] = id->toJson();
+    QString error;
+    if (!writeSessionFile(file, session, &error)) {
+        m_status->setText(tr("Cannot export the session to %1: %2.").arg(file, error));
+        return false;
     }
-    m_recentMenu->setEnabled(!files.isEmpty());
+    m_status->setText(tr("Session exported to %1.").arg(file));
+    return true;
+}
+
+// The imported view replaces the one on screen; the table and its filter follow it. It
+// is saved with the trace's session like any change.
+bool MainWindow::importSession(const QString& file) {
+    if (!m_model) return false;
+    QString error;
+    const std::optional<QJsonObject> session = readSessionFile(file, &error);
+    if (!session) {
+        m_status->setText(tr("Cannot import %1: %2.").arg(file, error));
+        return false;
+    }
+    applySession(*session, *m_state);
+    m_sessionRestored = true;
+    if (m_panel) {
+        restorePanelFilter();
+        positionTable();
+    }
+    m_status->setText(tr("Session imported from %1.").arg(file));
+    return true;
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
@@ -509,6 +643,7 @@ bool MainWindow::openDropped(const QMimeData& mime) {
 
 void MainWindow::closeEvent(QCloseEvent* e) {
     saveCurrentSession();
+    m_sessions.prune();  // sessions of traces deleted or replaced since
     stopWorker();
     stopOpening();
     e->accept();

@@ -2,15 +2,20 @@
 // The kestrel main window. Opening a trace reads its index only, on a thread of its own,
 // while the trace on screen stays as it is; once the file has opened it replaces that
 // trace and the timeline shows at once (frame preview). A file that does not open
-// changes nothing but the status bar. The sched analysis then runs on a std::thread
-// with a progress bar and Cancel. Results come back through queued calls guarded by
-// job ids (stale results of a superseded open or a previous file are dropped) and a
-// QPointer.
+// changes nothing but the status bar, which names the file and the problem in words
+// (open_error.h). The sched analysis then runs on a std::thread with a progress bar and
+// Cancel; a cancelled analysis leaves the frame preview and an event table that indexes
+// the trace on its own, and offers "Restart analysis". Results come back through queued
+// calls guarded by job ids (stale results of a superseded open or a previous file are
+// dropped) and a QPointer. What is missing from the trace shows in a banner above the
+// timeline (damage_banner.h). Each trace's session (session.h) is restored on opening
+// and saved, when it changed, to the user's state directory (session_store.h).
 //
 // Layout: timeline on top; below it, in a vertical splitter, the bottom area where the
 // event table, search/filter and details pane are plugged in (addBottomWidget). They
 // talk to the timeline through state() (TimelineState: visible range, selection,
 // cursor, markers, tasks, filters), selectedTimeChanged and setCursorTime.
+#include <QJsonObject>
 #include <QMainWindow>
 #include <QPointer>
 #include <QString>
@@ -25,6 +30,7 @@
 #include "analysis/sched_timeline.h"
 #include "decode/trace_model.h"
 #include "timeline/timeline_state.h"
+#include "window/session_store.h"
 
 class QLabel;
 class QProgressBar;
@@ -37,8 +43,12 @@ class QMimeData;
 
 namespace kestrel {
 
+class DamageBanner;
 class EventFormats;
+class EventIndex;
 class EventPanel;
+class FileMenu;
+struct OpenFailure;
 class StallProbe;
 class TimelineView;
 
@@ -47,9 +57,10 @@ class MainWindow : public QMainWindow {
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
-    // Opens in the background: false only when `path` is no file; fileOpened() tells how
-    // the open went, analysisFinished() when the timeline is complete. The loaded trace
-    // and its running analysis go only when the new file has opened.
+    // Opens in the background: false only when `path` is no regular file (the status bar
+    // says why); fileOpened() tells how the open went, analysisFinished() when the timeline
+    // is complete. The loaded trace and its running analysis go only when the new file has
+    // opened.
     bool openFile(const QString& path);
     // The same with the open already under way (started before QApplication exists, so
     // reading the index overlaps Qt's start-up): see openInBackground.
@@ -57,10 +68,21 @@ public:
     bool openFile(const QString& path, PendingOpen pending);
     static PendingOpen openInBackground(const std::string& path);
     const TraceModel* model() const { return m_model.get(); }
+    const QString& tracePath() const { return m_path; }
     TimelineState* state() const { return m_state; }
     TimelineView* timelineView() const { return m_view; }
     bool analysisRunning() const { return m_worker.joinable() && !m_analysisDone; }
     void cancelAnalysis();
+    // Runs the analysis of the loaded trace again after it was cancelled or failed; the
+    // event table stays as it is meanwhile.
+    void restartAnalysis();
+    bool analysisCancelled() const { return m_cancelled; }
+    // The task list (Ctrl+T); before the analysis has landed, the status bar says why not.
+    void showTaskList();
+    // File > Export session / Import session: the view of the loaded trace as a JSON file
+    // the user chooses. The status bar says how it went.
+    bool exportSession(const QString& file);
+    bool importSession(const QString& file);
     bool openDropped(const QMimeData& mime);  // what a drop on the window does
     // ---- Plug-in point for the table helper's widgets (event table, search/filter,
     // details): each becomes a tab of the bottom area under the timeline.
@@ -76,6 +98,9 @@ public:
     void setExitWhenIdle(bool on);
     void setQuiet(bool on) { m_quiet = on; }  // no message boxes (tests, scripts)
     QString statusText() const;               // what the status bar says on the left
+    QString statusDetails() const;            // the technical text behind it, if any
+    DamageBanner* damageBanner() const { return m_banner; }
+    FileMenu* fileMenu() const { return m_fileMenu; }
     // The pass the worker runs once a trace is open: analyzeSched, unless a test holds
     // it (behind a latch) to see the window while an analysis is still running.
     using Analysis =
@@ -97,26 +122,28 @@ protected:
 
 private:
     void buildMenus();
-    void chooseFile();
-    void showTaskList();
     void startOpen(const QString& path, PendingOpen pending);
     void finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
                     const QString& error);
-    static QString openError(const QString& path, const QString& error);
+    void refuseOpen(const QString& path, const OpenFailure& failure);
     void startAnalysis();
-    void reportError(const QString& message);
+    void keepWithoutAnalysis(std::shared_ptr<EventFormats> formats, bool cancelled,
+                             const QString& error);
+    void reportError(const QString& message, const QString& details);
     void pollProgress();
     void finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> timeline,
                         std::shared_ptr<EventFormats> formats, QString error);
     void stopWorker();
     void stopOpening();
-    void createEventPanel(const SchedTimeline& timeline);
+    void createEventPanel(std::shared_ptr<const EventIndex> everyEvent);
+    void restorePanelFilter();
+    void positionTable();
     void showEventPanel();
+    void showProblems();
     void reportIdleAndQuit(uint64_t events, double analysisMs);
     void removeEventPanel();
+    void restoreSession(const QString& path);
     void saveCurrentSession();
-    void addRecent(const QString& path);
-    void updateRecentMenu();
     void updateStatus();
     double msSinceLaunch() const;
     void setPhase(const char* phase);
@@ -130,7 +157,9 @@ private:
     QLabel* m_markers = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
-    QMenu* m_recentMenu = nullptr;
+    QPushButton* m_restart = nullptr;
+    DamageBanner* m_banner = nullptr;
+    FileMenu* m_fileMenu = nullptr;
     QTimer* m_poll = nullptr;
     StallProbe* m_stalls = nullptr;  // KESTREL_EXIT_WHEN_IDLE only
 
@@ -146,6 +175,11 @@ private:
     uint64_t m_openJob = 0;  // id of the latest open; older ones' results are dropped
     uint64_t m_job = 0;      // id of the current analysis
     bool m_analysisDone = true;
+    bool m_cancelled = false;  // the last analysis of the loaded trace was cancelled
+
+    SessionStore m_sessions;
+    QJsonObject m_sessionBaseline;  // the session as restored: saved only when it differs
+    bool m_sessionRestored = false;
 
     std::chrono::steady_clock::time_point m_launch = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point m_analysisStart;

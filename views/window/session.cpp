@@ -8,6 +8,8 @@
 namespace kestrel {
 namespace {
 
+constexpr int kVersion = 1;
+
 QString num(uint64_t v) {
     return QString::number(v);
 }
@@ -43,16 +45,16 @@ bool inside(TimeRange r, TimeRange trace) {
     return trace.empty() || (r.from >= trace.from && r.to <= trace.to);
 }
 
-}  // namespace
-
-QString sessionPath(const QString& tracePath) {
-    return tracePath + QStringLiteral(".kestrel.json");
+uint64_t distance(uint64_t a, uint64_t b) {
+    return a > b ? a - b : b - a;
 }
+
+}  // namespace
 
 QJsonObject sessionToJson(const TimelineState& state) {
     QJsonArray tasks;
     for (int pid : state.tasks()) tasks.append(pid);
-    QJsonObject o{{"version", 1},
+    QJsonObject o{{"version", kVersion},
                   {"visible", rangeJson(state.visibleRange())},
                   {"markerA", markerJson(state.markerA())},
                   {"markerB", markerJson(state.markerB())},
@@ -60,6 +62,7 @@ QJsonObject sessionToJson(const TimelineState& state) {
                   {"collapsedBuffers", QJsonArray::fromStringList(state.collapsedBuffers())},
                   {"filters", QJsonObject::fromVariantMap(state.filters())}};
     if (!state.selection().empty()) o["selection"] = rangeJson(state.selection());
+    if (state.cursorTime() != 0) o["cursor"] = num(state.cursorTime());
     return o;
 }
 
@@ -68,6 +71,9 @@ void applySession(const QJsonObject& json, TimelineState& state) {
     TimeRange r;
     if (readRange(json["visible"], r) && inside(r, trace)) state.setVisibleRange(r);
     if (readRange(json["selection"], r) && inside(r, trace)) state.setSelection(r);
+    uint64_t cursor = 0;
+    if (readTime(json["cursor"], cursor) && inside({cursor, cursor}, trace))
+        state.setCursorTime(cursor);
     state.setMarkerA(readMarker(json["markerA"]));
     state.setMarkerB(readMarker(json["markerB"]));
     QVector<int> pids;
@@ -81,27 +87,63 @@ void applySession(const QJsonObject& json, TimelineState& state) {
     state.setFilters(json["filters"].toObject().toVariantMap());
 }
 
-bool saveSession(const QString& tracePath, const TimelineState& state, QString* error) {
-    QSaveFile file(sessionPath(tracePath));
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error) *error = file.errorString();
+bool sessionsDiffer(const QJsonObject& a, const QJsonObject& b) {
+    QJsonObject restA = a, restB = b;
+    restA.remove("visible");
+    restB.remove("visible");
+    if (restA != restB) return true;
+    TimeRange va, vb;
+    const bool hasA = readRange(a["visible"], va), hasB = readRange(b["visible"], vb);
+    if (!hasA || !hasB) return hasA != hasB;
+    // 1/10,000 of the span: less than a pixel column on any screen.
+    const uint64_t slack = std::max<uint64_t>(1, (va.to - va.from) / 10000);
+    return distance(va.from, vb.from) > slack || distance(va.to, vb.to) > slack;
+}
+
+bool writeSessionFile(const QString& file, const QJsonObject& session, QString* error) {
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly)) {
+        if (error) *error = out.errorString();
         return false;
     }
-    file.write(QJsonDocument(sessionToJson(state)).toJson());
-    if (!file.commit()) {
-        if (error) *error = file.errorString();
+    out.write(QJsonDocument(session).toJson());
+    if (!out.commit()) {
+        if (error) *error = out.errorString();
         return false;
     }
     return true;
 }
 
-bool loadSession(const QString& tracePath, TimelineState& state) {
-    QFile file(sessionPath(tracePath));
-    if (!file.open(QIODevice::ReadOnly)) return false;
-    QJsonDocument doc = QJsonDocument::fromJson(file.readAll());
-    if (!doc.isObject()) return false;
-    applySession(doc.object(), state);
-    return true;
+std::optional<QJsonObject> readSessionFile(const QString& file, QString* error) {
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly)) {
+        if (error) *error = in.errorString();
+        return std::nullopt;
+    }
+    QJsonParseError parse{};
+    const QJsonDocument doc = QJsonDocument::fromJson(in.readAll(), &parse);
+    if (parse.error != QJsonParseError::NoError) {
+        if (error)
+            *error =
+                QObject::tr("not JSON (%1 at byte %2)").arg(parse.errorString()).arg(parse.offset);
+        return std::nullopt;
+    }
+    const QJsonObject o = doc.object();
+    if (!doc.isObject() || !o["version"].isDouble() || !o["visible"].isObject()) {
+        if (error) *error = QObject::tr("not a Kestrel session (no \"version\" and \"visible\")");
+        return std::nullopt;
+    }
+    if (o["version"].toInt() > kVersion) {
+        if (error)
+            *error = QObject::tr("written by a newer Kestrel (session version %1)")
+                         .arg(o["version"].toInt());
+        return std::nullopt;
+    }
+    return o;
+}
+
+QString legacySessionPath(const QString& tracePath) {
+    return tracePath + QStringLiteral(".kestrel.json");
 }
 
 }  // namespace kestrel

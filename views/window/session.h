@@ -1,21 +1,32 @@
 #pragma once
-// Saves and restores what the user set up on a trace, as JSON beside it
-// ("<trace>.kestrel.json"): the visible range, the selection, markers A/B (time and
-// CPU), the task tracks, the collapsed buffer groups and the filters. Times are trace
-// timestamps in ns, written as strings so no JSON reader rounds them through a double.
+// What the user set up on a trace, as JSON: the visible range, the selection, the cursor
+// (the table's row follows it), markers A/B (time and CPU), the task tracks, the
+// collapsed buffer groups and the event panel's filter (session_filters.h). Times are
+// trace timestamps in ns, written as strings so no JSON reader rounds them through a
+// double. Where sessions are kept is session_store.h; File > Export session and Import
+// session write and read these objects as files the user chooses.
 #include <QJsonObject>
 #include <QString>
+#include <optional>
 
 #include "timeline/timeline_state.h"
 
 namespace kestrel {
 
-QString sessionPath(const QString& tracePath);
 QJsonObject sessionToJson(const TimelineState& state);
-// Applies what the object holds; ranges outside the trace are ignored.
+// Applies what the object holds; ranges and times outside the trace are ignored.
 void applySession(const QJsonObject& json, TimelineState& state);
+// False when the two describe the same view. A visible range that moved by less than a
+// pixel column's worth (resizing the window refits it) is the same view.
+bool sessionsDiffer(const QJsonObject& a, const QJsonObject& b);
 
-bool saveSession(const QString& tracePath, const TimelineState& state, QString* error = nullptr);
-bool loadSession(const QString& tracePath, TimelineState& state);  // false when none
+// A session as a file of its own (QSaveFile: all or nothing). Reading fails, with a
+// sentence saying why, on a file that is not a Kestrel session.
+bool writeSessionFile(const QString& file, const QJsonObject& session, QString* error = nullptr);
+std::optional<QJsonObject> readSessionFile(const QString& file, QString* error = nullptr);
+
+// Where earlier versions saved a trace's session: beside it. Read when the state
+// directory has none (session_store.h), never written.
+QString legacySessionPath(const QString& tracePath);
 
 }  // namespace kestrel
