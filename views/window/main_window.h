@@ -7,10 +7,12 @@
 // job ids (stale results of a superseded open or a previous file are dropped) and a
 // QPointer.
 //
-// Layout: timeline on top; below it, in a vertical splitter, the bottom area where the
-// event table, search/filter and details pane are plugged in (addBottomWidget). They
-// talk to the timeline through state() (TimelineState: visible range, selection,
-// cursor, markers, tasks, filters), selectedTimeChanged and setCursorTime.
+// Layout: the tool bar, then the timeline with its colour legend under it, as tall as
+// its rows; below it, in a vertical splitter, the bottom area (the rest of the height)
+// where the event table, search/filter and details pane are plugged in
+// (addBottomWidget; a tab bar appears from the second widget on). They talk to the
+// timeline through state() (TimelineState: visible range, selection, cursor, markers,
+// tasks, filters), selectedTimeChanged and setCursorTime. Menus: window/menus.h.
 #include <QMainWindow>
 #include <QPointer>
 #include <QString>
@@ -40,7 +42,9 @@ namespace kestrel {
 class EventFormats;
 class EventPanel;
 class StallProbe;
+class TimelineLegend;
 class TimelineView;
+class WindowMenus;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -69,6 +73,13 @@ public:
     // The event table, search, filters and details (views/event_panel.h): created once
     // the analysis has finished, synced with the timeline's cursor and selection.
     EventPanel* eventPanel() const { return m_panel; }
+    // The colour legend under the timeline (View > Colour legend shows or hides it).
+    TimelineLegend* legend() const { return m_legend; }
+    WindowMenus* menus() const { return m_menus; }
+    // Rows for this many tasks, the ones with the most CPU time, when a trace opens with
+    // no session choosing its tasks; they become the state's tasks, so a session keeps them.
+    static constexpr int kDefaultTasks = 5;
+    void showTaskList();  // View > Tasks (Ctrl+T)
     // Measuring: the launch instant, and "quit when the analyses finish" (prints
     // first-draw and idle times to stderr; KESTREL_EXIT_WHEN_IDLE=1).
     void setLaunchTime(std::chrono::steady_clock::time_point t) { m_launch = t; }
@@ -98,7 +109,8 @@ protected:
 private:
     void buildMenus();
     void chooseFile();
-    void showTaskList();
+    void fitTimelineToRows();
+    void showBusiestTasks(const SchedTimeline& timeline);
     void startOpen(const QString& path, PendingOpen pending);
     void finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
                     const QString& error);
@@ -126,6 +138,8 @@ private:
     QSplitter* m_splitter = nullptr;
     QTabWidget* m_bottom = nullptr;
     EventPanel* m_panel = nullptr;
+    TimelineLegend* m_legend = nullptr;
+    WindowMenus* m_menus = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_markers = nullptr;
     QProgressBar* m_progress = nullptr;
@@ -146,6 +160,7 @@ private:
     uint64_t m_openJob = 0;  // id of the latest open; older ones' results are dropped
     uint64_t m_job = 0;      // id of the current analysis
     bool m_analysisDone = true;
+    bool m_sessionRestored = false;  // the loaded trace's session was read on opening
 
     std::chrono::steady_clock::time_point m_launch = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point m_analysisStart;
