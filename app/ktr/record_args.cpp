@@ -79,14 +79,22 @@ void addScopeOptions(CLI::App& app, RecordConfig& c) {
     app.add_flag_callback(
         "--strict", [&c] { c.strict = true; },
         "fail if the kernel refuses any item (default: report it, go on)");
-    auto* top = app.add_flag_callback(
-        "--top", [&c] { c.placement = RecordConfig::Placement::TopLevel; },
+    // Checked here, not with CLI11's excludes(), which prints "Excludes: ..." in the
+    // option column of --help.
+    auto place = [&c](RecordConfig::Placement p, const char* other) {
+        if (c.placement != RecordConfig::Placement::Auto && c.placement != p) {
+            throw CLI::ValidationError("--top and --instance", std::string("cannot go together (") +
+                                                                   other + " was given too)");
+        }
+        c.placement = p;
+    };
+    app.add_flag_callback(
+        "--top", [place] { place(RecordConfig::Placement::TopLevel, "--instance"); },
         "record in the top-level buffer (default: an instance of its own, unless the kernel "
         "allows a requested tracer item only at the top level)");
-    auto* instance = app.add_flag_callback(
-        "--instance", [&c] { c.placement = RecordConfig::Placement::Instance; },
+    app.add_flag_callback(
+        "--instance", [place] { place(RecordConfig::Placement::Instance, "--top"); },
         "record in an instance of its own, even when the kernel refuses a tracer item there");
-    top->excludes(instance);
     app.add_flag_callback(
         "--force", [&c] { c.force = true; },
         "record at the top level even when something else uses it (its settings are put back)");

@@ -244,8 +244,11 @@ TEST_F(TimelineViewTest, ClicksPlaceMarkersAAndBWithTheirCpu) {
     EXPECT_EQ(state.markerB()->time, view->timeAtX(b.x()));
     EXPECT_EQ(state.markerB()->cpu, int(cpu(0)));
     EXPECT_EQ(state.cursorTime(), state.markerB()->time);
-    QTest::keyClick(view.get(), Qt::Key_Escape);
+    QTest::keyClick(view.get(), Qt::Key_Escape);  // clears the selected range only
+    EXPECT_TRUE(state.markerA());
+    QTest::keyClick(view.get(), Qt::Key_Delete);
     EXPECT_FALSE(state.markerA());
+    EXPECT_FALSE(state.markerB());
 }
 
 TEST_F(TimelineViewTest, RightDragSelectsARangeAndZToZoomsToIt) {
@@ -258,6 +261,79 @@ TEST_F(TimelineViewTest, RightDragSelectsARangeAndZToZoomsToIt) {
     QTest::keyClick(view.get(), Qt::Key_Z);
     EXPECT_EQ(state.visibleRange().from, sel.from);
     EXPECT_NEAR(double(state.visibleRange().to), double(sel.to), view->scale().nsPerPx);
+}
+
+// A tick 15 px from the right edge: its label, drawn right of the tick, ran past the
+// edge and was cut. Ticks are 1 ms (200 px) apart here, so the label fits left of it.
+TEST_F(TimelineViewTest, TheRightmostRulerLabelIsWhole) {
+    const uint64_t tick = 1404000000000ULL;  // 1404.000 s
+    const double nsPerPx = 5000;
+    const int width = view->width() - view->labelWidth();
+    const uint64_t from = tick - uint64_t((width - 15) * nsPerPx);
+    state.setVisibleRange({from, from + uint64_t(width * nsPerPx)});
+    ASSERT_DOUBLE_EQ(view->scale().nsPerPx, nsPerPx);
+    const std::vector<uint64_t> ticks = rulerTicks(view->scale(), 110);
+    ASSERT_FALSE(ticks.empty());
+    ASSERT_EQ(ticks.back(), tick);
+    const int x = int(view->xForTime(tick));
+    ASSERT_EQ(x, view->width() - 15);
+    const QImage image = render();
+    // Tick labels stand on a baseline 10 px above the ruler's bottom (y 40); the tick
+    // marks below it are under y 32.
+    auto text = [&](int x0, int x1) {
+        int n = 0;
+        for (int y = 14; y < 30; ++y) {
+            for (int c = x0; c < x1; ++c) n += QColor(image.pixel(c, y)).lightness() < 170;
+        }
+        return n;
+    };
+    EXPECT_EQ(text(x + 1, image.width()), 0);  // nothing runs past the edge
+    EXPECT_GT(text(x - 80, x), 0);             // the label stands left of its tick
+}
+
+// Filter > Graph hides what the event panel's filter leaves out: the rows of CPUs and
+// tasks it leaves out go, and the spans of its left-out tasks leave the CPU rows; dimmed,
+// the rows stay and those spans fade.
+TEST_F(TimelineViewTest, TheGraphHidesOrDimsWhatTheFilterLeavesOut) {
+    state.addTask(5782);
+    state.addTask(1534);
+    state.setVisibleRange({1403842500000ULL, 1403842700000ULL});
+    const int bashX = int(view->xForTime(1403842450000ULL + 60000));  // bash-5782 on cpu0
+    // Drawn as inferred (no sched_switch records bash coming in): compared with itself.
+    const QRgb bashPlain = render().pixel(bashX, rowTop(view->cpuRowRect(cpu(0))));
+    EventFilter onlyCpu1AndMemfd;
+    onlyCpu1AndMemfd.cpus.assign(fixture().model->cpuCount(), false);
+    onlyCpu1AndMemfd.cpus[cpu(1)] = true;
+    onlyCpu1AndMemfd.pids = {1534};
+    view->setEventFilter(onlyCpu1AndMemfd);
+    ASSERT_EQ(view->graphFilter(), TimelineView::GraphFilter::Dim);
+    EXPECT_FALSE(view->cpuRowRect(cpu(0)).isEmpty());
+    EXPECT_FALSE(view->taskRowRect(5782).isEmpty());
+    const QRectF cpu0 = view->cpuRowRect(cpu(0));
+    QImage dimmed = render();
+    EXPECT_NE(dimmed.pixel(bashX, rowTop(cpu0)), bashPlain);
+    EXPECT_GT(QColor(dimmed.pixel(bashX, rowTop(cpu0))).lightness(), QColor(bashPlain).lightness());
+
+    view->setGraphFilter(TimelineView::GraphFilter::Hide);
+    EXPECT_TRUE(view->cpuRowRect(cpu(0)).isEmpty());
+    EXPECT_FALSE(view->cpuRowRect(cpu(1)).isEmpty());
+    EXPECT_TRUE(view->taskRowRect(5782).isEmpty());
+    EXPECT_FALSE(view->taskRowRect(1534).isEmpty());
+    // On the CPU row that stays, no span of a task the filter leaves out.
+    const QRectF cpu1 = view->cpuRowRect(cpu(1));
+    state.setVisibleRange({fixture().model->startTime(), fixture().model->endTime()});
+    const QImage hidden = render();
+    for (int x = view->labelWidth(); x < hidden.width(); ++x) {
+        const QRgb c = hidden.pixel(x, rowTop(cpu1));
+        if (QColor(c).saturation() > 60) {
+            EXPECT_EQ(c, taskColor(1534).rgb()) << x;
+        }
+    }
+
+    view->setGraphFilter(TimelineView::GraphFilter::Off);
+    EXPECT_FALSE(view->cpuRowRect(cpu(0)).isEmpty());
+    state.setVisibleRange({1403842500000ULL, 1403842700000ULL});
+    EXPECT_EQ(render().pixel(bashX, rowTop(view->cpuRowRect(cpu(0)))), bashPlain);
 }
 
 // 1534: running on demo cpu0 .842536297-.842566354, then S until .892674029.

@@ -1,6 +1,7 @@
 #pragma once
-// Helpers for the tests that open traces in MainWindow: waiting for the analysis, holding
-// it behind a latch, looking widgets up by object name.
+// Helpers for the tests that open traces in MainWindow: waiting for what arrives in the
+// background (the analysis, the event panel and its row index), holding the analysis
+// behind a latch, looking widgets up by object name.
 #include <gtest/gtest.h>
 
 #include <QSignalSpy>
@@ -71,6 +72,13 @@ inline EventPanel* openWithPanel(MainWindow& w, const FixtureCopy& trace) {
 inline bool waitForIndex(EventPanel& panel) {
     QSignalSpy built(&panel, &EventPanel::indexBuilt);
     return panel.indexReady() || built.wait(30000);
+}
+
+// Opens `trace` quietly and waits for the analysis, the event panel and its row index
+// (nullptr when any of them did not come).
+inline EventPanel* openAndIndex(MainWindow& w, const FixtureCopy& trace) {
+    EventPanel* panel = openWithPanel(w, trace);
+    return panel && waitForIndex(*panel) ? panel : nullptr;
 }
 
 }  // namespace kestrel::test

@@ -89,7 +89,7 @@ TEST_F(WindowSession, OpeningAndClosingWithoutAChangeWritesNoSession) {
 
 TEST_F(WindowSession, ASessionIsKeptInTheStateDirectoryNotBesideTheTrace) {
     const test::FixtureCopy trace("markers.dat");
-    openChangeAndClose(trace.path(), [](MainWindow& w) { w.state()->addTask(8691); });
+    openChangeAndClose(trace.path(), [](MainWindow& w) { w.state()->setTasks({8691}); });
     EXPECT_EQ(besideTheTrace(trace), QStringList());
     ASSERT_EQ(sessionFiles().size(), 1);
     EXPECT_TRUE(sessionFiles().first().startsWith(QStringLiteral("markers.dat-")));
@@ -99,7 +99,7 @@ TEST_F(WindowSession, ASessionIsKeptInTheStateDirectoryNotBesideTheTrace) {
 // The session is of the file, not of its name: another trace copied over it starts afresh.
 TEST_F(WindowSession, AnotherFileAtTheSamePathGetsNoOldSession) {
     const test::FixtureCopy trace("markers.dat");
-    openChangeAndClose(trace.path(), [](MainWindow& w) { w.state()->addTask(8691); });
+    openChangeAndClose(trace.path(), [](MainWindow& w) { w.state()->setTasks({8691}); });
     ASSERT_TRUE(QFile::remove(trace.path()));
     ASSERT_TRUE(
         QFile::copy(QString::fromStdString(test::dataPath("sched-irq-timer.dat")), trace.path()));
@@ -110,10 +110,10 @@ TEST_F(WindowSession, SessionsOfTracesThatAreGoneArePruned) {
     const test::FixtureCopy kept("markers.dat");
     {
         const test::FixtureCopy gone("two-buffers.dat");
-        openChangeAndClose(gone.path(), [](MainWindow& w) { w.state()->addTask(1); });
+        openChangeAndClose(gone.path(), [](MainWindow& w) { w.state()->setTasks({1}); });
         ASSERT_EQ(sessionFiles().size(), 1);
     }  // its folder and the trace are deleted
-    openChangeAndClose(kept.path(), [](MainWindow& w) { w.state()->addTask(8691); });
+    openChangeAndClose(kept.path(), [](MainWindow& w) { w.state()->setTasks({8691}); });
     ASSERT_EQ(sessionFiles().size(), 1);
     EXPECT_TRUE(sessionFiles().first().startsWith(QStringLiteral("markers.dat-")));
 }
@@ -122,7 +122,7 @@ TEST_F(WindowSession, AReadOnlyTraceFolderKeepsItsSession) {
     if (geteuid() == 0) GTEST_SKIP() << "root writes into read-only folders";
     const test::FixtureCopy trace("markers.dat");
     ASSERT_EQ(chmod(qPrintable(trace.dir()), 0555), 0);
-    openChangeAndClose(trace.path(), [](MainWindow& w) { w.state()->addTask(8691); });
+    openChangeAndClose(trace.path(), [](MainWindow& w) { w.state()->setTasks({8691}); });
     chmod(qPrintable(trace.dir()), 0755);
     EXPECT_EQ(tasksOnReopen(trace.path()), QVector<int>{8691});
 }

@@ -9,17 +9,22 @@ QString bufferTitle(const TraceModel& model, int buffer) {
     return name.empty() ? QStringLiteral("top") : QString::fromStdString(name);
 }
 
+std::vector<int> cpusWithData(const TraceModel& model) {
+    std::vector<int> cpus;
+    for (size_t i = 0; i < model.cpuCount(); ++i) {
+        if (!model.cpu(i).frames.empty()) cpus.push_back(static_cast<int>(i));  // else unused
+    }
+    return cpus;
+}
+
 void TimelineRows::build(const TraceModel* model, const QStringList& collapsed,
-                         const QVector<int>& tasks) {
+                         const QVector<int>& tasks, const Hidden& hidden) {
     m_rows.clear();
     m_bufferCpus.clear();
     m_grouped = false;
     if (!model) return;
     m_bufferCpus.resize(model->meta().buffers.size());
-    for (size_t i = 0; i < model->cpuCount(); ++i) {
-        if (model->cpu(i).frames.empty()) continue;  // a buffer's unused CPUs
-        m_bufferCpus[model->meta().cpus[i].buffer].push_back(static_cast<int>(i));
-    }
+    for (int i : cpusWithData(*model)) m_bufferCpus[model->meta().cpus[i].buffer].push_back(i);
     size_t used = 0;
     for (const auto& cpus : m_bufferCpus) used += !cpus.empty();
     m_grouped = used > 1;
@@ -34,10 +39,14 @@ void TimelineRows::build(const TraceModel* model, const QStringList& collapsed,
             add(RowKind::BufferHeader, static_cast<int>(b), kHeaderHeight);
             if (collapsed.contains(QString::fromStdString(model->meta().buffers[b].name))) continue;
         }
-        for (int cpu : m_bufferCpus[b]) add(RowKind::Cpu, cpu, kRowHeight);
+        for (int cpu : m_bufferCpus[b]) {
+            if (!hidden || !hidden(RowKind::Cpu, cpu)) add(RowKind::Cpu, cpu, kRowHeight);
+        }
     }
     add(RowKind::TaskHeader, 0, kHeaderHeight);
-    for (int pid : tasks) add(RowKind::Task, pid, kRowHeight);
+    for (int pid : tasks) {
+        if (!hidden || !hidden(RowKind::Task, pid)) add(RowKind::Task, pid, kRowHeight);
+    }
 }
 
 const TimelineRow* TimelineRows::at(double y) const {

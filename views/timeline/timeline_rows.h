@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 #include <QVector>
+#include <functional>
 #include <vector>
 
 namespace kestrel {
@@ -23,14 +24,20 @@ struct TimelineRow {
 
 // "top" for the unnamed top-level buffer, else the instance name.
 QString bufferTitle(const TraceModel& model, int buffer);
+// The CPUs that recorded something, which are the CPUs that get rows (global indices).
+std::vector<int> cpusWithData(const TraceModel& model);
 
 class TimelineRows {
 public:
     static constexpr int kRowHeight = 24;
     static constexpr int kHeaderHeight = 20;
 
-    // `collapsed` names buffers as TimelineState does ("" is the top buffer).
-    void build(const TraceModel* model, const QStringList& collapsed, const QVector<int>& tasks);
+    // `collapsed` names buffers as TimelineState does ("" is the top buffer). `hidden`
+    // leaves out CPU and task rows (the graph hiding what the event filter leaves out);
+    // buffer headers stay.
+    using Hidden = std::function<bool(RowKind kind, int id)>;
+    void build(const TraceModel* model, const QStringList& collapsed, const QVector<int>& tasks,
+               const Hidden& hidden = {});
 
     const std::vector<TimelineRow>& rows() const { return m_rows; }
     bool grouped() const { return m_grouped; }

@@ -9,10 +9,12 @@
 #include <QWheelEvent>
 #include <cmath>
 
+#include "base/byte_order.h"
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
 #include "formats/event_formats.h"
 #include "timeline/span_folding.h"
+#include "timeline/timeline_actions.h"
 #include "timeline/track_colors.h"
 #include "timeline/track_painters.h"
 
@@ -54,6 +56,7 @@ TimelineView::TimelineView(TimelineState* state, QWidget* parent)
     connect(m_state, &TimelineState::markersChanged, this, qOverload<>(&QWidget::update));
     connect(m_state, &TimelineState::selectionChanged, this, qOverload<>(&QWidget::update));
     connect(m_state, &TimelineState::cursorTimeChanged, this, qOverload<>(&QWidget::update));
+    m_actions = new TimelineActions(this);
 }
 
 void TimelineView::setModel(const TraceModel* model) {
@@ -76,6 +79,7 @@ void TimelineView::setModel(const TraceModel* model) {
 
 void TimelineView::setTimeline(std::shared_ptr<const SchedTimeline> timeline) {
     m_timeline = std::move(timeline);
+    keepFilteredSpans();
     rebuildRows();
     update();
 }
@@ -85,9 +89,18 @@ void TimelineView::setFormats(const EventFormats* formats) {
 }
 
 void TimelineView::rebuildRows() {
-    m_rows.build(m_model, m_state->collapsedBuffers(), m_state->tasks());
+    TimelineRows::Hidden hidden;
+    if (m_graphFilter == GraphFilter::Hide)
+        hidden = [this](RowKind kind, int id) { return filteredOut(Row{kind, id, 0, 0}); };
+    m_rows.build(m_model, m_state->collapsedBuffers(), m_state->tasks(), hidden);
     // Collapsing can shorten the rows below what was scrolled past.
     m_scrollY = std::clamp(m_scrollY, 0.0, std::max(0.0, rowsHeight() - (height() - kRulerHeight)));
+    updateGeometry();
+    emit rowsChanged();
+}
+
+QSize TimelineView::sizeHint() const {
+    return QSize(kLabelWidth + 800, kRulerHeight + static_cast<int>(std::ceil(rowsHeight())) + 2);
 }
 
 const TimelineView::Row* TimelineView::rowAt(double y) const {
@@ -155,6 +168,50 @@ void TimelineView::zoomToSelection() {
     TimeRange sel = m_state->selection();
     if (sel.empty()) return;
     setScale(TimeScale::fit(sel.from, sel.to, std::max(1, width() - kLabelWidth)));
+    m_state->setSelection({});
+}
+
+void TimelineView::zoomToMarkers() {
+    const auto a = m_state->markerA(), b = m_state->markerB();
+    if (!a || !b || a->time == b->time) return;
+    setScale(TimeScale::fit(std::min(a->time, b->time), std::max(a->time, b->time),
+                            std::max(1, width() - kLabelWidth)));
+}
+
+void TimelineView::goToEnd(bool end) {
+    const TimeRange trace = m_state->traceRange();
+    if (trace.empty()) return;
+    TimeScale s = m_scale;
+    const double span = s.nsPerPx * s.width;
+    s.start = end && double(trace.to - trace.from) > span ? trace.to - uint64_t(span) : trace.from;
+    setScale(s);
+}
+
+void TimelineView::goToMarker(bool b) {
+    const std::optional<Marker> m = b ? m_state->markerB() : m_state->markerA();
+    if (!m) return;
+    TimeScale s = m_scale;
+    const uint64_t half = uint64_t(s.nsPerPx * s.width / 2);
+    s.start = m->time > half ? m->time - half : 0;
+    setScale(s);
+}
+
+void TimelineView::markerAtMouse(bool b) {
+    const int y = m_hoverY >= kRulerHeight ? m_hoverY : -1;
+    setMarkerAt(b, QPoint(static_cast<int>(anchorX()), y));
+}
+
+void TimelineView::clearSelection() {
+    m_state->setSelection({});
+}
+
+void TimelineView::clearMarkers() {
+    m_state->setMarkerA(std::nullopt);
+    m_state->setMarkerB(std::nullopt);
+}
+
+double TimelineView::anchorX() const {
+    return m_hoverX >= kLabelWidth ? m_hoverX : kLabelWidth + m_scale.width / 2.0;
 }
 
 void TimelineView::zoomBy(double factor, double anchorX) {
@@ -187,48 +244,20 @@ void TimelineView::wheelEvent(QWheelEvent* e) {
     e->accept();
 }
 
+// Keys reach here only when Qt's shortcut map did not take them (the window is not the
+// active one, as in tests of a lone view): the same actions handle them.
 void TimelineView::keyPressEvent(QKeyEvent* e) {
-    const double mid = kLabelWidth + m_scale.width / 2.0;
-    const double anchor = m_hoverX >= kLabelWidth ? m_hoverX : mid;
-    switch (e->key()) {
-        case Qt::Key_Plus:
-        case Qt::Key_Equal:
-        case Qt::Key_W:
-            zoomBy(2.0, anchor);
-            break;
-        case Qt::Key_Minus:
-        case Qt::Key_S:
-            zoomBy(0.5, anchor);
-            break;
-        case Qt::Key_Left:
-            panBy(-m_scale.width / 8.0);
-            break;
-        case Qt::Key_Right:
-            panBy(m_scale.width / 8.0);
-            break;
-        case Qt::Key_Home:
-        case Qt::Key_F:
-            zoomToFit();
-            break;
-        case Qt::Key_Z:
-            zoomToSelection();
-            break;
-        case Qt::Key_1:
-            setMarkerAt(false, QPoint(static_cast<int>(anchor), m_hoverY));
-            break;
-        case Qt::Key_2:
-            setMarkerAt(true, QPoint(static_cast<int>(anchor), m_hoverY));
-            break;
-        case Qt::Key_Escape:
-            m_state->setSelection({});
-            m_state->setMarkerA(std::nullopt);
-            m_state->setMarkerB(std::nullopt);
-            break;
-        default:
-            QWidget::keyPressEvent(e);
-            return;
+    if (m_actions->trigger(*e)) {
+        e->accept();
+        return;
     }
-    e->accept();
+    QWidget::keyPressEvent(e);
+}
+
+void TimelineView::leaveEvent(QEvent* e) {
+    m_hoverX = m_hoverY = -1;  // keys and menus now zoom at the middle
+    update();
+    QWidget::leaveEvent(e);
 }
 
 void TimelineView::setMarkerAt(bool b, QPoint pos) {
@@ -421,13 +450,53 @@ void TimelineView::paintNotice(QPainter& p, QSize size) {
 
 void TimelineView::setEventFilter(const EventFilter& filter) {
     m_filter = filter;
+    keepFilteredSpans();
+    rebuildRows();
     update();
 }
 
+void TimelineView::setGraphFilter(GraphFilter mode) {
+    if (mode == m_graphFilter) return;
+    m_graphFilter = mode;
+    keepFilteredSpans();
+    rebuildRows();
+    update();
+}
+
+bool TimelineView::filtersGraph() const {
+    return m_graphFilter != GraphFilter::Off;
+}
+
 bool TimelineView::filteredOut(const Row& row) const {
+    if (!filtersGraph()) return false;
     if (row.kind == RowKind::Cpu) return !m_filter.selectsCpu(static_cast<uint32_t>(row.id));
     if (row.kind == RowKind::Task) return !m_filter.selectsPid(static_cast<int32_t>(row.id));
     return false;
+}
+
+// One pass over the CPU spans when the filter or the mode changes, so that drawing the
+// kept tasks alone folds spans as fast as drawing all of them.
+void TimelineView::keepFilteredSpans() {
+    m_keptSpans.clear();
+    if (!m_timeline || !filtersGraph() || m_filter.pids.empty()) return;
+    m_keptSpans.resize(m_timeline->cpus.size());
+    for (size_t c = 0; c < m_timeline->cpus.size(); ++c) {
+        const SpanTrack& all = m_timeline->cpus[c];
+        for (size_t i = 0; i < all.size(); ++i) {
+            if (m_filter.selectsPid(all.value[i]))
+                m_keptSpans[c].add(all.start[i], all.end[i], all.value[i], all.cpu[i]);
+        }
+    }
+}
+
+// Dimmed: every span faded, the kept ones over them as they are. Hidden: the kept only.
+void TimelineView::paintCpuSpans(QPainter& p, const QRectF& r, int cpu) {
+    if (m_keptSpans.empty()) return paintCpuRow(p, r, m_timeline->cpus[cpu], *m_timeline, m_scale);
+    if (m_graphFilter == GraphFilter::Dim) {
+        paintCpuRow(p, r, m_timeline->cpus[cpu], *m_timeline, m_scale);
+        p.fillRect(r, QColor(255, 255, 255, 190));
+    }
+    paintCpuRow(p, r, m_keptSpans[cpu], *m_timeline, m_scale);
 }
 
 void TimelineView::paintRows(QPainter& p, QSize size) {
@@ -448,7 +517,7 @@ void TimelineView::paintRows(QPainter& p, QSize size) {
         }
         if (row.kind == RowKind::Cpu) {
             if (m_timeline) {
-                paintCpuRow(p, r, m_timeline->cpus[row.id], *m_timeline, m_scale);
+                paintCpuSpans(p, r, row.id);
                 paintLostGaps(p, r, *m_timeline, row.id, m_scale);
                 paintPrintFlags(p, r, *m_timeline, row.id, -1, m_scale);
             } else {
@@ -529,11 +598,22 @@ void TimelineView::paintRuler(QPainter& p, QSize size) {
                tr("%1 / tick").arg(qs(formatDuration(step))));
     p.save();
     p.setClipRect(QRect(kLabelWidth, 0, size.width() - kLabelWidth, size.height()));
+    const QFontMetricsF fm(p.font());
+    double labelEnd = -1e9;  // right edge of the last label drawn
     for (uint64_t t : rulerTicks(m_scale, 110)) {
         double x = xForTime(t);
         p.setPen(QColor(90, 90, 90));
         p.drawLine(QPointF(x, kRulerHeight - 8), QPointF(x, kRulerHeight));
-        p.drawText(QPointF(x + 3, kRulerHeight - 10), qs(formatTime(t, step)));
+        // A label goes right of its tick; one that would run past the edge goes left of
+        // it, or is left out when the label before it is in the way.
+        const QString label = qs(formatTime(t, step));
+        const double w = fm.horizontalAdvance(label);
+        double left = x + 3;
+        if (left + w > size.width() - 2) left = x - 3 - w;
+        if (left > labelEnd + 6) {
+            p.drawText(QPointF(left, kRulerHeight - 10), label);
+            labelEnd = left + w;
+        }
         for (int sub = 1; sub < 5; ++sub) {  // minor ticks
             double xs = xForTime(t + step * sub / 5);
             p.setPen(QColor(120, 120, 120));
@@ -606,27 +686,30 @@ void TimelineView::collectTicks() {
     const bool big = m_model->meta().bigEndian;
     while (m_ticks.size() < kMaxTicks && cursor.next(ev)) {
         uint16_t type = 0;
-        // common_type: the payload's first u16 (struct trace_entry's `type`,
-        // include/linux/trace_events.h).
-        if (ev.raw.size >= 2) {
-            type = big ? uint16_t(ev.raw.data[0] << 8 | ev.raw.data[1])
-                       : uint16_t(ev.raw.data[1] << 8 | ev.raw.data[0]);
-        }
-        m_ticks.push_back({ev.ts, ev.cpu, type});
+        int32_t pid = -1;
+        // common_type and common_pid: the payload's first u16 and the i32 at offset 4
+        // (struct trace_entry, include/linux/trace_events.h).
+        if (ev.raw.size >= 2) type = load16(ev.raw.data, big);
+        if (ev.raw.size >= 8) pid = static_cast<int32_t>(load32(ev.raw.data + 4, big));
+        m_ticks.push_back({ev.ts, ev.cpu, type, pid});
     }
 }
 
 void TimelineView::paintTicks(QPainter& p) {
     if (m_ticks.empty()) return;
-    p.setPen(QColor(40, 40, 40));
+    const QColor kept(40, 40, 40), dimmed(200, 200, 200);
     for (const Row& row : m_rows.rows()) {
         if (row.kind != RowKind::Cpu) continue;
         double last = -1;
         for (const Tick& k : m_ticks) {
             if (k.cpu != static_cast<uint32_t>(row.id)) continue;
+            const bool out =
+                filtersGraph() && !(m_filter.selectsType(k.type) && m_filter.selectsPid(k.pid));
+            if (out && m_graphFilter == GraphFilter::Hide) continue;
             double x = std::floor(m_scale.toX(k.ts));
-            if (x == last) continue;
+            if (x == last && !out) continue;
             last = x;
+            p.setPen(out ? dimmed : kept);
             p.drawLine(QPointF(x + 0.5, row.y + row.h - 5), QPointF(x + 0.5, row.y + row.h));
         }
     }

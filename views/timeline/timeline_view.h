@@ -6,10 +6,10 @@
 // deep zoom. All navigation goes through TimelineState, so other views follow.
 //
 // Input: wheel / Ctrl+wheel zoom at the mouse (wheel over the labels scrolls rows),
-// Shift+wheel pans; +/- and W/S zoom; arrows pan; F or Home fits; Z zooms to the
-// selection; left-drag pans; right-drag or Ctrl+left-drag selects a range; click sets
-// marker A, Shift+click marker B; a click on a buffer header collapses or expands its
-// CPU rows; keys 1 / 2 put A / B at the mouse; Esc clears.
+// Shift+wheel pans; left-drag pans; right-drag or Ctrl+left-drag selects a range; click
+// sets marker A, Shift+click marker B; a click on a buffer header collapses or expands
+// its CPU rows. Keys are the actions of timeline_actions.h (one meaning each, acting
+// while the view has focus).
 #include <QWidget>
 #include <memory>
 #include <vector>
@@ -24,6 +24,7 @@ namespace kestrel {
 
 class TraceModel;
 class EventFormats;
+class TimelineActions;
 
 class TimelineView : public QWidget {
     Q_OBJECT
@@ -33,9 +34,14 @@ public:
     void setModel(const TraceModel* model);  // draws the frame preview at once
     void setTimeline(std::shared_ptr<const SchedTimeline> timeline);
     void setFormats(const EventFormats* formats);  // names events in tooltips; UI thread only
-    // Rows of CPUs and tasks the event filter leaves out are drawn dimmed.
+    // What the graph does with the CPUs, tasks and event types the event panel's filter
+    // leaves out (its time range and advanced text aside): nothing, dim them, or hide them
+    // (their rows go, their spans on the CPU rows and their event ticks are not drawn).
+    enum class GraphFilter { Off, Dim, Hide };
     void setEventFilter(const EventFilter& filter);
     const EventFilter& eventFilter() const { return m_filter; }
+    void setGraphFilter(GraphFilter mode);
+    GraphFilter graphFilter() const { return m_graphFilter; }
     const SchedTimeline* timeline() const { return m_timeline.get(); }
     // A line drawn over the rows while no analysis colours them (after Cancel: why the
     // CPU rows show only where each CPU recorded events); "" for none.
@@ -44,9 +50,22 @@ public:
 
     const TimeScale& scale() const { return m_scale; }
     void zoomToFit();
+    // Shows the selected range and clears it: the view then is that range, and a tint
+    // over all of it (and the event table held to it) would say nothing.
     void zoomToSelection();
+    void zoomToMarkers();                        // from marker A to marker B
     void zoomBy(double factor, double anchorX);  // anchorX in widget coordinates
     void panBy(double px);                       // > 0 moves later in time
+    void goToEnd(bool end);                      // the trace's start (end), same zoom
+    void goToMarker(bool b);                     // marker A (B) to the middle of the view
+    void markerAtMouse(bool b);                  // marker A (B) at the mouse, else the middle
+    void clearSelection();
+    void clearMarkers();
+    // Where zooming by key or menu keeps the time fixed: the mouse over the time area,
+    // else the middle of the view.
+    double anchorX() const;
+    // The view's commands and their keys (timeline_actions.h).
+    TimelineActions* keyActions() const { return m_actions; }
 
     // Geometry, in widget coordinates (tests, session, other views).
     int labelWidth() const { return kLabelWidth; }
@@ -62,9 +81,13 @@ public:
 
     void paintTo(QPainter& p, QSize size);
     bool painted() const { return m_painted; }
+    // As tall as the ruler and the rows: the window gives the view that much, and the
+    // rest of its height to the event panel.
+    QSize sizeHint() const override;
 
 signals:
     void firstPainted();
+    void rowsChanged();             // rows came or went: sizeHint() changed
     void cursorPlaced(uint64_t t);  // the user put the cursor (a marker) at trace time t
 
 protected:
@@ -75,16 +98,21 @@ protected:
     void mouseMoveEvent(QMouseEvent*) override;
     void mouseReleaseEvent(QMouseEvent*) override;
     void keyPressEvent(QKeyEvent*) override;
+    void leaveEvent(QEvent*) override;
     void contextMenuEvent(QContextMenuEvent*) override;
     bool event(QEvent* e) override;
 
 private:
     using Row = TimelineRow;
     bool filteredOut(const Row& row) const;
+    bool filtersGraph() const;
+    void keepFilteredSpans();
+    void paintCpuSpans(QPainter& p, const QRectF& r, int cpu);
     struct Tick {
         uint64_t ts;
         uint32_t cpu;
         uint16_t type;
+        int32_t pid;
     };
     static constexpr int kLabelWidth = 170;
     static constexpr int kRulerHeight = 40;  // marker flags on top, tick labels below
@@ -112,9 +140,13 @@ private:
     QString tickAt(const Row& row, double x) const;
 
     TimelineState* m_state;
+    TimelineActions* m_actions = nullptr;
     const TraceModel* m_model = nullptr;
     const EventFormats* m_formats = nullptr;
     EventFilter m_filter;
+    GraphFilter m_graphFilter = GraphFilter::Dim;
+    // Per CPU, the spans of the tasks the filter keeps (empty when it keeps every task).
+    std::vector<SpanTrack> m_keptSpans;
     std::shared_ptr<const SchedTimeline> m_timeline;
     TimeScale m_scale;
     TimelineRows m_rows;

@@ -26,7 +26,7 @@ void storeRecent(const QStringList& files) {
 FileMenu::FileMenu(MainWindow* window) : QObject(window), m_window(window) {
     m_menu = new QMenu(tr("&File"), window);
     m_menu->setObjectName(QStringLiteral("fileMenu"));
-    m_menu->addAction(tr("&Open..."), QKeySequence::Open, this, &FileMenu::chooseTrace);
+    m_open = m_menu->addAction(tr("&Open..."), QKeySequence::Open, this, &FileMenu::chooseTrace);
     m_recent = m_menu->addMenu(tr("Open &Recent"));
     m_recent->setObjectName(QStringLiteral("openRecentMenu"));
     // Refilled each time it opens: a file deleted since is not offered.

@@ -19,6 +19,7 @@ public:
     explicit FileMenu(MainWindow* window);
     QMenu* menu() const { return m_menu; }
     QMenu* recentMenu() const { return m_recent; }
+    QAction* openAction() const { return m_open; }  // also on the tool bar
 
     void addRecent(const QString& path);
     void forgetRecent(const QString& path);
@@ -35,6 +36,7 @@ private:
     MainWindow* m_window;
     QMenu* m_menu = nullptr;
     QMenu* m_recent = nullptr;
+    QAction* m_open = nullptr;
     QAction* m_export = nullptr;
     QAction* m_import = nullptr;
 };

@@ -12,9 +12,11 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cstdio>
 
 #include "decode/trace_model.h"
@@ -23,13 +25,18 @@
 #include "formats/event_formats.h"
 #include "jobs/worker_priority.h"
 #include "timeline/time_scale.h"
+#include "timeline/timeline_legend.h"
 #include "timeline/timeline_view.h"
 #include "window/damage_banner.h"
 #include "window/file_menu.h"
+#include "window/menus.h"
 #include "window/open_error.h"
+#include "window/progress_label.h"
+#include "window/screenshot.h"
 #include "window/session.h"
 #include "window/session_filters.h"
 #include "window/stall_probe.h"
+#include "window/status_text.h"
 #include "window/task_list_dialog.h"
 
 namespace kestrel {
@@ -59,13 +66,22 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true);
     m_state = new TimelineState(this);
     m_view = new TimelineView(m_state, this);
+    m_legend = new TimelineLegend(this);
+    auto* top = new QWidget(this);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->setSpacing(0);
+    topLayout->addWidget(m_view, 1);
+    topLayout->addWidget(m_legend);
     m_bottom = new QTabWidget(this);
     m_bottom->setDocumentMode(true);
+    m_bottom->tabBar()->setAutoHide(true);  // one view shows without a tab bar
     m_splitter = new QSplitter(Qt::Vertical, this);
-    m_splitter->addWidget(m_view);
+    m_splitter->addWidget(top);
     m_splitter->addWidget(m_bottom);
-    m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setStretchFactor(0, 0);  // the timeline keeps its rows' height,
+    m_splitter->setStretchFactor(1, 1);  // the event panel takes what the window adds
+    m_splitter->setChildrenCollapsible(false);
     m_bottom->hide();  // shown once a widget is plugged in
     m_banner = new DamageBanner(this);
     auto* central = new QWidget(this);
@@ -75,13 +91,13 @@ MainWindow::MainWindow(QWidget* parent)
     column->addWidget(m_banner);
     column->addWidget(m_splitter, 1);
     setCentralWidget(central);
+    connect(m_view, &TimelineView::rowsChanged, this, &MainWindow::fitTimelineToRows);
 
     m_status =
         new QLabel(tr("Open a .ktr or trace.dat file (File > Open, or drop it here)."), this);
     m_markers = new QLabel(this);
     m_progress = new QProgressBar(this);
-    m_progress->setMaximumWidth(220);
-    m_progress->setFormat(tr("analysing %p%"));
+    m_progress->setMaximumWidth(160);
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_progress->setObjectName(QStringLiteral("analysisProgress"));
     m_cancel->setObjectName(QStringLiteral("cancelAnalysis"));
@@ -90,8 +106,11 @@ MainWindow::MainWindow(QWidget* parent)
     m_restart->setToolTip(
         tr("Run the scheduling analysis again: it colours the CPU rows by "
            "task and fills the task list and the filter lists"));
+    auto* progressText = new ProgressLabel(m_progress, tr("analysing %p%"), this);
+    progressText->setObjectName(QStringLiteral("analysisProgressText"));
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_markers);
+    statusBar()->addPermanentWidget(progressText);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
     statusBar()->addPermanentWidget(m_restart);
@@ -112,6 +131,7 @@ MainWindow::MainWindow(QWidget* parent)
         setPhase("first draw done");
     });
     buildMenus();
+    Screenshot::armFromEnvironment(this);
 }
 
 MainWindow::~MainWindow() {
@@ -124,21 +144,7 @@ MainWindow::~MainWindow() {
 void MainWindow::buildMenus() {
     m_fileMenu = new FileMenu(this);
     menuBar()->addMenu(m_fileMenu->menu());
-
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("Zoom to &fit"), QKeySequence(Qt::Key_Home), m_view,
-                    &TimelineView::zoomToFit);
-    view->addAction(tr("Zoom to &selection"), QKeySequence(Qt::Key_Z), m_view,
-                    &TimelineView::zoomToSelection);
-    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this, [this] {
-        m_view->zoomBy(2.0, m_view->labelWidth() + m_view->scale().width / 2.0);
-    });
-    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this, [this] {
-        m_view->zoomBy(0.5, m_view->labelWidth() + m_view->scale().width / 2.0);
-    });
-    view->addSeparator();
-    view->addAction(tr("&Tasks..."), QKeySequence(Qt::CTRL | Qt::Key_T), this,
-                    &MainWindow::showTaskList);
+    m_menus = new WindowMenus(this, m_fileMenu->openAction());  // View, Filter, Help, tool bar
 }
 
 bool MainWindow::openFile(const QString& path) {
@@ -333,6 +339,7 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
         m_view->setFormats(m_formats.get());
         m_view->setTimeline(m_timeline);
         showEventPanel();
+        if (!m_sessionRestored) showBusiestTasks(*m_timeline);
         updateStatus();
         if (unchanged) m_sessionBaseline = sessionToJson(*m_state);
         emit analysisFinished(true);
@@ -459,6 +466,8 @@ void MainWindow::createEventPanel(std::shared_ptr<const EventIndex> everyEvent) 
             m_panel->setTimeRange(0, kUnknownTime);
         else
             m_panel->setTimeRange(r.from, r.to);
+        // The new rows start at the event of the cursor, not at the first row.
+        if (m_state->cursorTime() != 0) m_panel->showTime(m_state->cursorTime());
     });
     connect(m_panel, &EventPanel::filterChanged, m_view, &TimelineView::setEventFilter);
     restorePanelFilter();
@@ -508,6 +517,29 @@ void MainWindow::removeEventPanel() {
 void MainWindow::addBottomWidget(QWidget* widget, const QString& title) {
     m_bottom->addTab(widget, title);
     m_bottom->show();
+    fitTimelineToRows();
+}
+
+// The timeline gets the height of its rows (at most 3/5 of the splitter, then its rows
+// scroll) and the bottom area the rest, whenever rows come or go.
+void MainWindow::fitTimelineToRows() {
+    if (m_bottom->isHidden()) return;  // nothing below to give the height to
+    const int total = m_splitter->height() - m_splitter->handleWidth();
+    const int rows = m_splitter->widget(0)->sizeHint().height();
+    const int top = std::min(rows, total * 3 / 5);
+    m_splitter->setSizes({top, total - top});
+}
+
+void MainWindow::showBusiestTasks(const SchedTimeline& timeline) {
+    std::vector<const TaskSummary*> tasks;
+    for (const TaskSummary& t : timeline.taskList) tasks.push_back(&t);
+    std::stable_sort(tasks.begin(), tasks.end(), [](const TaskSummary* a, const TaskSummary* b) {
+        return a->cpuTime > b->cpuTime;
+    });
+    QVector<int> pids;
+    for (size_t i = 0; i < std::min<size_t>(kDefaultTasks, tasks.size()); ++i)
+        pids.append(tasks[i]->pid);
+    m_state->setTasks(pids);
 }
 
 void MainWindow::showTaskList() {
@@ -547,16 +579,8 @@ QString MainWindow::statusDetails() const {
 
 void MainWindow::updateStatus() {
     if (!m_model) return;
-    m_status->setToolTip({});
-    const TraceModel& m = *m_model;
-    QString text = tr("%1 CPUs, %2 frames, %3")
-                       .arg(m.cpuCount())
-                       .arg(m.frames().size())
-                       .arg(QString::fromStdString(formatDuration(m.endTime() - m.startTime())));
-    if (m_timeline)
-        text +=
-            tr(", %1 events, %2 tasks").arg(m_timeline->events).arg(m_timeline->taskList.size());
-    m_status->setText(text);
+    m_status->setText(traceSummary(*m_model, m_timeline.get()));
+    m_status->setToolTip(traceDetails(*m_model));
     QString marks;
     if (auto a = m_state->markerA())
         marks += tr("A %1  ").arg(QString::fromStdString(formatTime(a->time)));

@@ -11,10 +11,12 @@
 // timeline (damage_banner.h). Each trace's session (session.h) is restored on opening
 // and saved, when it changed, to the user's state directory (session_store.h).
 //
-// Layout: timeline on top; below it, in a vertical splitter, the bottom area where the
-// event table, search/filter and details pane are plugged in (addBottomWidget). They
-// talk to the timeline through state() (TimelineState: visible range, selection,
-// cursor, markers, tasks, filters), selectedTimeChanged and setCursorTime.
+// Layout: the tool bar, then the timeline with its colour legend under it, as tall as
+// its rows; below it, in a vertical splitter, the bottom area (the rest of the height)
+// where the event table, search/filter and details pane are plugged in
+// (addBottomWidget; a tab bar appears from the second widget on). They talk to the
+// timeline through state() (TimelineState: visible range, selection, cursor, markers,
+// tasks, filters), selectedTimeChanged and setCursorTime. Menus: window/menus.h.
 #include <QJsonObject>
 #include <QMainWindow>
 #include <QPointer>
@@ -50,7 +52,9 @@ class EventPanel;
 class FileMenu;
 struct OpenFailure;
 class StallProbe;
+class TimelineLegend;
 class TimelineView;
+class WindowMenus;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -77,7 +81,8 @@ public:
     // event table stays as it is meanwhile.
     void restartAnalysis();
     bool analysisCancelled() const { return m_cancelled; }
-    // The task list (Ctrl+T); before the analysis has landed, the status bar says why not.
+    // The task list (View > Tasks, Ctrl+T); before the analysis has landed, the status bar
+    // says why not.
     void showTaskList();
     // File > Export session / Import session: the view of the loaded trace as a JSON file
     // the user chooses. The status bar says how it went.
@@ -91,6 +96,12 @@ public:
     // The event table, search, filters and details (views/event_panel.h): created once
     // the analysis has finished, synced with the timeline's cursor and selection.
     EventPanel* eventPanel() const { return m_panel; }
+    // The colour legend under the timeline (View > Colour legend shows or hides it).
+    TimelineLegend* legend() const { return m_legend; }
+    WindowMenus* menus() const { return m_menus; }
+    // Rows for this many tasks, the ones with the most CPU time, when a trace opens with
+    // no session choosing its tasks; they become the state's tasks, so a session keeps them.
+    static constexpr int kDefaultTasks = 5;
     // Measuring: the launch instant, and "quit when the analyses finish" (prints
     // first-draw and idle times to stderr; KESTREL_EXIT_WHEN_IDLE=1).
     void setLaunchTime(std::chrono::steady_clock::time_point t) { m_launch = t; }
@@ -122,6 +133,8 @@ protected:
 
 private:
     void buildMenus();
+    void fitTimelineToRows();
+    void showBusiestTasks(const SchedTimeline& timeline);
     void startOpen(const QString& path, PendingOpen pending);
     void finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
                     const QString& error);
@@ -153,6 +166,8 @@ private:
     QSplitter* m_splitter = nullptr;
     QTabWidget* m_bottom = nullptr;
     EventPanel* m_panel = nullptr;
+    TimelineLegend* m_legend = nullptr;
+    WindowMenus* m_menus = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_markers = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -1,0 +1,32 @@
+#pragma once
+// KESTREL_SCREENSHOT=PATH: once the window is idle (the analysis has landed, the event
+// panel has its row index and its lists), the window draws itself into PATH (PNG) and
+// the application quits; exit status 1 when the trace did not open or analyse.
+// KESTREL_SCREENSHOT_MENU=TITLE draws that menu of the menu bar opened ("View", "Filter").
+// When the session placed marker A, the event table shows the event there with its
+// details, as a click on A would. scripts/screenshots.sh takes the README's pictures so.
+#include <QObject>
+#include <QString>
+
+namespace kestrel {
+
+class MainWindow;
+
+class Screenshot : public QObject {
+    Q_OBJECT
+public:
+    // Reads the variables; does nothing when KESTREL_SCREENSHOT is unset.
+    static void armFromEnvironment(MainWindow* window);
+    Screenshot(MainWindow* window, const QString& path, const QString& menu);
+
+private:
+    void analysed(bool ok);
+    void whenPanelReady();
+    void take();
+
+    MainWindow* m_window;
+    QString m_path;
+    QString m_menu;
+};
+
+}  // namespace kestrel
