@@ -25,7 +25,6 @@ bool EventFilter::selectsType(int id) const {
 
 CursorOptions EventFilter::cursorOptions() const {
     CursorOptions o;
-    o.cpus = cpus;
     o.from = from;
     o.to = to;
     return o;
@@ -104,6 +103,7 @@ Result<std::unique_ptr<FilterMatcher>> FilterMatcher::create(const EventFilter& 
 }
 
 bool FilterMatcher::matches(const EventRef& event) const {
+    if (!m_filter.selectsCpu(event.cpu)) return false;
     CommonFields common;
     if (!m_formats.common(event.raw, common)) return false;
     if (!m_filter.selectsPid(common.pid) || !m_filter.selectsType(common.type)) return false;

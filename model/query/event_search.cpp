@@ -118,7 +118,7 @@ Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& ma
     std::string line;
     while (rows.next(ev, row) && row < to) {
         line.clear();
-        text.append(s.query.column, ev, row, line);
+        text.append(s.query.column, ev, rows.eventNumber(), line);
         if (matcher.matches(line)) {
             found = row;
             if (s.forward) break;

@@ -86,12 +86,12 @@ void ColumnText::appendFlags(const EventRef& event, std::string& out) {
     out.append(m_seq->buffer, m_seq->len);
 }
 
-void ColumnText::append(Column column, const EventRef& event, uint64_t row, std::string& out) {
+void ColumnText::append(Column column, const EventRef& event, uint64_t number, std::string& out) {
     CommonFields common;
     bool hasCommon = m_formats.common(event.raw, common);
     switch (column) {
         case Column::Index:
-            out += std::to_string(row);
+            out += std::to_string(number);
             break;
         case Column::Cpu: {
             uint32_t cpu = event.cpu < m_meta.cpus.size() ? m_meta.cpus[event.cpu].cpu : event.cpu;

@@ -22,8 +22,9 @@ class ColumnText {
 public:
     ColumnText(EventFormats& formats, const TraceMeta& meta);
     ~ColumnText();
-    // Appends the text of `column` for `event` (row number for Column::Index).
-    void append(Column column, const EventRef& event, uint64_t row, std::string& out);
+    // Appends the text of `column` for `event`; Column::Index shows `number`, the event's
+    // row in the unfiltered stream (RowCursor::eventNumber).
+    void append(Column column, const EventRef& event, uint64_t number, std::string& out);
     // Timestamps as trace-cmd report prints them: seconds.microseconds for the clocks
     // it prints in microseconds, raw counts otherwise.
     static void appendTime(uint64_t ts, bool usecs, std::string& out);

@@ -263,12 +263,17 @@ TEST_F(EventPanelTest, TimeRangeLimitsRows) {
     open("sched-irq-timer.dat");
     auto* m = m_panel->tableModel();
     uint64_t from = m->timestampOf(1000), to = m->timestampOf(2000);
+    int first = 1000;  // the first event at `from` (ties)
+    while (first > 0 && m->timestampOf(first - 1) == from) --first;
     m_panel->setTimeRange(from, to);
     ASSERT_TRUE(waitFor([&] { return m_panel->indexReady() && m_panel->filter().from == from; }));
     EXPECT_GE(rows(), 1001);  // ties at either end may add a few
     EXPECT_LE(rows(), 1010);
     EXPECT_EQ(m->timestampOf(0), from);
     EXPECT_EQ(m->timestampOf(rows() - 1), to);
+    // Rows keep their event numbers: "#" does not restart at 0.
+    EXPECT_EQ(cell(0, Column::Index), QString::number(first));
+    EXPECT_EQ(cell(rows() - 1, Column::Index), QString::number(first + rows() - 1));
 }
 
 // Pixels of `r` that differ clearly from its most common colour: text drawn on the

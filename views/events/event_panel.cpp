@@ -95,8 +95,12 @@ void EventPanel::rebuildIndex() {
     EventFilter filter = m_filter;
     const TraceModel* m = &m_model;
     FormatsPool* pool = &m_fieldsPool;
+    // The index of every event numbers the events before a time range in one short walk.
+    std::shared_ptr<const EventIndex> every = m_everyEvent;
     m_indexPass->start(
-        [=](Progress& progress) { *result = EventIndex::build(*m, *pool, filter, &progress); },
+        [=](Progress& progress) {
+            *result = EventIndex::build(*m, *pool, filter, &progress, 0, every.get());
+        },
         [this, result] {
             m_indexing = false;
             m_indexBar->setVisible(false);
@@ -106,6 +110,7 @@ void EventPanel::rebuildIndex() {
                 return;
             }
             m_filters->setAdvancedError({});
+            if (result->value()->filter().selectsAll()) m_everyEvent = result->value();
             installIndex(result->value());
         });
 }

@@ -89,10 +89,11 @@ const EventTableModel::Block& EventTableModel::loadBlock(int first) const {
     for (int want = first; want < end && m_cursor->next(ev, r); ++want) {
         Row row;
         row.ts = ev.ts;
+        row.number = m_cursor->eventNumber();
         row.cpu = ev.cpu;
         for (int c = 0; c < static_cast<int>(Column::Count); ++c) {
             text.clear();
-            m_text->append(static_cast<Column>(c), ev, r, text);
+            m_text->append(static_cast<Column>(c), ev, row.number, text);
             row.cells[static_cast<size_t>(c)] =
                 QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
         }
@@ -144,6 +145,11 @@ QString EventTableModel::cellText(int r, Column c) const {
 uint64_t EventTableModel::timestampOf(int r) const {
     const Row* x = row(r);
     return x ? x->ts : 0;
+}
+
+uint64_t EventTableModel::eventNumberOf(int r) const {
+    const Row* x = row(r);
+    return x ? x->number : 0;
 }
 
 bool EventTableModel::withEvent(int r, const std::function<void(const EventRef&)>& fn) const {

@@ -58,10 +58,13 @@ public:
     // The row whose timestamp is nearest to `t` (ties: the earlier row); -1 when empty.
     int rowNearTime(uint64_t t) const;
     uint64_t timestampOf(int row) const;
+    // The event's number: its row in the unfiltered stream, what "#" shows.
+    uint64_t eventNumberOf(int row) const;
 
 private:
     struct Row {
         uint64_t ts = 0;
+        uint64_t number = 0;
         uint32_t cpu = 0;
         std::array<QString, static_cast<size_t>(Column::Count)> cells;
     };
