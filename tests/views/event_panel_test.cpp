@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <set>
 
 #include "analysis/sched_timeline.h"
 #include "decode/trace_model.h"
@@ -77,6 +78,14 @@ protected:
         return m->data(m->index(row, static_cast<int>(c))).toString();
     }
     int rows() const { return m_panel->tableModel()->totalRows(); }
+    // The table column whose header reads `name`, or -1.
+    int columnNamed(const QString& name) const {
+        auto* m = m_panel->tableModel();
+        for (int c = 0; c < m->columnCount(); ++c) {
+            if (m->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString() == name) return c;
+        }
+        return -1;
+    }
     void uncheckAllBut(QListWidget* list, const QString& prefix) {
         for (int i = 0; i < list->count(); ++i) {
             bool keep = list->item(i)->text().startsWith(prefix);
@@ -276,6 +285,48 @@ TEST_F(EventPanelTest, TimeRangeLimitsRows) {
     EXPECT_EQ(cell(rows() - 1, Column::Index), QString::number(first + rows() - 1));
 }
 
+// Two buffers recording the same events: a Buffer column tells their rows apart (as the
+// buffer names trace-cmd report prints), and the details name the buffer.
+TEST_F(EventPanelTest, TwoBuffersGetABufferColumnAndTheBufferInTheDetails) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("two-buffers.dat");
+    auto lines = test::reportLines(m_path);
+    ASSERT_EQ(static_cast<size_t>(rows()), lines.size());
+    const int column = columnNamed(QStringLiteral("Buffer"));
+    ASSERT_GE(column, 0) << "no Buffer column";
+    EXPECT_FALSE(m_panel->table()->table()->isColumnHidden(column));
+    auto* m = m_panel->tableModel();
+    std::set<std::string> names;
+    for (int r = 0; r < rows(); ++r) {
+        const auto& l = lines[static_cast<size_t>(r)];
+        ASSERT_EQ(m->data(m->index(r, column)).toString().toStdString(), l.buffer) << r;
+        names.insert(l.buffer);
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"irq", "sched"}));
+    // Rows 0 and 1 are the same sched_switch, recorded by "sched" and by "irq".
+    ASSERT_EQ(lines[0].buffer, "sched");
+    ASSERT_EQ(lines[1].buffer, "irq");
+    for (int r : {0, 1}) {
+        m_panel->table()->selectRow(r);
+        const QString title = m_panel->details()->topLevelItem(0)->text(0);
+        const QString want = QString::fromStdString(lines[static_cast<size_t>(r)].buffer) +
+                             QStringLiteral(" CPU ") + QString::number(lines[0].cpu);
+        EXPECT_TRUE(title.contains(want)) << title.toStdString();
+    }
+}
+
+// One buffer with events (the fixture's top buffer is empty): no Buffer column to read.
+TEST_F(EventPanelTest, OneBufferShowsNoBufferColumn) {
+    open("sched-irq-timer.dat");
+    const int column = columnNamed(QStringLiteral("Buffer"));
+    if (column >= 0) {
+        EXPECT_TRUE(m_panel->table()->table()->isColumnHidden(column));
+    }
+    m_panel->table()->selectRow(4);
+    const QString title = m_panel->details()->topLevelItem(0)->text(0);
+    EXPECT_TRUE(title.contains(QStringLiteral("   CPU 0   "))) << title.toStdString();
+}
+
 // Pixels of `r` that differ clearly from its most common colour: text drawn on the
 // background, not the background itself.
 int inkIn(const QImage& image, const QRect& r) {
@@ -346,6 +397,7 @@ TEST_F(EventPanelTest, Screenshot) {
         else
             EXPECT_EQ(share, 0.0) << "row " << row << " is highlighted";
         for (int col = 0; col < model->columnCount(); ++col) {
+            if (table->isColumnHidden(col)) continue;
             const QModelIndex index = model->index(row, col);
             const QString text = model->data(index).toString();
             QRect cell = table->visualRect(index).translated(viewport.topLeft());

@@ -29,6 +29,7 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     m_table = new EventTableView(this);
     m_tableModel = new EventTableModel(model, formats, this);
     m_table->setModel(m_tableModel);
+    m_search->setColumnOffered(Column::Buffer, m_tableModel->severalBuffers());
     m_details = new DetailsPane(this);
     m_status = new QLabel(this);
     m_indexBar = new QProgressBar(this);
@@ -143,9 +144,10 @@ void EventPanel::onRowSelected(int row) {
     // The title first: reading cells may move the table's cursor, and the event handed
     // to withEvent() lives only as long as the cursor stays on it.
     auto text = [this, row](Column c) { return m_tableModel->cellText(row, c); };
-    QString title = tr("row %1   %2   %3   CPU %4   %5-%6")
-                        .arg(row)
-                        .arg(text(Column::Event), text(Column::Time), text(Column::Cpu),
+    QString where = tr("CPU %1").arg(text(Column::Cpu));
+    if (m_tableModel->severalBuffers()) where = text(Column::Buffer) + u' ' + where;
+    QString title = tr("#%1   %2   %3   %4   %5-%6")
+                        .arg(text(Column::Index), text(Column::Event), text(Column::Time), where,
                              text(Column::Task), text(Column::Pid));
     uint64_t ts = 0;
     uint32_t cpu = 0;

@@ -1,6 +1,7 @@
 #include "events/event_table_model.h"
 
 #include <QFontDatabase>
+#include <set>
 
 namespace kestrel {
 
@@ -8,7 +9,23 @@ EventTableModel::EventTableModel(const TraceModel& model, EventFormats& formats,
     : QAbstractTableModel(parent),
       m_model(model),
       m_formats(formats),
-      m_text(std::make_unique<ColumnText>(formats, model.meta())) {}
+      m_text(std::make_unique<ColumnText>(formats, model.meta())) {
+    // CPUs without frames (an empty top buffer beside an instance) do not count.
+    std::set<uint32_t> buffers;
+    for (uint32_t c = 0; c < model.cpuCount(); ++c) {
+        if (!model.cpu(c).frames.empty()) buffers.insert(model.meta().cpus[c].buffer);
+    }
+    m_severalBuffers = buffers.size() > 1;
+}
+
+QString EventTableModel::longestBufferName() const {
+    QString longest;
+    for (uint32_t b = 0; b < m_model.meta().buffers.size(); ++b) {
+        QString name = QString::fromStdString(ColumnText::bufferName(m_model.meta(), b));
+        if (name.size() > longest.size()) longest = name;
+    }
+    return longest;
+}
 
 EventTableModel::~EventTableModel() = default;
 

@@ -20,7 +20,7 @@ SearchBar::SearchBar(QWidget* parent) : QWidget(parent), m_pass(new BackgroundPa
     for (int c = 0; c < static_cast<int>(Column::Count); ++c) {
         m_column->addItem(QString::fromLatin1(columnName(static_cast<Column>(c))), c);
     }
-    m_column->setCurrentIndex(static_cast<int>(Column::Info));
+    m_column->setCurrentIndex(m_column->findData(static_cast<int>(Column::Info)));
     m_mode = new QComboBox(this);
     m_mode->addItem(tr("contains"));
     m_mode->addItem(tr("regex"));
@@ -93,8 +93,24 @@ SearchQuery SearchBar::query() const {
     return q;
 }
 
+void SearchBar::setColumnOffered(Column column, bool offered) {
+    const int at = m_column->findData(static_cast<int>(column));
+    if (offered && at < 0) {
+        int before = 0;  // in column order
+        while (before < m_column->count() &&
+               m_column->itemData(before).toInt() < static_cast<int>(column)) {
+            ++before;
+        }
+        m_column->insertItem(before, QString::fromLatin1(columnName(column)),
+                             static_cast<int>(column));
+    } else if (!offered && at >= 0) {
+        m_column->removeItem(at);
+    }
+}
+
 void SearchBar::setQuery(const SearchQuery& q) {
-    m_column->setCurrentIndex(static_cast<int>(q.column));
+    const int at = m_column->findData(static_cast<int>(q.column));
+    if (at >= 0) m_column->setCurrentIndex(at);
     m_text->setText(QString::fromStdString(q.text));
     m_mode->setCurrentIndex(q.regex ? 1 : 0);
     m_case->setChecked(q.caseSensitive);

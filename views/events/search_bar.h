@@ -29,6 +29,8 @@ public:
     void setCurrentRow(int row) { m_current = row; }
     SearchQuery query() const;
     void setQuery(const SearchQuery& q);
+    // Offers `column` in the column list or not (the Buffer column with one buffer).
+    void setColumnOffered(Column column, bool offered);
     bool busy() const;
     QLineEdit* textEdit() const { return m_text; }
 
