@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "query/filter_text.h"
+
 namespace kestrel {
 
 bool EventFilter::selectsAll() const {
@@ -30,46 +32,6 @@ CursorOptions EventFilter::cursorOptions() const {
     return o;
 }
 
-namespace {
-
-// libtraceevent 1.7 (event-filter.c) reads past the end of the text, and crashes, on a
-// trailing operator ("prev_prio <", "a == 1 &&") or an unclosed string; the user types
-// this text, so such input is refused before it gets there.
-Status checkFilterText(const std::string& text) {
-    bool quoted = false;
-    char last = 0;
-    auto endOfPart = [&]() -> Status {
-        if (quoted) return Status::error("filter \"" + text + "\": unterminated string");
-        if (last && std::string_view("<>=!&|~(").find(last) != std::string_view::npos) {
-            return Status::error("filter \"" + text + "\": expression ends with '" +
-                                 std::string(1, last) + "'");
-        }
-        return Status();
-    };
-    for (size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (quoted) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                quoted = false;
-            last = 'x';
-            continue;
-        }
-        if (c == '"') quoted = true;
-        if (c == ',') {
-            Status st = endOfPart();
-            if (!st.ok()) return st;
-            last = 0;
-            continue;
-        }
-        if (c != ' ' && c != '\t' && c != '\n') last = c;
-    }
-    return endOfPart();
-}
-
-}  // namespace
-
 FilterMatcher::FilterMatcher(const EventFilter& filter, EventFormats& formats)
     : m_filter(filter), m_formats(formats) {
     std::sort(m_filter.pids.begin(), m_filter.pids.end());
@@ -81,23 +43,29 @@ FilterMatcher::~FilterMatcher() {
 }
 
 Result<std::unique_ptr<FilterMatcher>> FilterMatcher::create(const EventFilter& filter,
-                                                             EventFormats& formats) {
+                                                             EventFormats& formats,
+                                                             size_t* column) {
+    if (column) *column = kNoColumn;
     std::unique_ptr<FilterMatcher> m(new FilterMatcher(filter, formats));
     if (filter.advanced.find_first_not_of(" \t\n") == std::string::npos) {
         return m;
     }
-    Status syntax = checkFilterText(filter.advanced);
-    if (!syntax.ok()) return syntax;
     // A handle of its own, whose COMM means the same for every matcher (see filterTwin),
     // with every format parsed: libtraceevent applies the text to the events its handle
-    // knows by name, all of them when the text names none.
-    m->m_tep = tep_filter_alloc(formats.filterTwin().tep());
+    // knows by name.
+    EventFormats& twin = formats.filterTwin();
+    Status check = checkFilterText(filter.advanced, twin, column);
+    if (!check.ok()) return check;
+    m->m_tep = tep_filter_alloc(twin.tep());
     if (!m->m_tep) return Status::error("out of memory for the filter");
     tep_errno err = tep_filter_add_filter_str(m->m_tep, filter.advanced.c_str());
     if (err < 0) {
         char buf[256] = {};
         tep_filter_strerror(m->m_tep, err, buf, sizeof buf);
-        return Status::error("filter \"" + filter.advanced + "\": " + buf);
+        // The expression libtraceevent echoes starts after the event list's ':'.
+        const size_t colon = filter.advanced.find(':');
+        const size_t expressionAt = colon == std::string::npos ? 0 : colon + 1;
+        return Status::error(describeFilterError(filter.advanced, expressionAt, buf, column));
     }
     return m;
 }

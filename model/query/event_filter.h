@@ -42,9 +42,12 @@ struct EventFilter {
 class FilterMatcher {
 public:
     ~FilterMatcher();
-    // Fails with libtraceevent's message when the advanced text does not parse.
+    // Fails when the advanced text does not parse or names what the trace does not have
+    // (query/filter_text.h): one line naming the text and the problem; `column` receives
+    // where in the text the problem is (kNoColumn: nowhere in particular).
     static Result<std::unique_ptr<FilterMatcher>> create(const EventFilter& filter,
-                                                         EventFormats& formats);
+                                                         EventFormats& formats,
+                                                         size_t* column = nullptr);
     // The time range is the cursor's job; this checks CPU, task, type and advanced.
     bool matches(const EventRef& event) const;
     // True when matches() looks at nothing but the common fields.

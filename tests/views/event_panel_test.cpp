@@ -7,6 +7,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QElapsedTimer>
+#include <QFontInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -198,7 +200,7 @@ TEST_F(EventPanelTest, AdvancedFilterAppliesAndBadTextIsReported) {
     EXPECT_EQ(rows(), all);  // refused: nothing rebuilt
     EXPECT_TRUE(m_panel->filter().advanced.empty());
     const QString error = m_panel->filterPanel()->advancedError();
-    EXPECT_TRUE(error.contains(QStringLiteral("sched_switch: prev_prio <"))) << error.toStdString();
+    EXPECT_TRUE(error.contains(QStringLiteral("ends with '<'"))) << error.toStdString();
     edit->setText(QStringLiteral("sched_switch: next_pid == 0"));
     emit edit->returnPressed();
     ASSERT_TRUE(
@@ -208,6 +210,67 @@ TEST_F(EventPanelTest, AdvancedFilterAppliesAndBadTextIsReported) {
     EXPECT_LT(rows(), all);
     for (int r = 0; r < rows(); r += 50)
         ASSERT_TRUE(cell(r, Column::Info).endsWith(QStringLiteral(":0 [120]")));
+}
+
+// A filter that does not compile leaves the table as it was: it says so (the table is
+// greyed and the status names the previous filter's rows), the error is one line in
+// words, and a caret line in a fixed-width font points at the problem.
+TEST_F(EventPanelTest, ABadAdvancedFilterMarksTheTableStaleAndPointsAtTheProblem) {
+    open("sched-irq-timer.dat");
+    m_panel->show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(m_panel.get()));
+    QLineEdit* edit = m_panel->filterPanel()->advanced();
+    edit->setText(QStringLiteral("sched_switch: next_pid == 0"));
+    emit edit->returnPressed();
+    ASSERT_TRUE(
+        waitFor([&] { return !m_panel->filter().advanced.empty() && m_panel->indexReady(); }));
+    const int applied = rows();
+    auto* status = m_panel->findChild<QLabel*>(QStringLiteral("eventStatus"));
+    ASSERT_NE(status, nullptr);
+    EXPECT_TRUE(m_panel->table()->isEnabled());
+
+    const QString bad = QStringLiteral("sched_switch: next_pid == 0 && nosuchfield == 1");
+    edit->setText(bad);
+    emit edit->returnPressed();
+    QCoreApplication::processEvents();
+    EXPECT_EQ(rows(), applied);  // nothing rebuilt
+    EXPECT_FALSE(m_panel->table()->isEnabled()) << "the previous results are not marked stale";
+    EXPECT_TRUE(status->text().contains(QLocale().toString(applied)))
+        << status->text().toStdString();
+    EXPECT_TRUE(status->text().contains(QStringLiteral("not applied")))
+        << status->text().toStdString();
+    const QString error = m_panel->filterPanel()->advancedError();
+    EXPECT_TRUE(error.contains(QStringLiteral("no field \"nosuchfield\""))) << error.toStdString();
+
+    QFontInfo editFont(edit->font());
+    EXPECT_TRUE(editFont.fixedPitch()) << editFont.family().toStdString();
+    auto* where = m_panel->filterPanel()->findChild<QLabel*>(QStringLiteral("advancedErrorWhere"));
+    ASSERT_NE(where, nullptr);
+    EXPECT_TRUE(where->isVisibleTo(m_panel.get()));
+    EXPECT_TRUE(QFontInfo(where->font()).fixedPitch());
+    const QStringList lines = where->text().split(u'\n');
+    ASSERT_EQ(lines.size(), 2) << where->text().toStdString();
+    const qsizetype caret = lines[1].indexOf(u'^');
+    ASSERT_GE(caret, 0);
+    EXPECT_EQ(lines[1].left(caret).trimmed(), QString());
+    // The line may be cut to the label's width ("..." at a cut end): what stands from the
+    // caret on is the text from the problem on.
+    QString fromCaret = lines[0].mid(caret);
+    if (fromCaret.endsWith(QStringLiteral("..."))) fromCaret.chop(3);
+    EXPECT_GE(fromCaret.size(), 3);
+    EXPECT_TRUE(bad.mid(bad.indexOf(QStringLiteral("nosuchfield"))).startsWith(fromCaret))
+        << lines[0].toStdString() << "\n"
+        << lines[1].toStdString();
+    EXPECT_EQ(edit->cursorPosition(), bad.indexOf(QStringLiteral("nosuchfield")));
+
+    // The applied text again: nothing to rebuild, and the table is current again.
+    edit->setText(QStringLiteral("sched_switch: next_pid == 0"));
+    emit edit->returnPressed();
+    QCoreApplication::processEvents();
+    EXPECT_TRUE(m_panel->table()->isEnabled());
+    EXPECT_EQ(m_panel->filterPanel()->advancedError(), QString());
+    EXPECT_FALSE(where->isVisibleTo(m_panel.get()));
+    EXPECT_FALSE(status->text().contains(QStringLiteral("not applied")));
 }
 
 TEST_F(EventPanelTest, SearchNextAndPreviousSelectTheRightRows) {

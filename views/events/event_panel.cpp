@@ -13,6 +13,7 @@
 #include "events/filter_panel.h"
 #include "events/search_bar.h"
 #include "jobs/background_pass.h"
+#include "query/filter_text.h"
 
 namespace kestrel {
 
@@ -32,6 +33,7 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     m_search->setColumnOffered(Column::Buffer, m_tableModel->severalBuffers());
     m_details = new DetailsPane(this);
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("eventStatus"));
     m_indexBar = new QProgressBar(this);
     m_indexBar->setMaximumWidth(160);
     m_indexBar->setVisible(false);
@@ -106,8 +108,8 @@ void EventPanel::rebuildIndex() {
             m_indexing = false;
             m_indexBar->setVisible(false);
             if (!result->ok()) {
-                m_status->setText(QString::fromStdString(result->message()));
                 m_filters->setAdvancedError(QString::fromStdString(result->message()));
+                setStale(true);
                 return;
             }
             m_filters->setAdvancedError({});
@@ -123,11 +125,26 @@ void EventPanel::installIndex(std::shared_ptr<const EventIndex> index) {
     m_tableModel->setIndex(m_index);
     m_search->setContext(&m_model, &m_pool, m_index);
     m_details->clearEvent();
-    m_status->setText(tr("%L1 events").arg(static_cast<qulonglong>(m_index->rows())));
+    setStale(false);
     emit indexBuilt();
     if (m_hasPendingTime) {
         m_hasPendingTime = false;
         showTime(m_pendingTime);
+    }
+}
+
+// Rows that no longer answer the filter the panel shows (it did not compile, or its index
+// failed) stay readable but greyed, and the status says whose rows they are.
+void EventPanel::setStale(bool stale) {
+    m_stale = stale;
+    m_table->setEnabled(!stale);
+    const auto rows = static_cast<qulonglong>(m_index ? m_index->rows() : 0);
+    if (stale) {
+        m_status->setText(tr("Filter not applied: the table shows the %L1 events of the "
+                             "previous filter")
+                              .arg(rows));
+    } else if (m_index && !m_indexing) {
+        m_status->setText(tr("%L1 events").arg(rows));
     }
 }
 
@@ -182,13 +199,18 @@ void EventPanel::applyPanelFilter() {
     EventFilter f = m_filters->filter();
     f.from = m_filter.from;
     f.to = m_filter.to;
-    // An advanced filter that does not compile never reaches the index builder.
-    auto check = FilterMatcher::create(f, m_formats);
+    // An advanced filter that does not compile never reaches the index builder; the table
+    // keeps the previous filter's rows, marked as such.
+    size_t column = kNoColumn;
+    auto check = FilterMatcher::create(f, m_formats, &column);
     if (!check) {
-        m_filters->setAdvancedError(QString::fromStdString(check.message()));
+        m_filters->setAdvancedError(QString::fromStdString(check.message()),
+                                    column == kNoColumn ? -1 : static_cast<int>(column));
+        setStale(true);
         return;
     }
     m_filters->setAdvancedError({});
+    setStale(false);
     setFilter(f);
 }
 

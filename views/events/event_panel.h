@@ -40,6 +40,8 @@ public:
     const EventFilter& filter() const { return m_filter; }
     bool indexReady() const { return m_index != nullptr && !m_indexing; }
     bool scanReady() const { return m_scanReady; }
+    // True while the table shows the rows of a filter other than the one the panel shows.
+    bool stale() const { return m_stale; }
     int selectedRow() const;
 
     SearchBar* searchBar() const { return m_search; }
@@ -69,6 +71,7 @@ private:
     void installIndex(std::shared_ptr<const EventIndex> index);
     void onRowSelected(int row);
     void applyPanelFilter();
+    void setStale(bool stale);
 
     const TraceModel& m_model;
     EventFormats& m_formats;
@@ -81,6 +84,7 @@ private:
     bool m_hasPendingTime = false;
     uint64_t m_pendingTime = 0;
     bool m_scanReady = false;
+    bool m_stale = false;
 
     SearchBar* m_search = nullptr;
     FilterPanel* m_filters = nullptr;

@@ -25,7 +25,9 @@ public:
     void setScan(const ScanResult& scan, const EventFilter& current = {});
     // The filter the controls describe (time range left open: the panel's owner sets it).
     EventFilter filter() const;
-    void setAdvancedError(const QString& message);
+    // Shows `message` under the advanced filter ("" hides it); `column` (into the text,
+    // -1: none) puts a caret under the problem and the field's cursor on it.
+    void setAdvancedError(const QString& message, int column = -1);
     QString advancedError() const;  // what the panel shows under the advanced filter, or ""
 
     QListWidget* tasks() const { return m_tasks; }
@@ -36,8 +38,12 @@ public:
 signals:
     void filterChanged();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     QListWidget* makeList(const QString& title, QVBoxLayout* layout);
+    void showErrorPlace();
 
     const TraceModel& m_model;
     const EventFormats& m_formats;
@@ -46,6 +52,9 @@ private:
     QListWidget* m_cpus = nullptr;
     QLineEdit* m_advanced = nullptr;
     QLabel* m_error = nullptr;
+    QLabel* m_errorPlace = nullptr;  // the text and a caret line, in a fixed-width font
+    QString m_errorText;             // the text the error is about
+    int m_errorColumn = -1;
     QTimer m_debounce;
 };
 
