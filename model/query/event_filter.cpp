@@ -78,9 +78,11 @@ bool FilterMatcher::matches(const EventRef& event) const {
     if (!m_tep) return true;
     // event-filter.c: events the filter does not mention are dropped, as
     // `trace-cmd report -F` drops them.
+    // CPU in the filter is the number the table shows: the CPU inside its buffer.
+    const std::vector<CpuInfo>& cpus = m_formats.meta().cpus;
     tep_record record{};
     record.ts = event.ts;
-    record.cpu = static_cast<int>(event.cpu);
+    record.cpu = static_cast<int>(event.cpu < cpus.size() ? cpus[event.cpu].cpu : event.cpu);
     record.size = static_cast<int>(event.raw.size);
     record.data = const_cast<uint8_t*>(event.raw.data);
     return tep_filter_match(m_tep, &record) == TEP_ERRNO__FILTER_MATCH;

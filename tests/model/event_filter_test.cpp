@@ -122,6 +122,20 @@ TEST_F(EventFilterTest, AdvancedFilterMatchesTheReport) {
     }
 }
 
+// CPU in an advanced filter is the CPU number the table and trace-cmd show (the buffer's),
+// not the model's global index: the fixture records into an instance whose CPUs come
+// after the (empty) top buffer's, so "CPU == 1" matched nothing.
+TEST_F(EventFilterTest, AdvancedCpuIsTheCpuNumberShown) {
+    for (int cpu : {0, 1}) {
+        EventFilter f;
+        f.advanced = "sched_switch: CPU == " + std::to_string(cpu);
+        uint64_t want =
+            expected([&](const auto& l) { return l.event == "sched_switch" && l.cpu == cpu; });
+        EXPECT_GT(want, 0u);
+        EXPECT_EQ(rows(f), want) << f.advanced;
+    }
+}
+
 TEST_F(EventFilterTest, AdvancedFilterRowsAreTheReportsRows) {
     std::vector<uint64_t> want;  // report line numbers of switches to the idle task
     std::regex toIdle(R"(==> .*:0 \[\d+\]$)");
