@@ -304,6 +304,39 @@ TEST_F(EventPanelTest, SearchNextAndPreviousSelectTheRightRows) {
     EXPECT_EQ(m_panel->selectedRow(), hits[1]);
 }
 
+// Search wraps like an editor: Next from the last match continues at the top, Previous
+// from the first one at the bottom, and the status says so (it said "not found").
+TEST_F(EventPanelTest, SearchWrapsAroundAndSaysSo) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("sched-irq-timer.dat");
+    auto lines = test::reportLines(m_path);
+    std::vector<int> hits;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].info.find("==> kworker/0") != std::string::npos)
+            hits.push_back(static_cast<int>(i));
+    }
+    ASSERT_GE(hits.size(), 2u);
+    SearchBar* bar = m_panel->searchBar();
+    auto* status = bar->findChild<QLabel*>(QStringLiteral("searchStatus"));
+    ASSERT_NE(status, nullptr);
+    bar->setQuery({Column::Info, "==> kworker/0", false, true});
+    QSignalSpy none(bar, &SearchBar::notFound);
+    m_panel->table()->selectRow(rows() - 1);
+    bar->findNext();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits.front());
+    EXPECT_TRUE(status->text().contains(QStringLiteral("wrapped"))) << status->text().toStdString();
+    bar->findPrevious();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits.back());
+    EXPECT_TRUE(status->text().contains(QStringLiteral("wrapped"))) << status->text().toStdString();
+    bar->findPrevious();  // an ordinary step back: no wrap
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits[hits.size() - 2]);
+    EXPECT_FALSE(status->text().contains(QStringLiteral("wrapped")));
+    EXPECT_EQ(none.count(), 0);
+}
+
 TEST_F(EventPanelTest, DetailsShowFieldsOfTheSelectedEvent) {
     open("sched-irq-timer.dat");
     // Row 4 is the first sched_switch: bash:5782 [120] R ==> memfd:sealed-91:1534 [120]

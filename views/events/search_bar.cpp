@@ -41,6 +41,7 @@ SearchBar::SearchBar(QWidget* parent) : QWidget(parent), m_pass(new BackgroundPa
     m_cancel->setText(tr("Cancel"));
     m_cancel->setVisible(false);
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("searchStatus"));
     layout->addWidget(m_column);
     layout->addWidget(m_mode);
     layout->addWidget(m_text, 1);
@@ -131,26 +132,34 @@ void SearchBar::cancel() {
     m_pass->cancel();
 }
 
+// Wraps like an editor: when nothing lies between the current row and the end of the
+// table (in the search's direction), the search continues from the other end, and the
+// status says it wrapped.
 void SearchBar::run(SearchDirection direction) {
     if (!m_model || !m_pool || !m_index || m_text->text().isEmpty()) return;
-    bool forward = direction == SearchDirection::Forward;
-    if (!forward && m_current <= 0) {
-        m_status->setText(tr("no earlier match"));
-        emit notFound();
-        return;
-    }
-    uint64_t start =
-        forward ? static_cast<uint64_t>(m_current + 1) : static_cast<uint64_t>(m_current - 1);
+    const bool forward = direction == SearchDirection::Forward;
+    const uint64_t rows = m_index->rows();
+    // kNoRow: nothing on this side of the current row; search only the wrapped pass.
+    const uint64_t start = forward         ? static_cast<uint64_t>(m_current + 1)
+                           : m_current > 0 ? static_cast<uint64_t>(m_current - 1)
+                                           : kNoRow;
+    const uint64_t wrapStart = forward ? 0 : (rows > 0 ? rows - 1 : 0);
     auto result = std::make_shared<Result<uint64_t>>(Status::error("not run"));
+    auto wrapped = std::make_shared<bool>(false);
     auto index = m_index;
     const TraceModel* model = m_model;
     FormatsPool* pool = m_pool;
     SearchQuery q = query();
     m_pass->start(
         [=](Progress& progress) {
-            *result = searchRows(*model, *index, *pool, q, start, direction, &progress);
+            if (start != kNoRow) {
+                *result = searchRows(*model, *index, *pool, q, start, direction, &progress);
+                if (!result->ok() || result->value() != kNoRow) return;
+            }
+            *wrapped = true;
+            *result = searchRows(*model, *index, *pool, q, wrapStart, direction, &progress);
         },
-        [this, result] {
+        [this, result, wrapped, forward] {
             if (!result->ok()) {
                 m_status->setText(QString::fromStdString(result->message()));
                 emit notFound();
@@ -158,7 +167,9 @@ void SearchBar::run(SearchDirection direction) {
                 m_status->setText(tr("not found"));
                 emit notFound();
             } else {
-                m_status->clear();
+                m_status->setText(!*wrapped ? QString()
+                                  : forward ? tr("wrapped to the top")
+                                            : tr("wrapped to the bottom"));
                 m_current = static_cast<int>(result->value());
                 emit found(m_current);
             }
