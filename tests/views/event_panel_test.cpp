@@ -337,6 +337,78 @@ TEST_F(EventPanelTest, SearchWrapsAroundAndSaysSo) {
     EXPECT_EQ(none.count(), 0);
 }
 
+// The search bar counts the matches in the background ("N matches"), says which one is
+// selected ("n of N") and counts again when the filter changes the rows.
+TEST_F(EventPanelTest, SearchShowsTheMatchCountAndTheNumberOfTheMatch) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("sched-irq-timer.dat");
+    auto lines = test::reportLines(m_path);
+    std::vector<int> hits;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].info.find("==> kworker/0") != std::string::npos)
+            hits.push_back(static_cast<int>(i));
+    }
+    ASSERT_GE(hits.size(), 3u);
+    SearchBar* bar = m_panel->searchBar();
+    auto* count = bar->findChild<QLabel*>(QStringLiteral("searchCount"));
+    ASSERT_NE(count, nullptr);
+    const auto total = static_cast<qulonglong>(hits.size());
+    bar->setQuery({Column::Info, "==> kworker/0", false, true});
+    ASSERT_TRUE(waitFor([&] { return !bar->busy() && count->text().contains(u'm'); }));
+    EXPECT_EQ(count->text(), QStringLiteral("%L1 matches").arg(total));
+    m_panel->table()->selectRow(hits[0] + 1);
+    bar->findNext();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits[1]);
+    EXPECT_EQ(count->text(), QStringLiteral("2 of %L1").arg(total));
+    bar->findPrevious();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(count->text(), QStringLiteral("1 of %L1").arg(total));
+    // Under a filter that keeps the switches on CPU 1 only, the count is of the rows shown.
+    uint64_t onCpu1 = 0;
+    for (int h : hits) onCpu1 += lines[static_cast<size_t>(h)].cpu == 1;  // all are switches
+    ASSERT_LT(onCpu1, hits.size());
+    const QString want =
+        onCpu1 == 0 ? QStringLiteral("no matches") : QStringLiteral("%L1 matches").arg(onCpu1);
+    EventFilter f;
+    f.advanced = "sched_switch: CPU == 1";
+    m_panel->setFilter(f);
+    ASSERT_TRUE(waitFor([&] {
+        return m_panel->indexReady() && !bar->busy() && count->text() == want;
+    })) << count->text().toStdString();
+}
+
+// F3 and Shift+F3 find next and previous with the focus in the table, Ctrl+F puts it in the
+// search text: the keys work anywhere in the window, not only in the search field.
+TEST_F(EventPanelTest, SearchKeysWorkFromTheTable) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("sched-irq-timer.dat");
+    auto lines = test::reportLines(m_path);
+    std::vector<int> hits;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].info.find("==> kworker/0") != std::string::npos)
+            hits.push_back(static_cast<int>(i));
+    }
+    ASSERT_GE(hits.size(), 3u);
+    m_panel->show();
+    m_panel->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(m_panel.get()));
+    SearchBar* bar = m_panel->searchBar();
+    bar->setQuery({Column::Info, "==> kworker/0", false, true});
+    m_panel->table()->selectRow(hits[0] + 1);
+    m_panel->table()->setFocus();
+    QTest::keyClick(m_panel->table(), Qt::Key_F3);
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits[1]);
+    QTest::keyClick(m_panel->table(), Qt::Key_F3, Qt::ShiftModifier);
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits[0]);
+    EXPECT_FALSE(bar->textEdit()->hasFocus());
+    QTest::keyClick(m_panel->table(), Qt::Key_F, Qt::ControlModifier);
+    EXPECT_TRUE(bar->textEdit()->hasFocus());
+    EXPECT_EQ(bar->textEdit()->selectedText(), bar->textEdit()->text());
+}
+
 TEST_F(EventPanelTest, DetailsShowFieldsOfTheSelectedEvent) {
     open("sched-irq-timer.dat");
     // Row 4 is the first sched_switch: bash:5782 [120] R ==> memfd:sealed-91:1534 [120]
