@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -407,6 +408,56 @@ TEST_F(EventPanelTest, SearchKeysWorkFromTheTable) {
     QTest::keyClick(m_panel->table(), Qt::Key_F, Qt::ControlModifier);
     EXPECT_TRUE(bar->textEdit()->hasFocus());
     EXPECT_EQ(bar->textEdit()->selectedText(), bar->textEdit()->text());
+}
+
+// The case box says what it does in words ("Aa" told nothing), for the eye and for a
+// screen reader.
+TEST_F(EventPanelTest, TheCaseBoxSaysWhatItDoes) {
+    open("sched-irq-timer.dat");
+    const auto boxes = m_panel->searchBar()->findChildren<QCheckBox*>();
+    ASSERT_EQ(boxes.size(), 1);
+    EXPECT_EQ(boxes[0]->text().remove(u'&'), QStringLiteral("Match case"));
+    EXPECT_FALSE(boxes[0]->toolTip().isEmpty());
+    EXPECT_FALSE(boxes[0]->accessibleName().isEmpty());
+}
+
+// A long error (a bad regular expression) wraps inside the search bar instead of running
+// past the window's edge, and all of it stays readable.
+TEST_F(EventPanelTest, ALongSearchErrorStaysInsideTheWindow) {
+    open("sched-irq-timer.dat");
+    m_panel->resize(900, 500);
+    m_panel->show();
+    QCoreApplication::processEvents();
+    SearchBar* bar = m_panel->searchBar();
+    bar->setQuery({Column::Info, "(unclosed [bracket and more text to make it long", true, true});
+    QCoreApplication::processEvents();
+    const int minimum = bar->minimumSizeHint().width();
+    const int width = m_panel->width();
+    bar->findNext();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    QCoreApplication::processEvents();
+    auto* status = bar->findChild<QLabel*>(QStringLiteral("searchStatus"));
+    ASSERT_NE(status, nullptr);
+    ASSERT_TRUE(status->text().startsWith(QStringLiteral("bad regular expression")));
+    // The error does not widen the bar, nor the panel (a window keeps its size and cuts
+    // what does not fit).
+    EXPECT_LE(bar->minimumSizeHint().width(), minimum);
+    EXPECT_EQ(m_panel->width(), width);
+    EXPECT_EQ(status->toolTip(), status->text());
+    EXPECT_LE(status->geometry().right(), bar->width());
+    const QRect need = status->fontMetrics().boundingRect(QRect(0, 0, status->width(), 10000),
+                                                          Qt::TextWordWrap, status->text());
+    EXPECT_LE(need.width(), status->width()) << status->text().toStdString();
+    EXPECT_LE(need.height(), status->height())
+        << status->width() << "x" << status->height() << " of " << bar->width();
+}
+
+// Progress bars draw no text over their fill; the percentage is in the words beside them.
+TEST_F(EventPanelTest, ProgressBarsDrawNoTextOverTheFill) {
+    open("sched-irq-timer.dat");
+    const auto bars = m_panel->findChildren<QProgressBar*>();
+    ASSERT_GE(bars.size(), 2);  // the index's and the search's
+    for (const QProgressBar* b : bars) EXPECT_FALSE(b->isTextVisible());
 }
 
 TEST_F(EventPanelTest, DetailsShowFieldsOfTheSelectedEvent) {

@@ -36,6 +36,7 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     m_status->setObjectName(QStringLiteral("eventStatus"));
     m_indexBar = new QProgressBar(this);
     m_indexBar->setMaximumWidth(160);
+    m_indexBar->setTextVisible(false);  // styles draw it over the fill; the status says how far
     m_indexBar->setVisible(false);
     m_indexPass = new BackgroundPass(this);
 
@@ -65,6 +66,10 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     connect(m_indexPass, &BackgroundPass::progress, this, [this](qint64 done, qint64 total) {
         m_indexBar->setMaximum(static_cast<int>(std::max<qint64>(total, 1)));
         m_indexBar->setValue(static_cast<int>(done));
+        if (m_indexing) {
+            m_status->setText(
+                tr("indexing events… %1%").arg(100 * done / std::max<qint64>(total, 1)));
+        }
     });
 
     rebuildIndex();

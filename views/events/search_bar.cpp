@@ -33,8 +33,9 @@ SearchBar::SearchBar(QWidget* parent)
     m_text = new QLineEdit(this);
     m_text->setPlaceholderText(tr("text to find"));
     m_text->setClearButtonEnabled(true);
-    m_case = new QCheckBox(tr("Aa"), this);
-    m_case->setToolTip(tr("Match case"));
+    m_case = new QCheckBox(tr("Match case"), this);
+    m_case->setToolTip(tr("Upper and lower case letters differ when checked"));
+    m_case->setAccessibleName(tr("Match case"));
     m_case->setChecked(true);
     m_prev = new QToolButton(this);
     m_prev->setText(tr("Previous"));
@@ -42,12 +43,19 @@ SearchBar::SearchBar(QWidget* parent)
     m_next->setText(tr("Next"));
     m_bar = new QProgressBar(this);
     m_bar->setMaximumWidth(140);
+    m_bar->setTextVisible(false);  // styles draw it over the fill; the status says how far
     m_bar->setVisible(false);
     m_cancel = new QToolButton(this);
     m_cancel->setText(tr("Cancel"));
     m_cancel->setVisible(false);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("searchStatus"));
+    // A long message (a bad regular expression) wraps rather than widening the bar past the
+    // window's edge, where it was cut.
+    m_status->setWordWrap(true);
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_status->setMinimumWidth(m_status->fontMetrics().averageCharWidth() * 8);
     m_count = new QLabel(this);
     m_count->setObjectName(QStringLiteral("searchCount"));
     m_countCancel = new QToolButton(this);
@@ -72,6 +80,8 @@ SearchBar::SearchBar(QWidget* parent)
     connect(m_pass, &BackgroundPass::progress, this, [this](qint64 done, qint64 total) {
         m_bar->setMaximum(static_cast<int>(std::max<qint64>(total, 1)));
         m_bar->setValue(static_cast<int>(done));
+        // Only a search counts chunks (numbering a match found does not).
+        if (total > 0) setStatus(tr("searching… %1%").arg(100 * done / total));
     });
     connect(m_pass, &BackgroundPass::started, this, [this] {
         m_bar->setValue(0);
@@ -125,6 +135,12 @@ QAction* SearchBar::addShortcutAction(const QString& text, const QKeySequence& k
     action->setShortcutContext(Qt::WindowShortcut);
     addAction(action);
     return action;
+}
+
+// The tooltip holds the whole message, should a word be longer than the label is wide.
+void SearchBar::setStatus(const QString& text) {
+    m_status->setText(text);
+    m_status->setToolTip(text);
 }
 
 void SearchBar::focusText() {
@@ -251,7 +267,7 @@ void SearchBar::findPrevious() {
     run(SearchDirection::Backward);
 }
 void SearchBar::cancel() {
-    if (m_pass->running()) m_status->setText(tr("cancelled"));
+    if (m_pass->running()) setStatus(tr("cancelled"));
     m_pass->cancel();
 }
 
@@ -277,7 +293,7 @@ void SearchBar::run(SearchDirection direction) {
     const TraceModel* model = m_model;
     FormatsPool* pool = m_pool;
     SearchQuery q = query();
-    m_status->clear();
+    setStatus({});
     m_pass->start(
         [=](Progress& progress) {
             if (start != kNoRow) {
@@ -294,15 +310,15 @@ void SearchBar::run(SearchDirection direction) {
         },
         [this, result, wrapped, forward, number] {
             if (!result->ok()) {
-                m_status->setText(QString::fromStdString(result->message()));
+                setStatus(QString::fromStdString(result->message()));
                 emit notFound();
             } else if (result->value() == kNoRow) {
-                m_status->setText(tr("not found"));
+                setStatus(tr("not found"));
                 emit notFound();
             } else {
-                m_status->setText(!*wrapped ? QString()
-                                  : forward ? tr("wrapped to the top")
-                                            : tr("wrapped to the bottom"));
+                setStatus(!*wrapped ? QString()
+                          : forward ? tr("wrapped to the top")
+                                    : tr("wrapped to the bottom"));
                 m_current = static_cast<int>(result->value());
                 m_found = m_current;
                 m_number = *number;

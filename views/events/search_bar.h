@@ -59,6 +59,7 @@ private:
     void run(SearchDirection direction);
     void restartCount();
     void showCount();
+    void setStatus(const QString& text);
     void numberFound();
     QAction* addShortcutAction(const QString& text, const QKeySequence& keys);
 
