@@ -179,6 +179,26 @@ TEST_F(EventPanelTest, FilterListsShowTheCountsOfAScan) {
     EXPECT_EQ(static_cast<size_t>(tasks->count()), scan->eventsByPid.size());
 }
 
+// The filter lists take the room their rows need: a list of two CPUs is two rows high (it
+// was as tall as the list of tasks), and the panel is wide enough for the event names
+// (they were cut at a fixed 240 pixels).
+TEST_F(EventPanelTest, FilterListsAreSizedToTheirContent) {
+    open("sched-irq-timer.dat");
+    m_panel->resize(1400, 900);
+    m_panel->show();
+    QCoreApplication::processEvents();
+    FilterPanel* filters = m_panel->filterPanel();
+    QListWidget* cpus = filters->cpus();
+    ASSERT_GE(cpus->count(), 1);
+    const int rowsHigh = cpus->count() * cpus->sizeHintForRow(0) + 2 * cpus->frameWidth();
+    EXPECT_LE(cpus->height(), rowsHigh + cpus->sizeHintForRow(0)) << cpus->count() << " CPUs";
+    QListWidget* events = filters->events();
+    ASSERT_GT(events->count(), 0);
+    EXPECT_GE(events->viewport()->width(), events->sizeHintForColumn(0));
+    // What the small lists leave goes to the list of tasks.
+    EXPECT_GT(filters->tasks()->height(), cpus->height());
+}
+
 TEST_F(EventPanelTest, CpuListRestrictsTheTable) {
     if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
     open("sched-irq-timer.dat");

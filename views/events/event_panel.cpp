@@ -45,19 +45,19 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     right->addWidget(m_details);
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 1);
-    auto* split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_filters);
-    split->addWidget(right);
-    split->setStretchFactor(0, 0);
-    split->setStretchFactor(1, 1);
-    split->setSizes({240, 960});
+    m_split = new QSplitter(Qt::Horizontal, this);
+    m_split->addWidget(m_filters);
+    m_split->addWidget(right);
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 1);
+    fitFilterWidth();
     auto* statusRow = new QHBoxLayout;
     statusRow->addWidget(m_status, 1);
     statusRow->addWidget(m_indexBar);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_search);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_split, 1);
     layout->addLayout(statusRow);
 
     connect(m_table, &EventTableView::rowSelected, this, &EventPanel::onRowSelected);
@@ -84,8 +84,17 @@ EventPanel::~EventPanel() {
 
 void EventPanel::setScan(const ScanResult& scan) {
     m_filters->setScan(scan, m_filter);
+    fitFilterWidth();
     m_scanReady = true;
     emit scanFinished();
+}
+
+// The filters as wide as their longest row (task and event names were cut at a fixed
+// width), but never more than a third of the panel: the table comes first.
+void EventPanel::fitFilterWidth() {
+    const int total = std::max(width(), 1200);
+    const int filters = std::min(m_filters->contentWidth(), total / 3);
+    m_split->setSizes({filters, total - filters});
 }
 
 void EventPanel::rebuildIndex() {

@@ -16,6 +16,7 @@
 
 class QLabel;
 class QProgressBar;
+class QSplitter;
 
 namespace kestrel {
 
@@ -72,6 +73,7 @@ private:
     void onRowSelected(int row);
     void applyPanelFilter();
     void setStale(bool stale);
+    void fitFilterWidth();
 
     const TraceModel& m_model;
     EventFormats& m_formats;
@@ -91,6 +93,7 @@ private:
     EventTableView* m_table = nullptr;
     EventTableModel* m_tableModel = nullptr;
     DetailsPane* m_details = nullptr;
+    QSplitter* m_split = nullptr;  // filters | table and details
     QLabel* m_status = nullptr;
     QProgressBar* m_indexBar = nullptr;
     BackgroundPass* m_indexPass = nullptr;

@@ -5,6 +5,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QVBoxLayout>
 
 namespace kestrel {
@@ -89,6 +90,27 @@ FilterPanel::FilterPanel(const TraceModel& model, const EventFormats& formats, Q
         connect(list, &QListWidget::itemChanged, this, [this] { m_debounce.start(); });
     }
     connect(m_advanced, &QLineEdit::returnPressed, this, &FilterPanel::filterChanged);
+    fitToContent();
+}
+
+// The event and CPU lists are as tall as their rows (up to a limit, then they scroll); the
+// task list, usually the long one, takes what they leave.
+void FilterPanel::fitToContent() {
+    for (auto [list, most] : {std::pair{m_events, 12}, std::pair{m_cpus, 8}}) {
+        const int rows = std::clamp(list->count(), 1, most);
+        const int rowHeight = list->count() > 0 ? list->sizeHintForRow(0) : fontMetrics().height();
+        list->setMaximumHeight(rows * rowHeight + 2 * list->frameWidth());
+    }
+}
+
+int FilterPanel::contentWidth() const {
+    int widest = 0;
+    for (const QListWidget* list : {m_tasks, m_events, m_cpus}) {
+        widest = std::max(widest, list->sizeHintForColumn(0) + 2 * list->frameWidth() +
+                                      list->verticalScrollBar()->sizeHint().width());
+    }
+    const QMargins m = layout()->contentsMargins();
+    return widest + m.left() + m.right();
 }
 
 QListWidget* FilterPanel::makeList(const QString& title, QVBoxLayout* layout) {
@@ -147,6 +169,7 @@ void FilterPanel::setScan(const ScanResult& scan, const EventFilter& current) {
                     .arg(n),
                 t.id, current.selectsType(t.id));
     }
+    fitToContent();
 }
 
 EventFilter FilterPanel::filter() const {

@@ -34,6 +34,8 @@ public:
     QListWidget* events() const { return m_events; }
     QListWidget* cpus() const { return m_cpus; }
     QLineEdit* advanced() const { return m_advanced; }
+    // The width at which every list shows its longest row whole.
+    int contentWidth() const;
 
 signals:
     void filterChanged();
@@ -44,6 +46,7 @@ protected:
 private:
     QListWidget* makeList(const QString& title, QVBoxLayout* layout);
     void showErrorPlace();
+    void fitToContent();
 
     const TraceModel& m_model;
     const EventFormats& m_formats;
