@@ -140,6 +140,8 @@ public:
     const uint8_t* paddedPayload(const RawEvent& event) const;
 
     tep_handle* tep() const { return m_tep; }
+    // The metadata the instance was made from.
+    const TraceMeta& meta() const { return *m_meta; }
     bool bigEndian() const { return m_bigEndian; }
 
     // libtraceevent's plugins are process-wide: their option lists, and the per-CPU call

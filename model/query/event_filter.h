@@ -31,7 +31,8 @@ struct EventFilter {
     bool selectsCpu(uint32_t cpu) const;
     bool selectsPid(int32_t pid) const;
     bool selectsType(int id) const;
-    // Cursor options that already drop what a cursor can skip cheaply (CPUs, time).
+    // Cursor options that drop what a cursor can skip cheaply: the time range. CPUs are
+    // left to the matcher: event numbers count the events of every CPU (event_index.h).
     CursorOptions cursorOptions() const;
     bool operator==(const EventFilter&) const = default;
 };
@@ -41,10 +42,13 @@ struct EventFilter {
 class FilterMatcher {
 public:
     ~FilterMatcher();
-    // Fails with libtraceevent's message when the advanced text does not parse.
+    // Fails when the advanced text does not parse or names what the trace does not have
+    // (query/filter_text.h): one line naming the text and the problem; `column` receives
+    // where in the text the problem is (kNoColumn: nowhere in particular).
     static Result<std::unique_ptr<FilterMatcher>> create(const EventFilter& filter,
-                                                         EventFormats& formats);
-    // Time range and CPUs are the cursor's job; this checks task, type and advanced.
+                                                         EventFormats& formats,
+                                                         size_t* column = nullptr);
+    // The time range is the cursor's job; this checks CPU, task, type and advanced.
     bool matches(const EventRef& event) const;
     // True when matches() looks at nothing but the common fields.
     bool simple() const { return m_tep == nullptr; }

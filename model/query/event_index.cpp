@@ -10,26 +10,28 @@ namespace {
 struct Slice {
     uint64_t from = 0;
     uint64_t to = 0;                           // inclusive
-    std::vector<IndexCheckpoint> checkpoints;  // rows local to the slice
+    bool countOnly = false;                    // before the filter's range: numbers only
+    std::vector<IndexCheckpoint> checkpoints;  // rows and events local to the slice
     uint64_t rows = 0;
+    uint64_t events = 0;  // every event the slice's cursor returned
     Status status;
 };
 
-// Time slices of roughly equal frame counts: boundaries at frame start times, so each
-// slice decodes its own frames (plus at most one shared frame per CPU at each edge).
-std::vector<Slice> makeSlices(const TraceModel& model, const EventFilter& filter, size_t want) {
+// Time slices of [from, to] of roughly equal frame counts: boundaries at frame start
+// times, so each slice decodes its own frames (plus at most one shared frame per CPU at
+// each edge). Every CPU counts: the cursor walks them all (event numbers).
+std::vector<Slice> makeSlices(const TraceModel& model, uint64_t from, uint64_t to, size_t want) {
     std::vector<uint64_t> starts;
     for (uint32_t c = 0; c < model.cpuCount(); ++c) {
-        if (!filter.selectsCpu(c)) continue;
         for (uint32_t f : model.cpu(c).frames) {
             uint64_t t = model.frames()[f].tFirst;
             if (t == kUnknownTime) continue;
             t = model.toTraceTime(t);
-            if (t > filter.from && t <= filter.to) starts.push_back(t);
+            if (t > from && t <= to) starts.push_back(t);
         }
     }
     std::sort(starts.begin(), starts.end());
-    std::vector<uint64_t> bounds{filter.from};
+    std::vector<uint64_t> bounds{from};
     for (size_t i = 1; i < want && !starts.empty(); ++i) {
         uint64_t b = starts[i * starts.size() / want];
         if (b > bounds.back()) bounds.push_back(b);
@@ -37,7 +39,7 @@ std::vector<Slice> makeSlices(const TraceModel& model, const EventFilter& filter
     std::vector<Slice> slices(bounds.size());
     for (size_t i = 0; i < bounds.size(); ++i) {
         slices[i].from = bounds[i];
-        slices[i].to = i + 1 < bounds.size() ? bounds[i + 1] - 1 : filter.to;
+        slices[i].to = i + 1 < bounds.size() ? bounds[i + 1] - 1 : to;
     }
     return slices;
 }
@@ -61,6 +63,13 @@ void indexSlice(const TraceModel& model, const EventFilter& filter, const Filter
     uint64_t lastTs = kUnknownTime;
     uint32_t sameTs = 0;
     while (cursor.next(ev)) {
+        if (slice.countOnly) {
+            if ((++slice.events & 4095) == 0 && cancelled(progress)) {
+                slice.status = Status::error("cancelled");
+                return;
+            }
+            continue;
+        }
         if (ev.ts != lastTs) {
             lastTs = ev.ts;
             sameTs = 0;
@@ -68,13 +77,14 @@ void indexSlice(const TraceModel& model, const EventFilter& filter, const Filter
         bool match = matcher.matches(ev);
         if ((match && sinceRow >= EventIndex::kRowsPerCheckpoint) ||
             sinceEvent >= EventIndex::kEventsPerCheckpoint) {
-            slice.checkpoints.push_back({slice.rows, ev.ts, sameTs});
+            slice.checkpoints.push_back({slice.rows, ev.ts, sameTs, slice.events});
             sinceRow = sinceEvent = 0;
         }
         if (match) {
             ++slice.rows;
             ++sinceRow;
         }
+        ++slice.events;
         ++sinceEvent;
         ++sameTs;
         if ((sinceEvent & 4095) == 0 && cancelled(progress)) {
@@ -84,14 +94,41 @@ void indexSlice(const TraceModel& model, const EventFilter& filter, const Filter
     }
 }
 
+// The number of the first event at or after trace time `t`, from an index of every event.
+Result<uint64_t> numberAt(const TraceModel& model, FormatsPool& pool, const EventIndex& every,
+                          uint64_t t) {
+    auto formats = pool.acquire();
+    if (!formats) return formats.status();
+    auto matcher = FilterMatcher::create({}, **formats);
+    if (!matcher) return matcher.status();
+    RowCursor rows(model, every, **matcher, true);
+    uint64_t atOrAfter = 0, before = 0;
+    rows.rowsAround(t, atOrAfter, before);
+    return atOrAfter;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const EventIndex>> EventIndex::build(const TraceModel& model,
                                                             FormatsPool& pool,
                                                             const EventFilter& filter,
-                                                            Progress* progress, unsigned threads) {
+                                                            Progress* progress, unsigned threads,
+                                                            const EventIndex* everyEvent) {
     threads = workerCount(threads, SIZE_MAX);
-    std::vector<Slice> slices = makeSlices(model, filter, size_t{threads} * 16);
+    const size_t want = size_t{threads} * 16;
+    // Events before the range are numbered too: taken from the index of every event when
+    // there is one, else counted by slices of their own in the same pass.
+    uint64_t before = 0;
+    std::vector<Slice> slices;
+    if (filter.from > 0 && everyEvent) {
+        auto n = numberAt(model, pool, *everyEvent, filter.from);
+        if (!n) return n.status();
+        before = *n;
+    } else if (filter.from > 0) {
+        slices = makeSlices(model, 0, filter.from - 1, want);
+        for (Slice& s : slices) s.countOnly = true;
+    }
+    for (Slice& s : makeSlices(model, filter.from, filter.to, want)) slices.push_back(std::move(s));
     if (progress) progress->total = slices.size();
     WorkQueue queue(slices.size());
     Status st = runWorkers(workerCount(threads, slices.size()), [&](unsigned) -> Status {
@@ -110,16 +147,23 @@ Result<std::shared_ptr<const EventIndex>> EventIndex::build(const TraceModel& mo
         return {};
     });
     if (!st.ok()) return st;
+    for (const Slice& s : slices) {
+        if (!s.status.ok()) return s.status;
+        if (s.countOnly) before += s.events;
+    }
     auto index = std::make_shared<EventIndex>();
     index->m_filter = filter;
-    index->m_checkpoints.push_back({0, filter.from, 0});
+    index->m_checkpoints.push_back({0, filter.from, 0, before});
+    uint64_t events = before;
     for (Slice& s : slices) {
-        if (!s.status.ok()) return s.status;
+        if (s.countOnly) continue;
         for (IndexCheckpoint cp : s.checkpoints) {
             cp.row += index->m_rows;
+            cp.event += events;
             index->m_checkpoints.push_back(cp);
         }
         index->m_rows += s.rows;
+        events += s.events;
     }
     return std::shared_ptr<const EventIndex>(std::move(index));
 }
@@ -128,11 +172,12 @@ std::shared_ptr<const EventIndex> EventIndex::fromMarks(uint64_t rows,
                                                         const std::vector<RowMark>& marks) {
     auto index = std::make_shared<EventIndex>();
     index->m_rows = rows;
-    index->m_checkpoints.push_back({0, 0, 0});
-    // Seeking to a mark's time lands on its row: nothing to skip.
+    index->m_checkpoints.push_back({0, 0, 0, 0});
+    // Seeking to a mark's time lands on its row: nothing to skip. Every event is a row,
+    // so the event number is the row.
     for (const RowMark& m : marks) {
         if (m.row < rows && m.ts > index->m_checkpoints.back().ts)
-            index->m_checkpoints.push_back({m.row, m.ts, 0});
+            index->m_checkpoints.push_back({m.row, m.ts, 0, m.row});
     }
     return index;
 }
@@ -169,6 +214,7 @@ void RowCursor::seekCheckpoint(const IndexCheckpoint& cp) {
     for (uint32_t i = 0; i < cp.skip && m_cursor.next(ev); ++i) {
     }
     m_nextRow = cp.row;
+    m_nextEvent = cp.event;
 }
 
 void RowCursor::seekRow(uint64_t row) {
@@ -181,7 +227,9 @@ void RowCursor::seekRow(uint64_t row) {
 
 bool RowCursor::next(EventRef& event, uint64_t& row) {
     while (m_cursor.next(event)) {
+        const uint64_t number = m_nextEvent++;
         if (!m_matcher.matches(event)) continue;
+        m_lastEvent = number;
         row = m_nextRow++;
         return true;
     }

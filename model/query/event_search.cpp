@@ -3,6 +3,7 @@
 #include <regex.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "base/parallel.h"
 
@@ -118,7 +119,7 @@ Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& ma
     std::string line;
     while (rows.next(ev, row) && row < to) {
         line.clear();
-        text.append(s.query.column, ev, row, line);
+        text.append(s.query.column, ev, rows.eventNumber(), line);
         if (matcher.matches(line)) {
             found = row;
             if (s.forward) break;
@@ -184,6 +185,110 @@ Result<uint64_t> searchRows(const TraceModel& model, const EventIndex& index, Fo
                            [&](unsigned) { return worker(shared, pool); });
     if (!st.ok()) return st;
     return shared.best.load();
+}
+
+namespace {
+
+// Matches in rows [from, to) of the chunk starting at checkpoint `checkpoint`.
+Result<uint64_t> countRange(const EventIndex& index, RowCursor& rows, ColumnText& text,
+                            const Matcher& matcher, const SearchQuery& query, size_t checkpoint,
+                            uint64_t from, uint64_t to, Progress* progress) {
+    rows.seekCheckpoint(index.checkpoints()[checkpoint]);
+    if (from > index.checkpoints()[checkpoint].row) rows.seekRow(from);
+    EventRef ev;
+    uint64_t row = 0, count = 0;
+    std::string line;
+    while (rows.next(ev, row) && row < to) {
+        line.clear();
+        text.append(query.column, ev, rows.eventNumber(), line);
+        if (matcher.matches(line)) ++count;
+        if ((row & 1023) == 0 && cancelled(progress)) return Status::error("cancelled");
+    }
+    return count;
+}
+
+// What a counting worker needs: its matcher, formats, filter, cursor and text.
+struct CountWorker {
+    Matcher matcher;
+    std::optional<FormatsPool::Lease> formats;  // outlives the filter, cursor and text
+    std::unique_ptr<FilterMatcher> filter;
+    std::unique_ptr<RowCursor> rows;
+    std::unique_ptr<ColumnText> text;
+
+    Status init(const TraceModel& model, const EventIndex& index, FormatsPool& pool,
+                const SearchQuery& query) {
+        Status st = matcher.init(query);
+        if (!st.ok()) return st;
+        auto f = pool.acquire();
+        if (!f) return f.status();
+        formats.emplace(std::move(f.value()));
+        auto m = FilterMatcher::create(index.filter(), **formats);
+        if (!m) return m.status();
+        filter = std::move(m.value());
+        rows = std::make_unique<RowCursor>(model, index, *filter, true);
+        text = std::make_unique<ColumnText>(**formats, model.meta());
+        return Status();
+    }
+};
+
+}  // namespace
+
+Result<MatchCounts> countMatches(const TraceModel& model, const EventIndex& index,
+                                 FormatsPool& pool, const SearchQuery& query, Progress* progress,
+                                 unsigned threads) {
+    {
+        Matcher check;
+        Status st = check.init(query);
+        if (!st.ok()) return st;
+    }
+    std::vector<Chunk> chunks = makeChunks(index);
+    if (progress) progress->total = chunks.size();
+    std::vector<uint64_t> counts(chunks.size(), 0);
+    WorkQueue queue(chunks.size());
+    Status st = runWorkers(workerCount(threads, chunks.size()), [&](unsigned) -> Status {
+        CountWorker w;
+        Status st = w.init(model, index, pool, query);
+        if (!st.ok()) return st;
+        for (size_t i; queue.take(i);) {
+            const Chunk& c = chunks[i];
+            auto n = countRange(index, *w.rows, *w.text, w.matcher, query, c.checkpoint, c.firstRow,
+                                c.endRow, progress);
+            if (!n) {
+                queue.stop();
+                return n.status();
+            }
+            counts[i] = n.value();
+            advance(progress);
+        }
+        return Status();
+    });
+    if (!st.ok()) return st;
+    MatchCounts out;
+    for (size_t i = 0; i < chunks.size(); ++i) {
+        out.firstRows.push_back(chunks[i].firstRow);
+        out.before.push_back(out.total);
+        out.total += counts[i];
+    }
+    return out;
+}
+
+Result<uint64_t> matchNumber(const TraceModel& model, const EventIndex& index, FormatsPool& pool,
+                             const SearchQuery& query, const MatchCounts& counts, uint64_t row) {
+    auto after = std::upper_bound(counts.firstRows.begin(), counts.firstRows.end(), row);
+    if (after == counts.firstRows.begin()) return Status::error("row is in no chunk");
+    const size_t chunk = static_cast<size_t>(after - counts.firstRows.begin()) - 1;
+    // The chunk's checkpoint: chunks start at checkpoints, and makeChunks finds them again.
+    std::vector<Chunk> chunks = makeChunks(index);
+    if (chunk >= chunks.size() || chunks[chunk].firstRow != counts.firstRows[chunk]) {
+        return Status::error("match counts are of another index");
+    }
+    CountWorker w;
+    Status st = w.init(model, index, pool, query);
+    if (!st.ok()) return st;
+    auto n = countRange(index, *w.rows, *w.text, w.matcher, query, chunks[chunk].checkpoint,
+                        chunks[chunk].firstRow, row + 1, nullptr);
+    if (!n) return n.status();
+    return counts.before[chunk] + n.value();
 }
 
 }  // namespace kestrel

@@ -7,6 +7,7 @@
 // counts chunks, so the bar shows real work done.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "decode/trace_model.h"
@@ -21,6 +22,7 @@ struct SearchQuery {
     std::string text;
     bool regex = false;  // POSIX extended regular expression, else "contains"
     bool caseSensitive = true;
+    bool operator==(const SearchQuery&) const = default;
 };
 
 enum class SearchDirection { Forward, Backward };
@@ -32,5 +34,25 @@ inline constexpr uint64_t kNoRow = RowCursor::kNoRow;
 Result<uint64_t> searchRows(const TraceModel& model, const EventIndex& index, FormatsPool& pool,
                             const SearchQuery& query, uint64_t start, SearchDirection direction,
                             Progress* progress = nullptr, unsigned threads = 0);
+
+// How many rows match, per chunk of the index: the number of a match ("n of N") is then the
+// matches of the chunks before it plus a walk inside its own chunk, with no per-match array.
+struct MatchCounts {
+    std::vector<uint64_t> firstRows;  // each chunk's first row, ascending
+    std::vector<uint64_t> before;     // matches in the chunks before each one
+    uint64_t total = 0;
+};
+
+// Counts every matching row on every core; progress counts chunks. An error for a bad
+// regex, a decoding error or "cancelled".
+Result<MatchCounts> countMatches(const TraceModel& model, const EventIndex& index,
+                                 FormatsPool& pool, const SearchQuery& query,
+                                 Progress* progress = nullptr, unsigned threads = 0);
+
+// The 1-based number of the match at `row` among all matches of `counts` (made by
+// countMatches for the same index and query): the rows of its chunk up to `row` are
+// matched again, one chunk at most.
+Result<uint64_t> matchNumber(const TraceModel& model, const EventIndex& index, FormatsPool& pool,
+                             const SearchQuery& query, const MatchCounts& counts, uint64_t row);
 
 }  // namespace kestrel

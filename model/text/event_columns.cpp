@@ -23,6 +23,8 @@ const char* columnName(Column column) {
     switch (column) {
         case Column::Index:
             return "#";
+        case Column::Buffer:
+            return "Buffer";
         case Column::Cpu:
             return "CPU";
         case Column::Time:
@@ -72,6 +74,11 @@ void ColumnText::appendTime(uint64_t ts, bool usecs, std::string& out) {
     out.append(buf, static_cast<size_t>(n));
 }
 
+std::string ColumnText::bufferName(const TraceMeta& meta, uint32_t buffer) {
+    if (buffer >= meta.buffers.size() || meta.buffers[buffer].name.empty()) return "top";
+    return meta.buffers[buffer].name;
+}
+
 void ColumnText::appendFlags(const EventRef& event, std::string& out) {
     CommonFields common;
     if (!m_formats.common(event.raw, common)) return;
@@ -86,12 +93,16 @@ void ColumnText::appendFlags(const EventRef& event, std::string& out) {
     out.append(m_seq->buffer, m_seq->len);
 }
 
-void ColumnText::append(Column column, const EventRef& event, uint64_t row, std::string& out) {
+void ColumnText::append(Column column, const EventRef& event, uint64_t number, std::string& out) {
     CommonFields common;
     bool hasCommon = m_formats.common(event.raw, common);
     switch (column) {
         case Column::Index:
-            out += std::to_string(row);
+            out += std::to_string(number);
+            break;
+        case Column::Buffer:
+            if (event.cpu < m_meta.cpus.size())
+                out += bufferName(m_meta, m_meta.cpus[event.cpu].buffer);
             break;
         case Column::Cpu: {
             uint32_t cpu = event.cpu < m_meta.cpus.size() ? m_meta.cpus[event.cpu].cpu : event.cpu;

@@ -14,7 +14,9 @@ struct trace_seq;
 
 namespace kestrel {
 
-enum class Column : int { Index = 0, Cpu, Time, Task, Pid, Flags, Event, Info, Count };
+// Buffer: the tracefs instance that recorded the event ("top" for the top-level buffer);
+// the table shows it only when events come from several buffers.
+enum class Column : int { Index = 0, Buffer, Cpu, Time, Task, Pid, Flags, Event, Info, Count };
 
 const char* columnName(Column column);
 
@@ -22,11 +24,14 @@ class ColumnText {
 public:
     ColumnText(EventFormats& formats, const TraceMeta& meta);
     ~ColumnText();
-    // Appends the text of `column` for `event` (row number for Column::Index).
-    void append(Column column, const EventRef& event, uint64_t row, std::string& out);
+    // Appends the text of `column` for `event`; Column::Index shows `number`, the event's
+    // row in the unfiltered stream (RowCursor::eventNumber).
+    void append(Column column, const EventRef& event, uint64_t number, std::string& out);
     // Timestamps as trace-cmd report prints them: seconds.microseconds for the clocks
     // it prints in microseconds, raw counts otherwise.
     static void appendTime(uint64_t ts, bool usecs, std::string& out);
+    // A buffer's name as the window shows it: "top" for the top-level (unnamed) one.
+    static std::string bufferName(const TraceMeta& meta, uint32_t buffer);
     // trace-cmd's latency format ("d.h2."): irqs-off, need-resched, hardirq/softirq,
     // preempt depth (libtraceevent's data_latency_format, TEP_PRINT_LATENCY).
     void appendFlags(const EventRef& event, std::string& out);

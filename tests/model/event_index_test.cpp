@@ -200,5 +200,98 @@ TEST(EventIndex, FromTheAnalysisRowMarksFindsEveryRowLikeABuiltOne) {
     }
 }
 
+// The unfiltered stream of a fixture: per event number, what identifies the event.
+struct NumberedEvent {
+    uint64_t ts = 0;
+    uint32_t cpu = 0;
+    int32_t pid = 0;
+    std::string bytes;
+};
+
+std::vector<NumberedEvent> everyEvent(Fixture& f, const EventIndex& all) {
+    auto matcher = std::move(FilterMatcher::create({}, *f.formats).value());
+    RowCursor rows(*f.model, all, *matcher);
+    rows.seekRow(0);
+    std::vector<NumberedEvent> events;
+    EventRef ev;
+    uint64_t row = 0;
+    while (rows.next(ev, row)) {
+        EXPECT_EQ(rows.eventNumber(), row);  // unfiltered: the number is the row
+        CommonFields common;
+        EXPECT_TRUE(f.formats->common(ev.raw, common));
+        events.push_back({ev.ts, ev.cpu, common.pid,
+                          std::string(reinterpret_cast<const char*>(ev.raw.data), ev.raw.size)});
+    }
+    return events;
+}
+
+// A filtered row names its event by number: its row in the unfiltered stream, whatever the
+// filter (task, type, CPU, advanced) or time range, walked or reached by seeking, and
+// whether the events before the range are counted by the build or taken from the index of
+// every event.
+TEST(EventIndex, FilteredRowsCarryTheirEventNumber) {
+    for (const char* name : {"sched-irq-timer.dat", "two-buffers.dat"}) {
+        SCOPED_TRACE(name);
+        Fixture f = open(name);
+        auto all = index(f);
+        const std::vector<NumberedEvent> events = everyEvent(f, *all);
+        ASSERT_EQ(events.size(), all->rows());
+        const int sched = f.formats->find("sched", "sched_switch")->id;
+        std::vector<bool> lastCpu(f.model->cpuCount(), false);
+        for (size_t c = f.model->cpuCount(); c-- > 0;) {
+            if (f.model->cpu(c).frames.empty()) continue;
+            lastCpu[c] = true;
+            break;
+        }
+        const uint64_t third = events.size() / 3;
+        std::vector<EventFilter> filters(6);
+        filters[0].eventIds = {sched};
+        filters[1].cpus = lastCpu;
+        filters[2].from = events[third].ts;
+        filters[2].to = events[2 * third].ts;
+        filters[3].advanced = "sched_switch: next_prio == 120";
+        filters[4] = filters[2];
+        filters[4].cpus = lastCpu;
+        filters[5].pids = {events[2 * third].pid};
+        filters[5].from = events[third].ts + 1;
+        for (size_t i = 0; i < filters.size(); ++i) {
+            for (const EventIndex* base : {static_cast<const EventIndex*>(nullptr), all.get()}) {
+                SCOPED_TRACE(testing::Message() << "filter " << i << (base ? ", base" : ""));
+                auto built = EventIndex::build(*f.model, *f.pool, filters[i], nullptr, 2, base);
+                ASSERT_TRUE(built.ok()) << built.message();
+                const EventIndex& idx = **built;
+                ASSERT_GT(idx.rows(), 0u);
+                ASSERT_LT(idx.rows(), events.size());
+                auto matcher = std::move(FilterMatcher::create(filters[i], *f.formats).value());
+                RowCursor walk(*f.model, idx, *matcher);
+                walk.seekRow(0);
+                std::vector<uint64_t> numbers;
+                EventRef ev;
+                uint64_t row = 0;
+                while (walk.next(ev, row)) {
+                    const uint64_t n = walk.eventNumber();
+                    ASSERT_LT(n, events.size()) << "row " << row;
+                    ASSERT_TRUE(numbers.empty() || n > numbers.back()) << "row " << row;
+                    ASSERT_EQ(ev.ts, events[n].ts) << "row " << row << " number " << n;
+                    ASSERT_EQ(ev.cpu, events[n].cpu) << "row " << row << " number " << n;
+                    ASSERT_EQ(std::string(reinterpret_cast<const char*>(ev.raw.data), ev.raw.size),
+                              events[n].bytes)
+                        << "row " << row << " number " << n;
+                    numbers.push_back(n);
+                }
+                ASSERT_EQ(numbers.size(), idx.rows());
+                RowCursor jump(*f.model, idx, *matcher);
+                for (uint64_t r = idx.rows(); r-- > 0;) {
+                    if (r % 53 != 0 && r + 1 != idx.rows()) continue;
+                    jump.seekRow(r);
+                    ASSERT_TRUE(jump.next(ev, row));
+                    ASSERT_EQ(row, r);
+                    ASSERT_EQ(jump.eventNumber(), numbers[r]) << "row " << r;
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace kestrel

@@ -126,5 +126,52 @@ TEST_F(EventSearchTest, CancelledSearchSaysSo) {
     EXPECT_EQ(r.message(), "cancelled");
 }
 
+// countMatches counts the rows trace-cmd's report has for the query, and matchNumber
+// gives each matching row its place among them ("n of N"), in the first, a middle and
+// the last chunk of the index.
+TEST_F(EventSearchTest, CountAndNumberOfEachMatchAreTheReports) {
+    SearchQuery q{Column::Info, "==> ", false, true};
+    std::vector<uint64_t> hits;
+    for (uint64_t r = 0; r < m_lines.size(); ++r) {
+        if (m_lines[r].info.find("==> ") != std::string::npos) hits.push_back(r);
+    }
+    ASSERT_GT(hits.size(), 10u);
+    Progress progress;
+    auto counts = countMatches(*m_model, *m_index, *m_pool, q, &progress, 2);
+    ASSERT_TRUE(counts.ok()) << counts.message();
+    EXPECT_EQ(counts->total, hits.size());
+    EXPECT_GT(counts->firstRows.size(), 1u);  // more than one chunk is counted
+    EXPECT_EQ(progress.done.load(), progress.total.load());
+    for (size_t k : {size_t{0}, size_t{1}, hits.size() / 2, hits.size() - 1}) {
+        auto n = matchNumber(*m_model, *m_index, *m_pool, q, counts.value(), hits[k]);
+        ASSERT_TRUE(n.ok()) << n.message();
+        EXPECT_EQ(n.value(), k + 1) << "row " << hits[k];
+    }
+}
+
+TEST_F(EventSearchTest, CountingUnderAFilterCountsItsRows) {
+    EventFilter f;
+    f.advanced = "sched_switch";
+    auto index = EventIndex::build(*m_model, *m_pool, f, nullptr, 2);
+    ASSERT_TRUE(index.ok()) << index.message();
+    SearchQuery q{Column::Info, "==> kworker", false, true};
+    uint64_t want = 0;
+    for (const auto& l : m_lines) {
+        want += l.event == "sched_switch" && l.info.find("==> kworker") != std::string::npos;
+    }
+    auto counts = countMatches(*m_model, **index, *m_pool, q, nullptr, 2);
+    ASSERT_TRUE(counts.ok()) << counts.message();
+    EXPECT_EQ(counts->total, want);
+}
+
+TEST_F(EventSearchTest, CancelledCountSaysSo) {
+    Progress progress;
+    progress.cancel = true;
+    SearchQuery q{Column::Info, "x", false, true};
+    auto r = countMatches(*m_model, *m_index, *m_pool, q, &progress, 2);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.message(), "cancelled");
+}
+
 }  // namespace
 }  // namespace kestrel

@@ -17,12 +17,13 @@ std::vector<ReportLine> reportLines(const std::string& file, const std::string& 
     if (!haveTraceCmd()) return lines;
     auto r = run("trace-cmd report " + std::string(latency ? "-l " : "") + extraArgs + " -i " +
                  shellQuote(file) + " 2>/dev/null");
-    // [instance: ]comm-pid [cpu] time: event: <pad>info   (trace-read.c, event-parse.c)
+    // [instance: ]comm-pid [cpu] time: event: <pad>info   (trace-read.c, event-parse.c);
+    // instance names are right-aligned to the longest one.
     static const std::regex normal(
-        R"(^(?:\S+: )?\s*(.+)-(\d+)\s+\[(\d+)\]\s+(\d+(?:\.\d+)?): (\S+):( *)(.*)$)");
+        R"(^\s*(?:(\S+): )?\s*(.+)-(\d+)\s+\[(\d+)\]\s+(\d+(?:\.\d+)?): (\S+):( *)(.*)$)");
     // latency: comm-pid <spaces> CPUflags time: event: info
     static const std::regex lat(
-        R"(^(?:\S+: )?\s*(.+)-(\d+)\s+(\d+)(\S+)\s+(\d+(?:\.\d+)?): (\S+):( *)(.*)$)");
+        R"(^\s*(?:(\S+): )?\s*(.+)-(\d+)\s+(\d+)(\S+)\s+(\d+(?:\.\d+)?): (\S+):( *)(.*)$)");
     std::istringstream in(r.out);
     std::string s;
     std::smatch m;
@@ -31,17 +32,19 @@ std::vector<ReportLine> reportLines(const std::string& file, const std::string& 
         size_t k = 0;
         if (latency) {
             if (!std::regex_match(s, m, lat)) continue;
-            l.task = m[1];
-            l.pid = std::stoi(m[2]);
-            l.cpu = std::stoi(m[3]);
-            l.flags = m[4];
-            k = 5;
+            l.buffer = m[1];
+            l.task = m[2];
+            l.pid = std::stoi(m[3]);
+            l.cpu = std::stoi(m[4]);
+            l.flags = m[5];
+            k = 6;
         } else {
             if (!std::regex_match(s, m, normal)) continue;
-            l.task = m[1];
-            l.pid = std::stoi(m[2]);
-            l.cpu = std::stoi(m[3]);
-            k = 4;
+            l.buffer = m[1];
+            l.task = m[2];
+            l.pid = std::stoi(m[3]);
+            l.cpu = std::stoi(m[4]);
+            k = 5;
         }
         l.time = m[k];
         l.event = m[k + 1];

@@ -8,6 +8,7 @@
 namespace kestrel::test {
 
 struct ReportLine {
+    std::string buffer;  // the instance a line of a multi-buffer trace names, else ""
     std::string task;
     int32_t pid = 0;
     int cpu = 0;

@@ -7,8 +7,11 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QElapsedTimer>
+#include <QFontInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -17,6 +20,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <set>
 
 #include "analysis/sched_timeline.h"
 #include "decode/trace_model.h"
@@ -77,6 +81,14 @@ protected:
         return m->data(m->index(row, static_cast<int>(c))).toString();
     }
     int rows() const { return m_panel->tableModel()->totalRows(); }
+    // The table column whose header reads `name`, or -1.
+    int columnNamed(const QString& name) const {
+        auto* m = m_panel->tableModel();
+        for (int c = 0; c < m->columnCount(); ++c) {
+            if (m->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString() == name) return c;
+        }
+        return -1;
+    }
     void uncheckAllBut(QListWidget* list, const QString& prefix) {
         for (int i = 0; i < list->count(); ++i) {
             bool keep = list->item(i)->text().startsWith(prefix);
@@ -167,6 +179,26 @@ TEST_F(EventPanelTest, FilterListsShowTheCountsOfAScan) {
     EXPECT_EQ(static_cast<size_t>(tasks->count()), scan->eventsByPid.size());
 }
 
+// The filter lists take the room their rows need: a list of two CPUs is two rows high (it
+// was as tall as the list of tasks), and the panel is wide enough for the event names
+// (they were cut at a fixed 240 pixels).
+TEST_F(EventPanelTest, FilterListsAreSizedToTheirContent) {
+    open("sched-irq-timer.dat");
+    m_panel->resize(1400, 900);
+    m_panel->show();
+    QCoreApplication::processEvents();
+    FilterPanel* filters = m_panel->filterPanel();
+    QListWidget* cpus = filters->cpus();
+    ASSERT_GE(cpus->count(), 1);
+    const int rowsHigh = cpus->count() * cpus->sizeHintForRow(0) + 2 * cpus->frameWidth();
+    EXPECT_LE(cpus->height(), rowsHigh + cpus->sizeHintForRow(0)) << cpus->count() << " CPUs";
+    QListWidget* events = filters->events();
+    ASSERT_GT(events->count(), 0);
+    EXPECT_GE(events->viewport()->width(), events->sizeHintForColumn(0));
+    // What the small lists leave goes to the list of tasks.
+    EXPECT_GT(filters->tasks()->height(), cpus->height());
+}
+
 TEST_F(EventPanelTest, CpuListRestrictsTheTable) {
     if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
     open("sched-irq-timer.dat");
@@ -189,7 +221,7 @@ TEST_F(EventPanelTest, AdvancedFilterAppliesAndBadTextIsReported) {
     EXPECT_EQ(rows(), all);  // refused: nothing rebuilt
     EXPECT_TRUE(m_panel->filter().advanced.empty());
     const QString error = m_panel->filterPanel()->advancedError();
-    EXPECT_TRUE(error.contains(QStringLiteral("sched_switch: prev_prio <"))) << error.toStdString();
+    EXPECT_TRUE(error.contains(QStringLiteral("ends with '<'"))) << error.toStdString();
     edit->setText(QStringLiteral("sched_switch: next_pid == 0"));
     emit edit->returnPressed();
     ASSERT_TRUE(
@@ -199,6 +231,67 @@ TEST_F(EventPanelTest, AdvancedFilterAppliesAndBadTextIsReported) {
     EXPECT_LT(rows(), all);
     for (int r = 0; r < rows(); r += 50)
         ASSERT_TRUE(cell(r, Column::Info).endsWith(QStringLiteral(":0 [120]")));
+}
+
+// A filter that does not compile leaves the table as it was: it says so (the table is
+// greyed and the status names the previous filter's rows), the error is one line in
+// words, and a caret line in a fixed-width font points at the problem.
+TEST_F(EventPanelTest, ABadAdvancedFilterMarksTheTableStaleAndPointsAtTheProblem) {
+    open("sched-irq-timer.dat");
+    m_panel->show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(m_panel.get()));
+    QLineEdit* edit = m_panel->filterPanel()->advanced();
+    edit->setText(QStringLiteral("sched_switch: next_pid == 0"));
+    emit edit->returnPressed();
+    ASSERT_TRUE(
+        waitFor([&] { return !m_panel->filter().advanced.empty() && m_panel->indexReady(); }));
+    const int applied = rows();
+    auto* status = m_panel->findChild<QLabel*>(QStringLiteral("eventStatus"));
+    ASSERT_NE(status, nullptr);
+    EXPECT_TRUE(m_panel->table()->isEnabled());
+
+    const QString bad = QStringLiteral("sched_switch: next_pid == 0 && nosuchfield == 1");
+    edit->setText(bad);
+    emit edit->returnPressed();
+    QCoreApplication::processEvents();
+    EXPECT_EQ(rows(), applied);  // nothing rebuilt
+    EXPECT_FALSE(m_panel->table()->isEnabled()) << "the previous results are not marked stale";
+    EXPECT_TRUE(status->text().contains(QLocale().toString(applied)))
+        << status->text().toStdString();
+    EXPECT_TRUE(status->text().contains(QStringLiteral("not applied")))
+        << status->text().toStdString();
+    const QString error = m_panel->filterPanel()->advancedError();
+    EXPECT_TRUE(error.contains(QStringLiteral("no field \"nosuchfield\""))) << error.toStdString();
+
+    QFontInfo editFont(edit->font());
+    EXPECT_TRUE(editFont.fixedPitch()) << editFont.family().toStdString();
+    auto* where = m_panel->filterPanel()->findChild<QLabel*>(QStringLiteral("advancedErrorWhere"));
+    ASSERT_NE(where, nullptr);
+    EXPECT_TRUE(where->isVisibleTo(m_panel.get()));
+    EXPECT_TRUE(QFontInfo(where->font()).fixedPitch());
+    const QStringList lines = where->text().split(u'\n');
+    ASSERT_EQ(lines.size(), 2) << where->text().toStdString();
+    const qsizetype caret = lines[1].indexOf(u'^');
+    ASSERT_GE(caret, 0);
+    EXPECT_EQ(lines[1].left(caret).trimmed(), QString());
+    // The line may be cut to the label's width ("..." at a cut end): what stands from the
+    // caret on is the text from the problem on.
+    QString fromCaret = lines[0].mid(caret);
+    if (fromCaret.endsWith(QStringLiteral("..."))) fromCaret.chop(3);
+    EXPECT_GE(fromCaret.size(), 3);
+    EXPECT_TRUE(bad.mid(bad.indexOf(QStringLiteral("nosuchfield"))).startsWith(fromCaret))
+        << lines[0].toStdString() << "\n"
+        << lines[1].toStdString();
+    EXPECT_EQ(edit->cursorPosition(), bad.indexOf(QStringLiteral("nosuchfield")));
+
+    // The applied text again: nothing to rebuild, and the table is current again.
+    edit->setText(QStringLiteral("sched_switch: next_pid == 0"));
+    emit edit->returnPressed();
+    QCoreApplication::processEvents();
+    EXPECT_TRUE(m_panel->table()->isEnabled());
+    EXPECT_EQ(m_panel->filterPanel()->advancedError(), QString());
+    EXPECT_FALSE(where->isVisibleTo(m_panel.get()));
+    EXPECT_FALSE(status->text().contains(QStringLiteral("not applied")));
 }
 
 TEST_F(EventPanelTest, SearchNextAndPreviousSelectTheRightRows) {
@@ -232,6 +325,161 @@ TEST_F(EventPanelTest, SearchNextAndPreviousSelectTheRightRows) {
     EXPECT_EQ(m_panel->selectedRow(), hits[1]);
 }
 
+// Search wraps like an editor: Next from the last match continues at the top, Previous
+// from the first one at the bottom, and the status says so (it said "not found").
+TEST_F(EventPanelTest, SearchWrapsAroundAndSaysSo) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("sched-irq-timer.dat");
+    auto lines = test::reportLines(m_path);
+    std::vector<int> hits;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].info.find("==> kworker/0") != std::string::npos)
+            hits.push_back(static_cast<int>(i));
+    }
+    ASSERT_GE(hits.size(), 2u);
+    SearchBar* bar = m_panel->searchBar();
+    auto* status = bar->findChild<QLabel*>(QStringLiteral("searchStatus"));
+    ASSERT_NE(status, nullptr);
+    bar->setQuery({Column::Info, "==> kworker/0", false, true});
+    QSignalSpy none(bar, &SearchBar::notFound);
+    m_panel->table()->selectRow(rows() - 1);
+    bar->findNext();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits.front());
+    EXPECT_TRUE(status->text().contains(QStringLiteral("wrapped"))) << status->text().toStdString();
+    bar->findPrevious();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits.back());
+    EXPECT_TRUE(status->text().contains(QStringLiteral("wrapped"))) << status->text().toStdString();
+    bar->findPrevious();  // an ordinary step back: no wrap
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits[hits.size() - 2]);
+    EXPECT_FALSE(status->text().contains(QStringLiteral("wrapped")));
+    EXPECT_EQ(none.count(), 0);
+}
+
+// The search bar counts the matches in the background ("N matches"), says which one is
+// selected ("n of N") and counts again when the filter changes the rows.
+TEST_F(EventPanelTest, SearchShowsTheMatchCountAndTheNumberOfTheMatch) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("sched-irq-timer.dat");
+    auto lines = test::reportLines(m_path);
+    std::vector<int> hits;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].info.find("==> kworker/0") != std::string::npos)
+            hits.push_back(static_cast<int>(i));
+    }
+    ASSERT_GE(hits.size(), 3u);
+    SearchBar* bar = m_panel->searchBar();
+    auto* count = bar->findChild<QLabel*>(QStringLiteral("searchCount"));
+    ASSERT_NE(count, nullptr);
+    const auto total = static_cast<qulonglong>(hits.size());
+    bar->setQuery({Column::Info, "==> kworker/0", false, true});
+    ASSERT_TRUE(waitFor([&] { return !bar->busy() && count->text().contains(u'm'); }));
+    EXPECT_EQ(count->text(), QStringLiteral("%L1 matches").arg(total));
+    m_panel->table()->selectRow(hits[0] + 1);
+    bar->findNext();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits[1]);
+    EXPECT_EQ(count->text(), QStringLiteral("2 of %L1").arg(total));
+    bar->findPrevious();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(count->text(), QStringLiteral("1 of %L1").arg(total));
+    // Under a filter that keeps the switches on CPU 1 only, the count is of the rows shown.
+    uint64_t onCpu1 = 0;
+    for (int h : hits) onCpu1 += lines[static_cast<size_t>(h)].cpu == 1;  // all are switches
+    ASSERT_LT(onCpu1, hits.size());
+    const QString want =
+        onCpu1 == 0 ? QStringLiteral("no matches") : QStringLiteral("%L1 matches").arg(onCpu1);
+    EventFilter f;
+    f.advanced = "sched_switch: CPU == 1";
+    m_panel->setFilter(f);
+    ASSERT_TRUE(waitFor([&] {
+        return m_panel->indexReady() && !bar->busy() && count->text() == want;
+    })) << count->text().toStdString();
+}
+
+// F3 and Shift+F3 find next and previous with the focus in the table, Ctrl+F puts it in the
+// search text: the keys work anywhere in the window, not only in the search field.
+TEST_F(EventPanelTest, SearchKeysWorkFromTheTable) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("sched-irq-timer.dat");
+    auto lines = test::reportLines(m_path);
+    std::vector<int> hits;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].info.find("==> kworker/0") != std::string::npos)
+            hits.push_back(static_cast<int>(i));
+    }
+    ASSERT_GE(hits.size(), 3u);
+    m_panel->show();
+    m_panel->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(m_panel.get()));
+    SearchBar* bar = m_panel->searchBar();
+    bar->setQuery({Column::Info, "==> kworker/0", false, true});
+    m_panel->table()->selectRow(hits[0] + 1);
+    m_panel->table()->setFocus();
+    QTest::keyClick(m_panel->table(), Qt::Key_F3);
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits[1]);
+    QTest::keyClick(m_panel->table(), Qt::Key_F3, Qt::ShiftModifier);
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    EXPECT_EQ(m_panel->selectedRow(), hits[0]);
+    EXPECT_FALSE(bar->textEdit()->hasFocus());
+    QTest::keyClick(m_panel->table(), Qt::Key_F, Qt::ControlModifier);
+    EXPECT_TRUE(bar->textEdit()->hasFocus());
+    EXPECT_EQ(bar->textEdit()->selectedText(), bar->textEdit()->text());
+}
+
+// The case box says what it does in words ("Aa" told nothing), for the eye and for a
+// screen reader.
+TEST_F(EventPanelTest, TheCaseBoxSaysWhatItDoes) {
+    open("sched-irq-timer.dat");
+    const auto boxes = m_panel->searchBar()->findChildren<QCheckBox*>();
+    ASSERT_EQ(boxes.size(), 1);
+    EXPECT_EQ(boxes[0]->text().remove(u'&'), QStringLiteral("Match case"));
+    EXPECT_FALSE(boxes[0]->toolTip().isEmpty());
+    EXPECT_FALSE(boxes[0]->accessibleName().isEmpty());
+}
+
+// A long error (a bad regular expression) wraps inside the search bar instead of running
+// past the window's edge, and all of it stays readable.
+TEST_F(EventPanelTest, ALongSearchErrorStaysInsideTheWindow) {
+    open("sched-irq-timer.dat");
+    m_panel->resize(900, 500);
+    m_panel->show();
+    QCoreApplication::processEvents();
+    SearchBar* bar = m_panel->searchBar();
+    bar->setQuery({Column::Info, "(unclosed [bracket and more text to make it long", true, true});
+    QCoreApplication::processEvents();
+    const int minimum = bar->minimumSizeHint().width();
+    const int width = m_panel->width();
+    bar->findNext();
+    ASSERT_TRUE(waitFor([&] { return !bar->busy(); }));
+    QCoreApplication::processEvents();
+    auto* status = bar->findChild<QLabel*>(QStringLiteral("searchStatus"));
+    ASSERT_NE(status, nullptr);
+    ASSERT_TRUE(status->text().startsWith(QStringLiteral("bad regular expression")));
+    // The error does not widen the bar, nor the panel (a window keeps its size and cuts
+    // what does not fit).
+    EXPECT_LE(bar->minimumSizeHint().width(), minimum);
+    EXPECT_EQ(m_panel->width(), width);
+    EXPECT_EQ(status->toolTip(), status->text());
+    EXPECT_LE(status->geometry().right(), bar->width());
+    const QRect need = status->fontMetrics().boundingRect(QRect(0, 0, status->width(), 10000),
+                                                          Qt::TextWordWrap, status->text());
+    EXPECT_LE(need.width(), status->width()) << status->text().toStdString();
+    EXPECT_LE(need.height(), status->height())
+        << status->width() << "x" << status->height() << " of " << bar->width();
+}
+
+// Progress bars draw no text over their fill; the percentage is in the words beside them.
+TEST_F(EventPanelTest, ProgressBarsDrawNoTextOverTheFill) {
+    open("sched-irq-timer.dat");
+    const auto bars = m_panel->findChildren<QProgressBar*>();
+    ASSERT_GE(bars.size(), 2);  // the index's and the search's
+    for (const QProgressBar* b : bars) EXPECT_FALSE(b->isTextVisible());
+}
+
 TEST_F(EventPanelTest, DetailsShowFieldsOfTheSelectedEvent) {
     open("sched-irq-timer.dat");
     // Row 4 is the first sched_switch: bash:5782 [120] R ==> memfd:sealed-91:1534 [120]
@@ -263,12 +511,59 @@ TEST_F(EventPanelTest, TimeRangeLimitsRows) {
     open("sched-irq-timer.dat");
     auto* m = m_panel->tableModel();
     uint64_t from = m->timestampOf(1000), to = m->timestampOf(2000);
+    int first = 1000;  // the first event at `from` (ties)
+    while (first > 0 && m->timestampOf(first - 1) == from) --first;
     m_panel->setTimeRange(from, to);
     ASSERT_TRUE(waitFor([&] { return m_panel->indexReady() && m_panel->filter().from == from; }));
     EXPECT_GE(rows(), 1001);  // ties at either end may add a few
     EXPECT_LE(rows(), 1010);
     EXPECT_EQ(m->timestampOf(0), from);
     EXPECT_EQ(m->timestampOf(rows() - 1), to);
+    // Rows keep their event numbers: "#" does not restart at 0.
+    EXPECT_EQ(cell(0, Column::Index), QString::number(first));
+    EXPECT_EQ(cell(rows() - 1, Column::Index), QString::number(first + rows() - 1));
+}
+
+// Two buffers recording the same events: a Buffer column tells their rows apart (as the
+// buffer names trace-cmd report prints), and the details name the buffer.
+TEST_F(EventPanelTest, TwoBuffersGetABufferColumnAndTheBufferInTheDetails) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("two-buffers.dat");
+    auto lines = test::reportLines(m_path);
+    ASSERT_EQ(static_cast<size_t>(rows()), lines.size());
+    const int column = columnNamed(QStringLiteral("Buffer"));
+    ASSERT_GE(column, 0) << "no Buffer column";
+    EXPECT_FALSE(m_panel->table()->table()->isColumnHidden(column));
+    auto* m = m_panel->tableModel();
+    std::set<std::string> names;
+    for (int r = 0; r < rows(); ++r) {
+        const auto& l = lines[static_cast<size_t>(r)];
+        ASSERT_EQ(m->data(m->index(r, column)).toString().toStdString(), l.buffer) << r;
+        names.insert(l.buffer);
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"irq", "sched"}));
+    // Rows 0 and 1 are the same sched_switch, recorded by "sched" and by "irq".
+    ASSERT_EQ(lines[0].buffer, "sched");
+    ASSERT_EQ(lines[1].buffer, "irq");
+    for (int r : {0, 1}) {
+        m_panel->table()->selectRow(r);
+        const QString title = m_panel->details()->topLevelItem(0)->text(0);
+        const QString want = QString::fromStdString(lines[static_cast<size_t>(r)].buffer) +
+                             QStringLiteral(" CPU ") + QString::number(lines[0].cpu);
+        EXPECT_TRUE(title.contains(want)) << title.toStdString();
+    }
+}
+
+// One buffer with events (the fixture's top buffer is empty): no Buffer column to read.
+TEST_F(EventPanelTest, OneBufferShowsNoBufferColumn) {
+    open("sched-irq-timer.dat");
+    const int column = columnNamed(QStringLiteral("Buffer"));
+    if (column >= 0) {
+        EXPECT_TRUE(m_panel->table()->table()->isColumnHidden(column));
+    }
+    m_panel->table()->selectRow(4);
+    const QString title = m_panel->details()->topLevelItem(0)->text(0);
+    EXPECT_TRUE(title.contains(QStringLiteral("   CPU 0   "))) << title.toStdString();
 }
 
 // Pixels of `r` that differ clearly from its most common colour: text drawn on the
@@ -341,6 +636,7 @@ TEST_F(EventPanelTest, Screenshot) {
         else
             EXPECT_EQ(share, 0.0) << "row " << row << " is highlighted";
         for (int col = 0; col < model->columnCount(); ++col) {
+            if (table->isColumnHidden(col)) continue;
             const QModelIndex index = model->index(row, col);
             const QString text = model->data(index).toString();
             QRect cell = table->visualRect(index).translated(viewport.topLeft());

@@ -158,5 +158,37 @@ TEST_F(EventTableModelTest, RowNearTimePicksTheClosestRow) {
     EXPECT_EQ(m_table->rowNearTime(~0ull - 1), m_table->totalRows() - 1);
 }
 
+// "#" is the event's number, not its row: under a filter and a time range each row shows
+// the number the same event has in the unfiltered table.
+TEST_F(EventTableModelTest, FilteredRowsShowTheirEventNumber) {
+    show({});
+    const int total = m_table->totalRows();
+    ASSERT_GT(total, 3000);
+    std::vector<QString> text(static_cast<size_t>(total));
+    auto identity = [&](int r) {
+        return m_table->cellText(r, Column::Time) + u'|' + m_table->cellText(r, Column::Cpu) +
+               u'|' + m_table->cellText(r, Column::Info);
+    };
+    for (int r = 0; r < total; ++r) text[static_cast<size_t>(r)] = identity(r);
+    EventFilter f;
+    f.pids = {5786};  // ls
+    f.from = m_table->timestampOf(1000);
+    f.to = m_table->timestampOf(3000);
+    show(f);
+    ASSERT_GT(m_table->totalRows(), 10);
+    int last = -1;
+    for (int r = 0; r < m_table->totalRows(); ++r) {
+        bool ok = false;
+        const int number = cell(r, Column::Index).toInt(&ok);
+        ASSERT_TRUE(ok) << r;
+        ASSERT_GT(number, last) << r;
+        ASSERT_GE(number, 1000) << r;
+        ASSERT_LT(number, total) << r;
+        EXPECT_EQ(identity(r), text[static_cast<size_t>(number)]) << "row " << r << " #" << number;
+        EXPECT_EQ(m_table->eventNumberOf(r), static_cast<uint64_t>(number));
+        last = number;
+    }
+}
+
 }  // namespace
 }  // namespace kestrel

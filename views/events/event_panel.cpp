@@ -13,6 +13,7 @@
 #include "events/filter_panel.h"
 #include "events/search_bar.h"
 #include "jobs/background_pass.h"
+#include "query/filter_text.h"
 
 namespace kestrel {
 
@@ -29,10 +30,13 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     m_table = new EventTableView(this);
     m_tableModel = new EventTableModel(model, formats, this);
     m_table->setModel(m_tableModel);
+    m_search->setColumnOffered(Column::Buffer, m_tableModel->severalBuffers());
     m_details = new DetailsPane(this);
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("eventStatus"));
     m_indexBar = new QProgressBar(this);
     m_indexBar->setMaximumWidth(160);
+    m_indexBar->setTextVisible(false);  // styles draw it over the fill; the status says how far
     m_indexBar->setVisible(false);
     m_indexPass = new BackgroundPass(this);
 
@@ -41,19 +45,19 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     right->addWidget(m_details);
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 1);
-    auto* split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_filters);
-    split->addWidget(right);
-    split->setStretchFactor(0, 0);
-    split->setStretchFactor(1, 1);
-    split->setSizes({240, 960});
+    m_split = new QSplitter(Qt::Horizontal, this);
+    m_split->addWidget(m_filters);
+    m_split->addWidget(right);
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 1);
+    fitFilterWidth();
     auto* statusRow = new QHBoxLayout;
     statusRow->addWidget(m_status, 1);
     statusRow->addWidget(m_indexBar);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_search);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_split, 1);
     layout->addLayout(statusRow);
 
     connect(m_table, &EventTableView::rowSelected, this, &EventPanel::onRowSelected);
@@ -62,6 +66,10 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     connect(m_indexPass, &BackgroundPass::progress, this, [this](qint64 done, qint64 total) {
         m_indexBar->setMaximum(static_cast<int>(std::max<qint64>(total, 1)));
         m_indexBar->setValue(static_cast<int>(done));
+        if (m_indexing) {
+            m_status->setText(
+                tr("indexing events… %1%").arg(100 * done / std::max<qint64>(total, 1)));
+        }
     });
 
     rebuildIndex();
@@ -76,8 +84,17 @@ EventPanel::~EventPanel() {
 
 void EventPanel::setScan(const ScanResult& scan) {
     m_filters->setScan(scan, m_filter);
+    fitFilterWidth();
     m_scanReady = true;
     emit scanFinished();
+}
+
+// The filters as wide as their longest row (task and event names were cut at a fixed
+// width), but never more than a third of the panel: the table comes first.
+void EventPanel::fitFilterWidth() {
+    const int total = std::max(width(), 1200);
+    const int filters = std::min(m_filters->contentWidth(), total / 3);
+    m_split->setSizes({filters, total - filters});
 }
 
 void EventPanel::rebuildIndex() {
@@ -95,17 +112,22 @@ void EventPanel::rebuildIndex() {
     EventFilter filter = m_filter;
     const TraceModel* m = &m_model;
     FormatsPool* pool = &m_fieldsPool;
+    // The index of every event numbers the events before a time range in one short walk.
+    std::shared_ptr<const EventIndex> every = m_everyEvent;
     m_indexPass->start(
-        [=](Progress& progress) { *result = EventIndex::build(*m, *pool, filter, &progress); },
+        [=](Progress& progress) {
+            *result = EventIndex::build(*m, *pool, filter, &progress, 0, every.get());
+        },
         [this, result] {
             m_indexing = false;
             m_indexBar->setVisible(false);
             if (!result->ok()) {
-                m_status->setText(QString::fromStdString(result->message()));
                 m_filters->setAdvancedError(QString::fromStdString(result->message()));
+                setStale(true);
                 return;
             }
             m_filters->setAdvancedError({});
+            if (result->value()->filter().selectsAll()) m_everyEvent = result->value();
             installIndex(result->value());
         });
 }
@@ -117,11 +139,26 @@ void EventPanel::installIndex(std::shared_ptr<const EventIndex> index) {
     m_tableModel->setIndex(m_index);
     m_search->setContext(&m_model, &m_pool, m_index);
     m_details->clearEvent();
-    m_status->setText(tr("%L1 events").arg(static_cast<qulonglong>(m_index->rows())));
+    setStale(false);
     emit indexBuilt();
     if (m_hasPendingTime) {
         m_hasPendingTime = false;
         showTime(m_pendingTime);
+    }
+}
+
+// Rows that no longer answer the filter the panel shows (it did not compile, or its index
+// failed) stay readable but greyed, and the status says whose rows they are.
+void EventPanel::setStale(bool stale) {
+    m_stale = stale;
+    m_table->setEnabled(!stale);
+    const auto rows = static_cast<qulonglong>(m_index ? m_index->rows() : 0);
+    if (stale) {
+        m_status->setText(tr("Filter not applied: the table shows the %L1 events of the "
+                             "previous filter")
+                              .arg(rows));
+    } else if (m_index && !m_indexing) {
+        m_status->setText(tr("%L1 events").arg(rows));
     }
 }
 
@@ -138,9 +175,10 @@ void EventPanel::onRowSelected(int row) {
     // The title first: reading cells may move the table's cursor, and the event handed
     // to withEvent() lives only as long as the cursor stays on it.
     auto text = [this, row](Column c) { return m_tableModel->cellText(row, c); };
-    QString title = tr("row %1   %2   %3   CPU %4   %5-%6")
-                        .arg(row)
-                        .arg(text(Column::Event), text(Column::Time), text(Column::Cpu),
+    QString where = tr("CPU %1").arg(text(Column::Cpu));
+    if (m_tableModel->severalBuffers()) where = text(Column::Buffer) + u' ' + where;
+    QString title = tr("#%1   %2   %3   %4   %5-%6")
+                        .arg(text(Column::Index), text(Column::Event), text(Column::Time), where,
                              text(Column::Task), text(Column::Pid));
     uint64_t ts = 0;
     uint32_t cpu = 0;
@@ -175,13 +213,18 @@ void EventPanel::applyPanelFilter() {
     EventFilter f = m_filters->filter();
     f.from = m_filter.from;
     f.to = m_filter.to;
-    // An advanced filter that does not compile never reaches the index builder.
-    auto check = FilterMatcher::create(f, m_formats);
+    // An advanced filter that does not compile never reaches the index builder; the table
+    // keeps the previous filter's rows, marked as such.
+    size_t column = kNoColumn;
+    auto check = FilterMatcher::create(f, m_formats, &column);
     if (!check) {
-        m_filters->setAdvancedError(QString::fromStdString(check.message()));
+        m_filters->setAdvancedError(QString::fromStdString(check.message()),
+                                    column == kNoColumn ? -1 : static_cast<int>(column));
+        setStale(true);
         return;
     }
     m_filters->setAdvancedError({});
+    setStale(false);
     setFilter(f);
 }
 

@@ -16,6 +16,7 @@
 
 class QLabel;
 class QProgressBar;
+class QSplitter;
 
 namespace kestrel {
 
@@ -40,6 +41,8 @@ public:
     const EventFilter& filter() const { return m_filter; }
     bool indexReady() const { return m_index != nullptr && !m_indexing; }
     bool scanReady() const { return m_scanReady; }
+    // True while the table shows the rows of a filter other than the one the panel shows.
+    bool stale() const { return m_stale; }
     int selectedRow() const;
 
     SearchBar* searchBar() const { return m_search; }
@@ -69,6 +72,8 @@ private:
     void installIndex(std::shared_ptr<const EventIndex> index);
     void onRowSelected(int row);
     void applyPanelFilter();
+    void setStale(bool stale);
+    void fitFilterWidth();
 
     const TraceModel& m_model;
     EventFormats& m_formats;
@@ -81,12 +86,14 @@ private:
     bool m_hasPendingTime = false;
     uint64_t m_pendingTime = 0;
     bool m_scanReady = false;
+    bool m_stale = false;
 
     SearchBar* m_search = nullptr;
     FilterPanel* m_filters = nullptr;
     EventTableView* m_table = nullptr;
     EventTableModel* m_tableModel = nullptr;
     DetailsPane* m_details = nullptr;
+    QSplitter* m_split = nullptr;  // filters | table and details
     QLabel* m_status = nullptr;
     QProgressBar* m_indexBar = nullptr;
     BackgroundPass* m_indexPass = nullptr;

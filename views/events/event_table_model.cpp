@@ -1,6 +1,7 @@
 #include "events/event_table_model.h"
 
 #include <QFontDatabase>
+#include <set>
 
 namespace kestrel {
 
@@ -8,7 +9,23 @@ EventTableModel::EventTableModel(const TraceModel& model, EventFormats& formats,
     : QAbstractTableModel(parent),
       m_model(model),
       m_formats(formats),
-      m_text(std::make_unique<ColumnText>(formats, model.meta())) {}
+      m_text(std::make_unique<ColumnText>(formats, model.meta())) {
+    // CPUs without frames (an empty top buffer beside an instance) do not count.
+    std::set<uint32_t> buffers;
+    for (uint32_t c = 0; c < model.cpuCount(); ++c) {
+        if (!model.cpu(c).frames.empty()) buffers.insert(model.meta().cpus[c].buffer);
+    }
+    m_severalBuffers = buffers.size() > 1;
+}
+
+QString EventTableModel::longestBufferName() const {
+    QString longest;
+    for (uint32_t b = 0; b < m_model.meta().buffers.size(); ++b) {
+        QString name = QString::fromStdString(ColumnText::bufferName(m_model.meta(), b));
+        if (name.size() > longest.size()) longest = name;
+    }
+    return longest;
+}
 
 EventTableModel::~EventTableModel() = default;
 
@@ -89,10 +106,11 @@ const EventTableModel::Block& EventTableModel::loadBlock(int first) const {
     for (int want = first; want < end && m_cursor->next(ev, r); ++want) {
         Row row;
         row.ts = ev.ts;
+        row.number = m_cursor->eventNumber();
         row.cpu = ev.cpu;
         for (int c = 0; c < static_cast<int>(Column::Count); ++c) {
             text.clear();
-            m_text->append(static_cast<Column>(c), ev, r, text);
+            m_text->append(static_cast<Column>(c), ev, row.number, text);
             row.cells[static_cast<size_t>(c)] =
                 QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
         }
@@ -144,6 +162,11 @@ QString EventTableModel::cellText(int r, Column c) const {
 uint64_t EventTableModel::timestampOf(int r) const {
     const Row* x = row(r);
     return x ? x->ts : 0;
+}
+
+uint64_t EventTableModel::eventNumberOf(int r) const {
+    const Row* x = row(r);
+    return x ? x->number : 0;
 }
 
 bool EventTableModel::withEvent(int r, const std::function<void(const EventRef&)>& fn) const {

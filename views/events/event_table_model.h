@@ -37,6 +37,10 @@ public:
 
     // Rows of the index (every row, not only the window's).
     int totalRows() const;
+    // True when events come from more than one buffer: the Buffer column is worth showing.
+    bool severalBuffers() const { return m_severalBuffers; }
+    // The longest buffer name (to size the Buffer column).
+    QString longestBufferName() const;
     int windowStart() const { return m_windowStart; }
     int windowCapacity() const { return m_windowCapacity; }
     // Changes the capacity (tests use small windows). Resets the model.
@@ -58,10 +62,13 @@ public:
     // The row whose timestamp is nearest to `t` (ties: the earlier row); -1 when empty.
     int rowNearTime(uint64_t t) const;
     uint64_t timestampOf(int row) const;
+    // The event's number: its row in the unfiltered stream, what "#" shows.
+    uint64_t eventNumberOf(int row) const;
 
 private:
     struct Row {
         uint64_t ts = 0;
+        uint64_t number = 0;
         uint32_t cpu = 0;
         std::array<QString, static_cast<size_t>(Column::Count)> cells;
     };
@@ -77,6 +84,7 @@ private:
     std::shared_ptr<const EventIndex> m_index;
     std::unique_ptr<FilterMatcher> m_matcher;
     std::unique_ptr<RowCursor> m_cursor;
+    bool m_severalBuffers = false;
     int m_windowStart = 0;
     int m_windowCapacity = kWindowRows;
     mutable std::unique_ptr<ColumnText> m_text;

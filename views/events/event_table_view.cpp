@@ -96,6 +96,7 @@ void EventTableView::setModel(EventTableModel* model) {
             });
     connect(model, &QAbstractItemModel::modelReset, this, &EventTableView::onModelReset);
     sizeColumns();
+    showColumns();
     syncBar();
 }
 
@@ -107,6 +108,8 @@ void EventTableView::sizeColumns() {
     };
     auto set = [&](Column c, int width) { m_table->setColumnWidth(static_cast<int>(c), width); };
     set(Column::Index, w("00000000"));
+    set(Column::Buffer,
+        std::max(w("Buffer"), fm.horizontalAdvance(m_model->longestBufferName()) + 16));
     set(Column::Cpu, w("CPU0"));
     set(Column::Time, w("00000.000000") + 8);
     set(Column::Task, w("kworker/u8:12"));
@@ -117,7 +120,13 @@ void EventTableView::sizeColumns() {
 
 void EventTableView::onModelReset() {
     m_selected = -1;
+    showColumns();
     syncBar();
+}
+
+// The Buffer column tells apart the rows of several buffers; with one it says nothing.
+void EventTableView::showColumns() {
+    m_table->setColumnHidden(static_cast<int>(Column::Buffer), !m_model->severalBuffers());
 }
 
 void EventTableView::onCurrentChanged(int windowRow) {

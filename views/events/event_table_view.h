@@ -37,6 +37,7 @@ signals:
 
 private:
     void sizeColumns();
+    void showColumns();
     void onModelReset();
     void onCurrentChanged(int windowRow);
     void onTableScrolled();

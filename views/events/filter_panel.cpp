@@ -1,9 +1,11 @@
 #include "events/filter_panel.h"
 
+#include <QFontDatabase>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QVBoxLayout>
 
 namespace kestrel {
@@ -55,11 +57,27 @@ FilterPanel::FilterPanel(const TraceModel& model, const EventFormats& formats, Q
         addItem(m_events, QString::fromStdString(t.system + ":" + t.name), t.id);
     }
     layout->addWidget(new QLabel(tr("Advanced (libtraceevent syntax)"), this));
+    // Fixed-width, like the caret line under an error: columns line up.
+    const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_advanced = new QLineEdit(this);
+    m_advanced->setFont(fixed);
     m_advanced->setPlaceholderText(QStringLiteral("sched_switch: prev_prio < 100"));
+    m_advanced->setToolTip(
+        tr("EVENTS: EXPRESSION, e.g. sched_switch: prev_comm =~ \"^kworker\" && prev_prio < 120. "
+           "Fields of the named events, numbers and quoted strings; == != < <= > >= =~ !~ "
+           "&& || ! ( ); COMM is the task's name, CPU the event's CPU. Enter applies."));
     m_advanced->setClearButtonEnabled(true);
     layout->addWidget(m_advanced);
+    m_errorPlace = new QLabel(this);
+    m_errorPlace->setObjectName(QStringLiteral("advancedErrorWhere"));
+    m_errorPlace->setFont(fixed);
+    m_errorPlace->setTextFormat(Qt::PlainText);
+    m_errorPlace->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_errorPlace->setVisible(false);
+    layout->addWidget(m_errorPlace);
     m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("advancedError"));
+    m_error->setTextFormat(Qt::PlainText);
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #b00020"));
     m_error->setVisible(false);
@@ -72,6 +90,27 @@ FilterPanel::FilterPanel(const TraceModel& model, const EventFormats& formats, Q
         connect(list, &QListWidget::itemChanged, this, [this] { m_debounce.start(); });
     }
     connect(m_advanced, &QLineEdit::returnPressed, this, &FilterPanel::filterChanged);
+    fitToContent();
+}
+
+// The event and CPU lists are as tall as their rows (up to a limit, then they scroll); the
+// task list, usually the long one, takes what they leave.
+void FilterPanel::fitToContent() {
+    for (auto [list, most] : {std::pair{m_events, 12}, std::pair{m_cpus, 8}}) {
+        const int rows = std::clamp(list->count(), 1, most);
+        const int rowHeight = list->count() > 0 ? list->sizeHintForRow(0) : fontMetrics().height();
+        list->setMaximumHeight(rows * rowHeight + 2 * list->frameWidth());
+    }
+}
+
+int FilterPanel::contentWidth() const {
+    int widest = 0;
+    for (const QListWidget* list : {m_tasks, m_events, m_cpus}) {
+        widest = std::max(widest, list->sizeHintForColumn(0) + 2 * list->frameWidth() +
+                                      list->verticalScrollBar()->sizeHint().width());
+    }
+    const QMargins m = layout()->contentsMargins();
+    return widest + m.left() + m.right();
 }
 
 QListWidget* FilterPanel::makeList(const QString& title, QVBoxLayout* layout) {
@@ -130,6 +169,7 @@ void FilterPanel::setScan(const ScanResult& scan, const EventFilter& current) {
                     .arg(n),
                 t.id, current.selectsType(t.id));
     }
+    fitToContent();
 }
 
 EventFilter FilterPanel::filter() const {
@@ -162,9 +202,56 @@ void FilterPanel::showFilter(const EventFilter& filter) {
     m_advanced->setText(QString::fromStdString(filter.advanced));
 }
 
-void FilterPanel::setAdvancedError(const QString& message) {
-    m_error->setText(message);
+void FilterPanel::setAdvancedError(const QString& message, int column) {
+    // Columns count in the text the filter got: the field's text, trimmed.
+    const QString typed = m_advanced->text();
+    m_errorText = typed.trimmed();
+    const int leading = static_cast<int>(typed.indexOf(m_errorText));
+    // The field above shows the text, and the caret line the column: the message need not
+    // repeat them ('filter "TEXT": column N: what').
+    QString what = message;
+    const QString head = QStringLiteral("filter \"%1\": ").arg(m_errorText);
+    if (what.startsWith(head)) what.remove(0, head.size());
+    const QString at = QStringLiteral("column %1: ").arg(column + 1);
+    if (column >= 0 && what.startsWith(at)) what.remove(0, at.size());
+    m_error->setText(what);
+    m_error->setToolTip(message);
     m_error->setVisible(!message.isEmpty());
+    m_errorColumn = message.isEmpty() || column >= m_errorText.size() ? -1 : column;
+    if (m_errorColumn >= 0) m_advanced->setCursorPosition(leading + m_errorColumn);
+    showErrorPlace();
+}
+
+// The text around the problem with a caret under it. Both lines are in the same fixed-width
+// font, so the caret stands under its character whatever the font; a text wider than the
+// label is cut around the caret ("..." marks a cut end).
+void FilterPanel::showErrorPlace() {
+    if (m_errorColumn < 0) {
+        m_errorPlace->clear();
+        m_errorPlace->setVisible(false);
+        return;
+    }
+    const int charWidth = std::max(QFontMetrics(m_errorPlace->font()).horizontalAdvance(u'M'), 1);
+    const int fits =
+        std::max(m_errorPlace->parentWidget()->contentsRect().width() - 8, 0) / charWidth;
+    const int chars = std::max(fits, 12);
+    QString shown = m_errorText;
+    int caret = m_errorColumn;
+    if (shown.size() > chars) {
+        // The caret a third of the way in: what follows it is what the message is about.
+        const int start = std::clamp(caret - chars / 3, 0, static_cast<int>(shown.size()) - chars);
+        shown = shown.mid(start, chars);
+        caret -= start;
+        if (start > 0) shown.replace(0, 3, QStringLiteral("..."));
+        if (start + chars < m_errorText.size()) shown.replace(chars - 3, 3, QStringLiteral("..."));
+    }
+    m_errorPlace->setText(shown + u'\n' + QString(caret, u' ') + u'^');
+    m_errorPlace->setVisible(true);
+}
+
+void FilterPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    showErrorPlace();
 }
 
 QString FilterPanel::advancedError() const {
