@@ -152,6 +152,7 @@ TEST_F(WindowLayoutTest, TheLegendShowsTheRowsColoursAndToggles) {
     ASSERT_TRUE(legend->isVisible());
     EXPECT_EQ(legend->geometry().top(), w.timelineView()->geometry().bottom() + 1);
     const QImage image = legend->grab().toImage();
+    ASSERT_TRUE(legend->names().contains(QStringLiteral("inferred")));
     auto holds = [&](const QString& name, QColor colour) {
         const QRect r = legend->swatchRect(int(legend->names().indexOf(name)));
         for (int y = r.top(); y <= r.bottom(); ++y) {
@@ -166,6 +167,7 @@ TEST_F(WindowLayoutTest, TheLegendShowsTheRowsColoursAndToggles) {
     EXPECT_TRUE(holds("blocked", stateColor(TaskState::Blocked, 0)));
     EXPECT_TRUE(holds("other", stateColor(TaskState::Other, 0)));
     EXPECT_TRUE(holds("lost events", QColor(220, 0, 0)));
+    EXPECT_TRUE(holds("inferred", QColor(inferredFill(taskColor(7), SpanOrigin::Inferred).rgb())));
     EXPECT_FALSE(holds("runnable", stateColor(TaskState::Blocked, 0)));
     w.menus()->legend()->trigger();
     EXPECT_FALSE(legend->isVisible());

@@ -35,6 +35,10 @@ TimelineLegend::TimelineLegend(QWidget* parent) : QWidget(parent) {
     SpanTrack cpu;
     for (int k = 0; k < 3; ++k) cpu.add(w * k / 3, w * (k + 1) / 3, 3 + 4 * k);
     m_sample.cpus.push_back(cpu);
+    SpanTrack inferred;  // one task seen running through its events, then its tail
+    inferred.add(0, w * 2 / 3, 7, 0, SpanOrigin::Inferred);
+    inferred.add(w * 2 / 3, w, 7, 0, SpanOrigin::Tail);
+    m_sample.cpus.push_back(inferred);
     m_sample.gaps.push_back(LostGap{0, w / 3, w, 0});
     m_sample.prints.push_back(PrintMark{w / 2, 0, 0, {}});
     auto state = [this, w, scale](TaskState s, const QString& name, const QString& tip) {
@@ -59,8 +63,13 @@ TimelineLegend::TimelineLegend(QWidget* parent) : QWidget(parent) {
     state(TaskState::Blocked, tr("blocked"),
           tr("Task row: uninterruptible sleep (D), most often waiting for I/O"));
     state(TaskState::Other, tr("other"), tr("Task row: stopped, traced, parked or idle"));
-    // The sched analysis' spans inferred from a task's own events (no sched_switch
-    // recorded) get an entry here, painted the way track_painters draws them.
+    m_entries.push_back({tr("inferred"),
+                         tr("Running that no sched_switch recorded: the task's own events show "
+                            "it on the CPU (lighter still after its last event, until another "
+                            "task's)"),
+                         [this, scale](QPainter& p, const QRectF& r) {
+                             paintCpuRow(p, r, m_sample.cpus[1], m_sample, scale);
+                         }});
     m_entries.push_back({tr("lost events"),
                          tr("The kernel dropped events here (ring buffer full, or data "
                             "missing from the file): the rows may be wrong inside"),
