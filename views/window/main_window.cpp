@@ -320,10 +320,11 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
         if (m_exitWhenIdle) reportIdleAndQuit(0, idleMs);
         return;
     }
-    // Building the panel's widgets is the biggest piece of UI-thread work here, so it
-    // gets a turn of the event loop of its own; the timeline and the panel then appear
-    // together in the next one (docs/performance.md: longest UI stall). A panel made
-    // after a cancelled analysis stays, with its formats, where the user left it.
+    // The UI thread's work here comes in three turns of the event loop, so that input is
+    // served between them even when a parallel build leaves the window a third of a core
+    // (docs/performance.md: longest UI stall): the panel's widgets; its filter lists; then
+    // the timeline and the panel appear together. A panel made after a cancelled analysis
+    // stays, with its formats, where the user left it.
     if (!m_panel) {
         m_formats = formats;
         // The analysis counted the rows of every event at each frame start: the table's
@@ -332,19 +333,27 @@ void MainWindow::finishAnalysis(uint64_t job, std::shared_ptr<SchedTimeline> tim
     }
     QTimer::singleShot(0, this, [this, job, timeline, idleMs] {
         if (job != m_job) return;  // another file is on its way; its open drops the panel
-        setPhase("panel shown");
-        // What the window sets up itself here is not a change the user made.
-        const bool unchanged = !sessionsDiffer(sessionToJson(*m_state), m_sessionBaseline);
-        m_timeline = timeline;
-        m_view->setFormats(m_formats.get());
-        m_view->setTimeline(m_timeline);
-        showEventPanel();
-        if (!m_sessionRestored) showBusiestTasks(*m_timeline);
-        updateStatus();
-        if (unchanged) m_sessionBaseline = sessionToJson(*m_state);
-        emit analysisFinished(true);
-        if (m_exitWhenIdle) reportIdleAndQuit(timeline->events, idleMs);
+        setPhase("filter lists filled");
+        m_panel->setScan(timeline->counts);
+        QTimer::singleShot(0, this, [this, job, timeline, idleMs] {
+            if (job == m_job) showAnalysis(timeline, idleMs);
+        });
     });
+}
+
+void MainWindow::showAnalysis(std::shared_ptr<SchedTimeline> timeline, double idleMs) {
+    setPhase("panel shown");
+    // What the window sets up itself here is not a change the user made.
+    const bool unchanged = !sessionsDiffer(sessionToJson(*m_state), m_sessionBaseline);
+    m_timeline = std::move(timeline);
+    m_view->setFormats(m_formats.get());
+    m_view->setTimeline(m_timeline);
+    showEventPanel();
+    if (!m_sessionRestored) showBusiestTasks(*m_timeline);
+    updateStatus();
+    if (unchanged) m_sessionBaseline = sessionToJson(*m_state);
+    emit analysisFinished(true);
+    if (m_exitWhenIdle) reportIdleAndQuit(m_timeline->events, idleMs);
 }
 
 // KESTREL_EXIT_WHEN_IDLE: the window is idle once the sched analysis has finished and
@@ -498,10 +507,9 @@ void MainWindow::positionTable() {
     m_panel->showTime(cursor != 0 ? cursor : m_state->visibleRange().from);
 }
 
-// Its filter lists take the counts the analysis gathered in its pass (none after a
-// cancelled analysis: the restarted one brings them).
+// The panel under the timeline. Its filter lists got the analysis' counts a turn before
+// (none after a cancelled analysis: the restarted one brings them).
 void MainWindow::showEventPanel() {
-    if (m_timeline) m_panel->setScan(m_timeline->counts);
     if (m_bottom->indexOf(m_panel) >= 0) return;
     addBottomWidget(m_panel, tr("Events"));
     positionTable();

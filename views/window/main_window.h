@@ -135,6 +135,7 @@ private:
     void buildMenus();
     void fitTimelineToRows();
     void showBusiestTasks(const SchedTimeline& timeline);
+    void showAnalysis(std::shared_ptr<SchedTimeline> timeline, double idleMs);
     void startOpen(const QString& path, PendingOpen pending);
     void finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, const QString& path,
                     const QString& error);
