@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "ring/page_walk.h"
+
 namespace kestrel {
 namespace {
 
@@ -44,8 +46,22 @@ Status CpuReader::open(const std::string& traceDir, uint32_t kernelCpu) {
     return {};
 }
 
+void CpuReader::count(const PageBatch& batch) {
+    uint64_t events = 0, lost = 0;
+    walkPages(
+        batch.pages.data(), batch.pages.size(), m_format,
+        [&](const PageHeader& h, size_t) {
+            if (h.missedEvents) lost += h.missedStored && h.missedCount ? h.missedCount : 1;
+            return true;
+        },
+        [&](const RawEvent&) { ++events; }, [](size_t, const std::string&) {});
+    m_events.fetch_add(events, std::memory_order_relaxed);
+    m_lost.fetch_add(lost, std::memory_order_relaxed);
+}
+
 void CpuReader::flush() {
     if (m_batch.pages.empty()) return;
+    count(m_batch);
     m_sink(std::move(m_batch));
     m_batch = PageBatch{};
     m_batch.cpu = m_cpu;

@@ -2,7 +2,8 @@
 // Reads one CPU's ring buffer from per_cpu/cpuN/trace_pipe_raw: full pages by splice()
 // through a pipe, woken by a short poll timer (no busy loop); the partly written page
 // by read() once a second and at the end. Pages are batched into runs that become
-// one .ktr frame each.
+// one .ktr frame each. Events and lost events are counted here, as the pages arrive, so
+// the live figures do not wait for compression (which lags under a function_graph flood).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "ring/page_decoder.h"
 
 namespace kestrel {
 
@@ -24,9 +26,10 @@ public:
     using Sink = std::function<void(PageBatch&&)>;
 
     // `stopFd` is an eventfd that becomes readable when recording stops.
-    CpuReader(uint32_t cpu, uint32_t pageSize, uint32_t pagesPerFrame, int stopFd, Sink sink)
+    CpuReader(uint32_t cpu, const PageFormat& format, uint32_t pagesPerFrame, int stopFd, Sink sink)
         : m_cpu(cpu),
-          m_pageSize(pageSize),
+          m_format(format),
+          m_pageSize(format.pageSize),
           m_pagesPerFrame(pagesPerFrame),
           m_stopFd(stopFd),
           m_sink(std::move(sink)) {}
@@ -37,6 +40,9 @@ public:
     Status run();
 
     uint64_t bytesRead() const { return m_bytes.load(std::memory_order_relaxed); }
+    uint64_t events() const { return m_events.load(std::memory_order_relaxed); }
+    // Missed events the pages flag (1 for a page that flags a loss without a count).
+    uint64_t lost() const { return m_lost.load(std::memory_order_relaxed); }
 
 private:
     enum class Drain { Empty, Stopped, Error };
@@ -44,8 +50,10 @@ private:
     // Reads up to maxPages by read(), the page being written included, or until empty.
     Drain readAvailable(size_t maxPages);
     void flush();
+    void count(const PageBatch& batch);
 
     uint32_t m_cpu;
+    PageFormat m_format;
     uint32_t m_pageSize;
     uint32_t m_pagesPerFrame;
     int m_stopFd;
@@ -58,6 +66,8 @@ private:
     std::chrono::steady_clock::time_point m_batchStart;  // first page of m_batch
     std::string m_error;
     std::atomic<uint64_t> m_bytes{0};
+    std::atomic<uint64_t> m_events{0};
+    std::atomic<uint64_t> m_lost{0};
 };
 
 }  // namespace kestrel

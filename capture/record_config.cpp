@@ -43,27 +43,26 @@ namespace {
 // Applies items one by one, collecting refusals.
 class Applier {
 public:
-    Applier(const TracefsInstance& inst, AppliedConfig& out) : m_inst(inst), m_out(out) {}
+    Applier(const TraceTarget& target, AppliedConfig& out) : m_target(target), m_out(out) {}
 
     void set(const std::string& item, const std::string& file, const std::string& value,
              bool appendMode = false) {
-        if (!fs().exists(m_inst.rel(file))) {
-            refuse(item, "the kernel has no " + file + " in tracefs instances");
+        if (!m_target.exists(file)) {
+            refuse(item, "the kernel has no " + file + " " + m_target.where());
             return;
         }
-        Status st =
-            appendMode ? fs().append(m_inst.rel(file), value) : fs().write(m_inst.rel(file), value);
+        Status st = appendMode ? m_target.append(file, value) : m_target.write(file, value);
         if (!st) refuse(item, st.message());
     }
     void refuse(const std::string& item, const std::string& reason) {
         m_out.refused.push_back({item, reason});
     }
-    const Tracefs& fs() const { return m_inst.fs(); }
-    const TracefsInstance& inst() const { return m_inst; }
+    const Tracefs& fs() const { return m_target.fs(); }
+    const TraceTarget& target() const { return m_target; }
     AppliedConfig& out() { return m_out; }
 
 private:
-    const TracefsInstance& m_inst;
+    const TraceTarget& m_target;
     AppliedConfig& m_out;
 };
 
@@ -104,10 +103,10 @@ void applyProbes(Applier& a, const std::vector<std::string>& defs, const std::st
     }
 }
 
-// Event names the instance lists in set_event ("sys:name").
-std::vector<std::string> enabledEvents(const TracefsInstance& inst) {
+// Event names the target lists in set_event ("sys:name").
+std::vector<std::string> enabledEvents(const TraceTarget& target) {
     std::vector<std::string> out;
-    auto text = inst.fs().read(inst.rel("set_event"));
+    auto text = target.read("set_event");
     if (!text) return out;
     std::istringstream in(*text);
     for (std::string line; std::getline(in, line);) {
@@ -117,8 +116,8 @@ std::vector<std::string> enabledEvents(const TracefsInstance& inst) {
 }
 
 // The set_event pattern for a spec: a bare system name means all its events.
-std::string eventPattern(const TracefsInstance& inst, const std::string& spec) {
-    if (spec.find(':') == std::string::npos && inst.fs().isDir(inst.rel("events/" + spec))) {
+std::string eventPattern(const TraceTarget& target, const std::string& spec) {
+    if (spec.find(':') == std::string::npos && target.fs().isDir(target.rel("events/" + spec))) {
         return spec + ":*";
     }
     return spec;
@@ -131,15 +130,15 @@ bool matches(const std::string& pattern, const std::string& event) {
 
 void applyEvents(Applier& a, const std::vector<EventSpec>& events) {
     for (const EventSpec& e : events) {
-        std::string pattern = eventPattern(a.inst(), e.spec);
+        std::string pattern = eventPattern(a.target(), e.spec);
         std::string item = "event '" + e.spec + "'";
-        Status st = a.fs().append(a.inst().rel("set_event"), pattern);
+        Status st = a.target().append("set_event", pattern);
         if (!st) {
             a.refuse(item, st.message() + " (no such event? see available_events)");
             continue;
         }
         if (e.filter.empty()) continue;
-        for (const std::string& ev : enabledEvents(a.inst())) {
+        for (const std::string& ev : enabledEvents(a.target())) {
             if (!matches(pattern, ev)) continue;
             std::string sys = ev.substr(0, ev.find(':')), name = ev.substr(ev.find(':') + 1);
             a.set("filter '" + e.filter + "' on " + ev, "events/" + sys + "/" + name + "/filter",
@@ -180,9 +179,9 @@ void applyPids(Applier& a, const RecordConfig& c) {
 
 }  // namespace
 
-AppliedConfig applyConfig(const TracefsInstance& inst, const RecordConfig& c) {
+AppliedConfig applyConfig(const TraceTarget& target, const RecordConfig& c) {
     AppliedConfig out;
-    Applier a(inst, out);
+    Applier a(target, out);
     if (c.bufferKb) {
         a.set("buffer size " + std::to_string(c.bufferKb) + " KB", "buffer_size_kb",
               std::to_string(c.bufferKb));
@@ -193,13 +192,13 @@ AppliedConfig applyConfig(const TracefsInstance& inst, const RecordConfig& c) {
     applyProbes(a, c.uprobes, "uprobe_events", "uprobes");
     applyEvents(a, c.events);
     for (const std::string& o : c.options) {
-        bool off = o.rfind("no", 0) == 0 && !inst.fs().exists(inst.rel("options/" + o));
+        bool off = o.rfind("no", 0) == 0 && !target.exists("options/" + o);
         std::string name = off ? o.substr(2) : o;
         a.set("option " + o, "options/" + name, off ? "0" : "1");
     }
     applyTracer(a, c);
     applyPids(a, c);
-    out.enabledEvents = enabledEvents(inst);
+    out.enabledEvents = enabledEvents(target);
     return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What a recording captures and for how long: filled by `ktr record` flags or the GUI's
-// record dialog, then applied to the recorder's tracefs instance item by item. What
+// record dialog, then applied to the recorder's tracefs instance (or the top-level buffer,
+// trace_target.h) item by item. What
 // the kernel refuses comes back as one line per item; recording goes on without it
 // unless `strict` is set.
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "trace_target.h"
 #include "tracefs.h"
 
 namespace kestrel {
@@ -34,6 +36,14 @@ struct RecordConfig {
     std::vector<std::string> kprobes;  // "p:name sym args" (kprobe_events syntax)
     std::vector<std::string> uprobes;  // "p:name /path:offset args"
     bool strict = false;               // any refused item is an error
+
+    // Where: the recorder's own tracefs instance, or the top-level buffer. Auto takes an
+    // instance unless the kernel allows a requested tracer item only at the top level.
+    enum class Placement { Auto, Instance, TopLevel };
+    Placement placement = Placement::Auto;
+    bool force = false;      // record at the top level even when something else uses it
+    bool traceSelf = false;  // keep the recorder's own threads in the trace
+    bool probeOnly = false;  // `ktr record --probe`: say what the kernel allows, record nothing
 
     // How long.
     double durationSec = 0;            // 0 = until the command exits or Ctrl-C
@@ -65,11 +75,12 @@ struct AddedProbe {
 struct AppliedConfig {
     std::vector<Refusal> refused;
     std::vector<AddedProbe> probes;
-    std::vector<std::string> enabledEvents;  // "sys:name", from the instance's set_event
+    std::vector<std::string> enabledEvents;  // "sys:name", from the target's set_event
 };
 
-// Applies `config` to the instance, item by item. Never stops at the first refusal.
-AppliedConfig applyConfig(const TracefsInstance& inst, const RecordConfig& config);
+// Applies `config` to the target (an instance or the top level), item by item. Never stops
+// at the first refusal.
+AppliedConfig applyConfig(const TraceTarget& target, const RecordConfig& config);
 // Removes the probes applyConfig added (they live outside the instance).
 void removeProbes(const Tracefs& fs, const std::vector<AddedProbe>& probes);
 

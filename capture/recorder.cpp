@@ -50,10 +50,73 @@ std::string unameText() {
            u.machine;
 }
 
-// The guard child: waits for the recorder to close its pipe (or die), then removes
-// the instance and probes if they are still there. Only async-signal-safe calls.
-[[noreturn]] void guardMain(int readFd, const std::string& dir, const std::string& tracingOn,
-                            const std::vector<std::pair<std::string, std::string>>& probes) {
+// Messages to the guard, over its pipe: 'S' (a top-level file's restore steps), 'P' (a
+// probe to remove: a step), 'D' (the recorder put everything back itself). Each: the kind,
+// a u32 count of steps, then per step u32 path length, path, u8 append, u32 data length,
+// data.
+void putU32(std::string& out, uint32_t v) {
+    out.append(reinterpret_cast<const char*>(&v), 4);
+}
+
+std::string guardMessage(char kind, const std::vector<RestoreStep>& steps) {
+    std::string out(1, kind);
+    putU32(out, static_cast<uint32_t>(steps.size()));
+    for (const RestoreStep& s : steps) {
+        putU32(out, static_cast<uint32_t>(s.path.size()));
+        out += s.path;
+        out += s.append ? '\1' : '\0';
+        putU32(out, static_cast<uint32_t>(s.data.size()));
+        out += s.data;
+    }
+    return out;
+}
+
+// What the guard was told: restore groups (in order of saving) and probes to remove.
+struct GuardOrders {
+    std::vector<std::vector<RestoreStep>> restore;
+    std::vector<RestoreStep> probes;
+    bool done = false;
+};
+
+GuardOrders parseGuardMessages(const std::string& bytes) {
+    GuardOrders orders;
+    size_t at = 0;
+    auto u32 = [&](uint32_t& v) {
+        if (bytes.size() - at < 4) return false;
+        std::memcpy(&v, bytes.data() + at, 4);
+        at += 4;
+        return true;
+    };
+    auto text = [&](std::string& out, uint32_t n) {
+        if (bytes.size() - at < n) return false;
+        out.assign(bytes, at, n);
+        at += n;
+        return true;
+    };
+    while (at < bytes.size()) {
+        char kind = bytes[at++];
+        uint32_t count = 0;
+        if (!u32(count)) break;
+        std::vector<RestoreStep> steps;
+        for (uint32_t i = 0; i < count; ++i) {
+            RestoreStep s;
+            uint32_t n = 0;
+            if (!u32(n) || !text(s.path, n) || at >= bytes.size()) return orders;
+            s.append = bytes[at++] != 0;
+            if (!u32(n) || !text(s.data, n)) return orders;
+            steps.push_back(std::move(s));
+        }
+        if (kind == 'S') orders.restore.push_back(std::move(steps));
+        if (kind == 'P') orders.probes.insert(orders.probes.end(), steps.begin(), steps.end());
+        if (kind == 'D') orders.done = true;
+    }
+    return orders;
+}
+
+// The guard child: collects what the recorder tells it until the recorder closes its pipe
+// (or dies), then, unless the recorder said it was done, writes the top level back,
+// removes the instance and the probes. Forked before the recorder starts any thread.
+[[noreturn]] void guardMain(int readFd, const std::string& instanceDir) {
     ::signal(SIGINT, SIG_IGN);
     ::signal(SIGTERM, SIG_IGN);
     ::signal(SIGHUP, SIG_IGN);
@@ -64,26 +127,26 @@ std::string unameText() {
     int keep = ::dup2(readFd, 3) == 3 ? 3 : readFd;
     ::close_range(static_cast<unsigned>(keep) + 1, ~0u, 0);
     readFd = keep;
-    char c;
-    while (::read(readFd, &c, 1) < 0 && errno == EINTR) {
+    std::string bytes;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = ::read(readFd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        bytes.append(buf, static_cast<size_t>(n));
     }
-    if (::access(dir.c_str(), F_OK) == 0) {
-        int fd = ::open(tracingOn.c_str(), O_WRONLY);
-        if (fd >= 0) {
-            (void)!::write(fd, "0\n", 2);
-            ::close(fd);
-        }
-        for (int i = 0; i < 250 && ::rmdir(dir.c_str()) != 0 && errno == EBUSY; ++i) {
+    GuardOrders orders = parseGuardMessages(bytes);
+    if (orders.done) ::_exit(0);
+    if (!instanceDir.empty() && ::access(instanceDir.c_str(), F_OK) == 0) {
+        (void)runRestoreSteps({{instanceDir + "/tracing_on", false, "0\n"}});
+        for (int i = 0; i < 250 && ::rmdir(instanceDir.c_str()) != 0 && errno == EBUSY; ++i) {
             timespec ts{0, 20 * 1000 * 1000};
             ::nanosleep(&ts, nullptr);
         }
     }
-    for (const auto& [file, line] : probes) {
-        int fd = ::open(file.c_str(), O_WRONLY | O_APPEND);
-        if (fd < 0) continue;
-        (void)!::write(fd, line.data(), line.size());
-        ::close(fd);
-    }
+    for (auto it = orders.restore.rbegin(); it != orders.restore.rend(); ++it)
+        (void)runRestoreSteps(*it);
+    (void)runRestoreSteps(orders.probes);
     ::_exit(0);
 }
 
@@ -119,64 +182,130 @@ Recorder::~Recorder() {
 Result<std::unique_ptr<Recorder>> Recorder::create(const Tracefs& fs, const RecordConfig& config) {
     std::unique_ptr<Recorder> r(new Recorder(fs, config));
     removeStaleInstances(fs);
-    auto inst = TracefsInstance::create(fs, "kestrel-" + std::to_string(::getpid()));
-    if (!inst) return inst.status();
-    r->m_instance = std::make_unique<TracefsInstance>(std::move(*inst));
-    const TracefsInstance& in = *r->m_instance;
-    // A new instance starts with tracing on: nothing is recorded until begin().
-    if (Status st = fs.write(in.rel("tracing_on"), "0"); !st) {
+    auto fail = [&r](Status st) {
         (void)r->cleanup();
-        return Status::error("tracing_on: " + st.message());
-    }
-    r->m_applied = applyConfig(in, config);
-    r->spawnGuard();
+        return st;
+    };
+    if (Status st = r->place(); !st) return fail(st);
     if (config.strict && !r->m_applied.refused.empty()) {
         std::string all;
         for (const Refusal& f : r->m_applied.refused) all += "\n  " + f.line();
-        (void)r->cleanup();
-        return Status::error("--strict: the kernel refused:" + all);
+        return fail(Status::error("--strict: the kernel refused:" + all));
     }
     bool tracerOn = !config.tracer.empty() && config.tracer != "nop" &&
                     std::none_of(r->refused().begin(), r->refused().end(),
                                  [](const Refusal& f) { return f.item.rfind("tracer ", 0) == 0; });
     if (r->m_applied.enabledEvents.empty() && !tracerOn) {
-        (void)r->cleanup();
-        return Status::error("nothing left to record: no event could be enabled and no tracer set");
+        return fail(
+            Status::error("nothing left to record: no event could be enabled and no tracer set"));
     }
-    if (Status st = r->collectMeta(); !st) {
-        (void)r->cleanup();
-        return st;
-    }
+    if (Status st = r->collectMeta(); !st) return fail(st);
     auto lock = lockOutput(config.output);
-    if (!lock) {
-        (void)r->cleanup();
-        return lock.status();
-    }
+    if (!lock) return fail(lock.status());
     r->m_outputLock = *lock;
     auto writer = KtrWriter::create(config.output, r->m_meta, std::max(3, config.zstdLevel));
-    if (!writer) {
-        (void)r->cleanup();
-        return writer.status();
-    }
+    if (!writer) return fail(writer.status());
     r->m_writer = std::move(*writer);
     for (uint32_t c = 0; c < r->m_meta.cpus.size(); ++c)
         r->m_formats.push_back(r->m_writer->pageFormat(c));
-    r->m_lost.assign(r->m_meta.cpus.size(), 0);
     return r;
 }
 
-void Recorder::spawnGuard() {
+// An instance of the recorder's own, unless the config says otherwise or asks for a tracer
+// item that the kernel allows only at the top level.
+Status Recorder::place() {
+    if (m_config.placement == RecordConfig::Placement::TopLevel) {
+        m_placementReason = "--top";
+        return useTopLevel();
+    }
+    if (Status st = useInstance(); !st) return st;
+    if (m_config.placement == RecordConfig::Placement::Instance || !needsTopLevel()) return {};
+    // Undo the instance before moving: its probes are global and are added again.
+    removeProbes(m_fs, m_applied.probes);
+    m_applied = AppliedConfig{};
+    if (Status st = m_instance->remove(); !st) return st;
+    m_instance.reset();
+    return useTopLevel();
+}
+
+Status Recorder::useInstance() {
+    auto inst = TracefsInstance::create(m_fs, "kestrel-" + std::to_string(::getpid()));
+    if (!inst) return inst.status();
+    m_instance = std::make_unique<TracefsInstance>(std::move(*inst));
+    m_target.emplace(m_fs, m_instance->name());
+    if (m_guardPid < 0) spawnGuard(m_fs.path("instances/" + m_instance->name()));
+    // A new instance starts with tracing on: nothing is recorded until begin().
+    if (Status st = m_target->write("tracing_on", "0"); !st)
+        return Status::error("tracing_on: " + st.message());
+    m_applied = applyConfig(*m_target, m_config);
+    tellGuardProbes();
+    return {};
+}
+
+// True when a tracer item the config asks for was refused in the instance and the top
+// level has it: the tracer itself (function_graph in an instance is EINVAL on some
+// kernels) or a file instances do not have (set_graph_function).
+bool Recorder::needsTopLevel() {
+    for (const Refusal& f : m_applied.refused) {
+        std::string file;
+        if (f.item.rfind("tracer ", 0) == 0) {
+            auto tracers = m_fs.read("available_tracers");
+            if (!tracers ||
+                (" " + *tracers + " ").find(" " + m_config.tracer + " ") == std::string::npos)
+                continue;
+        } else {
+            for (const char* name :
+                 {"set_ftrace_filter", "set_ftrace_notrace", "set_graph_function",
+                  "set_graph_notrace", "max_graph_depth", "set_ftrace_pid"}) {
+                if (f.item.find(name) != std::string::npos) file = name;
+            }
+            if (file.empty() || !m_fs.exists(file)) continue;
+        }
+        m_placementReason = f.item + " " + f.reason;
+        return true;
+    }
+    return false;
+}
+
+Status Recorder::useTopLevel() {
+    std::vector<std::string> uses = topLevelInUse(m_fs);
+    if (!uses.empty() && !m_config.force) {
+        std::string what;
+        for (const std::string& u : uses) what += (what.empty() ? "" : ", ") + u;
+        return Status::error(
+            "the top-level buffer is in use (" + what + "): --force records " +
+            "there anyway and puts its settings back afterwards" +
+            (m_placementReason.empty() ? "" : " (needed: " + m_placementReason + ")"));
+    }
+    if (m_guardPid < 0) spawnGuard("");
+    m_journal = std::make_unique<TopLevelJournal>(
+        m_fs, [this](const std::vector<RestoreStep>& steps) { tellGuard('S', steps); });
+    m_target.emplace(
+        TraceTarget::topLevel(m_fs, [this](const std::string& rel) { m_journal->save(rel); }));
+    if (Status st = m_target->write("tracing_on", "0"); !st)
+        return Status::error("tracing_on: " + st.message());
+    // What an idle top-level buffer still holds is nobody's recording: start empty.
+    (void)m_fs.write("trace", "");
+    m_applied = applyConfig(*m_target, m_config);
+    tellGuardProbes();
+    return {};
+}
+
+// Probes live outside any buffer: the guard removes them too if the recorder dies.
+void Recorder::tellGuardProbes() {
+    std::vector<RestoreStep> steps;
+    for (const AddedProbe& p : m_applied.probes)
+        steps.push_back({m_fs.path(p.file), true, "-:" + p.name + "\n"});
+    if (!steps.empty()) tellGuard('P', steps);
+}
+
+void Recorder::spawnGuard(const std::string& instanceDir) {
     int p[2];
     if (::pipe2(p, O_CLOEXEC) != 0) return;  // no guard: Ctrl-C and errors still clean up
-    std::string dir = m_fs.path("instances/" + m_instance->name());
-    std::string tracingOn = dir + "/tracing_on";
-    std::vector<std::pair<std::string, std::string>> probes;
-    for (const AddedProbe& a : m_applied.probes)
-        probes.emplace_back(m_fs.path(a.file), "-:" + a.name + "\n");
     pid_t pid = ::fork();
     if (pid == 0) {
         ::close(p[1]);
-        guardMain(p[0], dir, tracingOn, probes);
+        guardMain(p[0], instanceDir);
     }
     ::close(p[0]);
     if (pid < 0) {
@@ -187,9 +316,20 @@ void Recorder::spawnGuard() {
     m_guardPid = pid;
 }
 
+void Recorder::tellGuard(char kind, const std::vector<RestoreStep>& steps) {
+    if (m_guardPipe < 0) return;
+    std::string message = guardMessage(kind, steps);
+    for (size_t done = 0; done < message.size();) {
+        ssize_t n = ::write(m_guardPipe, message.data() + done, message.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        done += static_cast<size_t>(n);
+    }
+}
+
 Status Recorder::collectMeta() {
     TraceMeta& m = m_meta;
-    const TracefsInstance& in = *m_instance;
+    const TraceTarget& in = *m_target;
     auto headerPage = m_fs.read("events/header_page");
     auto headerEvent = m_fs.read("events/header_event");
     if (!headerPage || !headerEvent) return Status::error("tracefs has no events/header_page");
@@ -213,11 +353,11 @@ Status Recorder::collectMeta() {
     m.kallsyms = orEmpty(Tracefs("/proc").read("kallsyms"));
     m.printkFormats = orEmpty(m_fs.read("printk_formats"));
     m.uname = unameText();
-    m.traceClock = selectedClock(orEmpty(m_fs.read(in.rel("trace_clock"))));
+    m.traceClock = selectedClock(orEmpty(in.read("trace_clock")));
     BufferInfo buffer;
     buffer.clock = m.traceClock;
     buffer.subbufSize = m.pageSize;
-    if (auto kb = m_fs.read(in.rel("buffer_subbuf_size_kb"))) {
+    if (auto kb = in.read("buffer_subbuf_size_kb")) {
         uint32_t size = static_cast<uint32_t>(std::strtoul(kb->c_str(), nullptr, 10)) * 1024;
         if (size) buffer.subbufSize = size;
     }
@@ -232,32 +372,61 @@ Status Recorder::collectMeta() {
     for (uint32_t c : cpus) m.cpus.push_back({0, c, 0, 0});
     m_kernelCpus = cpus;
     m.recorded = m_config.describe();
+    m.recorded += in.isTopLevel() ? "; recorded in the top-level buffer (" + m_placementReason + ")"
+                                  : "; recorded in a tracefs instance of its own";
     for (const Refusal& f : m_applied.refused) m.recorded += "; refused " + f.line();
     return {};
 }
 
 Status Recorder::addPid(int pid) {
-    const TracefsInstance& in = *m_instance;
+    const TraceTarget& in = *m_target;
     std::string p = std::to_string(pid);
-    if (Status st = m_fs.append(in.rel("set_event_pid"), p); !st)
+    if (Status st = in.append("set_event_pid", p); !st)
         return Status::error("set_event_pid " + p + ": " + st.message());
-    (void)m_fs.write(in.rel("options/event-fork"), "1");
-    if (!m_config.tracer.empty() && m_fs.exists(in.rel("set_ftrace_pid"))) {
-        (void)m_fs.append(in.rel("set_ftrace_pid"), p);
-        (void)m_fs.write(in.rel("options/function-fork"), "1");
+    (void)in.write("options/event-fork", "1");
+    if (!m_config.tracer.empty() && in.exists("set_ftrace_pid")) {
+        (void)in.append("set_ftrace_pid", p);
+        (void)in.write("options/function-fork", "1");
     }
     return {};
+}
+
+// The recorder's threads (readers, compression, the sampler, the main thread) and its
+// guard would fill a function trace with the recorder's own work: they go into the
+// target's notrace pid lists before tracing starts. The traced command was forked before
+// and is not their child, so the fork options do not exclude it.
+void Recorder::excludeOwnThreads() {
+    if (m_config.traceSelf) return;
+    std::vector<std::string> pids;
+    for (const std::string& tid : Tracefs("/proc/self").list("task")) pids.push_back(tid);
+    if (m_guardPid > 0) pids.push_back(std::to_string(m_guardPid));
+    std::vector<std::string> files = {"set_event_notrace_pid"};
+    if (!m_config.tracer.empty() && m_config.tracer != "nop")
+        files.push_back("set_ftrace_notrace_pid");
+    for (const std::string& file : files) {
+        if (!m_target->exists(file)) {
+            m_applied.refused.push_back({"excluding the recorder's own threads",
+                                         "the kernel has no " + file + " " + m_target->where() +
+                                             ": they are recorded too"});
+            continue;
+        }
+        for (const std::string& pid : pids) {
+            if (Status st = m_target->append(file, pid); !st) {
+                m_applied.refused.push_back({file + " " + pid, st.message()});
+                break;
+            }
+        }
+    }
 }
 
 Status Recorder::begin() {
     if (m_running || m_stopped) return Status::error("recorder already started");
     m_stopFd = ::eventfd(0, EFD_CLOEXEC);
     if (m_stopFd < 0) return Status::error(std::string("eventfd: ") + std::strerror(errno));
-    std::string dir = m_fs.path("instances/" + m_instance->name());
+    const std::string dir = m_target->dir();
     for (uint32_t c = 0; c < m_kernelCpus.size(); ++c) {
-        auto reader =
-            std::make_unique<CpuReader>(c, m_formats[c].pageSize, m_config.pagesPerFrame, m_stopFd,
-                                        [this](PageBatch&& b) { submit(std::move(b)); });
+        auto reader = std::make_unique<CpuReader>(c, m_formats[c], m_config.pagesPerFrame, m_stopFd,
+                                                  [this](PageBatch&& b) { submit(std::move(b)); });
         if (Status st = reader->open(dir, m_kernelCpus[c]); !st) return st;
         std::lock_guard lock(m_readersMutex);
         m_readers.push_back(std::move(reader));
@@ -291,7 +460,8 @@ Status Recorder::begin() {
             if (m_onStatus) m_onStatus(status());
         } while (::poll(&stop, 1, 1000) == 0 || (stop.revents & POLLIN) == 0);
     });
-    if (Status st = m_fs.write(m_instance->rel("tracing_on"), "1"); !st)
+    excludeOwnThreads();
+    if (Status st = m_target->write("tracing_on", "1"); !st)
         return Status::error("tracing_on: " + st.message());
     return {};
 }
@@ -330,9 +500,6 @@ void Recorder::appendReady(uint64_t seq, Result<CompressedFrame> frame) {
         } else if (m_error.empty()) {
             if (Status st = m_writer->appendCompressed(*f); !st) {
                 m_error = st.message();
-            } else {
-                m_events += f->ref.events;
-                m_lost[f->ref.cpu] += f->ref.lost;
             }
         }
         m_ready.erase(it);
@@ -344,8 +511,7 @@ void Recorder::readStats(std::vector<uint64_t>& overrun, std::vector<uint64_t>* 
     overrun.assign(m_kernelCpus.size(), 0);
     if (dropped) dropped->assign(m_kernelCpus.size(), 0);
     for (size_t c = 0; c < m_kernelCpus.size(); ++c) {
-        auto text =
-            m_fs.read(m_instance->rel("per_cpu/cpu" + std::to_string(m_kernelCpus[c]) + "/stats"));
+        auto text = m_target->read("per_cpu/cpu" + std::to_string(m_kernelCpus[c]) + "/stats");
         if (!text) continue;
         uint64_t drop = statValue(*text, "dropped events");
         overrun[c] = statValue(*text, "overrun") + (dropped ? 0 : drop);
@@ -355,23 +521,29 @@ void Recorder::readStats(std::vector<uint64_t>& overrun, std::vector<uint64_t>* 
 
 RecordStatus Recorder::status() const {
     RecordStatus s;
+    {
+        std::lock_guard lock(m_readersMutex);
+        if (m_readers.empty()) {
+            s = m_final;
+        } else {
+            s.lost.assign(m_readers.size(), 0);
+            for (size_t c = 0; c < m_readers.size(); ++c) {
+                s.rawBytes += m_readers[c]->bytesRead();
+                s.events += m_readers[c]->events();
+                s.lost[c] = m_readers[c]->lost();
+            }
+        }
+    }
     if (m_running || m_stopped) {
         s.elapsedSec =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
     }
     {
-        std::lock_guard lock(m_readersMutex);
-        for (const auto& r : m_readers) s.rawBytes += r->bytesRead();
-        if (m_readers.empty()) s.rawBytes = m_finalRaw;
-    }
-    {
         std::lock_guard lock(m_writeMutex);
-        s.events = m_events;
-        s.lost = m_lost;
         s.compressedBytes = m_writer ? m_writer->bytesWritten() : 0;
         s.error = m_error;
     }
-    if (m_instance) readStats(s.overrun, nullptr);
+    if (m_target && !m_stopped) readStats(s.overrun, nullptr);
     return s;
 }
 
@@ -390,7 +562,7 @@ void Recorder::sampleCmdlines() {
 Status Recorder::stop() {
     if (m_stopped.exchange(true)) return {};
     if (!m_running) return cleanup();
-    (void)m_fs.write(m_instance->rel("tracing_on"), "0");
+    (void)m_target->write("tracing_on", "0");
     uint64_t one = 1;
     (void)!::write(m_stopFd, &one, sizeof one);
     for (auto& t : m_readerThreads) t.join();
@@ -403,11 +575,13 @@ Status Recorder::stop() {
     m_queueCv.notify_all();
     for (auto& t : m_workers) t.join();
     m_workers.clear();
+    std::vector<uint64_t> overrun, dropped;
+    readStats(overrun, &dropped);
     {
+        RecordStatus last = status();
+        last.overrun = overrun;
         std::lock_guard lock(m_readersMutex);
-        uint64_t raw = 0;
-        for (const auto& r : m_readers) raw += r->bytesRead();
-        m_finalRaw = raw;
+        m_final = last;
         m_readers.clear();  // closes trace_pipe_raw, so the instance can go
     }
 
@@ -416,8 +590,6 @@ Status Recorder::stop() {
     for (const auto& [pid, comm] : m_cmdlines) cmdlines += std::to_string(pid) + " " + comm + "\n";
     m_meta.savedCmdlines = cmdlines;
     m_meta.savedTgids = orEmpty(m_fs.read("saved_tgids"));
-    std::vector<uint64_t> overrun, dropped;
-    readStats(overrun, &dropped);
     for (size_t c = 0; c < m_meta.cpus.size(); ++c) {
         m_meta.cpus[c].overrun = overrun[c];
         m_meta.cpus[c].dropped = dropped[c];
@@ -438,6 +610,10 @@ Status Recorder::cleanup() {
     if (m_instance) result = m_instance->remove();
     // Probes live outside the instance; they can go once no instance uses them.
     removeProbes(m_fs, m_applied.probes);
+    if (m_journal) {
+        if (Status st = m_journal->restore(); !st && result) result = st;
+        tellGuard('D', {});
+    }
     if (m_guardPipe >= 0) {
         ::close(m_guardPipe);
         m_guardPipe = -1;

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <thread>
 
+#include "capabilities.h"
 #include "cli.h"
 #include "recorder.h"
 
@@ -214,6 +215,20 @@ std::string whyStopped(End end) {
 
 }  // namespace
 
+// `ktr record --probe`: one row per item, what an instance and the top level allow.
+int printProbe(const Tracefs& fs) {
+    std::vector<Capability> rows = probeCapabilities(fs);
+    size_t width = 24;
+    for (const Capability& c : rows) width = std::max(width, c.item.size() + 2);
+    std::printf("%-*s %-34s %s\n", static_cast<int>(width), "item", "in an instance",
+                "at the top level");
+    for (const Capability& c : rows) {
+        std::printf("%-*s %-34s %s\n", static_cast<int>(width), c.item.c_str(), c.instance.c_str(),
+                    c.topLevel.c_str());
+    }
+    return kOk;
+}
+
 int cmdRecord(RecordConfig config) {
     auto fs = Tracefs::locate(true);
     if (!fs) return recordError(fs.message());
@@ -222,6 +237,7 @@ int cmdRecord(RecordConfig config) {
             "recording needs root (tracefs instances and trace_pipe_raw "
             "are root-only): run `sudo ktr record ...`");
     }
+    if (config.probeOnly) return printProbe(*fs);
     std::string program;  // checked before anything is created
     if (!config.command.empty()) {
         Found found = findCommand(config.command[0]);
@@ -245,12 +261,18 @@ int cmdRecord(RecordConfig config) {
     auto recorder = Recorder::create(*fs, config);
     if (!recorder) return giveUp(recorder.message());
     Recorder& rec = *recorder.value();
-    for (const Refusal& f : rec.refused())
-        std::fprintf(stderr, "ktr record: refused %s\n", f.line().c_str());
+    if (rec.topLevel()) {
+        std::fprintf(stderr,
+                     "ktr record: recording in the top-level buffer (%s); its settings are put "
+                     "back afterwards\n",
+                     rec.placementReason().c_str());
+    }
     if (config.pidOnly) {
         if (Status st = rec.addPid(child.pid); !st) return giveUp(st.message());
     }
     if (Status st = rec.begin(); !st) return giveUp(st.message());
+    for (const Refusal& f : rec.refused())
+        std::fprintf(stderr, "ktr record: refused %s\n", f.line().c_str());
     if (child.pid > 0) {
         (void)!::write(child.goFd, "g", 1);
         ::close(child.goFd);

@@ -79,6 +79,24 @@ void addScopeOptions(CLI::App& app, RecordConfig& c) {
     app.add_flag_callback(
         "--strict", [&c] { c.strict = true; },
         "fail if the kernel refuses any item (default: report it, go on)");
+    auto* top = app.add_flag_callback(
+        "--top", [&c] { c.placement = RecordConfig::Placement::TopLevel; },
+        "record in the top-level buffer (default: an instance of its own, unless the kernel "
+        "allows a requested tracer item only at the top level)");
+    auto* instance = app.add_flag_callback(
+        "--instance", [&c] { c.placement = RecordConfig::Placement::Instance; },
+        "record in an instance of its own, even when the kernel refuses a tracer item there");
+    top->excludes(instance);
+    app.add_flag_callback(
+        "--force", [&c] { c.force = true; },
+        "record at the top level even when something else uses it (its settings are put back)");
+    app.add_flag_callback(
+        "--trace-self", [&c] { c.traceSelf = true; },
+        "keep the recorder's own threads in the trace (default: excluded where the kernel can)");
+    app.add_flag_callback(
+        "--probe", [&c] { c.probeOnly = true; },
+        "print what this kernel allows a recording, in an instance and at the top level, found "
+        "by trying each item; record nothing");
 }
 
 void addRunOptions(CLI::App& app, RecordConfig& c) {
@@ -114,6 +132,7 @@ void addRunOptions(CLI::App& app, RecordConfig& c) {
 
 // What no single option can check.
 void checkWhole(const CLI::App& app, const RecordConfig& c) {
+    if (c.probeOnly) return;  // records nothing: needs nothing else
     std::vector<std::string> rest = app.remaining();
     if (c.command.empty() && std::find(rest.begin(), rest.end(), "--") != rest.end())
         throw CLI::ValidationError("'--' must be followed by a command");

@@ -69,7 +69,7 @@ TEST_F(FakeTracefs, AppliesEachItemAndReportsEachRefusal) {
     c.tracer = "function";
     c.pids = {7};
     c.kprobes = {"p:myprobe do_sys_open"};
-    AppliedConfig applied = applyConfig(*inst, c);
+    AppliedConfig applied = applyConfig(TraceTarget(tfs, inst->name()), c);
 
     EXPECT_EQ(text(in + "set_event"), "sched:*\nsched:sched_switch\n");
     EXPECT_EQ(text(in + "events/sched/sched_switch/filter"), "prev_pid != 0\n");
@@ -107,7 +107,7 @@ TEST_F(FakeTracefs, UnknownEventIsRefusedNotFatal) {
     RecordConfig c;
     c.events = {{"nosuch:event", ""}, {"other", ""}};
     c.bufferKb = 8;
-    AppliedConfig applied = applyConfig(*inst, c);
+    AppliedConfig applied = applyConfig(TraceTarget(tfs, inst->name()), c);
     ASSERT_EQ(applied.refused.size(), 2u);
     EXPECT_EQ(applied.refused[0].item, "event 'nosuch:event'");
     EXPECT_EQ(applied.refused[1].item, "event 'other'");

@@ -242,7 +242,7 @@ TEST_F(RealKernel, RecorderApiReportsRefusalsStatusAndMarkers) {
     ASSERT_TRUE(rec) << rec.message();
     ASSERT_EQ(rec.value()->refused().size(), 1u);
     EXPECT_EQ(rec.value()->refused()[0].item, "event 'nosuchsystem:nosuchevent'");
-    std::string marker = "instances/" + rec.value()->instanceName() + "/trace_marker";
+    std::string marker = rec.value()->rel("trace_marker");
     std::atomic<int> callbacks{0};
     rec.value()->onStatus([&](const RecordStatus& st) {
         EXPECT_EQ(st.lost.size(), st.overrun.size());
