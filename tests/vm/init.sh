@@ -16,6 +16,11 @@ scenario=
 for word in $(cat /proc/cmdline); do
     case $word in kestrel.scenario=*) scenario=${word#kestrel.scenario=} ;; esac
 done
+# The top-level ring buffer is small ("7 (expanded: 1408)") until tracing is first used,
+# anywhere: then the kernel expands it, which no recorder can undo. Expanded here, so that
+# the top-level state the scenarios compare is the one a used kernel shows.
+size=$(sed -n 's/.*expanded: \([0-9]*\).*/\1/p' /sys/kernel/tracing/buffer_size_kb)
+[ -n "$size" ] && echo "$size" >/sys/kernel/tracing/buffer_size_kb
 cut -d" " -f1 /proc/uptime >/out/boot.uptime
 echo "kestrel-vm: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, up $(cut -d' ' -f1 /proc/uptime)s, scenario '$scenario'"
 uname -r >/out/kernel

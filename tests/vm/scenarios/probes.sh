@@ -17,14 +17,13 @@ top_state after-probes
 ktr record -q -o killed.ktr -e sched -e 'syscalls:*' \
     --kprobe 'p:kestrel_read ksys_read fd=%di:s32' >killed.out 2>killed.err &
 pid=$!
-on=$T/instances/kestrel-$pid/tracing_on
-i=0
-while [ "$(cat "$on" 2>/dev/null)" != 1 ] && [ $i -lt 400 ]; do usleep 50000; i=$((i + 1)); done
-[ "$(cat "$on" 2>/dev/null)" = 1 ] && touch killed.started
+running() { [ "$(cat "$T/instances/kestrel-$pid/tracing_on" 2>/dev/null)" = 1 ]; }
+wait_for 20 running && touch killed.started
+guard=$(children "$pid")
 sleep 2
 kill -9 "$pid"
 wait "$pid"
 echo $? >killed.rc
-i=0
-while [ -d "$T/instances/kestrel-$pid" ] && [ $i -lt 200 ]; do usleep 50000; i=$((i + 1)); done
+# The guard removes the instance and the probe, then exits.
+for g in $guard; do wait_for 10 ended "$g" || echo "guard $g still running" >>killed.err; done
 top_state after-killed
