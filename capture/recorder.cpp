@@ -237,9 +237,29 @@ Status Recorder::useInstance() {
     // A new instance starts with tracing on: nothing is recorded until begin().
     if (Status st = m_target->write("tracing_on", "0"); !st)
         return Status::error("tracing_on: " + st.message());
+    saveSharedOptions();
     m_applied = applyConfig(*m_target, m_config);
     tellGuardProbes();
     return {};
+}
+
+// A tracer's own options (func_stack_trace, funcgraph-*) are one set of flags per tracer
+// that every instance's options/ shows (struct tracer_flags, e.g. func_flags in
+// kernel/trace/trace_functions.c): set in an instance, they change at the top level too,
+// and removing the instance does not undo them. The top-level value of every option the
+// recording sets is saved first; stop and the guard write it back.
+void Recorder::saveSharedOptions() {
+    if (m_config.options.empty()) return;
+    if (!m_journal) m_journal = makeJournal();
+    for (const std::string& o : m_config.options) {
+        bool off = o.rfind("no", 0) == 0 && !m_fs.exists("options/" + o);
+        m_journal->save("options/" + (off ? o.substr(2) : o));
+    }
+}
+
+std::unique_ptr<TopLevelJournal> Recorder::makeJournal() {
+    return std::make_unique<TopLevelJournal>(
+        m_fs, [this](const std::vector<RestoreStep>& steps) { tellGuard('S', steps); });
 }
 
 // True when a tracer item the config asks for was refused in the instance and the top
@@ -278,8 +298,8 @@ Status Recorder::useTopLevel() {
             (m_placementReason.empty() ? "" : " (needed: " + m_placementReason + ")"));
     }
     if (m_guardPid < 0) spawnGuard("");
-    m_journal = std::make_unique<TopLevelJournal>(
-        m_fs, [this](const std::vector<RestoreStep>& steps) { tellGuard('S', steps); });
+    // Kept when the instance tried first saved options already: their values from before.
+    if (!m_journal) m_journal = makeJournal();
     m_target.emplace(
         TraceTarget::topLevel(m_fs, [this](const std::string& rel) { m_journal->save(rel); }));
     if (Status st = m_target->write("tracing_on", "0"); !st)

@@ -70,6 +70,8 @@ private:
     Status place();
     Status useInstance();
     Status useTopLevel();
+    void saveSharedOptions();
+    std::unique_ptr<TopLevelJournal> makeJournal();
     bool needsTopLevel();
     Status collectMeta();
     void spawnGuard(const std::string& instanceDir);

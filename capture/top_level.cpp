@@ -27,14 +27,15 @@ std::string trimmed(std::string s) {
     return start == std::string::npos ? "" : s.substr(start);
 }
 
-// The entries of a list file: its lines less comments ("#### all functions enabled ####",
-// "# no pid") and blanks.
+// The entries of a list file: its lines less comments ("#### all functions enabled ####"),
+// blanks and the "no pid" an empty set_ftrace_pid / set_ftrace_notrace_pid shows
+// (kernel/trace/ftrace.c, fpid_show).
 std::vector<std::string> entries(const std::string& text) {
     std::vector<std::string> out;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) {
         line = trimmed(line);
-        if (!line.empty() && line[0] != '#') out.push_back(line);
+        if (!line.empty() && line[0] != '#' && line != "no pid") out.push_back(line);
     }
     return out;
 }

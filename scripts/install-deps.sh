@@ -12,6 +12,9 @@ packages=(
   trace-cmd libtracecmd1
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The VM tests (tests/vm): qemu boots stock Debian kernels with an initramfs of
+  # busybox-static, ktr and trace-cmd, packed with cpio.
+  qemu-system-x86 busybox-static cpio
 )
 if [[ "${1:-}" == "--gui" ]]; then
   packages+=(xvfb xauth imagemagick kernelshark time xdotool)

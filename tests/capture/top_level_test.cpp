@@ -41,6 +41,16 @@ TEST(TopLevel, ListFilesAreEmptiedAndRefilledValueFilesGetTheirValue) {
     EXPECT_EQ(restoreSteps(tfs, "current_tracer", "nop\n")[0].data, "nop\n");
 }
 
+// An empty set_ftrace_pid or set_ftrace_notrace_pid reads "no pid" (kernel/trace/ftrace.c,
+// fpid_show): no entry, so nothing to write back and no filter in use.
+TEST(TopLevel, NoPidIsNotAnEntry) {
+    Tracefs tfs("/t");
+    auto steps = restoreSteps(tfs, "set_ftrace_pid", "no pid\n");
+    ASSERT_EQ(steps.size(), 1u);
+    EXPECT_EQ(steps[0].data, "\n");
+    EXPECT_EQ(restoreSteps(tfs, "set_ftrace_notrace_pid", "no pid\n").size(), 1u);
+}
+
 // A top level the way an idle kernel shows it, as plain files.
 class FakeTopLevel : public ::testing::Test {
 protected:
@@ -61,6 +71,8 @@ protected:
         file("max_graph_depth", "0\n");
         file("set_event", "");
         file("set_event_pid", "");
+        file("set_ftrace_pid", "no pid\n");
+        file("set_ftrace_notrace_pid", "no pid\n");
         file("tracing_on", "1\n");
         file("trace", "");
         file("trace_clock", "[local] global\n");
@@ -76,7 +88,8 @@ protected:
         std::ofstream(m_root + "/" + rel) << text;
     }
     // A kernel shows what was written back differently from a plain file: the selected
-    // clock in brackets among the others, "none" for a cleared filter.
+    // clock in brackets among the others, "none" for a cleared filter, "no pid" for an
+    // empty function pid list.
     static std::string asTheKernelShowsIt(const std::string& rel, const std::string& text) {
         if (rel == "trace_clock") {
             auto open = text.find('[');
@@ -85,6 +98,8 @@ protected:
                                     : text.substr(open + 1, text.find(']') - open - 1);
             return clock;
         }
+        if ((rel == "set_ftrace_pid" || rel == "set_ftrace_notrace_pid") && text.empty())
+            return "no pid\n";
         if (rel.size() >= 6 && rel.compare(rel.size() - 6, 6, "filter") == 0 && text == "0\n")
             return "none\n";
         return text;
