@@ -31,6 +31,13 @@ struct DumpArgs {
     std::optional<TimeBound> from, to;
 };
 
+struct FlameArgs {
+    std::string file;
+    std::vector<std::string> cpus;
+    std::vector<int32_t> pids;
+    std::optional<TimeBound> from, to;
+};
+
 struct ConvertArgs {
     std::string in;
     std::string out;
@@ -53,6 +60,7 @@ int cmdInfo(const std::string& file);
 int cmdDump(const DumpArgs& args);
 int cmdStats(const std::string& file);
 int cmdConvert(const ConvertArgs& args);
+int cmdFlame(const FlameArgs& args);
 int cmdRecord(RecordConfig config);
 
 }  // namespace kestrel::cli

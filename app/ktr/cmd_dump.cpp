@@ -8,6 +8,7 @@
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
 #include "formats/event_formats.h"
+#include "selection.h"
 #include "text/report_printer.h"
 
 namespace kestrel::cli {
@@ -40,40 +41,6 @@ bool selectEvents(const EventFormats& formats, const std::vector<std::string>& n
     return true;
 }
 
-// "--cpu N" selects CPU N of every buffer; "--cpu BUFFER:N" one buffer's CPU N.
-bool selectCpus(const TraceModel& model, const std::vector<std::string>& specs,
-                std::vector<bool>& cpus, std::string& error) {
-    if (specs.empty()) return true;
-    cpus.assign(model.cpuCount(), false);
-    for (const std::string& spec : specs) {
-        auto colon = spec.rfind(':');
-        std::string buffer = colon == std::string::npos ? "" : spec.substr(0, colon);
-        std::string number = colon == std::string::npos ? spec : spec.substr(colon + 1);
-        unsigned long n = std::strtoul(number.c_str(), nullptr, 10);  // checked when parsed
-        bool any = false;
-        for (size_t c = 0; c < model.cpuCount(); ++c) {
-            const CpuInfo& info = model.meta().cpus[c];
-            bool bufferOk =
-                colon == std::string::npos || model.meta().buffers[info.buffer].name == buffer;
-            if (bufferOk && info.cpu == n) cpus[c] = any = true;
-        }
-        if (!any) {
-            error = "no CPU '" + spec + "' in this trace";
-            return false;
-        }
-    }
-    return true;
-}
-
-// A bound given with at most the printed precision (microseconds) selects by the printed,
-// rounded timestamp, so that a time copied from a dump line includes that line.
-void setRange(const DumpArgs& args, CursorOptions& options) {
-    if (const auto& from = args.from) {
-        options.from = from->decimals > 6 ? from->ns : from->ns >= 500 ? from->ns - 500 : 0;
-    }
-    if (const auto& to = args.to) options.to = to->decimals > 6 ? to->ns : to->ns + 499;
-}
-
 }  // namespace
 
 int cmdDump(const DumpArgs& args) {
@@ -88,7 +55,7 @@ int cmdDump(const DumpArgs& args) {
     CursorOptions options;
     options.streaming = true;
     std::string error;
-    setRange(args, options);
+    printedRange(args.from, args.to, options.from, options.to);
     filter.pids.insert(args.pids.begin(), args.pids.end());
     if (!selectCpus(model, args.cpus, options.cpus, error) ||
         !selectEvents(fmt, args.events, filter, error)) {

@@ -21,6 +21,7 @@ struct Commands {
     std::string statsFile;
     DumpArgs dump;
     ConvertArgs convert;
+    FlameArgs flame;
     RecordConfig record;
 };
 
@@ -31,32 +32,53 @@ CLI::App* addFileCommand(CLI::App& app, const std::string& name, const std::stri
     return sub;
 }
 
+// --from and --to, with the check that they are in order.
+void addRange(CLI::App& sub, std::optional<TimeBound>& from, std::optional<TimeBound>& to) {
+    valued(sub, "--from", "SEC", "first timestamp (as printed: 1403.839642)",
+           [&from](const std::string& v) { from = timeBound("--from", v); });
+    valued(sub, "--to", "SEC", "last timestamp, included",
+           [&to](const std::string& v) { to = timeBound("--to", v); });
+    sub.callback([&from, &to] {
+        if (from && to && from->ns > to->ns) {
+            throw CLI::ValidationError("--from " + from->text + " is later than --to " + to->text);
+        }
+    });
+}
+
+void addCpuAndPid(CLI::App& sub, std::vector<std::string>& cpus, std::vector<int32_t>& pids,
+                  const std::string& pidHelp) {
+    valued(sub, "--cpu", "N", "CPU N of every buffer, or BUFFER:N; repeats",
+           [&cpus](const std::string& v) {
+               checkCpuSpec("--cpu", v);
+               cpus.push_back(v);
+           });
+    valued(sub, "--pid", "PID", pidHelp, [&pids](const std::string& v) {
+        pids.push_back(static_cast<int32_t>(wholeNumber("--pid", v, 0, INT32_MAX, "a process id")));
+    });
+}
+
 CLI::App* addDump(CLI::App& app, DumpArgs& a) {
     CLI::App* dump =
         app.add_subcommand("dump", "events as text, line for line like `trace-cmd report`");
     dump->add_option("FILE", a.file, kTraceFile)->required()->type_name("");
-    valued(*dump, "--cpu", "N", "CPU N of every buffer, or BUFFER:N; repeats",
-           [&a](const std::string& v) {
-               checkCpuSpec("--cpu", v);
-               a.cpus.push_back(v);
-           });
-    valued(*dump, "--pid", "PID", "events of this task; repeats", [&a](const std::string& v) {
-        a.pids.push_back(
-            static_cast<int32_t>(wholeNumber("--pid", v, 0, INT32_MAX, "a process id")));
-    });
+    addCpuAndPid(*dump, a.cpus, a.pids, "events of this task; repeats");
     valued(*dump, "--event", "SYS:NAME", "an event (SYS:NAME or NAME) or a system; repeats",
            [&a](const std::string& v) { a.events.push_back(v); });
-    valued(*dump, "--from", "SEC", "first timestamp (as printed: 1403.839642)",
-           [&a](const std::string& v) { a.from = timeBound("--from", v); });
-    valued(*dump, "--to", "SEC", "last timestamp, included",
-           [&a](const std::string& v) { a.to = timeBound("--to", v); });
-    dump->callback([&a] {
-        if (a.from && a.to && a.from->ns > a.to->ns) {
-            throw CLI::ValidationError("--from " + a.from->text + " is later than --to " +
-                                       a.to->text);
-        }
-    });
+    addRange(*dump, a.from, a.to);
     return dump;
+}
+
+CLI::App* addFlame(CLI::App& app, FlameArgs& a) {
+    CLI::App* flame = app.add_subcommand(
+        "flame", "function_graph calls as folded stacks (flamegraph.pl, inferno, speedscope)");
+    flame->add_option("FILE", a.file, kTraceFile)->required()->type_name("");
+    addCpuAndPid(*flame, a.cpus, a.pids, "calls of this task; repeats");
+    addRange(*flame, a.from, a.to);
+    flame->footer(
+        "One line per call path: frames joined by ';', then the nanoseconds spent in the last\n"
+        "frame itself. A path's lines add up to the time of its first frame. --from/--to clip\n"
+        "calls to the range; --cpu keeps the time of calls that returned on those CPUs.");
+    return flame;
 }
 
 CLI::App* addConvert(CLI::App& app, ConvertArgs& a) {
@@ -109,6 +131,7 @@ int run(int argc, char** argv) {
     CLI::App* stats = addFileCommand(
         app, "stats", "counts per event type, task and CPU (a parallel full scan)", c.statsFile);
     CLI::App* convert = addConvert(app, c.convert);
+    CLI::App* flame = addFlame(app, c.flame);
     CLI::App* record = app.add_subcommand(
         "record", "record kernel events into a .ktr, in a tracefs instance of its own (root)");
     addRecordOptions(*record, c.record);
@@ -118,7 +141,7 @@ int run(int argc, char** argv) {
 
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "help") args[0] = "--help";  // `ktr help`, as it always was
-    if (unknownCommand(args, {info, dump, stats, convert, record})) return kUsage;
+    if (unknownCommand(args, {info, dump, stats, convert, flame, record})) return kUsage;
     std::reverse(args.begin(), args.end());  // CLI11 takes them from the back
     try {
         app.parse(args);
@@ -129,6 +152,7 @@ int run(int argc, char** argv) {
     if (dump->parsed()) return cmdDump(c.dump);
     if (stats->parsed()) return cmdStats(c.statsFile);
     if (convert->parsed()) return cmdConvert(c.convert);
+    if (flame->parsed()) return cmdFlame(c.flame);
     return cmdRecord(c.record);  // require_subcommand(1): it is the one left
 }
 

@@ -1,0 +1,457 @@
+#include "analysis/call_tree.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <unordered_map>
+
+#include "base/parallel.h"
+#include "ring/page_walk.h"
+
+namespace kestrel {
+namespace {
+
+// The funcgraph fields, resolved once. funcgraph_exit's layout differs across kernels
+// (overrun and depth swapped places in 6.x), so every field is found by name.
+struct GraphFields {
+    explicit GraphFields(const EventFormats& f) {
+        const EventType* entry = f.find("ftrace", "funcgraph_entry");
+        const EventType* exit = f.find("ftrace", "funcgraph_exit");
+        if (!entry || !exit) return;
+        entryId = entry->id;
+        exitId = exit->id;
+        entryFunc = f.field(entryId, "func");
+        entryDepth = f.field(entryId, "depth");
+        exitFunc = f.field(exitId, "func");
+        exitDepth = f.field(exitId, "depth");
+        callTime = f.field(exitId, "calltime");
+        retTime = f.field(exitId, "rettime");
+        overrun = f.field(exitId, "overrun");  // optional
+    }
+    bool usable() const {
+        return entryFunc.valid() && entryDepth.valid() && exitFunc.valid() && exitDepth.valid() &&
+               callTime.valid() && retTime.valid();
+    }
+    int entryId = -1, exitId = -1;
+    FieldRef entryFunc, entryDepth, exitFunc, exitDepth, callTime, retTime, overrun;
+};
+
+// The kernel's graph depth stays far below this (its return stack holds a few dozen
+// calls); a record claiming more is damaged and left out.
+constexpr uint64_t kMaxDepth = 255;
+// rettime this close before its exit record's time is on the records' clock.
+constexpr uint64_t kSameClock = 10'000'000;
+
+struct OpenCall {
+    uint64_t ts = 0;  // entry record, trace time
+    uint64_t func = 0;
+    uint8_t depth = 0;
+};
+
+// A record one CPU could not pair; settled per task once every CPU is done.
+struct Loose {
+    uint64_t ts = 0;
+    uint64_t func = 0;
+    int32_t pid = 0;
+    uint16_t cpu = 0;
+    uint8_t depth = 0;
+    bool exit = false;
+    uint64_t span = 0;  // for an exit: index into its CPU's spans of `pid`
+};
+
+// A span with the time it is ordered by in its task: its start.
+struct KeyedSpan {
+    uint64_t key = 0;
+    CallSpan span;
+};
+
+struct CpuCalls {
+    std::unordered_map<int32_t, std::vector<KeyedSpan>> spans;  // by pid
+    std::vector<Loose> loose;
+    std::vector<uint64_t> functions;  // local id -> address
+    uint64_t records = 0;
+    uint64_t badRecords = 0;
+};
+
+class CpuPairing {
+public:
+    CpuPairing(const TraceModel& model, const EventFormats& formats, const GraphFields& f,
+               uint16_t cpu, CpuCalls& out)
+        : m_model(model), m_formats(formats), m_f(f), m_cpu(cpu), m_out(out) {}
+
+    void event(const RawEvent& raw) {
+        CommonFields c;
+        if (!m_formats.common(raw, c)) return;
+        if (c.type == m_f.entryId) {
+            entry(raw, c.pid);
+        } else if (c.type == m_f.exitId) {
+            exit(raw, c.pid);
+        }
+    }
+
+    void finish() {
+        for (auto& [pid, stack] : m_stacks) {
+            for (const OpenCall& o : stack) loosen(pid, o);
+        }
+    }
+
+private:
+    void entry(const RawEvent& raw, int32_t pid) {
+        ++m_out.records;
+        uint64_t depth = m_formats.readUnsigned(m_f.entryDepth, raw);
+        if (depth > kMaxDepth) {
+            ++m_out.badRecords;
+            return;
+        }
+        std::vector<OpenCall>& stack = stackOf(pid);
+        // A call at this depth or deeper still open: its exit is on another CPU or lost.
+        while (!stack.empty() && stack.back().depth >= depth) {
+            loosen(pid, stack.back());
+            stack.pop_back();
+        }
+        stack.push_back({m_model.toTraceTime(raw.ts), m_formats.readUnsigned(m_f.entryFunc, raw),
+                         static_cast<uint8_t>(depth)});
+    }
+
+    void exit(const RawEvent& raw, int32_t pid) {
+        ++m_out.records;
+        uint64_t depth = m_formats.readUnsigned(m_f.exitDepth, raw);
+        uint64_t call = m_formats.readUnsigned(m_f.callTime, raw);
+        uint64_t ret = m_formats.readUnsigned(m_f.retTime, raw);
+        if (depth > kMaxDepth || ret < call) {
+            ++m_out.badRecords;
+            return;
+        }
+        uint64_t func = m_formats.readUnsigned(m_f.exitFunc, raw);
+        uint64_t ts = m_model.toTraceTime(raw.ts);
+        CallSpan span;
+        span.duration = ret - call;
+        span.start = callStart(raw.ts, call, ret);
+        span.function = intern(func);
+        span.cpu = m_cpu;
+        span.depth = static_cast<uint8_t>(depth);
+        if (m_f.overrun.valid() && m_formats.readUnsigned(m_f.overrun, raw) != 0) {
+            span.flags |= CallSpan::kOverrun;
+        }
+        std::vector<OpenCall>& stack = stackOf(pid);
+        while (!stack.empty() && (stack.back().depth > depth ||
+                                  (stack.back().depth == depth && stack.back().func != func))) {
+            loosen(pid, stack.back());
+            stack.pop_back();
+        }
+        std::vector<KeyedSpan>& spans = m_out.spans[pid];
+        if (!stack.empty() && stack.back().depth == depth) {
+            spans.push_back({span.start, span});
+            stack.pop_back();
+            return;
+        }
+        m_out.loose.push_back(
+            {ts, func, pid, m_cpu, static_cast<uint8_t>(depth), true, spans.size()});
+        spans.push_back({span.start, span});
+    }
+
+    // Where the call began, in trace time. calltime and rettime come from the kernel's
+    // local trace clock: with that clock (the default) they are timestamps like the
+    // records' own, and calltime is exact where the entry record is not (an interrupt
+    // can come between the two). With another clock the exit record's time, less the
+    // duration, stands in.
+    uint64_t callStart(uint64_t exitTs, uint64_t call, uint64_t ret) const {
+        if (exitTs >= ret && exitTs - ret < kSameClock) return m_model.toTraceTime(call);
+        uint64_t ts = m_model.toTraceTime(exitTs);
+        return ts > ret - call ? ts - (ret - call) : 0;
+    }
+
+    void loosen(int32_t pid, const OpenCall& o) {
+        m_out.loose.push_back({o.ts, o.func, pid, m_cpu, o.depth, false, 0});
+    }
+
+    std::vector<OpenCall>& stackOf(int32_t pid) {
+        if (!m_lastStack || pid != m_lastPid) {  // tasks run in bursts: a hash per burst
+            m_lastPid = pid;
+            m_lastStack = &m_stacks[pid];
+        }
+        return *m_lastStack;
+    }
+
+    uint32_t intern(uint64_t func) {
+        auto [it, added] = m_ids.try_emplace(func, static_cast<uint32_t>(m_out.functions.size()));
+        if (added) m_out.functions.push_back(func);
+        return it->second;
+    }
+
+    const TraceModel& m_model;
+    const EventFormats& m_formats;
+    const GraphFields& m_f;
+    uint16_t m_cpu;
+    CpuCalls& m_out;
+    std::unordered_map<int32_t, std::vector<OpenCall>> m_stacks;
+    std::unordered_map<uint64_t, uint32_t> m_ids;
+    int32_t m_lastPid = 0;
+    std::vector<OpenCall>* m_lastStack = nullptr;
+};
+
+Status pairCpu(const TraceModel& model, const EventFormats& formats, const GraphFields& f,
+               uint16_t cpu, CpuCalls& out, Progress* progress) {
+    const CpuTrack& track = model.cpu(cpu);
+    CpuPairing pairing(model, formats, f, cpu, out);
+    std::vector<uint8_t> buffer;
+    for (uint32_t frameIndex : track.frames) {
+        if (cancelled(progress)) {
+            return Status::error(model.source().path() + ": call trees cancelled");
+        }
+        if (Status s = model.source().readFrame(frameIndex, buffer); !s.ok()) {
+            model.noteBadFrame(frameIndex, s.message());  // calls across it come out cut
+            advance(progress);
+            continue;
+        }
+        walkPages(
+            buffer.data(), buffer.size(), track.format,
+            [](const PageHeader&, size_t) { return true; },
+            [&](const RawEvent& ev) { pairing.event(ev); },
+            [&](size_t at, const std::string& what) {
+                model.noteBadPage(frameIndex, static_cast<uint32_t>(at), what);
+            });
+        advance(progress);
+    }
+    pairing.finish();
+    return {};
+}
+
+using LaneKey = std::pair<int32_t, int32_t>;  // pid, idle CPU (-1 unless pid 0)
+
+LaneKey laneKey(int32_t pid, uint16_t cpu) {
+    return {pid, pid == 0 ? static_cast<int32_t>(cpu) : -1};
+}
+
+class FunctionTable {
+public:
+    uint32_t intern(uint64_t address) {
+        auto [it, added] = m_ids.try_emplace(address, static_cast<uint32_t>(m_addresses.size()));
+        if (added) m_addresses.push_back(address);
+        return it->second;
+    }
+    std::vector<uint64_t> take() { return std::move(m_addresses); }
+
+private:
+    std::unordered_map<uint64_t, uint32_t> m_ids;
+    std::vector<uint64_t> m_addresses;
+};
+
+// What no single CPU could pair, per task in time order: an entry and an exit on two CPUs
+// (the task moved inside the call) are one call; an entry never closed is a call without
+// its exit, ending where a later record of the task shows it had returned (or at the end
+// of the trace); an exit never opened keeps its exact time and is marked.
+class LooseSettler {
+public:
+    LooseSettler(std::vector<CpuCalls>& cpus, uint64_t traceEnd, FunctionTable& functions,
+                 std::vector<KeyedSpan>& unexited)
+        : m_cpus(cpus), m_end(traceEnd), m_functions(functions), m_unexited(unexited) {}
+
+    // `records`: one lane's loose records.
+    void settle(std::vector<Loose>& records) {
+        std::stable_sort(records.begin(), records.end(), [](const Loose& a, const Loose& b) {
+            if (a.ts != b.ts) return a.ts < b.ts;
+            return a.exit && !b.exit;
+        });
+        for (const Loose& r : records) r.exit ? exit(r) : entry(r);
+        while (!m_stack.empty()) close(m_end);
+    }
+
+private:
+    void entry(const Loose& r) {
+        while (!m_stack.empty() && m_stack.back().depth >= r.depth) close(r.ts);
+        m_stack.push_back(r);
+    }
+
+    void exit(const Loose& r) {
+        while (!m_stack.empty() && m_stack.back().depth > r.depth) close(r.ts);
+        KeyedSpan& ks = m_cpus[r.cpu].spans[r.pid][r.span];
+        if (!m_stack.empty() && m_stack.back().depth == r.depth && m_stack.back().func == r.func) {
+            m_stack.pop_back();
+            return;
+        }
+        ks.span.flags |= CallSpan::kNoEntry;
+    }
+
+    void close(uint64_t until) {
+        const Loose& o = m_stack.back();
+        CallSpan span;
+        span.start = o.ts;
+        span.duration = until > o.ts ? until - o.ts : 0;
+        span.function = m_functions.intern(o.func);
+        span.cpu = o.cpu;
+        span.depth = o.depth;
+        span.flags = CallSpan::kNoExit;
+        m_unexited.push_back({o.ts, span});
+        m_stack.pop_back();
+    }
+
+    std::vector<CpuCalls>& m_cpus;
+    uint64_t m_end;
+    FunctionTable& m_functions;
+    std::vector<KeyedSpan>& m_unexited;
+    std::vector<Loose> m_stack;
+};
+
+// Each CPU's function ids made global.
+void unifyFunctions(std::vector<CpuCalls>& cpus, FunctionTable& table) {
+    for (CpuCalls& c : cpus) {
+        std::vector<uint32_t> global(c.functions.size());
+        for (size_t i = 0; i < c.functions.size(); ++i) global[i] = table.intern(c.functions[i]);
+        for (auto& [pid, spans] : c.spans) {
+            for (KeyedSpan& ks : spans) ks.span.function = global[ks.span.function];
+        }
+    }
+}
+
+// Loose records grouped by lane, settled; returns the unexited spans by lane.
+std::map<LaneKey, std::vector<KeyedSpan>> settleLoose(std::vector<CpuCalls>& cpus,
+                                                      uint64_t traceEnd, FunctionTable& table) {
+    std::map<LaneKey, std::vector<Loose>> byLane;
+    for (const CpuCalls& c : cpus) {
+        for (const Loose& r : c.loose) byLane[laneKey(r.pid, r.cpu)].push_back(r);
+    }
+    std::map<LaneKey, std::vector<KeyedSpan>> unexited;
+    for (auto& [key, records] : byLane) {
+        LooseSettler settler(cpus, traceEnd, table, unexited[key]);
+        settler.settle(records);
+    }
+    return unexited;
+}
+
+// The tree level of each call, from the times first: a call is under the latest call
+// that began before it and had not returned yet. The kernel's depth alone is not enough:
+// it counts calls the trace holds nothing of (set_graph_notrace, an interrupt's entry
+// code), and an interrupt's calls can claim the depth of the call they interrupted. It
+// decides only between calls that begin together.
+class TreeLevels {
+public:
+    uint8_t place(const CallSpan& s) {
+        while (!m_open.empty() &&
+               (m_open.back().end <= s.start ||
+                (m_open.back().depth >= s.depth && m_open.back().end < s.end()))) {
+            m_open.pop_back();
+        }
+        uint8_t level =
+            m_open.empty() ? 0 : static_cast<uint8_t>(std::min(m_open.back().level + 1, 255));
+        m_open.push_back({s.end(), s.depth, level});
+        return level;
+    }
+
+private:
+    struct Open {
+        uint64_t end;
+        uint8_t depth;
+        uint8_t level;
+    };
+    std::vector<Open> m_open;
+};
+
+// Every lane's spans in one array, each lane in (entry time, depth) order.
+void assemble(std::vector<CpuCalls>& cpus, std::map<LaneKey, std::vector<KeyedSpan>>& unexited,
+              CallTrees& out) {
+    std::map<LaneKey, std::vector<KeyedSpan>> lanes = std::move(unexited);
+    for (size_t cpu = 0; cpu < cpus.size(); ++cpu) {
+        for (auto& [pid, spans] : cpus[cpu].spans) {
+            std::vector<KeyedSpan>& lane = lanes[laneKey(pid, static_cast<uint16_t>(cpu))];
+            lane.insert(lane.end(), spans.begin(), spans.end());
+            std::vector<KeyedSpan>().swap(spans);
+        }
+    }
+    size_t total = 0;
+    for (auto& [key, spans] : lanes) total += spans.size();
+    out.spans.reserve(total);
+    for (auto& [key, spans] : lanes) {
+        if (spans.empty()) continue;
+        std::stable_sort(spans.begin(), spans.end(), [](const KeyedSpan& a, const KeyedSpan& b) {
+            if (a.key != b.key) return a.key < b.key;
+            return a.span.depth < b.span.depth;
+        });
+        out.lanes.push_back({key.first, key.second, out.spans.size(), spans.size()});
+        TreeLevels levels;
+        for (const KeyedSpan& ks : spans) {
+            out.spans.push_back(ks.span);
+            out.spans.back().depth = levels.place(ks.span);
+            if (ks.span.cut()) ++out.cutSpans;
+            if (ks.span.flags & CallSpan::kOverrun) ++out.overruns;
+        }
+        std::vector<KeyedSpan>().swap(spans);
+    }
+}
+
+}  // namespace
+
+bool hasCallRecords(const EventFormats& formats) {
+    return GraphFields(formats).usable();
+}
+
+Result<CallTrees> buildCallTrees(const TraceModel& model, const EventFormats& formats,
+                                 Progress* progress, unsigned threads) {
+    const GraphFields fields(formats);
+    if (!fields.usable()) {
+        return Status::error(model.source().path() +
+                             ": no function_graph records (funcgraph_entry "
+                             "and funcgraph_exit formats with func, depth, calltime, rettime)");
+    }
+    const size_t cpus = model.cpuCount();
+    if (progress) progress->total = model.frames().size();
+    std::vector<CpuCalls> calls(cpus);
+    std::vector<size_t> order(cpus);  // biggest CPUs first: no long tail for the pool
+    for (size_t i = 0; i < cpus; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+        return model.cpu(x).frames.size() > model.cpu(y).frames.size();
+    });
+    Status st = parallelFor(cpus, workerCount(threads, cpus), [&](size_t k, unsigned) {
+        size_t cpu = order[k];
+        return pairCpu(model, formats, fields, static_cast<uint16_t>(cpu), calls[cpu], progress);
+    });
+    if (!st.ok()) return st;
+    CallTrees out;
+    for (const CpuCalls& c : calls) {
+        out.records += c.records;
+        out.badRecords += c.badRecords;
+    }
+    FunctionTable table;
+    unifyFunctions(calls, table);
+    auto unexited = settleLoose(calls, model.endTime(), table);
+    assemble(calls, unexited, out);
+    out.functions = table.take();
+    return out;
+}
+
+uint64_t CallTrees::subtreeEnd(uint64_t span, const CallLane& lane) const {
+    const uint64_t last = lane.first + lane.count;
+    const uint8_t depth = spans[span].depth;
+    uint64_t i = span + 1;
+    while (i < last && spans[i].depth > depth) ++i;
+    return i;
+}
+
+uint64_t CallTrees::selfTime(uint64_t span, const CallLane& lane) const {
+    const CallSpan& s = spans[span];
+    const uint64_t last = lane.first + lane.count;
+    uint64_t children = 0;
+    for (uint64_t i = span + 1; i < last && spans[i].depth > s.depth; ++i) {
+        if (spans[i].depth == s.depth + 1) children += spans[i].duration;
+    }
+    return children < s.duration ? s.duration - children : 0;
+}
+
+const CallLane* CallTrees::lane(int32_t pid, int32_t idleCpu) const {
+    auto it = std::lower_bound(lanes.begin(), lanes.end(), std::make_pair(pid, idleCpu),
+                               [](const CallLane& l, const std::pair<int32_t, int32_t>& k) {
+                                   return std::make_pair(l.pid, l.idleCpu) < k;
+                               });
+    if (it == lanes.end() || it->pid != pid || it->idleCpu != idleCpu) return nullptr;
+    return &*it;
+}
+
+std::string CallTrees::functionName(uint32_t function, const EventFormats& formats) const {
+    uint64_t address = functions[function];
+    if (const char* name = formats.symbol(address)) return name;
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(address));
+    return buf;
+}
+
+}  // namespace kestrel
