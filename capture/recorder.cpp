@@ -196,8 +196,12 @@ Result<std::unique_ptr<Recorder>> Recorder::create(const Tracefs& fs, const Reco
                     std::none_of(r->refused().begin(), r->refused().end(),
                                  [](const Refusal& f) { return f.item.rfind("tracer ", 0) == 0; });
     if (r->m_applied.enabledEvents.empty() && !tracerOn) {
+        // The refusals are why: they would be printed after a start that never comes.
+        std::string why;
+        for (const Refusal& f : r->m_applied.refused) why += (why.empty() ? "" : "; ") + f.line();
         return fail(
-            Status::error("nothing left to record: no event could be enabled and no tracer set"));
+            Status::error("nothing left to record: no event could be enabled and no tracer set" +
+                          (why.empty() ? std::string() : " (the kernel refused " + why + ")")));
     }
     if (Status st = r->collectMeta(); !st) return fail(st);
     auto lock = lockOutput(config.output);

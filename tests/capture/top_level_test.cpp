@@ -199,5 +199,24 @@ TEST_F(FakeTopLevel, ATopLevelInUseIsRefusedWithoutForce) {
     EXPECT_EQ(snapshot(), m_before);
 }
 
+// When nothing is left to record, the error says what the kernel refused: the refusals
+// are otherwise printed once recording starts, which it then never does.
+TEST_F(FakeTopLevel, NothingLeftToRecordSaysWhatWasRefused) {
+    fs::remove(m_root + "/set_event");  // a set_event no write goes into
+    fs::create_directory(m_root + "/set_event");
+    m_before = snapshot();
+    RecordConfig c = config();
+    c.events = {{"nosuch:nothing", ""}};
+    c.tracer.clear();
+    c.graphFunction.clear();
+    Tracefs tfs(m_root);
+    auto rec = Recorder::create(tfs, c);
+    ASSERT_FALSE(rec);
+    EXPECT_NE(rec.message().find("nothing left to record"), std::string::npos) << rec.message();
+    EXPECT_NE(rec.message().find("refused"), std::string::npos) << rec.message();
+    EXPECT_NE(rec.message().find("nosuch:nothing"), std::string::npos) << rec.message();
+    EXPECT_EQ(snapshot(), m_before);
+}
+
 }  // namespace
 }  // namespace kestrel
