@@ -33,9 +33,20 @@ struct DumpArgs {
 
 struct FlameArgs {
     std::string file;
+    bool stacks = false;  // stack samples instead of function_graph calls
+    std::string diff;     // a second trace: "stack BEFORE AFTER" lines
     std::vector<std::string> cpus;
     std::vector<int32_t> pids;
     std::optional<TimeBound> from, to;
+};
+
+struct FunctionsArgs {
+    std::string file;
+    std::vector<std::string> cpus;
+    std::vector<int32_t> pids;
+    std::optional<TimeBound> from, to;
+    std::string format = "text";  // text, csv, json
+    std::string sort = "total";   // calls, total, self, average, longest, p99, name
 };
 
 struct ConvertArgs {
@@ -61,6 +72,7 @@ int cmdDump(const DumpArgs& args);
 int cmdStats(const std::string& file);
 int cmdConvert(const ConvertArgs& args);
 int cmdFlame(const FlameArgs& args);
+int cmdFunctions(const FunctionsArgs& args);
 int cmdRecord(RecordConfig config);
 
 }  // namespace kestrel::cli

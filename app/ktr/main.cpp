@@ -22,6 +22,7 @@ struct Commands {
     DumpArgs dump;
     ConvertArgs convert;
     FlameArgs flame;
+    FunctionsArgs functions;
     RecordConfig record;
 };
 
@@ -74,11 +75,41 @@ CLI::App* addFlame(CLI::App& app, FlameArgs& a) {
     flame->add_option("FILE", a.file, kTraceFile)->required()->type_name("");
     addCpuAndPid(*flame, a.cpus, a.pids, "calls of this task; repeats");
     addRange(*flame, a.from, a.to);
+    flame->add_flag("--stacks", a.stacks,
+                    "stack samples (kernel_stack, user_stack records) instead of calls");
+    flame
+        ->add_option("--diff", a.diff,
+                     "a second trace: 'stack BEFORE AFTER' lines for a differential flame graph")
+        ->type_name("FILE2");
     flame->footer(
         "One line per call path: frames joined by ';', then the nanoseconds spent in the last\n"
         "frame itself. A path's lines add up to the time of its first frame. --from/--to clip\n"
-        "calls to the range; --cpu keeps the time of calls that returned on those CPUs.");
+        "calls to the range; --cpu keeps the time of calls that returned on those CPUs.\n"
+        "With --stacks: one line per distinct stack, outermost frame first, then how many\n"
+        "stack records hold it (the stacktrace or func_stack_trace option writes them).\n"
+        "With --diff FILE2: 'stack BEFORE AFTER', FILE's value then FILE2's (0 where one has\n"
+        "no such stack), the same selection in both: flamegraph.pl and inferno-diff-folded\n"
+        "draw it coloured by growth and shrink.");
     return flame;
+}
+
+CLI::App* addFunctions(CLI::App& app, FunctionsArgs& a) {
+    CLI::App* fns = app.add_subcommand(
+        "functions", "per function_graph function: calls, total, self, average, longest, p99");
+    fns->add_option("FILE", a.file, kTraceFile)->required()->type_name("");
+    addCpuAndPid(*fns, a.cpus, a.pids, "calls of this task; repeats");
+    addRange(*fns, a.from, a.to);
+    fns->add_option("--format", a.format, "text (default), csv or json")
+        ->type_name("FORMAT")
+        ->check(CLI::IsMember({"text", "csv", "json"}));
+    fns->add_option("--sort", a.sort, "calls, total (default), self, average, longest, p99 or name")
+        ->type_name("KEY")
+        ->check(CLI::IsMember({"calls", "total", "self", "average", "longest", "p99", "name"}));
+    fns->footer(
+        "Calls the kernel measured (those with an exit record) that began in --from/--to,\n"
+        "returned on a --cpu, of a --pid. Times in microseconds as text, nanoseconds in csv\n"
+        "and json. A recursive function's nested calls count again in its total.");
+    return fns;
 }
 
 CLI::App* addConvert(CLI::App& app, ConvertArgs& a) {
@@ -132,6 +163,7 @@ int run(int argc, char** argv) {
         app, "stats", "counts per event type, task and CPU (a parallel full scan)", c.statsFile);
     CLI::App* convert = addConvert(app, c.convert);
     CLI::App* flame = addFlame(app, c.flame);
+    CLI::App* functions = addFunctions(app, c.functions);
     CLI::App* record = app.add_subcommand(
         "record", "record kernel events into a .ktr, in a tracefs instance of its own (root)");
     addRecordOptions(*record, c.record);
@@ -141,7 +173,7 @@ int run(int argc, char** argv) {
 
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "help") args[0] = "--help";  // `ktr help`, as it always was
-    if (unknownCommand(args, {info, dump, stats, convert, flame, record})) return kUsage;
+    if (unknownCommand(args, {info, dump, stats, convert, flame, functions, record})) return kUsage;
     std::reverse(args.begin(), args.end());  // CLI11 takes them from the back
     try {
         app.parse(args);
@@ -153,6 +185,7 @@ int run(int argc, char** argv) {
     if (stats->parsed()) return cmdStats(c.statsFile);
     if (convert->parsed()) return cmdConvert(c.convert);
     if (flame->parsed()) return cmdFlame(c.flame);
+    if (functions->parsed()) return cmdFunctions(c.functions);
     return cmdRecord(c.record);  // require_subcommand(1): it is the one left
 }
 

@@ -5,8 +5,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "analysis/cpu_pass.h"
 #include "base/parallel.h"
-#include "ring/page_walk.h"
 
 namespace kestrel {
 namespace {
@@ -192,29 +192,11 @@ private:
 
 Status pairCpu(const TraceModel& model, const EventFormats& formats, const GraphFields& f,
                uint16_t cpu, CpuCalls& out, Progress* progress) {
-    const CpuTrack& track = model.cpu(cpu);
-    CpuPairing pairing(model, formats, f, cpu, out);
-    std::vector<uint8_t> buffer;
-    for (uint32_t frameIndex : track.frames) {
-        if (cancelled(progress)) {
-            return Status::error(model.source().path() + ": call trees cancelled");
-        }
-        if (Status s = model.source().readFrame(frameIndex, buffer); !s.ok()) {
-            model.noteBadFrame(frameIndex, s.message());  // calls across it come out cut
-            advance(progress);
-            continue;
-        }
-        walkPages(
-            buffer.data(), buffer.size(), track.format,
-            [](const PageHeader&, size_t) { return true; },
-            [&](const RawEvent& ev) { pairing.event(ev); },
-            [&](size_t at, const std::string& what) {
-                model.noteBadPage(frameIndex, static_cast<uint32_t>(at), what);
-            });
-        advance(progress);
-    }
-    pairing.finish();
-    return {};
+    CpuPairing pairing(model, formats, f, cpu, out);  // calls across a bad frame come out cut
+    Status st = walkCpuEvents(model, cpu, progress, "call trees",
+                              [&](const RawEvent& ev) { pairing.event(ev); });
+    if (st.ok()) pairing.finish();
+    return st;
 }
 
 using LaneKey = std::pair<int32_t, int32_t>;  // pid, idle CPU (-1 unless pid 0)

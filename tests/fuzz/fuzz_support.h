@@ -9,7 +9,11 @@
 #include <cstdint>
 #include <string>
 
+#include "analysis/call_tree.h"
+#include "analysis/folded_stacks.h"
+#include "analysis/function_stats.h"
 #include "analysis/sched_timeline.h"
+#include "analysis/stack_samples.h"
 #include "analysis/trace_scan.h"
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
@@ -71,6 +75,19 @@ inline void printEvents(const TraceModel& model, EventFormats& formats) {
     keep(sum);
 }
 
+// The function_graph call trees, their folded paths and function table, and the stack
+// samples: every depth, time and array size in them comes from the input.
+inline void callsAndStacks(const TraceModel& model, const EventFormats& fields) {
+    auto trees = buildCallTrees(model, fields, nullptr, 2);
+    if (trees) {
+        CallPathTree paths = aggregateCalls(*trees, CallFilter{});
+        keep(paths.nodes.size() + foldedLines(paths, *trees, fields).size());
+        keep(functionStats(*trees, CallFilter{}).size());
+    }
+    auto samples = foldStackSamples(model, fields, CallFilter{}, nullptr, 2);
+    if (samples) keep(samples->samples);
+}
+
 inline void analyse(const TraceModel& model, const EventFormats& fields) {
     auto scan = scanTrace(model, &fields, nullptr, 2);
     if (scan) keep(scan->events);
@@ -81,6 +98,7 @@ inline void analyse(const TraceModel& model, const EventFormats& fields) {
     filter.advanced = ".*: common_pid > 1";
     auto index = EventIndex::build(model, pool, filter, nullptr, 2);
     if (index) keep((*index)->rows());
+    callsAndStacks(model, fields);
 }
 
 // Opens the source as a model and runs every pass over it.
