@@ -53,6 +53,7 @@ void ColumnText::SeqDeleter::operator()(trace_seq* s) const {
 ColumnText::ColumnText(EventFormats& formats, const TraceMeta& meta)
     : m_formats(formats),
       m_meta(meta),
+      m_funcgraph(formats),
       m_usecs(clockInMicroseconds(meta.traceClock)),
       m_seq(new trace_seq) {
     trace_seq_init(m_seq.get());
@@ -127,6 +128,16 @@ void ColumnText::append(Column column, const EventRef& event, uint64_t number, s
             break;
         }
         case Column::Info: {
+            if (hasCommon && m_funcgraph.enabled()) {
+                if (common.type == m_funcgraph.entryId()) {
+                    m_funcgraph.printEntry(event.raw, common.pid, nullptr, out);
+                    break;
+                }
+                if (common.type == m_funcgraph.exitId()) {
+                    m_funcgraph.printExit(event.raw, out);
+                    break;
+                }
+            }
             RawEvent raw = event.raw;
             raw.ts = event.ts;
             int cpu = event.cpu < m_meta.cpus.size() ? static_cast<int>(m_meta.cpus[event.cpu].cpu)

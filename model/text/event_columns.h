@@ -8,6 +8,7 @@
 
 #include "base/trace_meta.h"
 #include "formats/event_formats.h"
+#include "text/funcgraph_printer.h"
 #include "text/report_printer.h"
 
 struct trace_seq;
@@ -43,6 +44,10 @@ private:
     };
     EventFormats& m_formats;
     const TraceMeta& m_meta;
+    // function_graph records as trace-cmd report draws them (durations with their marks,
+    // the call nesting), each record on its own row: the table does not merge a leaf
+    // call's entry and exit into one line as the report does.
+    FuncgraphPrinter m_funcgraph;
     bool m_usecs = true;
     std::unique_ptr<trace_seq, SeqDeleter> m_seq;
 };
