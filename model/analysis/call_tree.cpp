@@ -59,14 +59,8 @@ struct Loose {
     uint64_t span = 0;  // for an exit: index into its CPU's spans of `pid`
 };
 
-// A span with the time it is ordered by in its task: its start.
-struct KeyedSpan {
-    uint64_t key = 0;
-    CallSpan span;
-};
-
 struct CpuCalls {
-    std::unordered_map<int32_t, std::vector<KeyedSpan>> spans;  // by pid
+    std::unordered_map<int32_t, std::vector<CallSpan>> spans;  // by pid
     std::vector<Loose> loose;
     std::vector<uint64_t> functions;  // local id -> address
     uint64_t records = 0;
@@ -139,15 +133,15 @@ private:
             loosen(pid, stack.back());
             stack.pop_back();
         }
-        std::vector<KeyedSpan>& spans = m_out.spans[pid];
+        std::vector<CallSpan>& spans = m_out.spans[pid];
         if (!stack.empty() && stack.back().depth == depth) {
-            spans.push_back({span.start, span});
+            spans.push_back(span);
             stack.pop_back();
             return;
         }
         m_out.loose.push_back(
             {ts, func, pid, m_cpu, static_cast<uint8_t>(depth), true, spans.size()});
-        spans.push_back({span.start, span});
+        spans.push_back(span);
     }
 
     // Where the call began, in trace time. calltime and rettime come from the kernel's
@@ -226,7 +220,7 @@ private:
 class LooseSettler {
 public:
     LooseSettler(std::vector<CpuCalls>& cpus, uint64_t traceEnd, FunctionTable& functions,
-                 std::vector<KeyedSpan>& unexited)
+                 std::vector<CallSpan>& unexited)
         : m_cpus(cpus), m_end(traceEnd), m_functions(functions), m_unexited(unexited) {}
 
     // `records`: one lane's loose records.
@@ -247,12 +241,12 @@ private:
 
     void exit(const Loose& r) {
         while (!m_stack.empty() && m_stack.back().depth > r.depth) close(r.ts);
-        KeyedSpan& ks = m_cpus[r.cpu].spans[r.pid][r.span];
+        CallSpan& span = m_cpus[r.cpu].spans[r.pid][r.span];
         if (!m_stack.empty() && m_stack.back().depth == r.depth && m_stack.back().func == r.func) {
             m_stack.pop_back();
             return;
         }
-        ks.span.flags |= CallSpan::kNoEntry;
+        span.flags |= CallSpan::kNoEntry;
     }
 
     void close(uint64_t until) {
@@ -264,14 +258,14 @@ private:
         span.cpu = o.cpu;
         span.depth = o.depth;
         span.flags = CallSpan::kNoExit;
-        m_unexited.push_back({o.ts, span});
+        m_unexited.push_back(span);
         m_stack.pop_back();
     }
 
     std::vector<CpuCalls>& m_cpus;
     uint64_t m_end;
     FunctionTable& m_functions;
-    std::vector<KeyedSpan>& m_unexited;
+    std::vector<CallSpan>& m_unexited;
     std::vector<Loose> m_stack;
 };
 
@@ -281,19 +275,19 @@ void unifyFunctions(std::vector<CpuCalls>& cpus, FunctionTable& table) {
         std::vector<uint32_t> global(c.functions.size());
         for (size_t i = 0; i < c.functions.size(); ++i) global[i] = table.intern(c.functions[i]);
         for (auto& [pid, spans] : c.spans) {
-            for (KeyedSpan& ks : spans) ks.span.function = global[ks.span.function];
+            for (CallSpan& span : spans) span.function = global[span.function];
         }
     }
 }
 
 // Loose records grouped by lane, settled; returns the unexited spans by lane.
-std::map<LaneKey, std::vector<KeyedSpan>> settleLoose(std::vector<CpuCalls>& cpus,
-                                                      uint64_t traceEnd, FunctionTable& table) {
+std::map<LaneKey, std::vector<CallSpan>> settleLoose(std::vector<CpuCalls>& cpus, uint64_t traceEnd,
+                                                     FunctionTable& table) {
     std::map<LaneKey, std::vector<Loose>> byLane;
     for (const CpuCalls& c : cpus) {
         for (const Loose& r : c.loose) byLane[laneKey(r.pid, r.cpu)].push_back(r);
     }
-    std::map<LaneKey, std::vector<KeyedSpan>> unexited;
+    std::map<LaneKey, std::vector<CallSpan>> unexited;
     for (auto& [key, records] : byLane) {
         LooseSettler settler(cpus, traceEnd, table, unexited[key]);
         settler.settle(records);
@@ -330,14 +324,14 @@ private:
 };
 
 // Every lane's spans in one array, each lane in (entry time, depth) order.
-void assemble(std::vector<CpuCalls>& cpus, std::map<LaneKey, std::vector<KeyedSpan>>& unexited,
+void assemble(std::vector<CpuCalls>& cpus, std::map<LaneKey, std::vector<CallSpan>>& unexited,
               CallTrees& out) {
-    std::map<LaneKey, std::vector<KeyedSpan>> lanes = std::move(unexited);
+    std::map<LaneKey, std::vector<CallSpan>> lanes = std::move(unexited);
     for (size_t cpu = 0; cpu < cpus.size(); ++cpu) {
         for (auto& [pid, spans] : cpus[cpu].spans) {
-            std::vector<KeyedSpan>& lane = lanes[laneKey(pid, static_cast<uint16_t>(cpu))];
+            std::vector<CallSpan>& lane = lanes[laneKey(pid, static_cast<uint16_t>(cpu))];
             lane.insert(lane.end(), spans.begin(), spans.end());
-            std::vector<KeyedSpan>().swap(spans);
+            std::vector<CallSpan>().swap(spans);
         }
     }
     size_t total = 0;
@@ -345,19 +339,20 @@ void assemble(std::vector<CpuCalls>& cpus, std::map<LaneKey, std::vector<KeyedSp
     out.spans.reserve(total);
     for (auto& [key, spans] : lanes) {
         if (spans.empty()) continue;
-        std::stable_sort(spans.begin(), spans.end(), [](const KeyedSpan& a, const KeyedSpan& b) {
-            if (a.key != b.key) return a.key < b.key;
-            return a.span.depth < b.span.depth;
+        // By start, then depth: a call before its callees.
+        std::stable_sort(spans.begin(), spans.end(), [](const CallSpan& a, const CallSpan& b) {
+            if (a.start != b.start) return a.start < b.start;
+            return a.depth < b.depth;
         });
         out.lanes.push_back({key.first, key.second, out.spans.size(), spans.size()});
         TreeLevels levels;
-        for (const KeyedSpan& ks : spans) {
-            out.spans.push_back(ks.span);
-            out.spans.back().depth = levels.place(ks.span);
-            if (ks.span.cut()) ++out.cutSpans;
-            if (ks.span.flags & CallSpan::kOverrun) ++out.overruns;
+        for (const CallSpan& span : spans) {
+            out.spans.push_back(span);
+            out.spans.back().depth = levels.place(span);
+            if (span.cut()) ++out.cutSpans;
+            if (span.flags & CallSpan::kOverrun) ++out.overruns;
         }
-        std::vector<KeyedSpan>().swap(spans);
+        std::vector<CallSpan>().swap(spans);
     }
 }
 
