@@ -46,7 +46,17 @@ std::string_view formatLine(std::string_view text, std::string_view key) {
     return {};
 }
 
-// Field names the format declares ("field:TYPE NAME;" or "field:TYPE NAME[N];").
+// "[N]" or "[]" and nothing after it: the array part of a field declaration as the kernel
+// writes it.
+bool wellFormedArray(std::string_view part) {
+    if (part.size() < 2 || part.front() != '[' || part.back() != ']') return false;
+    return std::all_of(part.begin() + 1, part.end() - 1,
+                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+// Field names the format declares ("field:TYPE NAME;" or "field:TYPE NAME[N];"). A name
+// whose array part is malformed ("prev_comm[16b") is not counted: libtraceevent reads such
+// a declaration as another field, so a print fmt naming it would reach a null field.
 std::vector<std::string_view> declaredFields(std::string_view text) {
     std::vector<std::string_view> names;
     for (size_t at = text.find("field:"); at != std::string_view::npos;
@@ -54,10 +64,14 @@ std::vector<std::string_view> declaredFields(std::string_view text) {
         size_t end = text.find(';', at);
         if (end == std::string_view::npos) break;
         std::string_view decl = text.substr(at + 6, end - at - 6);
-        if (size_t bracket = decl.find('['); bracket != std::string_view::npos)
-            decl = decl.substr(0, bracket);
+        // The name is the last word ("__data_loc char[] name" has its brackets before it).
         size_t start = decl.find_last_of(" *\t");
-        names.push_back(start == std::string_view::npos ? decl : decl.substr(start + 1));
+        std::string_view name = start == std::string_view::npos ? decl : decl.substr(start + 1);
+        if (size_t bracket = name.find('['); bracket != std::string_view::npos) {
+            if (!wellFormedArray(name.substr(bracket))) continue;
+            name = name.substr(0, bracket);
+        }
+        names.push_back(name);
     }
     return names;
 }

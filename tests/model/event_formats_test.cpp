@@ -146,5 +146,26 @@ TEST(EventFormats, APrintFmtNamingAnUndeclaredFieldFailsToParseWithoutCrashing) 
     EXPECT_NE(out.find("<CANT FIND FIELD prev_state>"), std::string::npos) << out;
 }
 
+// The same with a malformed array declaration ("prev_comm[16b;"): libtraceevent reads it as
+// another field, and the print fmt's REC->prev_comm then reached a null field (found by
+// the tracedat fuzzer). The fields still describe the event.
+TEST(EventFormats, AMalformedArrayDeclarationFailsToParseWithoutCrashing) {
+    TraceMeta meta;
+    meta.headerPage = test::readText(test::dataPath("pages/header_page"));
+    meta.headerEvent = test::readText(test::dataPath("pages/header_event"));
+    std::string format = test::readText(test::dataPath("pages/sched_switch.format"));
+    size_t field = format.find("prev_comm[16];");
+    ASSERT_NE(field, std::string::npos);
+    format.replace(field, 14, "prev_comm[16b;");
+    meta.formats.push_back({"sched", format});
+    meta.buffers.push_back({"", "local", 4096});
+    auto formats = EventFormats::create(meta);
+    ASSERT_TRUE(formats) << formats.message();
+    const EventType* type = (*formats)->find("sched", "sched_switch");
+    ASSERT_NE(type, nullptr);
+    EXPECT_TRUE(type->tep->flags & TEP_EVENT_FL_FAILED);
+    EXPECT_TRUE((*formats)->field(type->id, "next_pid").valid());
+}
+
 }  // namespace
 }  // namespace kestrel
