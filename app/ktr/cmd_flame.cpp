@@ -24,10 +24,10 @@ int foldFile(const std::string& file, const FlameArgs& args, std::vector<FoldedL
     auto formats = EventFormats::create(model.meta());
     if (!formats) return inputError(file + ": " + formats.message());
     CallFilter filter;
-    filter.pids = args.pids;
-    printedRange(args.from, args.to, filter.from, filter.to);
     std::string error;
-    if (!selectCpus(model, args.cpus, filter.cpus, error)) return inputError(file + ": " + error);
+    if (!selectCalls(model, args.cpus, args.pids, args.from, args.to, filter, error)) {
+        return inputError(file + ": " + error);
+    }
     if (args.stacks) {
         auto samples = foldStackSamples(model, *formats.value(), filter);
         if (!samples) return inputError(samples.message());

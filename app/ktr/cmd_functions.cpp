@@ -105,10 +105,8 @@ int cmdFunctions(const FunctionsArgs& args) {
     auto formats = EventFormats::create(model.meta());
     if (!formats) return inputError(args.file + ": " + formats.message());
     CallFilter filter;
-    filter.pids = args.pids;
-    printedRange(args.from, args.to, filter.from, filter.to);
     std::string error;
-    if (!selectCpus(model, args.cpus, filter.cpus, error)) {
+    if (!selectCalls(model, args.cpus, args.pids, args.from, args.to, filter, error)) {
         return inputError(args.file + ": " + error);
     }
     auto trees = buildCallTrees(model, *formats.value());

@@ -34,4 +34,12 @@ void printedRange(const std::optional<TimeBound>& from, const std::optional<Time
     if (to) hi = to->decimals > 6 ? to->ns : to->ns + 499;
 }
 
+bool selectCalls(const TraceModel& model, const std::vector<std::string>& cpus,
+                 const std::vector<int32_t>& pids, const std::optional<TimeBound>& from,
+                 const std::optional<TimeBound>& to, CallFilter& filter, std::string& error) {
+    filter.pids = pids;
+    printedRange(from, to, filter.from, filter.to);
+    return selectCpus(model, cpus, filter.cpus, error);
+}
+
 }  // namespace kestrel::cli

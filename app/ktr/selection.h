@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/folded_stacks.h"
 #include "cli.h"
 #include "decode/trace_model.h"
 
@@ -21,5 +22,11 @@ bool selectCpus(const TraceModel& model, const std::vector<std::string>& specs,
 // `hi` are left as they are where no bound is given.
 void printedRange(const std::optional<TimeBound>& from, const std::optional<TimeBound>& to,
                   uint64_t& lo, uint64_t& hi);
+
+// The calls (or stack samples) --pid, --cpu, --from and --to select, for ktr flame and
+// ktr functions; false with `error` for a CPU the trace does not have.
+bool selectCalls(const TraceModel& model, const std::vector<std::string>& cpus,
+                 const std::vector<int32_t>& pids, const std::optional<TimeBound>& from,
+                 const std::optional<TimeBound>& to, CallFilter& filter, std::string& error);
 
 }  // namespace kestrel::cli

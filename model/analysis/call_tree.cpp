@@ -1,7 +1,6 @@
 #include "analysis/call_tree.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <unordered_map>
 
@@ -424,11 +423,9 @@ const CallLane* CallTrees::lane(int32_t pid, int32_t idleCpu) const {
 }
 
 std::string CallTrees::functionName(uint32_t function, const EventFormats& formats) const {
-    uint64_t address = functions[function];
-    if (const char* name = formats.symbol(address)) return name;
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(address));
-    return buf;
+    std::string name;
+    formats.appendSymbol(functions[function], name);
+    return name;
 }
 
 }  // namespace kestrel

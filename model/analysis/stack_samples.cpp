@@ -1,7 +1,6 @@
 #include "analysis/stack_samples.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 
 #include "analysis/cpu_pass.h"
@@ -100,13 +99,6 @@ private:
     bool m_big;
 };
 
-std::string frameName(uint64_t address, const EventFormats& formats) {
-    if (const char* name = formats.symbol(address)) return name;
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(address));
-    return buf;
-}
-
 }  // namespace
 
 bool hasStackRecords(const EventFormats& formats) {
@@ -141,7 +133,7 @@ Result<StackSamples> foldStackSamples(const TraceModel& model, const EventFormat
         FoldedLine line;
         for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
             if (!line.stack.empty()) line.stack += ';';
-            line.stack += frameName(*it, formats);
+            formats.appendSymbol(*it, line.stack);
         }
         line.value = n;
         out.samples += n;

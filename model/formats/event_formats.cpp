@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 #include "base/byte_order.h"
@@ -379,6 +380,16 @@ void EventFormats::registerComm(int pid, const char* comm) {
 
 const char* EventFormats::symbol(uint64_t address) const {
     return tep_find_function(m_tep, address);
+}
+
+void EventFormats::appendSymbol(uint64_t address, std::string& out) const {
+    if (const char* name = symbol(address)) {
+        out += name;
+        return;
+    }
+    char buf[24];
+    out.append(buf, static_cast<size_t>(std::snprintf(buf, sizeof buf, "%llx",
+                                                      static_cast<unsigned long long>(address))));
 }
 
 // libtraceevent and its plugins read fields without always checking the payload size

@@ -119,6 +119,9 @@ public:
     void registerComm(int pid, const char* comm);
     // Kernel symbol name for an address, or nullptr.
     const char* symbol(uint64_t address) const;
+    // Appends the symbol's name, or the address in hex (as trace-cmd prints one it cannot
+    // name).
+    void appendSymbol(uint64_t address, std::string& out) const;
 
     // Appends libtraceevent's rendering of the event's info (TEP_PRINT_INFO), exactly as
     // `trace-cmd report` prints it (plugins loaded). Stateful like trace-cmd: sched_switch

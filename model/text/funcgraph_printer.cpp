@@ -69,13 +69,7 @@ void FuncgraphPrinter::appendIndent(uint64_t depth, std::string& out) const {
 
 void FuncgraphPrinter::appendFunction(uint64_t address, const char* suffix,
                                       std::string& out) const {
-    if (const char* name = m_formats.symbol(address)) {
-        out += name;
-    } else {
-        char buf[24];
-        out.append(buf, static_cast<size_t>(snprintf(buf, sizeof buf, "%llx",
-                                                     static_cast<unsigned long long>(address))));
-    }
+    m_formats.appendSymbol(address, out);
     out += suffix;
 }
 
