@@ -23,10 +23,12 @@
 #include "events/event_panel.h"
 #include "events/filter_panel.h"
 #include "formats/event_formats.h"
+#include "jobs/background_pass.h"
 #include "jobs/worker_priority.h"
 #include "timeline/time_scale.h"
 #include "timeline/timeline_legend.h"
 #include "timeline/timeline_view.h"
+#include "window/call_views.h"
 #include "window/damage_banner.h"
 #include "window/file_menu.h"
 #include "window/menus.h"
@@ -118,6 +120,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_cancel->hide();
     m_restart->hide();
     connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancelAnalysis);
+    m_calls = new CallViews(this);
+    connect(m_calls->pass(), &BackgroundPass::progress, this, [this](qint64 done, qint64 total) {
+        m_progress->setValue(total ? int(done * 100 / total) : 0);
+    });
+    connect(m_calls->pass(), &BackgroundPass::stopped, this, [this] {
+        if (analysisRunning()) return;
+        m_progress->hide();
+        m_cancel->hide();
+    });
+    connect(m_calls, &CallViews::built, this, &MainWindow::showCallTrees);
     connect(m_restart, &QPushButton::clicked, this, &MainWindow::restartAnalysis);
     m_poll = new QTimer(this);
     m_poll->setInterval(100);
@@ -135,6 +147,7 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+    m_calls->clear();
     removeEventPanel();  // its passes read the model, which goes before child widgets do
     stopWorker();
     stopOpening();
@@ -225,6 +238,7 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
     // The new trace opened: only now does the old one go, with its analysis and panel.
     saveCurrentSession();
     stopWorker();
+    m_calls->clear();
     removeEventPanel();
     m_view->setTimeline(nullptr);
     m_timeline.reset();
@@ -352,6 +366,7 @@ void MainWindow::showAnalysis(std::shared_ptr<SchedTimeline> timeline, double id
     if (!m_sessionRestored) showBusiestTasks(*m_timeline);
     updateStatus();
     if (unchanged) m_sessionBaseline = sessionToJson(*m_state);
+    startCallTrees();
     emit analysisFinished(true);
     if (m_exitWhenIdle) reportIdleAndQuit(m_timeline->events, idleMs);
 }
@@ -397,7 +412,35 @@ void MainWindow::setPhase(const char* phase) {
 }
 
 void MainWindow::cancelAnalysis() {
+    if (m_calls->running()) {
+        m_calls->cancel();
+        m_status->setText(
+            tr("Call trees cancelled: the function_graph views stay empty. "
+               "Restart analysis builds them."));
+        m_restart->show();
+        return;
+    }
     if (m_progressState) m_progressState->cancel = true;
+}
+
+// After the sched analysis: the call trees of a function_graph trace, in the background.
+void MainWindow::startCallTrees() {
+    if (!m_formats || !m_timeline ||
+        !m_calls->start(m_model, *m_formats, m_timeline->counts.eventsByType))
+        return;
+    m_restart->hide();
+    m_progress->setValue(0);
+    m_progress->show();
+    m_cancel->show();
+}
+
+void MainWindow::showCallTrees(std::shared_ptr<const CallTrees> trees, const QString& error) {
+    if (!trees) {
+        m_status->setText(tr("Call trees not built: %1").arg(error));
+        return;
+    }
+    updateStatus();
+    emit callTreesBuilt();
 }
 
 // A cancelled (or failed) analysis: what is done stays, the frame preview and an event
@@ -425,6 +468,7 @@ void MainWindow::keepWithoutAnalysis(std::shared_ptr<EventFormats> formats, bool
 }
 
 void MainWindow::restartAnalysis() {
+    if (m_timeline && m_calls->cancelled()) return startCallTrees();
     if (!m_model || analysisRunning() || m_worker.joinable()) return;
     startAnalysis();
 }
@@ -587,7 +631,7 @@ QString MainWindow::statusDetails() const {
 
 void MainWindow::updateStatus() {
     if (!m_model) return;
-    m_status->setText(traceSummary(*m_model, m_timeline.get()));
+    m_status->setText(traceSummary(*m_model, m_timeline.get(), m_calls->trees().get()));
     m_status->setToolTip(traceDetails(*m_model));
     QString marks;
     if (auto a = m_state->markerA())

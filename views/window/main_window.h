@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "analysis/call_tree.h"
 #include "analysis/sched_timeline.h"
 #include "decode/trace_model.h"
 #include "timeline/timeline_state.h"
@@ -45,6 +46,7 @@ class QMimeData;
 
 namespace kestrel {
 
+class CallViews;
 class DamageBanner;
 class EventFormats;
 class EventIndex;
@@ -112,6 +114,7 @@ public:
     QString statusDetails() const;            // the technical text behind it, if any
     DamageBanner* damageBanner() const { return m_banner; }
     FileMenu* fileMenu() const { return m_fileMenu; }
+    CallViews* callViews() const { return m_calls; }
     // The pass the worker runs once a trace is open: analyzeSched, unless a test holds
     // it (behind a latch) to see the window while an analysis is still running.
     using Analysis =
@@ -125,6 +128,7 @@ signals:
     void selectedTimeChanged(uint64_t t);  // a marker placed / cursor moved on the timeline
     void fileOpened(bool ok);
     void analysisFinished(bool ok);
+    void callTreesBuilt();  // the function_graph views have their call trees
 
 protected:
     void dragEnterEvent(QDragEnterEvent* e) override;
@@ -141,6 +145,8 @@ private:
                     const QString& error);
     void refuseOpen(const QString& path, const OpenFailure& failure);
     void startAnalysis();
+    void startCallTrees();
+    void showCallTrees(std::shared_ptr<const CallTrees> trees, const QString& error);
     void keepWithoutAnalysis(std::shared_ptr<EventFormats> formats, bool cancelled,
                              const QString& error);
     void reportError(const QString& message, const QString& details);
@@ -175,6 +181,7 @@ private:
     QPushButton* m_cancel = nullptr;
     QPushButton* m_restart = nullptr;
     DamageBanner* m_banner = nullptr;
+    CallViews* m_calls = nullptr;  // the call trees and the views of calls
     FileMenu* m_fileMenu = nullptr;
     QTimer* m_poll = nullptr;
     StallProbe* m_stalls = nullptr;  // KESTREL_EXIT_WHEN_IDLE only

@@ -3,6 +3,7 @@
 #include <QLocale>
 #include <QObject>
 
+#include "analysis/call_tree.h"
 #include "analysis/sched_timeline.h"
 #include "decode/trace_model.h"
 #include "timeline/time_scale.h"
@@ -21,7 +22,8 @@ QString countText(uint64_t n) {
     return QLocale().toString(static_cast<qulonglong>(n));
 }
 
-QString traceSummary(const TraceModel& model, const SchedTimeline* timeline) {
+QString traceSummary(const TraceModel& model, const SchedTimeline* timeline,
+                     const CallTrees* calls) {
     QStringList parts;
     parts << counted(cpusWithData(model).size(), QObject::tr("CPU"), QObject::tr("CPUs"));
     parts << QString::fromStdString(formatDuration(model.endTime() - model.startTime()));
@@ -30,6 +32,7 @@ QString traceSummary(const TraceModel& model, const SchedTimeline* timeline) {
         parts << counted(timeline->counts.eventsByPid.size(), QObject::tr("task"),
                          QObject::tr("tasks"));
     }
+    if (calls) parts << counted(calls->spans.size(), QObject::tr("call"), QObject::tr("calls"));
     return parts.join(QStringLiteral(", "));
 }
 

@@ -12,10 +12,13 @@ namespace kestrel {
 
 class TraceModel;
 struct SchedTimeline;
+struct CallTrees;
 
 QString countText(uint64_t n);  // "18,155" in English, "18.155" in German
 // "2 CPUs, 1.412 s, 18,155 events, 20 tasks"
-QString traceSummary(const TraceModel& model, const SchedTimeline* timeline);
+// With `calls`, the function_graph calls as well.
+QString traceSummary(const TraceModel& model, const SchedTimeline* timeline,
+                     const CallTrees* calls = nullptr);
 // The file, its format, its buffers and CPUs, and the frames it is read in.
 QString traceDetails(const TraceModel& model);
 

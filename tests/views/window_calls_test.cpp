@@ -1,0 +1,112 @@
+// The window's call trees: built in the background after the sched analysis for a
+// function_graph trace, none for a trace without one, gone with the trace that had them.
+#include <gtest/gtest.h>
+
+#include <QSignalSpy>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "analysis/call_tree.h"
+#include "fixture_copy.h"
+#include "formats/event_formats.h"
+#include "qt_test_app.h"
+#include "window/call_views.h"
+#include "window/main_window.h"
+#include "window_helpers.h"
+
+namespace kestrel {
+namespace {
+
+bool openAndAnalyse(MainWindow& w, const test::FixtureCopy& trace) {
+    QSignalSpy opened(&w, &MainWindow::fileOpened);
+    return w.openFile(trace.path()) && opened.wait(30000) && test::waitForAnalysis(w);
+}
+
+// The calls of the file, counted by a build of the test's own.
+size_t callsIn(const TraceModel& model) {
+    auto formats = EventFormats::create(model.meta());
+    if (!formats) return 0;
+    auto trees = buildCallTrees(model, *formats.value());
+    return trees ? trees.value().spans.size() : 0;
+}
+
+TEST(WindowCalls, AFunctionGraphTraceGetsItsCallTreesAfterTheAnalysis) {
+    const test::FixtureCopy trace("function-graph.dat");
+    MainWindow w;
+    w.setQuiet(true);
+    QSignalSpy built(&w, &MainWindow::callTreesBuilt);
+    ASSERT_TRUE(openAndAnalyse(w, trace));
+    ASSERT_TRUE(built.count() > 0 || built.wait(30000));
+    auto trees = w.callViews()->trees();
+    ASSERT_NE(trees, nullptr);
+    EXPECT_EQ(trees->spans.size(), callsIn(*w.model()));
+    EXPECT_GT(trees->spans.size(), 0u);
+    EXPECT_TRUE(w.statusText().contains(QStringLiteral("calls"))) << qPrintable(w.statusText());
+    EXPECT_FALSE(test::shown(w, "analysisProgress"));
+    EXPECT_FALSE(test::shown(w, "cancelAnalysis"));
+}
+
+TEST(WindowCalls, ATraceWithoutFunctionGraphGetsNone) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
+    MainWindow w;
+    w.setQuiet(true);
+    QSignalSpy built(&w, &MainWindow::callTreesBuilt);
+    ASSERT_TRUE(openAndAnalyse(w, trace));
+    EXPECT_FALSE(w.callViews()->running());
+    EXPECT_EQ(w.callViews()->trees(), nullptr);
+    EXPECT_EQ(built.count(), 0);
+    EXPECT_FALSE(w.statusText().contains(QStringLiteral("calls"))) << qPrintable(w.statusText());
+}
+
+TEST(WindowCalls, TheTreesGoWithTheirTrace) {
+    const test::FixtureCopy graph("function-graph.dat");
+    const test::FixtureCopy sched("sched-irq-timer.dat");
+    MainWindow w;
+    w.setQuiet(true);
+    QSignalSpy built(&w, &MainWindow::callTreesBuilt);
+    ASSERT_TRUE(openAndAnalyse(w, graph));
+    ASSERT_TRUE(built.count() > 0 || built.wait(30000));
+    ASSERT_NE(w.callViews()->trees(), nullptr);
+    ASSERT_TRUE(openAndAnalyse(w, sched));
+    EXPECT_EQ(w.callViews()->trees(), nullptr);
+}
+
+// The build waits until it is cancelled (the first time) or runs at once (after that).
+CallViews::Build heldOnce() {
+    auto first = std::make_shared<std::atomic<bool>>(true);
+    return [first](const TraceModel& model, const EventFormats& formats,
+                   Progress* progress) -> Result<CallTrees> {
+        if (first->exchange(false)) {
+            while (!progress->cancelled())
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return Status::error("cancelled");
+        }
+        return buildCallTrees(model, formats, progress);
+    };
+}
+
+TEST(WindowCalls, CancelStopsTheBuildAndRestartBuildsThem) {
+    const test::FixtureCopy trace("function-graph.dat");
+    MainWindow w;
+    w.setQuiet(true);
+    w.callViews()->setBuild(heldOnce());
+    QSignalSpy built(&w, &MainWindow::callTreesBuilt);
+    ASSERT_TRUE(openAndAnalyse(w, trace));
+    ASSERT_TRUE(w.callViews()->running());
+    EXPECT_TRUE(test::shown(w, "cancelAnalysis"));
+    w.cancelAnalysis();
+    EXPECT_FALSE(w.callViews()->running());
+    EXPECT_EQ(w.callViews()->trees(), nullptr);
+    EXPECT_TRUE(w.statusText().contains(QStringLiteral("cancelled"))) << qPrintable(w.statusText());
+    EXPECT_TRUE(test::shown(w, "restartAnalysis"));
+    EXPECT_FALSE(test::shown(w, "cancelAnalysis"));
+    w.restartAnalysis();
+    EXPECT_TRUE(w.callViews()->running());
+    ASSERT_TRUE(built.wait(30000));
+    EXPECT_NE(w.callViews()->trees(), nullptr);
+    EXPECT_EQ(w.callViews()->trees()->spans.size(), callsIn(*w.model()));
+}
+
+}  // namespace
+}  // namespace kestrel
