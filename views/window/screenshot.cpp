@@ -4,10 +4,12 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPainter>
+#include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
 
 #include "events/event_panel.h"
+#include "window/call_views.h"
 #include "window/main_window.h"
 
 namespace kestrel {
@@ -15,7 +17,8 @@ namespace kestrel {
 void Screenshot::armFromEnvironment(MainWindow* window) {
     const QString path = qEnvironmentVariable("KESTREL_SCREENSHOT");
     if (path.isEmpty()) return;
-    new Screenshot(window, path, qEnvironmentVariable("KESTREL_SCREENSHOT_MENU"));
+    auto* shot = new Screenshot(window, path, qEnvironmentVariable("KESTREL_SCREENSHOT_MENU"));
+    shot->m_tab = qEnvironmentVariable("KESTREL_SCREENSHOT_TAB");
 }
 
 Screenshot::Screenshot(MainWindow* window, const QString& path, const QString& menu)
@@ -47,8 +50,21 @@ void Screenshot::whenPanelReady() {
                 Qt::SingleShotConnection);
         return;
     }
+    if (m_window->callViews()->running()) {  // the flame chart and graph wait for them
+        connect(m_window, &MainWindow::callTreesBuilt, this, &Screenshot::whenPanelReady,
+                Qt::SingleShotConnection);
+        return;
+    }
+    showTab();
     // A few turns of the event loop for the layout and the table's rows to settle.
     QTimer::singleShot(300, this, &Screenshot::take);
+}
+
+void Screenshot::showTab() {
+    QTabWidget* tabs = m_window->bottomArea();
+    for (int i = 0; i < tabs->count(); ++i) {
+        if (tabs->tabText(i).remove(QLatin1Char('&')) == m_tab) tabs->setCurrentIndex(i);
+    }
 }
 
 void Screenshot::take() {

@@ -3,6 +3,8 @@
 // panel has its row index and its lists), the window draws itself into PATH (PNG) and
 // the application quits; exit status 1 when the trace did not open or analyse.
 // KESTREL_SCREENSHOT_MENU=TITLE draws that menu of the menu bar opened ("View", "Filter").
+// KESTREL_SCREENSHOT_TAB=TITLE shows that tab of the bottom area ("Flame graph"). A
+// function_graph trace is drawn once its call trees are built as well.
 // When the session placed marker A, the event table shows the event there with its
 // details, as a click on A would. scripts/screenshots.sh takes the README's pictures so.
 #include <QObject>
@@ -22,11 +24,13 @@ public:
 private:
     void analysed(bool ok);
     void whenPanelReady();
+    void showTab();
     void take();
 
     MainWindow* m_window;
     QString m_path;
     QString m_menu;
+    QString m_tab;
 };
 
 }  // namespace kestrel
