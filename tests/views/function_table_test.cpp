@@ -95,25 +95,34 @@ TEST_F(FunctionTableTest, CallersAndCalleesAddUpToTheCalls) {
         std::max_element(withCaller.begin(), withCaller.end(), [](auto& a, auto& b) {
             return a.second < b.second;
         })->first;
-    uint64_t calleeCalls = 0;
+    // Callers and callees by name, from each call's direct callees (its subtree, one level
+    // down), not from a walk in order as the table does.
+    std::map<QString, uint64_t> callers, callees;
     for (const CallLane& lane : trees.lanes) {
         for (uint64_t i = lane.first; i < lane.first + lane.count; ++i) {
-            if (trees.spans[i].function != fn) continue;
-            for (uint64_t j = i + 1; j < trees.subtreeEnd(i, lane); ++j) {
+            const CallSpan& p = trees.spans[i];
+            const uint64_t end = trees.subtreeEnd(i, lane);
+            for (uint64_t j = i + 1; j < end; ++j) {
                 const CallSpan& c = trees.spans[j];
-                if (c.depth == trees.spans[i].depth + 1 && counted(c)) ++calleeCalls;
+                if (c.depth != p.depth + 1 || !counted(c)) continue;
+                if (c.function == fn) ++callers[QString::fromStdString(s_calls->names[p.function])];
+                if (p.function == fn) ++callees[QString::fromStdString(s_calls->names[c.function])];
             }
         }
     }
     ASSERT_TRUE(m_table->selectFunction(fn));
-    auto sum = [](QTableView* t) {
-        uint64_t n = 0;
+    auto rowsOf = [](QTableView* t) {
+        std::map<QString, uint64_t> out;
         for (int r = 0; r < t->model()->rowCount(); ++r)
-            n += t->model()->index(r, 1).data().toString().toULongLong();
-        return n;
+            out[t->model()->index(r, 0).data().toString()] +=
+                t->model()->index(r, 1).data().toString().toULongLong();
+        return out;
     };
-    EXPECT_EQ(sum(m_table->callersTable()), withCaller[fn]);
-    EXPECT_EQ(sum(m_table->calleesTable()), calleeCalls);
+    uint64_t callerCalls = 0;
+    for (const auto& [name, n] : callers) callerCalls += n;
+    EXPECT_EQ(callerCalls, withCaller[fn]);
+    EXPECT_EQ(rowsOf(m_table->callersTable()), callers);
+    EXPECT_EQ(rowsOf(m_table->calleesTable()), callees);
     EXPECT_GT(m_table->callersTable()->model()->rowCount(), 0);
 }
 

@@ -257,12 +257,16 @@ void FlameGraphView::paintFrame(QPainter& p, uint32_t node, double x, double w, 
     int width = std::max(1, int(std::lround(x + w)) - x0);
     if (width > 2) --width;  // a gap between neighbours
     const QRect r(x0, y, width, kRow - 1);
-    p.fillRect(r, frameColor(node));
+    const QColor color = frameColor(node);
+    p.fillRect(r, color);
     if (width < kMinTextWidth) return;
     const QString name =
         node == 0 ? QStringLiteral("all") : QString::fromStdString(m_tree->nameOf(node));
     const QString text = p.fontMetrics().elidedText(name, Qt::ElideRight, width - 6);
     if (text.size() < 2) return;  // an ellipsis alone says nothing
+    // Dark text on light frames, white on the strong reds and blues.
+    const int luma = (299 * color.red() + 587 * color.green() + 114 * color.blue()) / 1000;
+    p.setPen(luma < 120 ? Qt::white : Qt::black);
     p.drawText(r.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
 }
 

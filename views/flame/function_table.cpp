@@ -255,7 +255,13 @@ void FunctionTable::fill(std::vector<FunctionStats> stats) {
         m_model->setItem(r, kP99, timeItem(s.p99));
     }
     m_proxy->setSourceModel(m_model);
-    const QHeaderView* header = m_table->horizontalHeader();
+    QHeaderView* header = m_table->horizontalHeader();
+    // Re-attaching the model resets the columns: the name takes the room, numbers what
+    // "999.9 ms" needs.
+    header->setSectionResizeMode(kName, QHeaderView::Stretch);
+    const int numberWidth =
+        m_table->fontMetrics().horizontalAdvance(QStringLiteral("9999.99 ms")) + 12;
+    for (int c = kCalls; c < kColumns; ++c) header->resizeSection(c, numberWidth);
     m_proxy->sort(header->sortIndicatorSection(), header->sortIndicatorOrder());
     if (!m_stats.empty()) {
         m_status->setText(m_stats.size() == 1 ? tr("1 function")
