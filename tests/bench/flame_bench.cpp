@@ -1,6 +1,7 @@
 // Flame graph cost on KESTREL_BENCH_TRACE (default: a fixture): the call-path aggregation
 // and flame tree of the whole trace, and repainting a 1600x1000 flame graph and icicle at
-// the root and zoomed into a deep frame, offscreen.
+// the root and zoomed into a deep frame, and a tree whose every level is full of frames
+// just wide enough to draw, offscreen.
 //   QT_QPA_PLATFORM=offscreen KESTREL_BENCH_TRACE=/path/funcgraph.ktr build/dev/tests/flame_bench
 #include <benchmark/benchmark.h>
 
@@ -91,6 +92,33 @@ BENCHMARK(BM_PaintFlameGraph)
     ->Args({1, 1})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// The most a repaint can draw: 800 stacks of 56 frames, each 2 px wide, so every level
+// is full of frames just wide enough to draw (44,800 frames).
+void BM_PaintDenseFlameGraph(benchmark::State& state) {
+    std::vector<FoldedLine> lines;
+    for (int i = 0; i < 800; ++i) {
+        std::string stack = "root" + std::to_string(i);
+        for (int level = 1; level < 56; ++level) stack += ";f" + std::to_string(level);
+        lines.push_back({stack, 1});
+    }
+    auto tree = std::make_shared<FlameTree>(flameFromFolded(lines));
+    FlameGraphView view;
+    view.resize(1600, 1000);
+    view.setTree(tree, FlameUnit::kSamples);
+    view.setIcicle(true);
+    view.show();
+    QApplication::processEvents();
+    const QRect visible = view.visibleCanvasRect();
+    QImage image(visible.size(), QImage::Format_RGB32);
+    for (auto _ : state) {
+        QPainter p(&image);
+        p.translate(-visible.topLeft());
+        view.paintCanvas(p, visible);
+    }
+    state.counters["frames"] = double(tree->nodes.size());
+}
+BENCHMARK(BM_PaintDenseFlameGraph)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace kestrel

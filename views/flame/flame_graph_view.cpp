@@ -26,6 +26,11 @@ constexpr int kMinTextWidth = 28;        // a frame narrower than this shows no 
 constexpr int kCrumbsShown = 6;          // breadcrumb entries before the middle is elided
 const QColor kMatchColor(224, 64, 224);  // magenta: search hits
 
+// x >= 0 here: plain rounding, without lround's call per frame.
+int pixel(double x) {
+    return int(x + 0.5);
+}
+
 QString percent(uint64_t part, uint64_t whole) {
     return QString::number(whole ? 100.0 * double(part) / double(whole) : 0.0, 'f', 1) +
            QStringLiteral(" %");
@@ -116,7 +121,7 @@ void FlameGraphView::setTree(std::shared_ptr<const FlameTree> tree, FlameUnit un
     if (m_tree) {
         m_colors.reserve(m_tree->names.size());
         for (const std::string& name : m_tree->names)
-            m_colors.push_back(functionColor(QString::fromStdString(name)));
+            m_colors.push_back(functionColor(QString::fromStdString(name)).toRgb());
     }
     const QString search = m_search;
     m_search.clear();
@@ -246,15 +251,15 @@ QColor FlameGraphView::frameColor(uint32_t node) const {
     if (m_tree->diff) {
         const uint64_t most = std::max(n.total, n.before);
         const double change = most ? (double(n.total) - double(n.before)) / double(most) : 0;
-        return growthColor(change);
+        return growthColor(change).toRgb();  // the painter fills in RGB
     }
     if (node == 0) return QColor(200, 200, 200);
     return m_colors[n.name];
 }
 
 void FlameGraphView::paintFrame(QPainter& p, uint32_t node, double x, double w, int y) const {
-    const int x0 = int(std::lround(x));
-    int width = std::max(1, int(std::lround(x + w)) - x0);
+    const int x0 = pixel(x);
+    int width = std::max(1, pixel(x + w) - x0);
     if (width > 2) --width;  // a gap between neighbours
     const QRect r(x0, y, width, kRow - 1);
     const QColor color = frameColor(node);
@@ -353,8 +358,8 @@ QRect FlameGraphView::frameRect(uint32_t node) const {
         w = double(m_tree->width(path[at])) * l.scale;
         if (w < 1.0) return {};
     }
-    const int x0 = int(std::lround(x));
-    return QRect(x0, rowY(depth, l), std::max(1, int(std::lround(x + w)) - x0), kRow - 1);
+    const int x0 = pixel(x);
+    return QRect(x0, rowY(depth, l), std::max(1, pixel(x + w) - x0), kRow - 1);
 }
 
 QString FlameGraphView::toolTipFor(uint32_t node) const {

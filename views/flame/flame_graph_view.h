@@ -87,7 +87,7 @@ private:
     bool m_icicle = false;
     uint32_t m_zoom = 0;
     QString m_message;
-    std::vector<QColor> m_colors;  // per name
+    std::vector<QColor> m_colors;  // per name, as RGB: a fill converts any other spec each time
     std::vector<bool> m_matches;   // per name
     uint64_t m_matched = 0;
     QString m_search;
