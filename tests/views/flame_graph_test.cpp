@@ -226,6 +226,32 @@ TEST_F(FlamePanelTest, TraceAgainstItselfChangesNothing) {
     }
 }
 
+TEST_F(FlamePanelTest, TaskScopeHoldsThatTasksCalls) {
+    const CallLane* busiest = nullptr;
+    for (const CallLane& lane : s_calls->trees->lanes) {
+        if (lane.pid != 0 && (!busiest || lane.count > busiest->count)) busiest = &lane;
+    }
+    ASSERT_TRUE(busiest);
+    std::map<std::string, uint64_t> expected;
+    for (uint64_t i = busiest->first; i < busiest->first + busiest->count; ++i) {
+        const CallSpan& s = s_calls->trees->spans[i];
+        if (s.depth == 0) expected[s_calls->names[s.function]] += test::measured(*s_calls, i);
+    }
+    m_panel->setScope(FlamePanel::kTasks, {busiest->pid});
+    ASSERT_TRUE(test::waitFor([&] { return !m_panel->busy(); }));
+    EXPECT_EQ(tree().nodes[0].children, expected.size());
+    for (const auto& [name, total] : expected)
+        EXPECT_EQ(tree().nodes[childNamed(tree(), 0, name)].total, total) << name;
+}
+
+TEST_F(FlamePanelTest, AnotherTraceWithoutCallsIsSaid) {
+    m_panel->compareWithFile(QString::fromStdString(test::dataPath("sched-irq-timer.dat")));
+    ASSERT_TRUE(test::waitFor([&] { return !m_panel->busy() && !m_panel->status().isEmpty(); }));
+    EXPECT_TRUE(m_panel->status().startsWith("Cannot compare with sched-irq-timer.dat"))
+        << m_panel->status().toStdString();
+    EXPECT_FALSE(tree().diff);
+}
+
 TEST(FlamePanelSamples, StackSamplesCountTheirRecords) {
     test::LoadedCalls l = test::loadCalls("function-stacks.dat");
     auto samples = foldStackSamples(*l.model, *l.formats, CallFilter{});

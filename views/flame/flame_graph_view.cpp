@@ -123,9 +123,7 @@ void FlameGraphView::setTree(std::shared_ptr<const FlameTree> tree, FlameUnit un
         for (const std::string& name : m_tree->names)
             m_colors.push_back(functionColor(QString::fromStdString(name)).toRgb());
     }
-    const QString search = m_search;
-    m_search.clear();
-    setSearch(search);
+    applySearch();
     updateCanvasSize();
     updateBreadcrumb();
     scrollToRoot();
@@ -184,14 +182,18 @@ void FlameGraphView::updateBreadcrumb() {
 }
 
 void FlameGraphView::setSearch(const QString& text) {
-    if (text == m_search && !m_matches.empty()) return;
+    if (text == m_search) return;
     m_search = text;
     if (m_searchField->text() != text) m_searchField->setText(text);
-    m_matches = m_tree ? namesContaining(*m_tree, text.toStdString()) : std::vector<bool>{};
+    applySearch();
+    emit searchChanged(text);
+}
+
+void FlameGraphView::applySearch() {
+    m_matches = m_tree ? namesContaining(*m_tree, m_search.toStdString()) : std::vector<bool>{};
     m_matched = m_tree ? matchedTotal(*m_tree, m_matches) : 0;
     m_matchedLabel->setText(matchedText());
     m_canvas->update();
-    emit searchChanged(text);
 }
 
 QString FlameGraphView::matchedText() const {

@@ -79,6 +79,7 @@ private:
     QColor frameColor(uint32_t node) const;
     QString amount(uint64_t value) const;
     void updateBreadcrumb();
+    void applySearch();
     void updateCanvasSize();
     void scrollToRoot();
 

@@ -156,6 +156,10 @@ void FlamePanel::buildToolRow() {
 
 void FlamePanel::setTrace(std::shared_ptr<const TraceModel> model) {
     m_pass->cancel();
+    if (model != m_model) {  // the call trees were the previous trace's
+        m_trees.reset();
+        m_names.reset();
+    }
     m_model = std::move(model);
     m_hasStacks = false;  // known once the formats come with the call trees
     updateSourceChoices();
@@ -239,6 +243,7 @@ void FlamePanel::setIcicle(bool icicle) {
 
 void FlamePanel::setCompare(Compare compare) {
     m_compare = compare;
+    m_otherError.clear();
     QSignalBlocker block(m_compareBox);
     m_compareBox->setCurrentIndex(compare);
     recompute();

@@ -37,7 +37,9 @@ public:
     FlamePanel(TimelineState* state, QWidget* parent = nullptr);
     ~FlamePanel() override;
 
-    void setTrace(std::shared_ptr<const TraceModel> model);  // for stack samples
+    // A new trace drops the previous one's call trees: give it first, then its call trees
+    // (and `uiFormats`, which also tell whether it has stack records) once they are built.
+    void setTrace(std::shared_ptr<const TraceModel> model);
     void setCallTrees(std::shared_ptr<const CallTrees> trees, const EventFormats* uiFormats);
 
     // What the tool row sets; `ids` are pids for kTasks, CPU numbers for kCpus.

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 
+#include "flame/function_colors.h"
 #include "jobs/background_pass.h"
 #include "timeline/time_scale.h"
 #include "timeline/timeline_state.h"
@@ -244,6 +245,7 @@ void FunctionTable::fill(std::vector<FunctionStats> stats) {
         const FunctionStats& s = m_stats[size_t(r)];
         const QString name = QString::fromStdString(m_names[s.function]);
         QStandardItem* nameItem = textItem(name, name);
+        nameItem->setData(functionColor(name), Qt::DecorationRole);  // as in the flame graph
         nameItem->setData(s.function, kFunctionRole);
         nameItem->setData(r, kFunctionRole + 1);  // the row of m_stats
         m_model->setItem(r, kName, nameItem);
