@@ -1,10 +1,12 @@
 // The flame graph view on hand-made trees (where frames are, what a click zooms, what the
 // breadcrumb and the tooltip say) and the flame panel on the fixtures, checked against
 // sums the test takes from the spans itself.
+#include <QHelpEvent>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolTip>
 #include <map>
 
 #include "analysis/folded_stacks.h"
@@ -92,6 +94,16 @@ TEST_F(FlameViewTest, TooltipSharesOfRootAndZoomedFrame) {
     const QString tip = m_view.toolTipFor(m_b);
     EXPECT_TRUE(tip.contains("60 samples")) << tip.toStdString();
     EXPECT_TRUE(tip.contains("66.7 % of a")) << tip.toStdString();
+}
+
+TEST_F(FlameViewTest, HoverShowsTheFrameUnderTheMouse) {
+    const QPoint at = m_view.frameRect(m_c).center();
+    QHelpEvent help(QEvent::ToolTip, at, m_view.canvas()->mapToGlobal(at));
+    QCoreApplication::sendEvent(m_view.canvas(), &help);
+    ASSERT_TRUE(QToolTip::isVisible());
+    EXPECT_TRUE(QToolTip::text().startsWith("<b>c</b>")) << QToolTip::text().toStdString();
+    EXPECT_TRUE(QToolTip::text().contains("Total: 30 samples")) << QToolTip::text().toStdString();
+    QToolTip::hideText();
 }
 
 TEST_F(FlameViewTest, SearchSaysTheMatchedShare) {

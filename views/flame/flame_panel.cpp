@@ -32,7 +32,7 @@ QVector<int> parseIds(const QString& text) {
          text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)) {
         bool ok = false;
         const int id = part.toInt(&ok);
-        if (ok) ids << id;
+        if (ok && id >= 0) ids << id;
     }
     return ids;
 }
@@ -156,12 +156,12 @@ void FlamePanel::buildToolRow() {
 
 void FlamePanel::setTrace(std::shared_ptr<const TraceModel> model) {
     m_pass->cancel();
-    if (model != m_model) {  // the call trees were the previous trace's
+    if (model != m_model) {  // the call trees and formats were the previous trace's
         m_trees.reset();
         m_names.reset();
+        m_hasStacks = false;
     }
     m_model = std::move(model);
-    m_hasStacks = false;  // known once the formats come with the call trees
     updateSourceChoices();
     recompute();
 }
@@ -178,7 +178,6 @@ void FlamePanel::setCallTrees(std::shared_ptr<const CallTrees> trees,
     }
     m_names = std::move(names);
     m_hasStacks = uiFormats && hasStackRecords(*uiFormats);
-    m_other.reset();  // built for the previous trace's source
     updateSourceChoices();
     recompute();
 }
@@ -332,6 +331,8 @@ bool FlamePanel::makeFilter(CallFilter& filter, QString& why) const {
             why = tr("No task chosen.");
             return !filter.pids.empty();
         case kCpus: {
+            why = tr("No CPU chosen.");
+            if (m_scopeIds.isEmpty()) return false;
             const size_t count =
                 m_model ? m_model->cpuCount()
                         : size_t(*std::max_element(m_scopeIds.begin(), m_scopeIds.end()) + 1);
