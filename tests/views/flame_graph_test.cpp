@@ -88,6 +88,15 @@ TEST_F(FlameViewTest, ClickZoomsAndBreadcrumbGoesBack) {
     EXPECT_EQ(m_view.zoomed(), 0u);
 }
 
+TEST_F(FlameViewTest, NewTreeKeepsTheZoomedPath) {
+    m_view.zoomTo(m_c);
+    auto next = std::make_shared<FlameTree>(flameFromFolded({{"x", 5}, {"a;c;e", 7}}));
+    m_view.setTree(next, FlameUnit::kSamples);
+    EXPECT_EQ(m_view.breadcrumb(), "all > a > c");
+    m_view.setTree(std::make_shared<FlameTree>(flameFromFolded({{"a;b", 1}})), FlameUnit::kSamples);
+    EXPECT_EQ(m_view.breadcrumb(), "all > a");  // c is gone: its caller stays zoomed
+}
+
 TEST_F(FlameViewTest, TooltipSharesOfRootAndZoomedFrame) {
     EXPECT_TRUE(m_view.toolTipFor(m_b).contains("60.0 % of all"));
     m_view.zoomTo(m_a);

@@ -113,10 +113,27 @@ QWidget* FlameGraphView::canvas() const {
     return m_canvas;
 }
 
+// The node at the same path of names in `to`, or the nearest ancestor found there.
+static uint32_t samePath(const FlameTree& from, uint32_t node, const FlameTree& to) {
+    uint32_t at = 0;
+    const std::vector<uint32_t> path = from.path(node);
+    for (size_t i = 1; i < path.size(); ++i) {
+        const FlameTree::Node& n = to.nodes[at];
+        uint32_t next = 0;
+        for (uint32_t c = n.firstChild; c < n.firstChild + n.children && !next; ++c)
+            if (to.nameOf(c) == from.nameOf(path[i])) next = c;
+        if (!next) break;
+        at = next;
+    }
+    return at;
+}
+
 void FlameGraphView::setTree(std::shared_ptr<const FlameTree> tree, FlameUnit unit) {
+    // A new scope or selection keeps the zoom on the same path where it still exists.
+    const uint32_t zoom = m_tree && tree && unit == m_unit ? samePath(*m_tree, m_zoom, *tree) : 0;
     m_tree = std::move(tree);
     m_unit = unit;
-    m_zoom = 0;
+    m_zoom = zoom;
     m_colors.clear();
     if (m_tree) {
         m_colors.reserve(m_tree->names.size());
