@@ -7,6 +7,52 @@
 namespace kestrel {
 namespace {
 
+// (parent, name) -> node, open addressing in two flat arrays: a std::unordered_map spent
+// most of a big tree's build allocating and freeing its nodes.
+class ChildIndex {
+public:
+    void reserve(size_t n) {
+        size_t cap = 16;
+        while (cap < n * 2) cap *= 2;
+        if (cap > m_keys.size()) rehash(cap);
+    }
+    // The node stored for `key`, else `added` stored and returned.
+    uint32_t findOrAdd(uint64_t key, uint32_t added) {
+        if ((m_size + 1) * 2 > m_keys.size()) rehash(std::max<size_t>(16, m_keys.size() * 2));
+        size_t at = slot(key);
+        while (m_values[at] != kEmpty) {
+            if (m_keys[at] == key) return m_values[at];
+            at = (at + 1) & (m_keys.size() - 1);
+        }
+        m_keys[at] = key;
+        m_values[at] = added;
+        ++m_size;
+        return added;
+    }
+
+private:
+    static constexpr uint32_t kEmpty = UINT32_MAX;
+    size_t slot(uint64_t key) const {
+        return (key * 0x9E3779B97F4A7C15ull >> 20) & (m_keys.size() - 1);  // Fibonacci hash
+    }
+    void rehash(size_t cap) {
+        std::vector<uint64_t> keys(cap);
+        std::vector<uint32_t> values(cap, kEmpty);
+        m_keys.swap(keys);
+        m_values.swap(values);
+        for (size_t i = 0; i < keys.size(); ++i) {
+            if (values[i] == kEmpty) continue;
+            size_t at = slot(keys[i]);
+            while (m_values[at] != kEmpty) at = (at + 1) & (m_keys.size() - 1);
+            m_keys[at] = keys[i];
+            m_values[at] = values[i];
+        }
+    }
+    std::vector<uint64_t> m_keys;
+    std::vector<uint32_t> m_values;
+    size_t m_size = 0;
+};
+
 // Collects frames in any order, keyed by (parent, name); finish() lays them out.
 class FlameBuilder {
 public:
@@ -19,17 +65,22 @@ public:
 
     uint32_t child(uint32_t parent, uint32_t name) {
         const uint64_t key = (static_cast<uint64_t>(parent) << 32) | name;
-        auto [it, added] = m_children.try_emplace(key, static_cast<uint32_t>(m_tree.nodes.size()));
-        if (added) {
+        const uint32_t fresh = static_cast<uint32_t>(m_tree.nodes.size());
+        const uint32_t node = m_children.findOrAdd(key, fresh);
+        if (node == fresh) {
             FlameTree::Node n;
             n.parent = parent;
             n.name = name;
             m_tree.nodes.push_back(n);
         }
-        return it->second;
+        return node;
     }
 
     FlameTree::Node& node(uint32_t n) { return m_tree.nodes[n]; }
+    void reserve(size_t nodes) {
+        m_tree.nodes.reserve(nodes);
+        m_children.reserve(nodes);
+    }
 
     FlameTree finish(bool diff);
 
@@ -37,7 +88,7 @@ private:
     void coverChildren();
     FlameTree m_tree;
     std::unordered_map<std::string, uint32_t> m_names;
-    std::unordered_map<uint64_t, uint32_t> m_children;
+    ChildIndex m_children;
 };
 
 // A frame is at least as wide as its callees together: a call without a measured time
@@ -62,25 +113,33 @@ FlameTree FlameBuilder::finish(bool diff) {
     coverChildren();
     FlameTree& in = m_tree;
     in.diff = diff;
-    std::vector<std::vector<uint32_t>> kids(in.nodes.size());
-    for (uint32_t i = 1; i < in.nodes.size(); ++i) kids[in.nodes[i].parent].push_back(i);
+    // Each node's children, by a counting sort on the parent (one array, not one per node).
+    const size_t count = in.nodes.size();
+    std::vector<uint32_t> first(count + 1, 0), kids(count);
+    for (uint32_t i = 1; i < count; ++i) ++first[in.nodes[i].parent + 1];
+    for (size_t i = 0; i < count; ++i) first[i + 1] += first[i];
+    std::vector<uint32_t> next(first.begin(), first.end() - 1);
+    for (uint32_t i = 1; i < count; ++i) kids[next[in.nodes[i].parent]++] = i;
     FlameTree out;
     out.diff = diff;
     out.names = std::move(in.names);
     out.nodes.clear();
     out.nodes.reserve(in.nodes.size());
     std::vector<uint32_t> order{0};  // old ids in the new order
+    order.reserve(count);
     out.nodes.push_back(in.nodes[0]);
     for (uint32_t at = 0; at < order.size(); ++at) {
-        std::vector<uint32_t>& list = kids[order[at]];
-        std::sort(list.begin(), list.end(), [&](uint32_t a, uint32_t b) {
+        const auto begin = kids.begin() + first[order[at]],
+                   end = kids.begin() + first[order[at] + 1];
+        std::sort(begin, end, [&](uint32_t a, uint32_t b) {
             uint64_t wa = in.width(a), wb = in.width(b);
             if (wa != wb) return wa > wb;
             return out.names[in.nodes[a].name] < out.names[in.nodes[b].name];
         });
         out.nodes[at].firstChild = static_cast<uint32_t>(order.size());
-        out.nodes[at].children = static_cast<uint32_t>(list.size());
-        for (uint32_t old : list) {
+        out.nodes[at].children = static_cast<uint32_t>(end - begin);
+        for (auto it = begin; it != end; ++it) {
+            const uint32_t old = *it;
             FlameTree::Node n = in.nodes[old];
             n.parent = at;
             n.depth = out.nodes[at].depth + 1;
@@ -88,7 +147,6 @@ FlameTree FlameBuilder::finish(bool diff) {
             order.push_back(old);
             out.nodes.push_back(n);
         }
-        std::vector<uint32_t>().swap(list);
     }
     return out;
 }
@@ -105,6 +163,7 @@ std::vector<uint32_t> FlameTree::path(uint32_t node) const {
 
 FlameTree flameFromCallPaths(const CallPathTree& paths, const std::vector<std::string>& names) {
     FlameBuilder b;
+    b.reserve(paths.nodes.size());
     std::vector<uint32_t> nameOf(names.size());
     for (size_t f = 0; f < names.size(); ++f) nameOf[f] = b.intern(names[f]);
     std::vector<uint32_t> map(paths.nodes.size(), 0);

@@ -56,6 +56,18 @@ void BM_FlameTree(benchmark::State& state) {
 }
 BENCHMARK(BM_FlameTree)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The flame tree alone, from a path tree already aggregated.
+void BM_FlameFromCallPaths(benchmark::State& state) {
+    Loaded& l = loaded();
+    const CallPathTree paths = aggregateCalls(l.trees, CallFilter{});
+    for (auto _ : state) {
+        FlameTree t = flameFromCallPaths(paths, l.names);
+        benchmark::DoNotOptimize(t);
+    }
+    setCounters(state, l);
+}
+BENCHMARK(BM_FlameFromCallPaths)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // A deep frame with much under it: the widest child, level after level, 8 levels down.
 uint32_t deepFrame(const FlameTree& t) {
     uint32_t node = 0;
