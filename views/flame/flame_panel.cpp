@@ -303,7 +303,6 @@ void FlamePanel::loadOtherFile() {
     auto out = std::make_shared<Result<FlameTree>>(Status::error("cancelled"));
     const std::string path = m_otherPath.toStdString();
     const Source source = m_source;
-    m_status->setText(tr("Reading %1…").arg(QFileInfo(m_otherPath).fileName()));
     m_otherPass->start(
         [path, source, out](Progress& progress) { *out = readOtherTrace(path, source, progress); },
         [this, out, source] {
@@ -358,48 +357,51 @@ void FlamePanel::scheduleUpdate() {
     m_debounce->start();
 }
 
-void FlamePanel::recompute() {
-    m_debounce->stop();
+QString FlamePanel::prepare(Job& job) {
     const bool calls = m_trees && !m_trees->empty() && m_names;
-    if (m_source == kCalls && !calls) {
-        m_pass->cancel();
-        return display(nullptr, tr("No function_graph calls in this trace (recorded with the "
-                                   "function_graph tracer)."));
-    }
-    if (m_source == kStackSamples && !(m_model && m_hasStacks)) {
-        m_pass->cancel();
-        return display(nullptr, tr("No kernel_stack or user_stack records in this trace."));
-    }
-    auto job = std::make_shared<Job>();
+    if (m_source == kCalls && !calls)
+        return tr(
+            "No function_graph calls in this trace (recorded with the function_graph "
+            "tracer).");
+    if (m_source == kStackSamples && !(m_model && m_hasStacks))
+        return tr("No kernel_stack or user_stack records in this trace.");
     QString why;
-    if (!makeFilter(job->filter, why)) {
-        m_pass->cancel();
-        return display(nullptr, why);
-    }
-    job->source = m_source;
-    job->model = m_model;
-    job->trees = m_trees;
-    job->names = m_names;
+    if (!makeFilter(job.filter, why)) return why;
+    job.source = m_source;
+    job.model = m_model;
+    job.trees = m_trees;
+    job.names = m_names;
     if (m_compare == kCompareMarkers) {
         const auto a = m_state->markerA(), b = m_state->markerB();
         const TimeRange sel = m_state->selection();
         if (!a || !b || a->time == b->time || sel.empty()) {
-            m_pass->cancel();
-            return display(nullptr, tr("Place markers A and B and select a range: the graph "
-                                       "compares A–B (before) with the selection (after)."));
+            return tr(
+                "Place markers A and B and select a range: the graph compares A–B "
+                "(before) with the selection (after).");
         }
-        job->before = job->filter;
-        job->before->from = std::min(a->time, b->time);
-        job->before->to = std::max(a->time, b->time);
-        job->filter.from = sel.from;
-        job->filter.to = sel.to;
+        job.before = job.filter;
+        job.before->from = std::min(a->time, b->time);
+        job.before->to = std::max(a->time, b->time);
+        job.filter.from = sel.from;
+        job.filter.to = sel.to;
     } else if (m_compare == kCompareFile) {
+        if (m_otherPath.isEmpty()) return tr("Choose a trace file to compare with.");
         if (!m_other || m_otherSource != m_source) {
-            m_pass->cancel();
-            if (!m_otherPath.isEmpty()) loadOtherFile();
-            return;
+            if (!m_otherPass->running()) loadOtherFile();
+            return tr("Reading %1…").arg(QFileInfo(m_otherPath).fileName());
         }
-        job->other = m_other;
+        job.other = m_other;
+    }
+    return {};
+}
+
+void FlamePanel::recompute() {
+    m_debounce->stop();
+    auto job = std::make_shared<Job>();
+    const QString notYet = prepare(*job);
+    if (!notYet.isEmpty()) {
+        m_pass->cancel();
+        return display(nullptr, notYet);
     }
     auto done = [this, job] { display(job->tree, QString::fromStdString(job->error)); };
     if (m_source == kStackSamples || m_trees->spans.size() > kThreadedSpans) {

@@ -34,7 +34,7 @@ public:
     enum Source { kCalls, kStackSamples };
     enum Compare { kCompareOff, kCompareMarkers, kCompareFile };
 
-    FlamePanel(TimelineState* state, QWidget* parent = nullptr);
+    explicit FlamePanel(TimelineState* state, QWidget* parent = nullptr);
     ~FlamePanel() override;
 
     // A new trace drops the previous one's call trees: give it first, then its call trees
@@ -63,6 +63,8 @@ private:
     void onScopeChosen(int index);
     void onCompareChosen(int index);
     void scheduleUpdate();
+    // What keeps the graph from being computed now, in words; empty when `job` is ready.
+    QString prepare(Job& job);
     void recompute();
     void loadOtherFile();
     bool makeFilter(CallFilter& filter, QString& why) const;

@@ -11,6 +11,7 @@
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <array>
@@ -107,47 +108,12 @@ CallNeighbours callNeighbours(const CallTrees& trees, const CallFilter& filter, 
 FunctionTable::FunctionTable(TimelineState* state, QWidget* parent)
     : QWidget(parent), m_state(state) {
     m_pass = new BackgroundPass(this);
-    m_scopeBox = new QComboBox(this);
-    m_scopeBox->addItems({tr("Whole trace"), tr("Selected range")});
-    connect(m_scopeBox, &QComboBox::activated, this, [this](int i) { setScope(Scope(i)); });
-    m_filter = new QLineEdit(this);
-    m_filter->setPlaceholderText(tr("Filter functions"));
-    m_filter->setClearButtonEnabled(true);
-    m_longest = new QPushButton(tr("Show longest call"), this);
-    m_longest->setEnabled(false);
-    connect(m_longest, &QPushButton::clicked, this, &FunctionTable::showLongest);
-    m_status = new QLabel(this);
-
-    m_model = new QStandardItemModel(0, kColumns, this);
-    m_model->setHorizontalHeaderLabels({tr("Function"), tr("Calls"), tr("Total"), tr("Self"),
-                                        tr("Average"), tr("Max"), tr("p99")});
-    m_proxy = new QSortFilterProxyModel(this);
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(kSortRole);
-    m_proxy->setFilterKeyColumn(kName);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    connect(m_filter, &QLineEdit::textChanged, m_proxy,
-            &QSortFilterProxyModel::setFilterFixedString);
-    m_table = makeTable(m_proxy, this);
-    m_table->sortByColumn(kTotal, Qt::DescendingOrder);
-    m_table->setToolTip(tr("Double-click: show the function's longest call"));
-    connect(m_table, &QTableView::doubleClicked, this, &FunctionTable::showLongest);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            &FunctionTable::showNeighbours);
-
-    m_callerModel = new QStandardItemModel(0, 3, this);
-    m_calleeModel = new QStandardItemModel(0, 3, this);
-    m_callerModel->setSortRole(kSortRole);
-    m_calleeModel->setSortRole(kSortRole);
-    m_callers = makeTable(m_callerModel, this);
-    m_callees = makeTable(m_calleeModel, this);
-    for (QTableView* t : {m_callers, m_callees}) {
-        t->setToolTip(tr("Double-click: select this function"));
-        connect(t, &QTableView::doubleClicked, this, [this, t](const QModelIndex& index) {
-            selectFunction(t->model()->index(index.row(), 0).data(kFunctionRole).toUInt());
-        });
-    }
-
+    m_debounce = new QTimer(this);
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(150);  // a selection being dragged settles first
+    connect(m_debounce, &QTimer::timeout, this, &FunctionTable::recompute);
+    buildToolRow();
+    buildTables();
     auto* row = new QHBoxLayout;
     row->setContentsMargins(4, 2, 4, 2);
     row->addWidget(new QLabel(tr("Scope:"), this));
@@ -167,11 +133,54 @@ FunctionTable::FunctionTable(TimelineState* state, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(row);
     layout->addWidget(split, 1);
-
     connect(m_state, &TimelineState::selectionChanged, this, [this] {
-        if (m_scope == kSelection) recompute();
+        if (m_scope == kSelection) m_debounce->start();
     });
     showNeighbours();
+}
+
+void FunctionTable::buildToolRow() {
+    m_scopeBox = new QComboBox(this);
+    m_scopeBox->addItems({tr("Whole trace"), tr("Selected range")});
+    connect(m_scopeBox, &QComboBox::activated, this, [this](int i) { setScope(Scope(i)); });
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter functions"));
+    m_filter->setClearButtonEnabled(true);
+    m_longest = new QPushButton(tr("Show longest call"), this);
+    m_longest->setEnabled(false);
+    connect(m_longest, &QPushButton::clicked, this, &FunctionTable::showLongest);
+    m_status = new QLabel(this);
+}
+
+void FunctionTable::buildTables() {
+    m_model = new QStandardItemModel(0, kColumns, this);
+    m_model->setHorizontalHeaderLabels({tr("Function"), tr("Calls"), tr("Total"), tr("Self"),
+                                        tr("Average"), tr("Max"), tr("p99")});
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(kSortRole);
+    m_proxy->setFilterKeyColumn(kName);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    m_table = makeTable(m_proxy, this);
+    m_table->sortByColumn(kTotal, Qt::DescendingOrder);
+    m_table->setToolTip(tr("Double-click: show the function's longest call"));
+    connect(m_table, &QTableView::doubleClicked, this, &FunctionTable::showLongest);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &FunctionTable::showNeighbours);
+    m_callerModel = new QStandardItemModel(0, 3, this);
+    m_calleeModel = new QStandardItemModel(0, 3, this);
+    m_callerModel->setSortRole(kSortRole);
+    m_calleeModel->setSortRole(kSortRole);
+    m_callers = makeTable(m_callerModel, this);
+    m_callees = makeTable(m_calleeModel, this);
+    for (QTableView* t : {m_callers, m_callees}) {
+        t->setToolTip(tr("Double-click: select this function"));
+        connect(t, &QTableView::doubleClicked, this, [this, t](const QModelIndex& index) {
+            selectFunction(t->model()->index(index.row(), 0).data(kFunctionRole).toUInt());
+        });
+    }
 }
 
 FunctionTable::~FunctionTable() = default;
@@ -208,6 +217,7 @@ CallFilter FunctionTable::filter() const {
 }
 
 void FunctionTable::recompute() {
+    m_debounce->stop();
     if (!m_trees || m_trees->empty() || m_names.size() != m_trees->functions.size()) {
         m_pass->cancel();
         m_status->setText(tr("No function_graph calls in this trace."));

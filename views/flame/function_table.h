@@ -22,6 +22,7 @@ class QPushButton;
 class QSortFilterProxyModel;
 class QStandardItemModel;
 class QTableView;
+class QTimer;
 
 namespace kestrel {
 
@@ -49,7 +50,7 @@ public:
     enum Scope { kWholeTrace, kSelection };
     enum Column { kName, kCalls, kTotal, kSelf, kAverage, kLongest, kP99, kColumns };
 
-    FunctionTable(TimelineState* state, QWidget* parent = nullptr);
+    explicit FunctionTable(TimelineState* state, QWidget* parent = nullptr);
     ~FunctionTable() override;
 
     void setCallTrees(std::shared_ptr<const CallTrees> trees, const EventFormats* uiFormats);
@@ -69,6 +70,8 @@ signals:
     void statsShown();             // the table holds the scope's rows
 
 private:
+    void buildToolRow();
+    void buildTables();
     void recompute();
     void fill(std::vector<FunctionStats> stats);
     void showNeighbours();
@@ -93,6 +96,7 @@ private:
     QStandardItemModel* m_callerModel;
     QStandardItemModel* m_calleeModel;
     BackgroundPass* m_pass;
+    QTimer* m_debounce;
 };
 
 }  // namespace kestrel
