@@ -150,7 +150,7 @@ protected:
         m_panel = std::make_unique<FlamePanel>(&m_state);
         m_panel->resize(1200, 500);
         m_panel->setTrace(s_calls->model);
-        m_panel->setCallTrees(s_calls->trees, s_calls->formats.get());
+        m_panel->setCallTrees(s_calls->trees, s_calls->formats.get(), false);
         m_panel->show();
         ASSERT_TRUE(test::waitFor([&] { return !m_panel->busy(); }));
     }
@@ -281,7 +281,7 @@ TEST(FlamePanelSamples, StackSamplesCountTheirRecords) {
     TimelineState state;
     FlamePanel panel(&state);
     panel.setTrace(l.model);
-    panel.setCallTrees(l.trees, l.formats.get());
+    panel.setCallTrees(l.trees, l.formats.get(), true);
     panel.setSource(FlamePanel::kStackSamples);
     ASSERT_TRUE(test::waitFor([&] { return !panel.busy() && panel.graph()->tree(); }));
     EXPECT_EQ(panel.graph()->tree()->nodes[0].total, samples.value().samples);

@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "analysis/call_tree.h"
+#include "call_trees_fixture.h"
 #include "fixture_copy.h"
+#include "flame/flame_panel.h"
 #include "formats/event_formats.h"
 #include "qt_test_app.h"
 #include "window/call_views.h"
@@ -24,6 +27,12 @@ bool openAndAnalyse(MainWindow& w, const test::FixtureCopy& trace) {
 }
 
 // The calls of the file, counted by a build of the test's own.
+QStringList tabTitles(MainWindow& w) {
+    QStringList titles;
+    for (int i = 0; i < w.bottomArea()->count(); ++i) titles << w.bottomArea()->tabText(i);
+    return titles;
+}
+
 size_t callsIn(const TraceModel& model) {
     auto formats = EventFormats::create(model.meta());
     if (!formats) return 0;
@@ -45,6 +54,20 @@ TEST(WindowCalls, AFunctionGraphTraceGetsItsCallTreesAfterTheAnalysis) {
     EXPECT_TRUE(w.statusText().contains(QStringLiteral("calls"))) << qPrintable(w.statusText());
     EXPECT_FALSE(test::shown(w, "analysisProgress"));
     EXPECT_FALSE(test::shown(w, "cancelAnalysis"));
+    EXPECT_EQ(tabTitles(w), (QStringList{"Events", "Flame graph", "Functions"}));
+}
+
+TEST(WindowCalls, StackSamplesAloneGetTheFlameGraphOfSamples) {
+    const test::FixtureCopy trace("function-stacks.dat");
+    MainWindow w;
+    w.setQuiet(true);
+    ASSERT_TRUE(openAndAnalyse(w, trace));
+    EXPECT_EQ(w.callViews()->trees(), nullptr);
+    EXPECT_EQ(tabTitles(w), (QStringList{"Events", "Flame graph"}));
+    FlamePanel* flame = w.callViews()->flamePanel();
+    ASSERT_NE(flame, nullptr);
+    ASSERT_TRUE(test::waitFor([&] { return !flame->busy() && flame->graph()->tree(); }));
+    EXPECT_TRUE(flame->status().contains("stack samples")) << qPrintable(flame->status());
 }
 
 TEST(WindowCalls, ATraceWithoutFunctionGraphGetsNone) {
@@ -57,6 +80,7 @@ TEST(WindowCalls, ATraceWithoutFunctionGraphGetsNone) {
     EXPECT_EQ(w.callViews()->trees(), nullptr);
     EXPECT_EQ(built.count(), 0);
     EXPECT_FALSE(w.statusText().contains(QStringLiteral("calls"))) << qPrintable(w.statusText());
+    EXPECT_EQ(tabTitles(w), QStringList{"Events"});  // no stack samples either
 }
 
 TEST(WindowCalls, TheTreesGoWithTheirTrace) {
@@ -70,6 +94,8 @@ TEST(WindowCalls, TheTreesGoWithTheirTrace) {
     ASSERT_NE(w.callViews()->trees(), nullptr);
     ASSERT_TRUE(openAndAnalyse(w, sched));
     EXPECT_EQ(w.callViews()->trees(), nullptr);
+    EXPECT_EQ(w.callViews()->flamePanel(), nullptr);
+    EXPECT_EQ(tabTitles(w), QStringList{"Events"});
 }
 
 // The build waits until it is cancelled (the first time) or runs at once (after that).

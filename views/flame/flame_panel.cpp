@@ -166,8 +166,8 @@ void FlamePanel::setTrace(std::shared_ptr<const TraceModel> model) {
     recompute();
 }
 
-void FlamePanel::setCallTrees(std::shared_ptr<const CallTrees> trees,
-                              const EventFormats* uiFormats) {
+void FlamePanel::setCallTrees(std::shared_ptr<const CallTrees> trees, const EventFormats* uiFormats,
+                              bool stackRecords) {
     m_pass->cancel();
     m_trees = std::move(trees);
     auto names = std::make_shared<std::vector<std::string>>();
@@ -177,7 +177,7 @@ void FlamePanel::setCallTrees(std::shared_ptr<const CallTrees> trees,
             names->push_back(m_trees->functionName(f, *uiFormats));
     }
     m_names = std::move(names);
-    m_hasStacks = uiFormats && hasStackRecords(*uiFormats);
+    m_hasStacks = stackRecords && uiFormats && hasStackRecords(*uiFormats);
     updateSourceChoices();
     recompute();
 }

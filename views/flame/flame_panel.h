@@ -40,7 +40,10 @@ public:
     // A new trace drops the previous one's call trees: give it first, then its call trees
     // (and `uiFormats`, which also tell whether it has stack records) once they are built.
     void setTrace(std::shared_ptr<const TraceModel> model);
-    void setCallTrees(std::shared_ptr<const CallTrees> trees, const EventFormats* uiFormats);
+    // `stackRecords`: the trace holds kernel_stack or user_stack records (every trace.dat
+    // carries their formats, so the formats alone do not tell).
+    void setCallTrees(std::shared_ptr<const CallTrees> trees, const EventFormats* uiFormats,
+                      bool stackRecords);
 
     // What the tool row sets; `ids` are pids for kTasks, CPU numbers for kCpus.
     void setScope(Scope scope, const QVector<int>& ids = {});

@@ -1,13 +1,24 @@
 #include "window/call_views.h"
 
 #include "decode/trace_model.h"
+#include "flame/flame_panel.h"
+#include "flame/function_table.h"
 #include "formats/event_formats.h"
 #include "jobs/background_pass.h"
+#include "window/main_window.h"
 
 namespace kestrel {
 
-CallViews::CallViews(QObject* parent)
-    : QObject(parent),
+bool recordedEvent(const EventFormats& formats, const std::vector<uint64_t>& eventsByType,
+                   std::string_view system, std::string_view name) {
+    const EventType* type = formats.find(system, name);
+    return type && type->id >= 0 && static_cast<size_t>(type->id) < eventsByType.size() &&
+           eventsByType[type->id] > 0;
+}
+
+CallViews::CallViews(MainWindow* window)
+    : QObject(window),
+      m_window(window),
       m_pass(new BackgroundPass(this)),
       m_build([](const TraceModel& model, const EventFormats& formats, Progress* progress) {
           return buildCallTrees(model, formats, progress);
@@ -17,24 +28,25 @@ CallViews::~CallViews() {
     m_pass->cancel();  // the pass reads the model; it must be done before the model goes
 }
 
-namespace {
-
-bool recorded(const EventFormats& formats, const std::vector<uint64_t>& eventsByType,
-              const char* name) {
-    const EventType* type = formats.find("ftrace", name);
-    return type && type->id >= 0 && static_cast<size_t>(type->id) < eventsByType.size() &&
-           eventsByType[type->id] > 0;
-}
-
-}  // namespace
-
 bool CallViews::start(std::shared_ptr<const TraceModel> model, const EventFormats& formats,
                       const std::vector<uint64_t>& eventsByType) {
-    clear();
-    if (!model || !hasCallRecords(formats)) return false;
-    if (!recorded(formats, eventsByType, "funcgraph_entry") &&
-        !recorded(formats, eventsByType, "funcgraph_exit"))
+    m_pass->cancel();
+    m_trees.reset();
+    m_cancelled = false;
+    if (model != m_model) clear();
+    m_model = model;
+    m_formats = &formats;
+    if (!model) return false;
+    m_stacks = recordedEvent(formats, eventsByType, "ftrace", "kernel_stack") ||
+               recordedEvent(formats, eventsByType, "ftrace", "user_stack");
+    const bool calls = hasCallRecords(formats) &&
+                       (recordedEvent(formats, eventsByType, "ftrace", "funcgraph_entry") ||
+                        recordedEvent(formats, eventsByType, "ftrace", "funcgraph_exit"));
+    if (calls || m_stacks) addTabs(calls);
+    if (!calls) {
+        if (m_flame) m_flame->setCallTrees(nullptr, m_formats, m_stacks);
         return false;
+    }
     auto trees = std::make_shared<CallTrees>();
     auto error = std::make_shared<std::string>();
     m_pass->start(
@@ -56,10 +68,31 @@ bool CallViews::start(std::shared_ptr<const TraceModel> model, const EventFormat
                 emit built(nullptr, QString::fromStdString(*error));
                 return;
             }
-            m_trees = trees;
-            emit built(m_trees, {});
+            deliver(trees);
         });
     return true;
+}
+
+// The tabs come when the build starts: the flame graph says what it waits for meanwhile.
+void CallViews::addTabs(bool calls) {
+    if (!m_flame) {
+        m_flame = new FlamePanel(m_window->state());
+        m_flame->setObjectName(QStringLiteral("flamePanel"));
+        m_flame->setTrace(m_model);
+        m_window->addBottomWidget(m_flame, tr("Flame graph"));
+    }
+    if (calls && !m_functions) {
+        m_functions = new FunctionTable(m_window->state());
+        m_functions->setObjectName(QStringLiteral("functionTable"));
+        m_window->addBottomWidget(m_functions, tr("Functions"));
+    }
+}
+
+void CallViews::deliver(std::shared_ptr<const CallTrees> trees) {
+    m_trees = std::move(trees);
+    if (m_flame) m_flame->setCallTrees(m_trees, m_formats, m_stacks);
+    if (m_functions) m_functions->setCallTrees(m_trees, m_formats);
+    emit built(m_trees, {});
 }
 
 void CallViews::cancel() {
@@ -72,6 +105,12 @@ void CallViews::clear() {
     m_pass->cancel();
     m_trees.reset();
     m_cancelled = false;
+    delete m_flame;
+    delete m_functions;
+    m_flame = nullptr;
+    m_functions = nullptr;
+    m_model.reset();
+    m_formats = nullptr;
 }
 
 bool CallViews::running() const {
