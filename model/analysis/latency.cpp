@@ -1,0 +1,411 @@
+// Latencies in two steps: latency_marks.cpp's per-CPU passes keep the events a kind needs
+// as marks, then the marks of every CPU, merged in time order, are paired here by the
+// kind's rules (docs/latency.md). Function durations come from the call trees.
+#include "analysis/latency.h"
+
+#include <algorithm>
+#include <numeric>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "analysis/call_tree.h"
+#include "analysis/latency_marks.h"
+
+namespace kestrel {
+namespace {
+
+template <class T>
+void permute(std::vector<T>& v, const std::vector<uint32_t>& order) {
+    std::vector<T> out;
+    out.reserve(v.size());
+    for (uint32_t i : order) out.push_back(v[i]);
+    v.swap(out);
+}
+
+struct Open {
+    uint64_t ts = 0;
+    int32_t pid = 0;
+    uint32_t key = 0;
+    uint16_t cpu = 0;
+    bool asleep = false;  // wakeup: the task was seen switched out before it
+};
+
+// The marks of every CPU in time order (ties: the lower CPU first, as trace-cmd orders
+// them; one CPU's marks keep their order).
+template <class OnMark>
+void mergeMarks(const std::vector<CpuMarks>& cpus, OnMark&& onMark) {
+    using Head = std::pair<uint64_t, uint32_t>;  // ts, cpu
+    std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+    std::vector<size_t> at(cpus.size(), 0);
+    for (uint32_t c = 0; c < cpus.size(); ++c) {
+        if (!cpus[c].marks.empty()) heads.push({cpus[c].marks[0].ts, c});
+    }
+    while (!heads.empty()) {
+        const uint32_t c = heads.top().second;
+        heads.pop();
+        const std::vector<Mark>& marks = cpus[c].marks;
+        const Mark& m = marks[at[c]];
+        onMark(m);
+        if (++at[c] < marks.size()) heads.push({marks[at[c]].ts, c});
+    }
+}
+
+// Wakeup -> the sched_switch that puts the task on a CPU (any CPU: the task is followed
+// by pid, so a migration in between needs no event of its own).
+class WakeupPairing {
+public:
+    WakeupPairing(Latencies& out, size_t cpus) : m_out(out), m_current(cpus, -1) {}
+
+    void mark(const Mark& m) {
+        if (m.type == Mark::Start) {
+            wake(m);
+        } else if (m.type == Mark::Switch) {
+            switched(m);
+        } else if (m.type == Mark::Lost) {
+            lost(m.cpu);
+        }
+    }
+    void finish() { m_out.unfinished += m_open.size(); }
+
+private:
+    void wake(const Mark& m) {
+        if (m.pid <= 0) return;
+        if (m_running.count(m.pid)) {
+            ++m_out.running;
+            return;
+        }
+        // A second wakeup before the switch: the first one stays.
+        m_open.try_emplace(m.pid, Open{m.ts, m.pid, 0, m.cpu, m_asleep.count(m.pid) > 0});
+    }
+
+    void switched(const Mark& m) {
+        const auto prev = static_cast<int32_t>(m.value);
+        m_running.erase(prev);
+        // Switched out before it was switched in: it was running when it was woken, or,
+        // when it had been switched out before, the switch in is missing (a filtered
+        // recording).
+        if (auto it = m_open.find(prev); it != m_open.end() && prev > 0) {
+            ++(it->second.asleep ? m_out.unmatched : m_out.running);
+            m_open.erase(it);
+        }
+        if (prev > 0) m_asleep.insert(prev);
+        m_asleep.erase(m.pid);
+        if (auto it = m_open.find(m.pid); it != m_open.end()) {
+            const Open& o = it->second;
+            m_out.add(o.ts, m.ts, m.pid, 0, o.cpu, m.cpu);
+            m_open.erase(it);
+        }
+        if (m.pid > 0) m_running[m.pid] = m.cpu;
+        if (m.cpu < m_current.size()) m_current[m.cpu] = m.pid;
+    }
+
+    // What ran on the CPU is no longer known, and a switch-in anywhere may be missing.
+    void lost(uint16_t cpu) {
+        m_out.lost += m_open.size();
+        m_open.clear();
+        if (cpu < m_current.size() && m_current[cpu] > 0) {
+            auto it = m_running.find(m_current[cpu]);
+            if (it != m_running.end() && it->second == cpu) m_running.erase(it);
+        }
+        if (cpu < m_current.size()) m_current[cpu] = -1;
+    }
+
+    Latencies& m_out;
+    std::unordered_map<int32_t, Open> m_open;         // by wakee
+    std::unordered_map<int32_t, uint16_t> m_running;  // pid -> its CPU
+    std::unordered_set<int32_t> m_asleep;             // switched out, not in since
+    std::vector<int32_t> m_current;                   // per CPU, -1: not known
+};
+
+// Start and end on the same CPU, by key. Interrupts nest: an exit closes the innermost
+// open entry of its number, and entries left above it lost their exits. Raised softirqs
+// run in any order: an entry closes the raise of its vector only. A second start of a key
+// still open keeps the first (a softirq raised again before it ran) or replaces it (an
+// entry whose exit is missing).
+class CpuPairing {
+public:
+    CpuPairing(Latencies& out, size_t cpus, bool keepFirst, bool nested)
+        : m_out(out), m_open(cpus), m_keepFirst(keepFirst), m_nested(nested) {}
+
+    void mark(const Mark& m) {
+        if (m.cpu >= m_open.size()) return;
+        std::vector<Open>& open = m_open[m.cpu];
+        if (m.type == Mark::Lost) {
+            m_out.lost += open.size();
+            open.clear();
+            return;
+        }
+        auto same =
+            std::find_if(open.rbegin(), open.rend(), [&](const Open& o) { return o.key == m.key; });
+        if (m.type == Mark::Start) {
+            if (same == open.rend()) {
+                open.push_back({m.ts, m.pid, m.key, m.cpu});
+            } else if (!m_keepFirst) {
+                ++m_out.unmatched;
+                *same = {m.ts, m.pid, m.key, m.cpu};
+            }
+            return;
+        }
+        if (same == open.rend()) {
+            ++m_out.unmatched;
+            return;
+        }
+        const Open o = *same;
+        const auto index = static_cast<size_t>(open.rend() - same) - 1;
+        if (m_nested) {
+            m_out.unmatched += open.size() - 1 - index;
+            open.resize(index);
+        } else {
+            open.erase(open.begin() + static_cast<std::ptrdiff_t>(index));
+        }
+        m_out.add(o.ts, m.ts, o.pid, o.key, o.cpu, m.cpu);
+    }
+    void finish() {
+        for (const auto& open : m_open) m_out.unfinished += open.size();
+    }
+
+private:
+    Latencies& m_out;
+    std::vector<std::vector<Open>> m_open;
+    bool m_keepFirst;
+    bool m_nested;
+};
+
+// Start and end of one task (or of one match value), on any CPU. Per (pid, value) a stack:
+// the end closes the latest start (recursion of a probed function, nested markers); a
+// pair whose starts must not stack keeps its first start instead.
+class TaskPairing {
+public:
+    TaskPairing(Latencies& out, bool stack, bool keyMustMatch, bool byValueOnly = false)
+        : m_out(out), m_stack(stack), m_keyMustMatch(keyMustMatch), m_byValueOnly(byValueOnly) {}
+
+    void mark(const Mark& m) {
+        if (m.type == Mark::Lost) {
+            for (auto& [id, open] : m_open) m_out.lost += open.size();
+            m_open.clear();
+            return;
+        }
+        std::vector<Open>& open = m_open[{m_byValueOnly ? 0 : m.pid, m.value}];
+        if (m.type == Mark::Start) {
+            if (open.empty() || m_stack) {
+                open.push_back({m.ts, m.pid, m.key, m.cpu});
+            } else {
+                ++m_out.unmatched;  // a second start before the end: the first stays
+            }
+            return;
+        }
+        if (open.empty()) {
+            ++m_out.unmatched;
+            return;
+        }
+        const Open o = open.back();
+        open.pop_back();
+        if (m_keyMustMatch && o.key != m.key) {
+            m_out.unmatched += 2;
+            return;
+        }
+        m_out.add(o.ts, m.ts, o.pid, o.key, o.cpu, m.cpu);
+    }
+    void finish() {
+        for (const auto& [id, open] : m_open) m_out.unfinished += open.size();
+    }
+
+private:
+    struct IdHash {
+        size_t operator()(const std::pair<int32_t, uint64_t>& k) const {
+            return std::hash<uint64_t>()(k.second * 0x9e3779b97f4a7c15ull ^
+                                         static_cast<uint32_t>(k.first));
+        }
+    };
+    Latencies& m_out;
+    std::unordered_map<std::pair<int32_t, uint64_t>, std::vector<Open>, IdHash> m_open;
+    bool m_stack;
+    bool m_keyMustMatch;
+    bool m_byValueOnly;  // a custom pair matched by fields: any task may end it
+};
+
+template <class Pairing>
+void pairAll(const std::vector<CpuMarks>& cpus, Pairing& pairing) {
+    mergeMarks(cpus, [&](const Mark& m) { pairing.mark(m); });
+    pairing.finish();
+}
+
+void pairMarks(const std::vector<CpuMarks>& cpus, LatencyKind kind, size_t cpuCount,
+               bool byValueOnly, Latencies& out) {
+    switch (kind) {
+        case LatencyKind::Wakeup: {
+            WakeupPairing p(out, cpuCount);
+            pairAll(cpus, p);
+            break;
+        }
+        case LatencyKind::Irq: {
+            CpuPairing p(out, cpuCount, false, true);
+            pairAll(cpus, p);
+            break;
+        }
+        case LatencyKind::Softirq: {
+            CpuPairing p(out, cpuCount, false, false);
+            pairAll(cpus, p);
+            break;
+        }
+        case LatencyKind::SoftirqRaise: {
+            CpuPairing p(out, cpuCount, true, false);
+            pairAll(cpus, p);
+            break;
+        }
+        case LatencyKind::Syscall: {
+            TaskPairing p(out, false, true);
+            pairAll(cpus, p);
+            break;
+        }
+        case LatencyKind::Pair: {
+            TaskPairing p(out, false, false, byValueOnly);
+            pairAll(cpus, p);
+            break;
+        }
+        default: {  // kprobes and markers nest
+            TaskPairing p(out, true, false);
+            pairAll(cpus, p);
+            break;
+        }
+    }
+}
+
+Result<Latencies> functionLatencies(const TraceModel& model, const EventFormats& formats,
+                                    Progress* progress, unsigned threads) {
+    if (!hasCallRecords(formats)) {
+        return Status::error("the trace has no function_graph records (funcgraph_entry/exit)");
+    }
+    auto trees = buildCallTrees(model, formats, progress, threads);
+    if (!trees) return trees.status();
+    const CallTrees& t = trees.value();
+    Latencies out;
+    out.kind = LatencyKind::Function;
+    for (const CallLane& lane : t.lanes) {
+        for (uint64_t i = lane.first; i < lane.first + lane.count; ++i) {
+            const CallSpan& s = t.spans[i];
+            if (s.flags & CallSpan::kNoExit) {
+                ++out.unfinished;
+                continue;
+            }
+            out.add(s.start, s.end(), lane.pid, s.function, s.cpu, s.cpu);
+            if (!out.keyNames.count(s.function))
+                out.keyNames[s.function] = t.functionName(s.function, formats);
+        }
+    }
+    out.sortByStart();
+    return out;
+}
+
+}  // namespace
+
+void Latencies::add(uint64_t startTs, uint64_t endTs, int32_t task, uint32_t k, uint16_t cpu0,
+                    uint16_t cpu1) {
+    start.push_back(startTs);
+    latency.push_back(endTs >= startTs ? endTs - startTs : 0);
+    pid.push_back(task);
+    key.push_back(k);
+    startCpu.push_back(cpu0);
+    endCpu.push_back(cpu1);
+}
+
+std::string Latencies::keyName(uint32_t k) const {
+    auto it = keyNames.find(k);
+    return it == keyNames.end() ? std::to_string(k) : it->second;
+}
+
+void Latencies::sortByStart() {
+    std::vector<uint32_t> order(size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+        return start[a] != start[b] ? start[a] < start[b] : startCpu[a] < startCpu[b];
+    });
+    permute(start, order);
+    permute(latency, order);
+    permute(pid, order);
+    permute(key, order);
+    permute(startCpu, order);
+    permute(endCpu, order);
+}
+
+Result<Latencies> analyzeLatency(const TraceModel& model, const EventFormats& formats,
+                                 const LatencyRequest& request, Progress* progress,
+                                 unsigned threads) {
+    if (request.kind == LatencyKind::Function) {
+        return functionLatencies(model, formats, progress, threads);
+    }
+    auto marks = collectMarks(model, formats, request, progress, threads);
+    if (!marks) return marks.status();
+    Latencies out;
+    out.kind = request.kind;
+    out.keyNames = std::move(marks.value().keyNames);
+    out.note = std::move(marks.value().note);
+    pairMarks(marks.value().cpus, request.kind, model.cpuCount(), !request.match.empty(), out);
+    out.sortByStart();
+    return out;
+}
+
+LatencyPercentiles percentiles(std::vector<uint64_t>& values) {
+    LatencyPercentiles p;
+    p.count = values.size();
+    if (values.empty()) return p;
+    const size_t n = values.size();
+    // The ranks in increasing order: each selection only looks at what is left above the
+    // previous one.
+    auto rank = [n](uint64_t perMille) {
+        const uint64_t r = (perMille * n + 999) / 1000;  // ceil(perMille/1000 * n)
+        return static_cast<size_t>(std::max<uint64_t>(r, 1) - 1);
+    };
+    const size_t ranks[] = {rank(500), rank(900), rank(990), rank(999)};
+    uint64_t* slots[] = {&p.p50, &p.p90, &p.p99, &p.p999};
+    auto from = values.begin();
+    for (size_t i = 0; i < 4; ++i) {
+        auto nth = values.begin() + static_cast<std::ptrdiff_t>(ranks[i]);
+        std::nth_element(from, nth, values.end());
+        *slots[i] = *nth;
+        from = nth;
+    }
+    auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+    p.min = *lo;
+    p.max = *hi;
+    p.total = std::accumulate(values.begin(), values.end(), uint64_t{0});
+    return p;
+}
+
+LatencyHistogram logHistogram(const std::vector<uint64_t>& values) {
+    LatencyHistogram h;
+    for (uint64_t v : values) {
+        size_t bucket = 0;
+        while (bucket < 63 && (v >> (bucket + 1)) != 0) ++bucket;
+        if (h.counts.size() <= bucket) h.counts.resize(bucket + 1, 0);
+        ++h.counts[bucket];
+    }
+    return h;
+}
+
+const char* latencyKindName(LatencyKind kind) {
+    switch (kind) {
+        case LatencyKind::Wakeup:
+            return "wakeup";
+        case LatencyKind::Irq:
+            return "irq";
+        case LatencyKind::SoftirqRaise:
+            return "softirq raise";
+        case LatencyKind::Softirq:
+            return "softirq";
+        case LatencyKind::Syscall:
+            return "syscall";
+        case LatencyKind::Function:
+            return "function";
+        case LatencyKind::Kprobe:
+            return "kprobe";
+        case LatencyKind::Marker:
+            return "marker";
+        case LatencyKind::Pair:
+            return "pair";
+    }
+    return "?";
+}
+
+}  // namespace kestrel
