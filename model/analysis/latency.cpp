@@ -4,8 +4,10 @@
 #include "analysis/latency.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <queue>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -172,43 +174,29 @@ private:
     bool m_nested;
 };
 
-// Start and end of one task (or of one match value), on any CPU. Per (pid, value) a stack:
-// the end closes the latest start (recursion of a probed function, nested markers); a
-// pair whose starts must not stack keeps its first start instead.
+// Start and end of one task (or of one match value), on any CPU: the marks the per-CPU
+// passes could not pair. Lost events anywhere drop every start still waiting: the task may
+// have run where the events were lost.
 class TaskPairing {
 public:
-    TaskPairing(Latencies& out, bool stack, bool keyMustMatch, bool byValueOnly = false)
-        : m_out(out), m_stack(stack), m_keyMustMatch(keyMustMatch), m_byValueOnly(byValueOnly) {}
+    TaskPairing(Latencies& out, TaskRule rule, bool byValueOnly)
+        : m_out(out), m_rule(rule), m_byValueOnly(byValueOnly) {}
 
     void mark(const Mark& m) {
         if (m.type == Mark::Lost) {
-            for (auto& [id, open] : m_open) m_out.lost += open.size();
+            for (auto& [id, open] : m_open) m_out.lost += open.items.size();
             m_open.clear();
             return;
         }
-        std::vector<Open>& open = m_open[{m_byValueOnly ? 0 : m.pid, m.value}];
+        TaskStarts& open = m_open[{m_byValueOnly ? 0 : m.pid, m.value}];
         if (m.type == Mark::Start) {
-            if (open.empty() || m_stack) {
-                open.push_back({m.ts, m.pid, m.key, m.cpu});
-            } else {
-                ++m_out.unmatched;  // a second start before the end: the first stays
-            }
-            return;
-        }
-        if (open.empty()) {
+            open.start(m, m_rule.repeat, m_out);
+        } else if (!open.end(m, m_rule.keyMustMatch, m_out)) {
             ++m_out.unmatched;
-            return;
         }
-        const Open o = open.back();
-        open.pop_back();
-        if (m_keyMustMatch && o.key != m.key) {
-            m_out.unmatched += 2;
-            return;
-        }
-        m_out.add(o.ts, m.ts, o.pid, o.key, o.cpu, m.cpu);
     }
     void finish() {
-        for (const auto& [id, open] : m_open) m_out.unfinished += open.size();
+        for (const auto& [id, open] : m_open) m_out.unfinished += open.items.size();
     }
 
 private:
@@ -219,10 +207,9 @@ private:
         }
     };
     Latencies& m_out;
-    std::unordered_map<std::pair<int32_t, uint64_t>, std::vector<Open>, IdHash> m_open;
-    bool m_stack;
-    bool m_keyMustMatch;
-    bool m_byValueOnly;  // a custom pair matched by fields: any task may end it
+    std::unordered_map<std::pair<int32_t, uint64_t>, TaskStarts, IdHash> m_open;
+    TaskRule m_rule;
+    bool m_byValueOnly;
 };
 
 template <class Pairing>
@@ -231,45 +218,94 @@ void pairAll(const std::vector<CpuMarks>& cpus, Pairing& pairing) {
     pairing.finish();
 }
 
-void pairMarks(const std::vector<CpuMarks>& cpus, LatencyKind kind, size_t cpuCount,
-               bool byValueOnly, Latencies& out) {
+// Start and end on one CPU need no merge: each CPU's marks are paired alone.
+void pairPerCpu(const std::vector<CpuMarks>& cpus, bool keepFirst, bool nested,
+                std::vector<Latencies>& parts) {
+    for (const CpuMarks& c : cpus) {
+        Latencies& part = parts.emplace_back();
+        CpuPairing p(part, cpus.size(), keepFirst, nested);
+        for (const Mark& m : c.marks) p.mark(m);
+        p.finish();
+    }
+}
+
+// The parts' instances in start order (each part sorted first where it is not: nested
+// pairs end in another order than they start), and their counts summed.
+void mergeParts(std::vector<Latencies>& parts, Latencies& out) {
+    size_t total = 0;
+    for (Latencies& p : parts) {
+        total += p.size();
+        out.lost += p.lost;
+        out.unmatched += p.unmatched;
+        out.unfinished += p.unfinished;
+        out.running += p.running;
+        auto later = [&p](size_t i) {
+            return p.start[i - 1] != p.start[i] ? p.start[i - 1] > p.start[i]
+                                                : p.startCpu[i - 1] > p.startCpu[i];
+        };
+        for (size_t i = 1; i < p.size(); ++i) {
+            if (later(i)) {
+                p.sortByStart();
+                break;
+            }
+        }
+    }
+    out.start.reserve(total);
+    out.latency.reserve(total);
+    out.pid.reserve(total);
+    out.key.reserve(total);
+    out.startCpu.reserve(total);
+    out.endCpu.reserve(total);
+    using Head = std::tuple<uint64_t, uint16_t, uint32_t>;  // start, CPU, part
+    std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+    std::vector<size_t> at(parts.size(), 0);
+    for (uint32_t k = 0; k < parts.size(); ++k) {
+        if (parts[k].size()) heads.push({parts[k].start[0], parts[k].startCpu[0], k});
+    }
+    while (!heads.empty()) {
+        const uint32_t k = std::get<2>(heads.top());
+        heads.pop();
+        const Latencies& p = parts[k];
+        const size_t i = at[k];
+        // A run of this part that comes before every other part's next: no heap per item.
+        const uint64_t limit =
+            heads.empty() ? std::numeric_limits<uint64_t>::max() : std::get<0>(heads.top());
+        size_t j = i;
+        do {
+            out.add(p.start[j], p.start[j] + p.latency[j], p.pid[j], p.key[j], p.startCpu[j],
+                    p.endCpu[j]);
+            ++j;
+        } while (j < p.size() && p.start[j] < limit);
+        at[k] = j;
+        if (j < p.size()) heads.push({p.start[j], p.startCpu[j], k});
+    }
+}
+
+void pairMarks(std::vector<CpuMarks>& cpus, LatencyKind kind, bool byValueOnly, Latencies& out) {
+    std::vector<Latencies> parts;
     switch (kind) {
         case LatencyKind::Wakeup: {
-            WakeupPairing p(out, cpuCount);
+            WakeupPairing p(parts.emplace_back(), cpus.size());
             pairAll(cpus, p);
             break;
         }
-        case LatencyKind::Irq: {
-            CpuPairing p(out, cpuCount, false, true);
-            pairAll(cpus, p);
+        case LatencyKind::Irq:
+            pairPerCpu(cpus, false, true, parts);
             break;
-        }
-        case LatencyKind::Softirq: {
-            CpuPairing p(out, cpuCount, false, false);
-            pairAll(cpus, p);
+        case LatencyKind::Softirq:
+            pairPerCpu(cpus, false, false, parts);
             break;
-        }
-        case LatencyKind::SoftirqRaise: {
-            CpuPairing p(out, cpuCount, true, false);
-            pairAll(cpus, p);
+        case LatencyKind::SoftirqRaise:
+            pairPerCpu(cpus, true, false, parts);
             break;
-        }
-        case LatencyKind::Syscall: {
-            TaskPairing p(out, false, true);
+        default: {
+            TaskPairing p(parts.emplace_back(), taskRule(kind), byValueOnly);
             pairAll(cpus, p);
-            break;
-        }
-        case LatencyKind::Pair: {
-            TaskPairing p(out, false, false, byValueOnly);
-            pairAll(cpus, p);
-            break;
-        }
-        default: {  // kprobes and markers nest
-            TaskPairing p(out, true, false);
-            pairAll(cpus, p);
+            for (CpuMarks& c : cpus) parts.push_back(std::move(c.paired));
             break;
         }
     }
+    mergeParts(parts, out);
 }
 
 Result<Latencies> functionLatencies(const TraceModel& model, const EventFormats& formats,
@@ -341,8 +377,7 @@ Result<Latencies> analyzeLatency(const TraceModel& model, const EventFormats& fo
     out.kind = request.kind;
     out.keyNames = std::move(marks.value().keyNames);
     out.note = std::move(marks.value().note);
-    pairMarks(marks.value().cpus, request.kind, model.cpuCount(), !request.match.empty(), out);
-    out.sortByStart();
+    pairMarks(marks.value().cpus, request.kind, marks.value().byValueOnly, out);
     return out;
 }
 

@@ -28,6 +28,12 @@ struct Rule {
 
 struct Rules {
     std::vector<Rule> byType;  // by event id
+    // Per-task kinds pair on the CPU while the task stays there: sched_switch says when
+    // it leaves.
+    bool perTask = false;
+    TaskRule task;
+    int switchId = -1;
+    FieldRef switchNext;
     // LatencyKind::Pair: the fields that must match, start side and end side.
     std::vector<FieldRef> startMatch, endMatch;
     EventFilter startFilter, endFilter;
@@ -219,7 +225,7 @@ Status pairRules(const EventFormats& f, const LatencyRequest& q, Rules& r) {
     return {};
 }
 
-Status buildRules(const EventFormats& f, const TraceMeta& meta, const LatencyRequest& q, Rules& r) {
+Status kindRules(const EventFormats& f, const TraceMeta& meta, const LatencyRequest& q, Rules& r) {
     switch (q.kind) {
         case LatencyKind::Wakeup:
             return wakeupRules(f, r);
@@ -241,6 +247,18 @@ Status buildRules(const EventFormats& f, const TraceMeta& meta, const LatencyReq
             break;
     }
     return Status::error("no marks for this kind");
+}
+
+Status buildRules(const EventFormats& f, const TraceMeta& meta, const LatencyRequest& q, Rules& r) {
+    if (Status s = kindRules(f, meta, q, r); !s.ok()) return s;
+    const bool cpuKind = q.kind == LatencyKind::Wakeup || q.kind == LatencyKind::Irq ||
+                         q.kind == LatencyKind::Softirq || q.kind == LatencyKind::SoftirqRaise;
+    r.perTask = !cpuKind && q.match.empty();
+    r.task = taskRule(q.kind);
+    r.switchId = eventId(f, "sched", "sched_switch");
+    if (r.switchId >= 0) r.switchNext = f.field(r.switchId, "next_pid");
+    if (!r.switchNext.valid()) r.perTask = false;  // every pair goes through the merge
+    return {};
 }
 
 std::string_view trimmed(std::string_view s) {
@@ -282,10 +300,51 @@ public:
 
     void event(const RawEvent& raw) {
         CommonFields c;
-        if (!m_f.common(raw, c) || c.type >= m_rules.byType.size()) return;
+        if (!m_f.common(raw, c)) return;
+        if (m_rules.perTask) {
+            // Another task's event: the one whose starts wait here has left the CPU.
+            if (c.pid != m_current) {
+                loosen();
+                m_current = c.pid;
+            }
+            if (c.type == m_rules.switchId) {
+                handle(raw, c);  // a pair may start or end with the switch itself
+                loosen();
+                m_switchSeen = true;
+                m_current = static_cast<int32_t>(m_f.readInt(m_rules.switchNext, raw));
+                return;
+            }
+        }
+        handle(raw, c);
+    }
+
+    void lost(uint64_t ts) {
+        m_out.paired.lost += m_local.items.size();
+        m_local.items.clear();
+        Mark m;
+        m.ts = ts;
+        m.cpu = m_cpu;
+        m.type = Mark::Lost;
+        m_out.marks.push_back(m);
+    }
+    uint64_t lastTs() const { return m_lastTs; }
+
+    // The starts still waiting go to the merge; marks back in time order.
+    void finish() {
+        loosen();
+        if (m_outOfOrder) {
+            std::stable_sort(m_out.marks.begin(), m_out.marks.end(),
+                             [](const Mark& a, const Mark& b) { return a.ts < b.ts; });
+        }
+    }
+
+private:
+    void handle(const RawEvent& raw, const CommonFields& c) {
+        if (c.type >= m_rules.byType.size()) return;
         const Rule& r = m_rules.byType[c.type];
         if (r.what == Rule::None) return;
         const uint64_t ts = m_model.toTraceTime(raw.ts);
+        m_lastTs = ts;
         switch (r.what) {
             case Rule::Switch:
                 switched(r, raw, ts);
@@ -306,18 +365,23 @@ public:
         }
     }
 
-    void lost(uint64_t ts) {
-        Mark m;
-        m.ts = ts;
-        m.cpu = m_cpu;
-        m.type = Mark::Lost;
-        m_out.marks.push_back(m);
-    }
-    uint64_t lastTs() const { return m_out.marks.empty() ? 0 : m_out.marks.back().ts; }
-
-private:
     void push(uint64_t ts, Mark::Type type, int32_t pid, uint32_t key, uint64_t value) {
-        m_out.marks.push_back({ts, value, pid, key, m_cpu, type});
+        const Mark m{ts, value, pid, key, m_cpu, type};
+        if (!m_rules.perTask || !m_switchSeen || type == Mark::Switch) {
+            m_out.marks.push_back(m);
+        } else if (type == Mark::Start) {
+            m_local.start(m, m_rules.task.repeat, m_out.paired);
+        } else if (!m_local.end(m, m_rules.task.keyMustMatch, m_out.paired)) {
+            m_out.marks.push_back(m);  // its start is on another CPU, or missing
+        }
+    }
+
+    void loosen() {
+        for (const TaskStarts::Item& i : m_local.items) {
+            m_outOfOrder = m_outOfOrder || (!m_out.marks.empty() && m_out.marks.back().ts > i.ts);
+            m_out.marks.push_back({i.ts, i.value, i.pid, i.key, i.cpu, Mark::Start});
+        }
+        m_local.items.clear();
     }
 
     void plain(const Rule& r, const RawEvent& raw, int32_t pid, uint64_t ts) {
@@ -391,6 +455,12 @@ private:
     FieldRef m_printBuf;
     int m_printOffset = -1;
     std::unique_ptr<FilterMatcher> m_startMatcher, m_endMatcher;
+    // Per-task kinds: the task running here and its starts.
+    int32_t m_current = -1;
+    bool m_switchSeen = false;
+    TaskStarts m_local;
+    bool m_outOfOrder = false;
+    uint64_t m_lastTs = 0;
 };
 
 Status markCpu(const TraceModel& model, const EventFormats& formats, const Rules& rules,
@@ -428,10 +498,22 @@ Status markCpu(const TraceModel& model, const EventFormats& formats, const Rules
                   });
         advance(progress);
     }
+    marker.finish();
     return {};
 }
 
 }  // namespace
+
+TaskRule taskRule(LatencyKind kind) {
+    switch (kind) {
+        case LatencyKind::Syscall:
+            return {TaskStarts::Replace, true};
+        case LatencyKind::Pair:
+            return {TaskStarts::KeepFirst, false};
+        default:
+            return {TaskStarts::Stack, false};
+    }
+}
 
 Result<MarkSet> collectMarks(const TraceModel& model, const EventFormats& formats,
                              const LatencyRequest& request, Progress* progress, unsigned threads) {
@@ -468,6 +550,7 @@ Result<MarkSet> collectMarks(const TraceModel& model, const EventFormats& format
         c.keyNames.clear();
     }
     out.note = std::move(rules.note);
+    out.byValueOnly = !request.match.empty();
     return out;
 }
 

@@ -22,13 +22,69 @@ struct Mark {
 };
 static_assert(sizeof(Mark) == 32);
 
+// The starts of one task waiting for their end, and what a kind does with a second start
+// of the same value before the end: nest (kprobes on a recursive function, nested
+// markers), keep the first (like a second wakeup), or replace it (a syscall whose exit
+// is missing).
+struct TaskStarts {
+    enum Repeat : uint8_t { Stack, KeepFirst, Replace };
+    struct Item {
+        uint64_t ts = 0;
+        uint64_t value = 0;
+        int32_t pid = 0;
+        uint32_t key = 0;
+        uint16_t cpu = 0;
+    };
+    std::vector<Item> items;
+
+    void start(const Mark& m, Repeat repeat, Latencies& out) {
+        const Item item{m.ts, m.value, m.pid, m.key, m.cpu};
+        if (repeat != Stack) {
+            for (Item& i : items) {
+                if (i.value != m.value) continue;
+                ++out.unmatched;
+                if (repeat == Replace) i = item;
+                return;
+            }
+        }
+        items.push_back(item);
+    }
+    // False when no start of the value is waiting. `keyMustMatch`: a start of another key
+    // (a syscall's exit of another number) is no pair, both are unmatched.
+    bool end(const Mark& m, bool keyMustMatch, Latencies& out) {
+        for (size_t i = items.size(); i-- > 0;) {
+            if (items[i].value != m.value) continue;
+            const Item s = items[i];
+            items.erase(items.begin() + static_cast<std::ptrdiff_t>(i));
+            if (keyMustMatch && s.key != m.key) {
+                out.unmatched += 2;
+            } else {
+                out.add(s.ts, m.ts, s.pid, s.key, s.cpu, m.cpu);
+            }
+            return true;
+        }
+        return false;
+    }
+};
+
+// How a per-task kind pairs (latency.cpp's TaskPairing and the per-CPU pass alike).
+struct TaskRule {
+    TaskStarts::Repeat repeat = TaskStarts::Stack;
+    bool keyMustMatch = false;
+};
+TaskRule taskRule(LatencyKind kind);
+
 struct CpuMarks {
-    std::vector<Mark> marks;  // in the CPU's time order
+    // Marks for the merge in time order. Per-task kinds leave here only what the CPU could
+    // not pair itself (a task that left the CPU between start and end).
+    std::vector<Mark> marks;
+    Latencies paired;  // pairs of a per-task kind that stayed on this CPU
     std::map<uint32_t, std::string> keyNames;
 };
 
 struct MarkSet {
     std::vector<CpuMarks> cpus;  // by global CPU
+    bool byValueOnly = false;    // a custom pair matched by fields: any task may end it
     std::map<uint32_t, std::string> keyNames;
     std::string note;
 };
