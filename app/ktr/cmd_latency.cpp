@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "analysis/latency.h"
 #include "cli.h"
@@ -82,7 +83,18 @@ struct Analysed {
     std::unique_ptr<TraceModel> model;
     std::unique_ptr<EventFormats> formats;
     Latencies result;
-    std::vector<size_t> chosen;  // indices of the selected instances
+    bool all = true;             // every instance is selected
+    std::vector<size_t> chosen;  // else the indices of the selected ones
+
+    size_t count() const { return all ? result.size() : chosen.size(); }
+    template <class Fn>
+    void forEach(Fn&& fn) const {
+        if (!all) {
+            for (size_t i : chosen) fn(i);
+            return;
+        }
+        for (size_t i = 0; i < result.size(); ++i) fn(i);
+    }
 };
 
 // The CPU as the dump prints it: its number in its buffer, "BUFFER:N" with several.
@@ -116,6 +128,8 @@ int analyse(const std::string& file, const LatencyArgs& args, Analysed& out) {
     if (!result) return inputError(result.message());
     out.result = std::move(result.value());
     const Latencies& r = out.result;
+    out.all = cpus.empty() && args.pids.empty() && !args.from && !args.to;
+    if (out.all) return kOk;
     for (size_t i = 0; i < r.size(); ++i) {
         if (r.start[i] < from || r.start[i] > to) continue;
         if (!cpus.empty() && !cpus[r.endCpu[i]]) continue;
@@ -130,7 +144,7 @@ int analyse(const std::string& file, const LatencyArgs& args, Analysed& out) {
 void writeCsv(const Analysed& a) {
     const Latencies& r = a.result;
     std::string out = "start,latency_ns,task,pid,key,name,start_cpu,start_ns,end_cpu,end_ns\n";
-    for (size_t i : a.chosen) {
+    a.forEach([&](size_t i) {
         out += formatSeconds(r.start[i]) + "," + std::to_string(r.latency[i]) + "," +
                csvField(taskName(a, r.pid[i])) + "," + std::to_string(r.pid[i]) + "," +
                std::to_string(r.key[i]) + "," + csvField(r.keyName(r.key[i])) + "," +
@@ -141,7 +155,7 @@ void writeCsv(const Analysed& a) {
             writeOut(out.data(), out.size());
             out.clear();
         }
-    }
+    });
     writeOut(out.data(), out.size());
 }
 
@@ -153,7 +167,7 @@ void writeJson(const Analysed& a) {
                       ", \"unfinished\": " + std::to_string(r.unfinished) +
                       ", \"running\": " + std::to_string(r.running) + ", \"instances\": [";
     bool first = true;
-    for (size_t i : a.chosen) {
+    a.forEach([&](size_t i) {
         out += std::string(first ? "" : ",") + "\n  {\"start_ns\": " + std::to_string(r.start[i]) +
                ", \"latency_ns\": " + std::to_string(r.latency[i]) +
                ", \"task\": " + jsonString(taskName(a, r.pid[i])) +
@@ -166,37 +180,50 @@ void writeJson(const Analysed& a) {
             writeOut(out.data(), out.size());
             out.clear();
         }
-    }
+    });
     out += first ? "]}\n" : "\n]}\n";
     writeOut(out.data(), out.size());
 }
 
-// The instances grouped by --by, each group's latencies.
-std::map<std::string, std::vector<uint64_t>> groups(const Analysed& a, const std::string& by) {
-    std::map<std::string, std::vector<uint64_t>> out;
+// What an instance is grouped by for --by: its task, CPU or key (one group without --by).
+uint64_t groupOf(const Latencies& r, const std::string& by, size_t i) {
+    if (by.empty()) return 0;
+    if (by == "task") return static_cast<uint32_t>(r.pid[i]);
+    if (by == "cpu") return r.endCpu[i];
+    return r.key[i];
+}
+
+std::string groupLabel(const Analysed& a, const std::string& by, uint64_t id) {
     const Latencies& r = a.result;
-    std::map<uint32_t, std::string> keyLabels;
-    for (size_t i : a.chosen) {
-        std::string label;
-        if (by.empty()) {
-            label = "all";
-        } else if (by == "task") {
-            label = taskName(a, r.pid[i]);
-        } else if (by == "cpu") {
-            label = "CPU " + cpuName(*a.model, r.endCpu[i]);
-        } else {
-            auto [it, added] = keyLabels.try_emplace(r.key[i]);
-            if (added) {
-                const std::string name = r.keyName(r.key[i]);
-                const std::string number = std::to_string(r.key[i]);
-                it->second = name == number || r.kind == LatencyKind::Function ||
-                                     r.kind == LatencyKind::Marker || r.kind == LatencyKind::Kprobe
-                                 ? name
-                                 : number + " " + name;
-            }
-            label = it->second;
+    if (by.empty()) return "all";
+    if (by == "task") return taskName(a, static_cast<int32_t>(id));
+    if (by == "cpu") return "CPU " + cpuName(*a.model, static_cast<uint16_t>(id));
+    const auto key = static_cast<uint32_t>(id);
+    const std::string name = r.keyName(key), number = std::to_string(key);
+    const bool numbered = r.kind == LatencyKind::Irq || r.kind == LatencyKind::Softirq ||
+                          r.kind == LatencyKind::SoftirqRaise || r.kind == LatencyKind::Syscall;
+    return numbered && name != number ? number + " " + name : name;
+}
+
+// The selected instances' latencies, per group of --by.
+std::map<std::string, std::vector<uint64_t>> groups(const Analysed& a, const std::string& by) {
+    const Latencies& r = a.result;
+    std::unordered_map<uint64_t, std::vector<uint64_t>> byId;
+    if (by.empty()) {
+        std::vector<uint64_t>& all = byId[0];
+        all.reserve(a.count());
+        a.forEach([&](size_t i) { all.push_back(r.latency[i]); });
+    } else {
+        a.forEach([&](size_t i) { byId[groupOf(r, by, i)].push_back(r.latency[i]); });
+    }
+    std::map<std::string, std::vector<uint64_t>> out;
+    for (auto& [id, values] : byId) {
+        std::vector<uint64_t>& dest = out[groupLabel(a, by, id)];
+        if (dest.empty()) {
+            dest = std::move(values);
+        } else {  // two ids, one label (two tasks of one name and pid cannot be; keys can)
+            dest.insert(dest.end(), values.begin(), values.end());
         }
-        out[label].push_back(r.latency[i]);
     }
     return out;
 }
@@ -230,7 +257,7 @@ const char kStatsHead[] =
 std::string header(const std::string& file, const Analysed& a) {
     const Latencies& r = a.result;
     std::string out = file + ": " + latencyKindName(r.kind) + " latency, " +
-                      std::to_string(a.chosen.size()) + " instances";
+                      std::to_string(a.count()) + " instances";
     std::string left;
     auto note = [&left](uint64_t n, const char* what) {
         if (n) left += (left.empty() ? "" : ", ") + std::to_string(n) + " " + what;
@@ -246,10 +273,8 @@ std::string header(const std::string& file, const Analysed& a) {
 }
 
 std::string histogramText(const Analysed& a) {
-    std::vector<uint64_t> values;
-    values.reserve(a.chosen.size());
-    for (size_t i : a.chosen) values.push_back(a.result.latency[i]);
-    const LatencyHistogram h = logHistogram(values);
+    LatencyHistogram h;
+    a.forEach([&](size_t i) { h.add(a.result.latency[i]); });
     uint64_t most = 0;
     for (uint64_t c : h.counts) most = std::max(most, c);
     size_t first = 0;
@@ -281,7 +306,7 @@ void writeText(const LatencyArgs& args, const Analysed& a) {
                                       : row.label) +
                " " + statsColumns(row.p) + "\n";
     }
-    if (!a.chosen.empty()) out += histogramText(a);
+    if (a.count()) out += histogramText(a);
     writeOut(out.data(), out.size());
 }
 

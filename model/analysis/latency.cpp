@@ -4,10 +4,9 @@
 #include "analysis/latency.h"
 
 #include <algorithm>
-#include <limits>
+#include <bit>
 #include <numeric>
 #include <queue>
-#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -57,7 +56,7 @@ void mergeMarks(const std::vector<CpuMarks>& cpus, OnMark&& onMark) {
 // by pid, so a migration in between needs no event of its own).
 class WakeupPairing {
 public:
-    WakeupPairing(Latencies& out, size_t cpus) : m_out(out), m_current(cpus, -1) {}
+    WakeupPairing(InstanceList& out, size_t cpus) : m_out(out), m_current(cpus, -1) {}
 
     void mark(const Mark& m) {
         if (m.type == Mark::Start) {
@@ -113,7 +112,7 @@ private:
         if (cpu < m_current.size()) m_current[cpu] = -1;
     }
 
-    Latencies& m_out;
+    InstanceList& m_out;
     std::unordered_map<int32_t, Open> m_open;         // by wakee
     std::unordered_map<int32_t, uint16_t> m_running;  // pid -> its CPU
     std::unordered_set<int32_t> m_asleep;             // switched out, not in since
@@ -127,7 +126,7 @@ private:
 // entry whose exit is missing).
 class CpuPairing {
 public:
-    CpuPairing(Latencies& out, size_t cpus, bool keepFirst, bool nested)
+    CpuPairing(InstanceList& out, size_t cpus, bool keepFirst, bool nested)
         : m_out(out), m_open(cpus), m_keepFirst(keepFirst), m_nested(nested) {}
 
     void mark(const Mark& m) {
@@ -168,7 +167,7 @@ public:
     }
 
 private:
-    Latencies& m_out;
+    InstanceList& m_out;
     std::vector<std::vector<Open>> m_open;
     bool m_keepFirst;
     bool m_nested;
@@ -179,7 +178,7 @@ private:
 // have run where the events were lost.
 class TaskPairing {
 public:
-    TaskPairing(Latencies& out, TaskRule rule, bool byValueOnly)
+    TaskPairing(InstanceList& out, TaskRule rule, bool byValueOnly)
         : m_out(out), m_rule(rule), m_byValueOnly(byValueOnly) {}
 
     void mark(const Mark& m) {
@@ -206,7 +205,7 @@ private:
                                          static_cast<uint32_t>(k.first));
         }
     };
-    Latencies& m_out;
+    InstanceList& m_out;
     std::unordered_map<std::pair<int32_t, uint64_t>, TaskStarts, IdHash> m_open;
     TaskRule m_rule;
     bool m_byValueOnly;
@@ -220,69 +219,71 @@ void pairAll(const std::vector<CpuMarks>& cpus, Pairing& pairing) {
 
 // Start and end on one CPU need no merge: each CPU's marks are paired alone.
 void pairPerCpu(const std::vector<CpuMarks>& cpus, bool keepFirst, bool nested,
-                std::vector<Latencies>& parts) {
+                std::vector<InstanceList>& parts) {
     for (const CpuMarks& c : cpus) {
-        Latencies& part = parts.emplace_back();
+        InstanceList& part = parts.emplace_back();
         CpuPairing p(part, cpus.size(), keepFirst, nested);
         for (const Mark& m : c.marks) p.mark(m);
         p.finish();
     }
 }
 
-// The parts' instances in start order (each part sorted first where it is not: nested
-// pairs end in another order than they start), and their counts summed.
-void mergeParts(std::vector<Latencies>& parts, Latencies& out) {
+bool startsBefore(const Instance& a, const Instance& b) {
+    return a.start != b.start ? a.start < b.start : a.startCpu < b.startCpu;
+}
+
+// A part in start order: nested pairs end in another order than they start, and the
+// merge's pairs are found at their end.
+void sortPart(InstanceList& p) {
+    bool sorted = true;
+    for (size_t i = 1; i < p.size() && sorted; ++i) sorted = !startsBefore(p[i], p[i - 1]);
+    if (sorted) return;
+    std::vector<Instance> items(p.size());
+    for (size_t i = 0; i < p.size(); ++i) items[i] = p[i];
+    std::stable_sort(items.begin(), items.end(), startsBefore);
+    for (size_t i = 0; i < p.size(); ++i) p[i] = items[i];
+}
+
+// The parts' instances in start order and their counts summed. The parts are few (the
+// CPUs and the merge): the next instance is the least of their heads.
+void mergeParts(std::vector<InstanceList>& parts, Latencies& out) {
     size_t total = 0;
-    for (Latencies& p : parts) {
+    for (InstanceList& p : parts) {
         total += p.size();
         out.lost += p.lost;
         out.unmatched += p.unmatched;
         out.unfinished += p.unfinished;
         out.running += p.running;
-        auto later = [&p](size_t i) {
-            return p.start[i - 1] != p.start[i] ? p.start[i - 1] > p.start[i]
-                                                : p.startCpu[i - 1] > p.startCpu[i];
-        };
-        for (size_t i = 1; i < p.size(); ++i) {
-            if (later(i)) {
-                p.sortByStart();
-                break;
-            }
-        }
+        sortPart(p);
     }
+    // Reserved, not resized: pages are touched as the parts' blocks are freed.
     out.start.reserve(total);
     out.latency.reserve(total);
     out.pid.reserve(total);
     out.key.reserve(total);
     out.startCpu.reserve(total);
     out.endCpu.reserve(total);
-    using Head = std::tuple<uint64_t, uint16_t, uint32_t>;  // start, CPU, part
-    std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
     std::vector<size_t> at(parts.size(), 0);
-    for (uint32_t k = 0; k < parts.size(); ++k) {
-        if (parts[k].size()) heads.push({parts[k].start[0], parts[k].startCpu[0], k});
-    }
-    while (!heads.empty()) {
-        const uint32_t k = std::get<2>(heads.top());
-        heads.pop();
-        const Latencies& p = parts[k];
-        const size_t i = at[k];
-        // A run of this part that comes before every other part's next: no heap per item.
-        const uint64_t limit =
-            heads.empty() ? std::numeric_limits<uint64_t>::max() : std::get<0>(heads.top());
-        size_t j = i;
-        do {
-            out.add(p.start[j], p.start[j] + p.latency[j], p.pid[j], p.key[j], p.startCpu[j],
-                    p.endCpu[j]);
-            ++j;
-        } while (j < p.size() && p.start[j] < limit);
-        at[k] = j;
-        if (j < p.size()) heads.push({p.start[j], p.startCpu[j], k});
+    for (size_t n = 0; n < total; ++n) {
+        size_t best = parts.size();
+        for (size_t k = 0; k < parts.size(); ++k) {
+            if (at[k] == parts[k].size()) continue;
+            if (best == parts.size() || startsBefore(parts[k][at[k]], parts[best][at[best]]))
+                best = k;
+        }
+        const Instance& i = parts[best][at[best]++];
+        out.start.push_back(i.start);
+        out.latency.push_back(i.latency);
+        out.pid.push_back(i.pid);
+        out.key.push_back(i.key);
+        out.startCpu.push_back(i.startCpu);
+        out.endCpu.push_back(i.endCpu);
+        if ((at[best] & 0xffff) == 0) parts[best].releaseBefore(at[best]);
     }
 }
 
 void pairMarks(std::vector<CpuMarks>& cpus, LatencyKind kind, bool byValueOnly, Latencies& out) {
-    std::vector<Latencies> parts;
+    std::vector<InstanceList> parts;
     switch (kind) {
         case LatencyKind::Wakeup: {
             WakeupPairing p(parts.emplace_back(), cpus.size());
@@ -408,14 +409,15 @@ LatencyPercentiles percentiles(std::vector<uint64_t>& values) {
     return p;
 }
 
+void LatencyHistogram::add(uint64_t ns) {
+    const size_t bucket = ns > 1 ? static_cast<size_t>(std::bit_width(ns)) - 1 : 0;
+    if (counts.size() <= bucket) counts.resize(bucket + 1, 0);
+    ++counts[bucket];
+}
+
 LatencyHistogram logHistogram(const std::vector<uint64_t>& values) {
     LatencyHistogram h;
-    for (uint64_t v : values) {
-        size_t bucket = 0;
-        while (bucket < 63 && (v >> (bucket + 1)) != 0) ++bucket;
-        if (h.counts.size() <= bucket) h.counts.resize(bucket + 1, 0);
-        ++h.counts[bucket];
-    }
+    for (uint64_t v : values) h.add(v);
     return h;
 }
 

@@ -85,6 +85,7 @@ LatencyPercentiles percentiles(std::vector<uint64_t>& values);
 // Counts per power-of-two bucket: bucket i holds [2^i, 2^(i+1)) ns, bucket 0 also 0.
 struct LatencyHistogram {
     std::vector<uint64_t> counts;  // up to the highest bucket with a value
+    void add(uint64_t ns);
     static uint64_t lower(size_t bucket) { return bucket == 0 ? 0 : uint64_t{1} << bucket; }
     static uint64_t upper(size_t bucket) { return uint64_t{1} << (bucket + 1); }  // excluded
 };
