@@ -174,7 +174,8 @@ void writeJson(const Analysed& a) {
                ", \"pid\": " + std::to_string(r.pid[i]) + ", \"key\": " + std::to_string(r.key[i]) +
                ", \"name\": " + jsonString(r.keyName(r.key[i])) +
                ", \"start_cpu\": " + jsonString(cpuName(*a.model, r.startCpu[i])) +
-               ", \"end_cpu\": " + jsonString(cpuName(*a.model, r.endCpu[i])) + "}";
+               ", \"end_cpu\": " + jsonString(cpuName(*a.model, r.endCpu[i])) +
+               ", \"end_ns\": " + std::to_string(r.start[i] + r.latency[i]) + "}";
         first = false;
         if (out.size() > (1 << 16)) {
             writeOut(out.data(), out.size());
@@ -313,7 +314,7 @@ void writeText(const LatencyArgs& args, const Analysed& a) {
 // Both files' percentiles side by side, per group of --by (groups of one file only show
 // empty columns for the other).
 void writeComparison(const LatencyArgs& args, const Analysed& a, const Analysed& b) {
-    std::string out = header(args.file, a) + header(args.compare, b) + "\n";
+    std::string out = "1: " + header(args.file, a) + "2: " + header(args.compare, b) + "\n";
     std::map<std::string, std::pair<LatencyPercentiles, LatencyPercentiles>> both;
     for (const Row& r : summarise(a, args.by)) both[r.label].first = r.p;
     for (const Row& r : summarise(b, args.by)) both[r.label].second = r.p;
