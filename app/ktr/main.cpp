@@ -115,11 +115,10 @@ CLI::App* addFunctions(CLI::App& app, FunctionsArgs& a) {
 
 CLI::App* addLatency(CLI::App& app, LatencyArgs& a) {
     CLI::App* lat = app.add_subcommand(
-        "latency", "wakeup, irq, softirq, syscall, function, marker latencies: percentiles");
+        "latency",
+        "latencies (wakeup, irq, softirq, syscall, function...): percentiles, histogram");
     lat->add_option("FILE", a.file, kTraceFile)->required()->type_name("");
-    lat->add_option("--kind", a.kind,
-                    "wakeup, irq, softirq, softirq-raise, syscall, function, kprobe, marker "
-                    "or pair")
+    lat->add_option("--kind", a.kind, "what is measured (docs/latency.md)")
         ->type_name("KIND")
         ->required()
         ->check(CLI::IsMember({"wakeup", "irq", "softirq", "softirq-raise", "syscall", "function",
@@ -151,6 +150,11 @@ CLI::App* addLatency(CLI::App& app, LatencyArgs& a) {
     lat->add_option("--compare", a.compare, "a second trace: both files' percentiles side by side")
         ->type_name("FILE2");
     lat->footer(
+        "wakeup: sched_waking (or sched_wakeup) to the sched_switch that runs the task. irq:\n"
+        "irq_handler_entry to exit. softirq: softirq_entry to exit; softirq-raise: raise to\n"
+        "entry. syscall: sys_enter to sys_exit of a task. function: function_graph calls.\n"
+        "kprobe: a kprobe to its kretprobe. marker: trace_marker 'NAME begin' to 'NAME end'\n"
+        "and 'B|pid|NAME' to 'E|pid'. pair: --start to --end.\n"
         "text: count, min, p50, p90, p99, p99.9 and max in microseconds (nearest rank), a row\n"
         "per --by group, and a histogram of power-of-two buckets in nanoseconds. csv and json:\n"
         "every instance, its start and end event (CPU, time in ns) and latency in ns.\n"
