@@ -220,6 +220,29 @@ TEST(LatencyRules, SyscallsPairPerTaskAcrossCpusWithNamesOfTheArchitecture) {
     EXPECT_TRUE(r.note.empty());
 }
 
+// Lost events on one CPU cut the pairs that may have run there: a syscall whose task left
+// its CPU (it could have run on the CPU that lost events), not one whose task stayed.
+TEST(LatencyRules, LostEventsDropOnlyPairsThatMayHaveRunWhereTheyWereLost) {
+    auto t = std::make_unique<HandTrace>();
+    t->switched(0, 1000'000, 0, 600);
+    t->switched(1, 1000'000, 0, 800);
+    t->enter(0, 2000'000, 600, 0);     // 600 stays on CPU 0
+    t->enter(1, 2000'000, 800, 1);     // 800 leaves CPU 1 inside write() ...
+    t->switched(1, 2500'000, 800, 0);  //
+    t->lose(1);                        // ... and CPU 1 loses events
+    t->switched(1, 3000'000, 0, 700);
+    t->exit(0, 4000'000, 600, 0);        // kept: 600 ran on CPU 0 throughout
+    t->switched(0, 4500'000, 600, 800);  // 800 back, on CPU 0
+    t->exit(0, 5000'000, 800, 1);        // dropped: 800 may have run in the lost events
+    Analysed a = open(std::move(t));
+    Latencies r = run(a, LatencyKind::Syscall);
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r.pid[0], 600);
+    EXPECT_EQ(r.latency[0], 2000'000u);
+    EXPECT_EQ(r.lost, 1u);
+    EXPECT_EQ(r.unmatched, 1u);  // 800's exit, its enter dropped
+}
+
 TEST(LatencyRules, AnUnknownMachineGetsSyscallNumbersAndOneNote) {
     auto t = scenario();
     const_cast<TraceMeta&>(t->meta()).uname = "Linux box 6.1.0 riscv64";
