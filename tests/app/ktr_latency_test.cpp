@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
+#include "decode/trace_model.h"
 #include "support/process.h"
 #include "support/test_data.h"
 
@@ -185,6 +187,37 @@ TEST(KtrLatency, InputErrorsExitOneOnOneLine) {
         EXPECT_EQ(splitLines(r.out).size(), 1u) << r.out;
         EXPECT_EQ(r.out.rfind("ktr: ", 0), 0u) << r.out;
     }
+}
+
+// A .ktr with one frame that does not read: the instances of the other frames are listed,
+// the pairs across the hole are counted as lost, stderr says what was skipped, exit 3.
+TEST(KtrLatency, DamagedInputListsWhatReadsAndExitsThree) {
+    const std::string path = test::tempDir("latency-damaged") + "/t.ktr";
+    auto convert =
+        test::run(std::string(KTR_BINARY) + " convert " + fixture("sched-irq-timer.dat") + " " +
+                  test::shellQuote(path) + " 2>&1");
+    ASSERT_EQ(convert.exitCode, 0) << convert.out;
+    const size_t whole = csvRows(test::shellQuote(path) + " --kind softirq").size();
+    {
+        auto model = TraceModel::open(path);
+        ASSERT_TRUE(model) << model.message();
+        const TraceModel& m = **model;
+        size_t cpu = m.cpuCount() - 1;
+        while (cpu > 0 && m.cpu(cpu).frames.size() < 2) --cpu;
+        ASSERT_GE(m.cpu(cpu).frames.size(), 2u);
+        const FrameRef& f = m.frames()[m.cpu(cpu).frames[1]];  // one in the middle of a CPU
+        std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+        file.seekp(static_cast<std::streamoff>(f.offset + 16));
+        file.write("damaged!", 8);
+    }
+    auto r = test::run(ktr(test::shellQuote(path) + " --kind softirq --format csv 2>/dev/null"));
+    EXPECT_EQ(r.exitCode, 3);
+    const size_t rows = splitLines(r.out).size() - 1;
+    EXPECT_LT(rows, whole);
+    EXPECT_GT(rows, 0u);
+    auto text = test::run(ktr(test::shellQuote(path) + " --kind softirq 2>&1"));
+    EXPECT_EQ(text.exitCode, 3);
+    EXPECT_NE(text.out.find("ktr: warning: "), std::string::npos) << text.out;
 }
 
 }  // namespace
