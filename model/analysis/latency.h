@@ -4,8 +4,9 @@
 // one instance per pair, of every kind in one result type. docs/latency.md states the
 // rules that decide what is an instance.
 //
-// One pass per CPU in parallel keeps the few events a kind needs as small marks; the marks
-// of every CPU are then merged in time order and paired by one state machine per kind.
+// One pass per CPU in parallel pairs what stays on its CPU and keeps the rest as small
+// marks; the marks of every CPU are then merged in time order and paired by one state
+// machine per kind (docs/architecture.md, "Latencies").
 #include <cstdint>
 #include <map>
 #include <string>
@@ -32,7 +33,8 @@ enum class LatencyKind : uint8_t {
 
 // The instances of one kind in struct-of-arrays form, 28 bytes each, sorted by start.
 // An instance's two events are (startCpu, start) and (endCpu, start + latency): a global
-// CPU and a trace time, how the event table finds a row (query/event_index.h).
+// CPU and a trace time, how the event table finds a row (query/event_index.h). A function
+// call's are its calltime and rettime, which its funcgraph_exit record carries.
 struct Latencies {
     LatencyKind kind = LatencyKind::Wakeup;
     std::vector<uint64_t> start;    // trace time of the start event
