@@ -299,6 +299,10 @@ std::string byTitle(const std::string& by) {
 
 void writeText(const LatencyArgs& args, const Analysed& a) {
     std::string out = header(args.file, a);
+    if (a.count() == 0) {  // the header says it: no table of nothing
+        writeOut(out.data(), out.size());
+        return;
+    }
     char head[256];
     std::snprintf(head, sizeof head, "%-32s %s\n", byTitle(args.by).c_str(), kStatsHead);
     out += head;
@@ -307,7 +311,7 @@ void writeText(const LatencyArgs& args, const Analysed& a) {
                                       : row.label) +
                " " + statsColumns(row.p) + "\n";
     }
-    if (a.count()) out += histogramText(a);
+    out += histogramText(a);
     writeOut(out.data(), out.size());
 }
 
