@@ -36,16 +36,46 @@ const char kSysExit[] =
     "\tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;\n\n"
     "print fmt: \"NR %ld = %ld\", REC->id, REC->ret\n";
 
+// syscalls:sys_enter_openat / sys_exit_openat, as a 6.1 kernel describes them.
+const char kEnterOpenat[] =
+    "name: sys_enter_openat\nID: 9101\nformat:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+    "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+    "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+    "\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+    "\tfield:int dfd;\toffset:16;\tsize:8;\tsigned:0;\n"
+    "\tfield:const char * filename;\toffset:24;\tsize:8;\tsigned:0;\n"
+    "\tfield:int flags;\toffset:32;\tsize:8;\tsigned:0;\n"
+    "\tfield:umode_t mode;\toffset:40;\tsize:8;\tsigned:0;\n\n"
+    "print fmt: \"dfd: 0x%08lx, filename: 0x%08lx, flags: 0x%08lx, mode: 0x%08lx\", "
+    "((unsigned long)(REC->dfd)), ((unsigned long)(REC->filename)), "
+    "((unsigned long)(REC->flags)), ((unsigned long)(REC->mode))\n";
+const char kExitOpenat[] =
+    "name: sys_exit_openat\nID: 9102\nformat:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+    "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+    "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+    "\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+    "\tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;\n\n"
+    "print fmt: \"0x%lx\", REC->ret\n";
+
 // Two CPUs of one buffer, each one frame of pages, with sched-irq-v6.dat's formats (a 6.1
-// kernel) and raw_syscalls.
+// kernel) and raw_syscalls, or syscalls:*_openat in their place.
 class HandTrace : public TraceSource {
 public:
-    HandTrace() {
+    explicit HandTrace(bool perSyscallEvents = false) {
         auto model = TraceModel::open(test::dataPath("sched-irq-v6.dat"));
         EXPECT_TRUE(model.ok());
         m_meta = (*model)->meta();
-        m_meta.formats.push_back({"raw_syscalls", kSysEnter});
-        m_meta.formats.push_back({"raw_syscalls", kSysExit});
+        if (perSyscallEvents) {
+            m_meta.formats.push_back({"syscalls", kEnterOpenat});
+            m_meta.formats.push_back({"syscalls", kExitOpenat});
+        } else {
+            m_meta.formats.push_back({"raw_syscalls", kSysEnter});
+            m_meta.formats.push_back({"raw_syscalls", kSysExit});
+        }
         m_meta.buffers = {{"", "local", 4096}};
         m_meta.cpus = {{0, 0}, {0, 1}};
         m_meta.tsOffset = 0;
@@ -63,6 +93,10 @@ public:
     }
     void exit(int cpu, uint64_t ts, int32_t pid, int64_t nr) {
         add(cpu, ts, "raw_syscalls", "sys_exit", pid, {{"id", nr}});
+    }
+    void openat(int cpu, uint64_t ts, int32_t pid, bool enter) {
+        add(cpu, ts, "syscalls", enter ? "sys_enter_openat" : "sys_exit_openat", pid,
+            {{"__syscall_nr", 257}});
     }
     // The CPU's next event starts a page the kernel marked "events lost before this".
     void lose(int cpu) { m_cpus[cpu].push_back({0, {}, true}); }
@@ -241,6 +275,26 @@ TEST(LatencyRules, LostEventsDropOnlyPairsThatMayHaveRunWhereTheyWereLost) {
     EXPECT_EQ(r.latency[0], 2000'000u);
     EXPECT_EQ(r.lost, 1u);
     EXPECT_EQ(r.unmatched, 1u);  // 800's exit, its enter dropped
+}
+
+// Without raw_syscalls, the syscalls:sys_enter_X / sys_exit_X events the trace has, named X.
+TEST(LatencyRules, PerSyscallEventsWhereRawSyscallsAreAbsent) {
+    auto t = std::make_unique<HandTrace>(true);
+    t->switched(0, 1000'000, 0, 100);
+    t->openat(0, 2000'000, 100, true);
+    t->switched(0, 2500'000, 100, 0);
+    t->switched(1, 3000'000, 0, 100);
+    t->openat(1, 3500'000, 100, false);  // returns on the other CPU
+    t->openat(1, 4000'000, 100, true);
+    t->openat(1, 4250'000, 100, false);
+    Analysed a = open(std::move(t));
+    Latencies r = run(a, LatencyKind::Syscall);
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r.latency[0], 1500'000u);
+    EXPECT_EQ(r.endCpu[0], 1);
+    EXPECT_EQ(r.latency[1], 250'000u);
+    EXPECT_EQ(r.key[0], 257u);
+    EXPECT_EQ(r.keyName(257), "openat");
 }
 
 TEST(LatencyRules, AnUnknownMachineGetsSyscallNumbersAndOneNote) {
