@@ -174,6 +174,7 @@ std::string latencyUsage(const LatencyArgs& a) {
     }
     if (a.by == "irq" && a.kind != "irq") return "--by irq is for --kind irq";
     if (a.by == "syscall" && a.kind != "syscall") return "--by syscall is for --kind syscall";
+    if (a.by == "key" && a.kind == "wakeup") return "--by key: wakeups have no key (task, cpu)";
     if (!a.compare.empty() && a.format != "text") return "--compare prints text only";
     return "";
 }
