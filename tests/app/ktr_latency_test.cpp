@@ -167,7 +167,7 @@ TEST(KtrLatency, UsageErrorsExitTwo) {
     const std::string file = fixture("sched-irq-v6.dat");
     for (const std::string& args :
          {file + " --kind pair", file + " --kind nonsense", file, file + " --kind wakeup --by irq",
-          file + " --kind wakeup --start sched_waking",
+          file + " --kind wakeup --by key", file + " --kind wakeup --start sched_waking",
           file + " --kind wakeup --format csv --compare " + file,
           file + " --kind pair --start a --end b --match novalue"}) {
         auto r = test::run(ktr(args) + " 2>&1");
