@@ -49,6 +49,21 @@ struct FunctionsArgs {
     std::string sort = "total";   // calls, total, self, average, longest, p99, name
 };
 
+struct LatencyArgs {
+    std::string file;
+    std::string kind;        // wakeup, irq, softirq, softirq-raise, syscall, function, kprobe,
+                             // marker, pair
+    std::string start, end;  // pair: the events
+    std::vector<std::string> match;  // pair: "START_FIELD=END_FIELD"
+    std::string startFilter, endFilter;
+    std::string by;  // "", task, cpu, irq, syscall, key
+    std::vector<std::string> cpus;
+    std::vector<int32_t> pids;
+    std::optional<TimeBound> from, to;
+    std::string format = "text";  // text, csv, json
+    std::string compare;          // a second trace: percentiles side by side
+};
+
 struct ConvertArgs {
     std::string in;
     std::string out;
@@ -73,6 +88,7 @@ int cmdStats(const std::string& file);
 int cmdConvert(const ConvertArgs& args);
 int cmdFlame(const FlameArgs& args);
 int cmdFunctions(const FunctionsArgs& args);
+int cmdLatency(const LatencyArgs& args);
 int cmdRecord(RecordConfig config);
 
 }  // namespace kestrel::cli

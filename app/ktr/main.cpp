@@ -23,6 +23,7 @@ struct Commands {
     ConvertArgs convert;
     FlameArgs flame;
     FunctionsArgs functions;
+    LatencyArgs latency;
     RecordConfig record;
 };
 
@@ -112,6 +113,72 @@ CLI::App* addFunctions(CLI::App& app, FunctionsArgs& a) {
     return fns;
 }
 
+CLI::App* addLatency(CLI::App& app, LatencyArgs& a) {
+    CLI::App* lat = app.add_subcommand(
+        "latency",
+        "latencies (wakeup, irq, softirq, syscall, function...): percentiles, histogram");
+    lat->add_option("FILE", a.file, kTraceFile)->required()->type_name("");
+    lat->add_option("--kind", a.kind, "what is measured (docs/latency.md)")
+        ->type_name("KIND")
+        ->required()
+        ->check(CLI::IsMember({"wakeup", "irq", "softirq", "softirq-raise", "syscall", "function",
+                               "kprobe", "marker", "pair"}));
+    lat->add_option("--start", a.start, "pair: the start event (SYS:NAME or NAME)")
+        ->type_name("EV");
+    lat->add_option("--end", a.end, "pair: the end event (SYS:NAME or NAME)")->type_name("EV");
+    valued(*lat, "--match", "A=B", "pair: start field A equals end field B; repeats",
+           [&a](const std::string& v) {
+               const size_t eq = v.find('=');
+               if (eq == 0 || eq == std::string::npos || eq + 1 == v.size()) {
+                   throw CLI::ValidationError("--match " + v + ": expected START_FIELD=END_FIELD");
+               }
+               a.match.push_back(v);
+           });
+    lat->add_option("--start-filter", a.startFilter,
+                    "pair: only start events this filter passes ('pid > 100')")
+        ->type_name("FILTER");
+    lat->add_option("--end-filter", a.endFilter, "pair: only end events this filter passes")
+        ->type_name("FILTER");
+    lat->add_option("--by", a.by, "a row per task, cpu, irq, syscall or key (vector, function...)")
+        ->type_name("WHAT")
+        ->check(CLI::IsMember({"task", "cpu", "irq", "syscall", "key"}));
+    addCpuAndPid(*lat, a.cpus, a.pids, "instances of this task; repeats");
+    addRange(*lat, a.from, a.to);
+    lat->add_option("--format", a.format, "text (default), csv or json")
+        ->type_name("FORMAT")
+        ->check(CLI::IsMember({"text", "csv", "json"}));
+    lat->add_option("--compare", a.compare, "a second trace: both files' percentiles side by side")
+        ->type_name("FILE2");
+    lat->footer(
+        "wakeup: sched_waking (or sched_wakeup) to the sched_switch that runs the task. irq:\n"
+        "irq_handler_entry to exit. softirq: softirq_entry to exit; softirq-raise: raise to\n"
+        "entry. syscall: sys_enter to sys_exit of a task. function: function_graph calls.\n"
+        "kprobe: a kprobe to its kretprobe. marker: trace_marker 'NAME begin' to 'NAME end'\n"
+        "and 'B|pid|NAME' to 'E|pid'. pair: --start to --end.\n"
+        "text: count, min, p50, p90, p99, p99.9 and max in microseconds (nearest rank), a row\n"
+        "per --by group, and a histogram of power-of-two buckets in nanoseconds. csv and json:\n"
+        "every instance, its start and end event (CPU, time in ns) and latency in ns.\n"
+        "Instances start in --from/--to, are of a --pid (wakeup: the woken task; irq, softirq:\n"
+        "the interrupted one) and end on a --cpu. --kind pair needs --start and --end; without\n"
+        "--match, start and end are events of one task. docs/latency.md has the rules.");
+    return lat;
+}
+
+// What CLI11 cannot check alone: options that belong together.
+std::string latencyUsage(const LatencyArgs& a) {
+    const bool pair = a.kind == "pair";
+    if (pair && (a.start.empty() || a.end.empty())) return "--kind pair needs --start and --end";
+    if (!pair && (!a.start.empty() || !a.end.empty() || !a.match.empty() ||
+                  !a.startFilter.empty() || !a.endFilter.empty())) {
+        return "--start, --end, --match and the filters are for --kind pair";
+    }
+    if (a.by == "irq" && a.kind != "irq") return "--by irq is for --kind irq";
+    if (a.by == "syscall" && a.kind != "syscall") return "--by syscall is for --kind syscall";
+    if (a.by == "key" && a.kind == "wakeup") return "--by key: wakeups have no key (task, cpu)";
+    if (!a.compare.empty() && a.format != "text") return "--compare prints text only";
+    return "";
+}
+
 CLI::App* addConvert(CLI::App& app, ConvertArgs& a) {
     CLI::App* convert = app.add_subcommand("convert", "write a trace.dat (or .ktr) as .ktr");
     convert->add_option("IN", a.in, kTraceFile)->required()->type_name("");
@@ -164,6 +231,7 @@ int run(int argc, char** argv) {
     CLI::App* convert = addConvert(app, c.convert);
     CLI::App* flame = addFlame(app, c.flame);
     CLI::App* functions = addFunctions(app, c.functions);
+    CLI::App* latency = addLatency(app, c.latency);
     CLI::App* record = app.add_subcommand(
         "record", "record kernel events into a .ktr, in a tracefs instance of its own (root)");
     addRecordOptions(*record, c.record);
@@ -173,7 +241,8 @@ int run(int argc, char** argv) {
 
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "help") args[0] = "--help";  // `ktr help`, as it always was
-    if (unknownCommand(args, {info, dump, stats, convert, flame, functions, record})) return kUsage;
+    if (unknownCommand(args, {info, dump, stats, convert, flame, functions, latency, record}))
+        return kUsage;
     std::reverse(args.begin(), args.end());  // CLI11 takes them from the back
     try {
         app.parse(args);
@@ -186,6 +255,14 @@ int run(int argc, char** argv) {
     if (convert->parsed()) return cmdConvert(c.convert);
     if (flame->parsed()) return cmdFlame(c.flame);
     if (functions->parsed()) return cmdFunctions(c.functions);
+    if (latency->parsed()) {
+        if (std::string usage = latencyUsage(c.latency); !usage.empty()) {
+            std::fprintf(stderr, "ktr latency: %s\nRun with --help for more information.\n",
+                         usage.c_str());
+            return kUsage;
+        }
+        return cmdLatency(c.latency);
+    }
     return cmdRecord(c.record);  // require_subcommand(1): it is the one left
 }
 
