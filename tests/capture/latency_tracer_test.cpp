@@ -90,7 +90,12 @@ TEST_P(LatencyTracer, IsPutBackByTheGuardAfterKill9) {
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (tracer() != "nop\n" && std::chrono::steady_clock::now() < deadline) {
+    // The guard writes the files one after the other, and a fake tracefs file is empty
+    // for a moment while it is rewritten: wait for both.
+    auto restored = [&] {
+        return tracer() == "nop\n" && test::readText(m_root + "/tracing_on") == "1\n";
+    };
+    while (!restored() && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     EXPECT_EQ(tracer(), "nop\n");
