@@ -45,6 +45,9 @@ Status shiftStamp(uint8_t* page, uint32_t at, uint64_t shift, bool big) {
     return {};
 }
 
+// A trace.dat v6 frame is a CPU's whole area: cut into .ktr frames well below their limit.
+constexpr size_t kMaxBatch = 16u << 20;
+
 // Page bytes of one CPU, to be shifted and compressed into one .ktr frame.
 struct Batch {
     uint32_t cpu = 0;
@@ -155,11 +158,10 @@ public:
              unsigned threads, RepeatStats& stats)
         : m_source(source), m_writer(writer), m_times(times), m_threads(threads), m_stats(stats) {}
 
-    // One copy of one CPU's pages, moved by `shift`.
+    // One copy of one CPU's pages, moved by `shift`. Each input frame gives one frame
+    // (its pages that carry something), so the copies are cut into frames as the input is.
     Status copyCpu(uint32_t cpu, const std::vector<uint32_t>& frames, const PageFormat& format,
                    uint64_t shift, bool noteSkipped) {
-        const size_t perFrame = KtrWriter::kDefaultPagesPerFrame * format.pageSize;
-        Batch current{cpu, shift, {}, Status::error("not compressed")};
         std::vector<uint8_t> bytes;
         for (uint32_t f : frames) {
             const std::string where = "cpu " + std::to_string(cpu) + ": frame at offset " +
@@ -168,18 +170,18 @@ public:
                 if (noteSkipped) m_stats.skipped.push_back(where + " skipped: " + s.message());
                 continue;
             }
+            Batch batch{cpu, shift, {}, Status::error("not compressed")};
             for (size_t at : wholePages(bytes, format, where, noteSkipped)) {
                 size_t avail = std::min<size_t>(format.pageSize, bytes.size() - at);
-                current.pages.insert(current.pages.end(), bytes.begin() + at,
-                                     bytes.begin() + at + avail);
-                current.pages.resize(current.pages.size() + (format.pageSize - avail), 0);
-                if (current.pages.size() < perFrame) continue;
-                if (Status s = emit(std::move(current), format); !s.ok()) return s;
-                current = Batch{cpu, shift, {}, Status::error("not compressed")};
+                batch.pages.insert(batch.pages.end(), bytes.begin() + at,
+                                   bytes.begin() + at + avail);
+                batch.pages.resize(batch.pages.size() + (format.pageSize - avail), 0);
+                if (batch.pages.size() < kMaxBatch) continue;
+                if (Status s = emit(std::move(batch), format); !s.ok()) return s;
+                batch = Batch{cpu, shift, {}, Status::error("not compressed")};
             }
-        }
-        if (!current.pages.empty()) {
-            if (Status s = emit(std::move(current), format); !s.ok()) return s;
+            if (batch.pages.empty()) continue;
+            if (Status s = emit(std::move(batch), format); !s.ok()) return s;
         }
         return flush(format);
     }
