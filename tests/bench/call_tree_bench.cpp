@@ -73,6 +73,18 @@ void BM_CallTreesOneThread(benchmark::State& state) {
 }
 BENCHMARK(BM_CallTreesOneThread)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
+// The path tree alone: one lookup of (caller's path, function) per call.
+void BM_AggregateCalls(benchmark::State& state) {
+    Loaded* l = skipWithout(state);
+    if (!l) return;
+    const CallTrees& t = trees(*l);
+    size_t nodes = 0;
+    for (auto _ : state) nodes = aggregateCalls(t, CallFilter{}).nodes.size();
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * t.spans.size()));
+    state.counters["nodes"] = static_cast<double>(nodes);
+}
+BENCHMARK(BM_AggregateCalls)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+
 // What ktr flame does after the trees: the path tree, then one named line per path.
 void BM_AggregateAndFold(benchmark::State& state) {
     Loaded* l = skipWithout(state);
