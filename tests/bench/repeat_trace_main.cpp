@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "base/output_file.h"
 #include "repeat_trace.h"
 
 namespace {
@@ -30,6 +31,10 @@ int main(int argc, char** argv) {
     if (argc < 4 || argc > 5 || !parseCount(argv[3], copies) || copies == 0 || copies > 1000 ||
         (argc == 5 && !parseCount(argv[4], gap))) {
         return usage();
+    }
+    if (OutputFile::sameFile(argv[1], argv[2])) {
+        std::fprintf(stderr, "repeat-trace: %s is the input file\n", argv[2]);
+        return 1;
     }
     auto source = openTrace(argv[1]);
     if (!source) {
