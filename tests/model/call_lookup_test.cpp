@@ -190,5 +190,32 @@ TEST_F(CallLookupTest, DetailsCountTheDirectCallees) {
     EXPECT_GT(checked, 20u);
 }
 
+// Hand-made calls of one task: f runs [0, 100]; an interrupt at 5 calls g [5, 8], which
+// calls f [6, 7]. f's entry record written at 10 (an interrupt came between calltime and
+// the record) belongs to the outer f: the inner f ended before the record.
+TEST(CallLookup, AnEntryBelongsToTheCallRunningAtIt) {
+    CallTrees trees;
+    trees.functions = {0xf0, 0x90};
+    trees.spans = {{0, 100, 0, 0, 0, 0}, {5, 3, 1, 0, 1, 0}, {6, 1, 0, 0, 2, 0}};
+    trees.lanes = {{1, -1, 0, 3}};
+    CallRecord entry;
+    entry.pid = 1;
+    entry.function = 0xf0;
+    entry.ts = 10;
+    EXPECT_EQ(findCall(trees, entry), 0u);
+    entry.ts = 6;  // the inner f's own entry
+    EXPECT_EQ(findCall(trees, entry), 2u);
+    entry.function = 0x90;
+    entry.ts = 5;
+    EXPECT_EQ(findCall(trees, entry), 1u);
+    entry.pid = 2;  // no lane
+    EXPECT_EQ(findCall(trees, entry), kNoCall);
+    CallDetails d = callDetails(trees, 0);
+    EXPECT_EQ(d.callees, 1u);  // g; the inner f is g's
+    EXPECT_EQ(d.self, 97u);
+    ASSERT_EQ(d.topCallees.size(), 1u);
+    EXPECT_EQ(d.topCallees[0].function, 1u);
+}
+
 }  // namespace
 }  // namespace kestrel
