@@ -905,7 +905,9 @@ TEST_F(EventPanelTest, ScreenshotOfAnyTrace) {
         auto trees = buildCallTrees(*m_model, *m_formats);
         ASSERT_TRUE(trees) << trees.message();
         m_panel->setCallTrees(std::make_shared<const CallTrees>(std::move(trees.value())));
-        while (row < rows() && !cell(row, Column::Info).endsWith(QStringLiteral("() {"))) ++row;
+        auto* model = m_panel->tableModel();
+        while (row < rows() && !model->cellText(row, Column::Info).endsWith(QStringLiteral("() {")))
+            ++row;
     }
     m_panel->show();
     QElapsedTimer timer;
