@@ -110,8 +110,9 @@ const EventTableModel::Block& EventTableModel::loadBlock(int first) const {
     m_cursorNext = ~0ull;
     for (int want = first; want < end && m_cursor->next(ev, r); ++want) {
         Neighbours around;
-        // Only a function_graph entry merges with the record after it; the peek reads
-        // the pending record of the entry's CPU, no decoding.
+        // Only a function_graph entry merges with the record after it; the peek decodes
+        // that one record from the page the cursor holds (a frame only at a frame's end,
+        // through the cache the walk reads next anyway).
         if (m_text->needsNext(ev) && m_cursor->cursor().peekNextIfSameCpu(next))
             around.next = &next;
         if (m_cursor->previous(prev)) around.previous = &prev;
