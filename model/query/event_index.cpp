@@ -222,7 +222,11 @@ void RowCursor::seekCheckpoint(const IndexCheckpoint& cp) {
 }
 
 void RowCursor::seekRow(uint64_t row) {
-    seekCheckpoint(m_index.checkpointForRow(row));
+    const IndexCheckpoint* cp = &m_index.checkpointForRow(row);
+    // A walk that starts at the row's own checkpoint knows no record before the row; from
+    // the checkpoint before, it does (at most one checkpoint's walk more).
+    if (m_keepPrevious && cp->row == row && cp != m_index.checkpoints().data()) --cp;
+    seekCheckpoint(*cp);
     EventRef ev;
     uint64_t r = 0;
     while (m_nextRow < row && next(ev, r)) {

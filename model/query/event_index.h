@@ -87,7 +87,8 @@ public:
     // that follows its own entry differently). Off by default: it costs a copy per event.
     void keepPrevious(bool keep);
     // That record, its payload cut to kPreviousBytes, valid until the next call of next();
-    // false when unknown: the start of the trace, or the first event after a seek.
+    // false when unknown: the first event of the index's range, or the first event after
+    // seekCheckpoint (seekRow starts a checkpoint early when the row has its own).
     bool previous(EventRef& event) const;
     static constexpr uint32_t kPreviousBytes = 64;
     // The row of the first event at or after `t`, and of the last one before it

@@ -109,17 +109,6 @@ public:
         : m_rows(rows), m_text(text), m_on(column == Column::Info) {
         rows.keepPrevious(m_on);
     }
-    // Positions `rows` so that next() returns `row` with the record before it known.
-    void seekRow(uint64_t row) {
-        if (!m_on || row == 0) {
-            m_rows.seekRow(row);
-            return;
-        }
-        m_rows.seekRow(row - 1);
-        EventRef ev;
-        uint64_t r = 0;
-        m_rows.next(ev, r);
-    }
     Neighbours of(const EventRef& ev) {
         Neighbours around;
         if (!m_on) return around;
@@ -146,10 +135,12 @@ Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& ma
         to = std::min(to, s.start + 1);
     if (from >= to) return Status();
     GraphAround around(rows, text, s.query.column);
+    // seekRow, not the chunk's checkpoint, for the Info column: it starts a checkpoint
+    // early, so the record before the chunk's first row is known.
     if (from == c.firstRow && s.query.column != Column::Info)
         rows.seekCheckpoint(s.index.checkpoints()[c.checkpoint]);
     else
-        around.seekRow(from);
+        rows.seekRow(from);
     EventRef ev;
     uint64_t row = 0, found = kNoRow;
     std::string line;
@@ -231,7 +222,7 @@ Result<uint64_t> countRange(const EventIndex& index, RowCursor& rows, ColumnText
                             uint64_t from, uint64_t to, Progress* progress) {
     GraphAround around(rows, text, query.column);
     if (from > index.checkpoints()[checkpoint].row || query.column == Column::Info)
-        around.seekRow(from);
+        rows.seekRow(from);
     else
         rows.seekCheckpoint(index.checkpoints()[checkpoint]);
     EventRef ev;

@@ -96,14 +96,12 @@ const EventTableModel::Block& EventTableModel::loadBlock(int first) const {
     }
     Block block;
     block.first = first;
-    // Scrolling down continues where the cursor stopped; anything else seeks, one row
-    // early: the record before a function_graph exit decides how its row reads.
+    // Scrolling down continues where the cursor stopped; anything else seeks (the cursor
+    // then still knows the record before the first row: a function_graph exit reads by it).
+    if (m_cursorNext != static_cast<uint64_t>(first))
+        m_cursor->seekRow(static_cast<uint64_t>(first));
     EventRef ev, next, prev;
     uint64_t r = 0;
-    if (m_cursorNext != static_cast<uint64_t>(first)) {
-        m_cursor->seekRow(static_cast<uint64_t>(first > 0 ? first - 1 : 0));
-        if (first > 0) m_cursor->next(ev, r);
-    }
     std::string text;
     int end = std::min(first + kBlockRows, totalRows());
     block.rows.reserve(static_cast<size_t>(end - first));
