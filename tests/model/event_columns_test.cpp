@@ -81,8 +81,8 @@ TEST(ColumnText, FunctionGraphRowsAreTheReportsLines) {
     EXPECT_GT(leaves, 1000u);
 }
 
-// A row cursor that starts anywhere knows the record before its first row once it has
-// read one: a filtered walk (exits only) shows the same leaf exits as the full walk.
+// The row cursor keeps the record before each row whether the filter selects it or not:
+// a filtered walk (exits only) shows the same leaf exits as the full walk.
 TEST(ColumnText, LeafExitsReadTheSameUnderAFilter) {
     const std::string file = test::dataPath("function-graph.dat");
     auto model = TraceModel::open(file);
