@@ -119,7 +119,7 @@ private:
         uint64_t ts = m_model.toTraceTime(raw.ts);
         CallSpan span;
         span.duration = ret - call;
-        span.start = callStart(raw.ts, call, ret);
+        span.start = callStartTime(m_model, raw.ts, call, ret);
         span.function = intern(func);
         span.cpu = m_cpu;
         span.depth = static_cast<uint8_t>(depth);
@@ -141,17 +141,6 @@ private:
         m_out.loose.push_back(
             {ts, func, pid, m_cpu, static_cast<uint8_t>(depth), true, spans.size()});
         spans.push_back(span);
-    }
-
-    // Where the call began, in trace time. calltime and rettime come from the kernel's
-    // local trace clock: with that clock (the default) they are timestamps like the
-    // records' own, and calltime is exact where the entry record is not (an interrupt
-    // can come between the two). With another clock the exit record's time, less the
-    // duration, stands in.
-    uint64_t callStart(uint64_t exitTs, uint64_t call, uint64_t ret) const {
-        if (exitTs >= ret && exitTs - ret < kSameClock) return m_model.toTraceTime(call);
-        uint64_t ts = m_model.toTraceTime(exitTs);
-        return ts > ret - call ? ts - (ret - call) : 0;
     }
 
     void loosen(int32_t pid, const OpenCall& o) {
@@ -385,6 +374,14 @@ void assemble(std::vector<CpuCalls>& cpus, std::map<LaneKey, std::vector<CallSpa
 }
 
 }  // namespace
+
+// calltime is exact where the entry record is not (an interrupt can come between the two).
+uint64_t callStartTime(const TraceModel& model, uint64_t exitTs, uint64_t calltime,
+                       uint64_t rettime) {
+    if (exitTs >= rettime && exitTs - rettime < kSameClock) return model.toTraceTime(calltime);
+    uint64_t ts = model.toTraceTime(exitTs);
+    return ts > rettime - calltime ? ts - (rettime - calltime) : 0;
+}
 
 bool hasCallRecords(const EventFormats& formats) {
     return GraphFields(formats).usable();

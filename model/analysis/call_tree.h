@@ -74,6 +74,13 @@ struct CallTrees {
     std::string functionName(uint32_t function, const EventFormats& formats) const;
 };
 
+// Where a call began, in trace time, from its funcgraph_exit record: `exitTs` the record's
+// raw time, `calltime` and `rettime` its fields. With the local trace clock (the default)
+// calltime is a timestamp like the records' own; with another clock the exit record's
+// time, less the duration, stands in.
+uint64_t callStartTime(const TraceModel& model, uint64_t exitTs, uint64_t calltime,
+                       uint64_t rettime);
+
 // False when the trace has no funcgraph_entry/funcgraph_exit formats with the fields the
 // pairing needs (func, depth, calltime, rettime).
 bool hasCallRecords(const EventFormats& formats);

@@ -1,6 +1,7 @@
 #include "query/event_index.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "base/parallel.h"
 
@@ -210,25 +211,60 @@ RowCursor::RowCursor(const TraceModel& model, const EventIndex& index, const Fil
 
 void RowCursor::seekCheckpoint(const IndexCheckpoint& cp) {
     m_cursor.seek(cp.ts);
+    m_seen.valid = false;
+    m_previous.valid = false;
     EventRef ev;
     for (uint32_t i = 0; i < cp.skip && m_cursor.next(ev); ++i) {
+        if (m_keepPrevious) copyInto(m_seen, ev);
     }
     m_nextRow = cp.row;
     m_nextEvent = cp.event;
 }
 
 void RowCursor::seekRow(uint64_t row) {
-    seekCheckpoint(m_index.checkpointForRow(row));
+    const IndexCheckpoint* cp = &m_index.checkpointForRow(row);
+    // A walk that starts at the row's own checkpoint knows no record before the row; from
+    // the checkpoint before, it does (at most one checkpoint's walk more).
+    if (m_keepPrevious && cp->row == row && cp != m_index.checkpoints().data()) --cp;
+    seekCheckpoint(*cp);
     EventRef ev;
     uint64_t r = 0;
     while (m_nextRow < row && next(ev, r)) {
     }
 }
 
+void RowCursor::keepPrevious(bool keep) {
+    m_keepPrevious = keep;
+    m_seen.valid = false;
+    m_previous.valid = false;
+}
+
+void RowCursor::copyInto(Copy& copy, const EventRef& event) {
+    copy.event = event;
+    copy.event.raw.size = std::min(event.raw.size, kPreviousBytes);
+    if (event.raw.data) std::memcpy(copy.bytes.data(), event.raw.data, copy.event.raw.size);
+    copy.event.raw.data = event.raw.data ? copy.bytes.data() : nullptr;
+    copy.valid = true;
+}
+
+bool RowCursor::previous(EventRef& event) const {
+    if (!m_previous.valid) return false;
+    event = m_previous.event;
+    return true;
+}
+
 bool RowCursor::next(EventRef& event, uint64_t& row) {
     while (m_cursor.next(event)) {
         const uint64_t number = m_nextEvent++;
-        if (!m_matcher.matches(event)) continue;
+        if (!m_matcher.matches(event)) {
+            if (m_keepPrevious) copyInto(m_seen, event);
+            continue;
+        }
+        if (m_keepPrevious) {
+            m_previous = m_seen;
+            if (m_previous.event.raw.data) m_previous.event.raw.data = m_previous.bytes.data();
+            copyInto(m_seen, event);
+        }
         m_lastEvent = number;
         row = m_nextRow++;
         return true;

@@ -15,6 +15,7 @@
 // filter or time range. The cursor behind an index walks every CPU (a CPU filter is the
 // matcher's job, not the cursor's) and counts the events it passes from the checkpoint's
 // `event`, so no per-event array holds the numbers.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -81,6 +82,15 @@ public:
     bool next(EventRef& event, uint64_t& row);
     // The event number (row in the unfiltered stream) of the event next() returned last.
     uint64_t eventNumber() const { return m_lastEvent; }
+    // Keeps a copy of the head of the record before each event next() returns, the one
+    // before it in the unfiltered stream (the event table shows a function_graph exit
+    // that follows its own entry differently). Off by default: it costs a copy per event.
+    void keepPrevious(bool keep);
+    // That record, its payload cut to kPreviousBytes, valid until the next call of next();
+    // false when unknown: the first event of the index's range, or the first event after
+    // seekCheckpoint (seekRow starts a checkpoint early when the row has its own).
+    bool previous(EventRef& event) const;
+    static constexpr uint32_t kPreviousBytes = 64;
     // The row of the first event at or after `t`, and of the last one before it
     // (rows() / kNoRow when none).
     void rowsAround(uint64_t t, uint64_t& atOrAfter, uint64_t& before);
@@ -89,12 +99,22 @@ public:
     static constexpr uint64_t kNoRow = ~0ull;
 
 private:
+    struct Copy {
+        EventRef event;
+        std::array<uint8_t, kPreviousBytes> bytes{};
+        bool valid = false;
+    };
+    static void copyInto(Copy& copy, const EventRef& event);
+
     const EventIndex& m_index;
     const FilterMatcher& m_matcher;
     EventCursor m_cursor;
     uint64_t m_nextRow = 0;
     uint64_t m_nextEvent = 0;  // number of the event m_cursor returns next
     uint64_t m_lastEvent = 0;
+    bool m_keepPrevious = false;
+    Copy m_seen;      // the last event the walk passed, matching or not
+    Copy m_previous;  // the one before the event next() returned
 };
 
 }  // namespace kestrel

@@ -101,6 +101,30 @@ void offer(Shared& s, uint64_t row) {
     }
 }
 
+// The neighbours a function_graph row of the Info column reads, as the table finds them
+// (EventTableModel::loadBlock), so that a search matches what the table shows.
+class GraphAround {
+public:
+    GraphAround(RowCursor& rows, const ColumnText& text, Column column)
+        : m_rows(rows), m_text(text), m_on(column == Column::Info) {
+        rows.keepPrevious(m_on);
+    }
+    Neighbours of(const EventRef& ev) {
+        Neighbours around;
+        if (!m_on) return around;
+        if (m_text.needsNext(ev) && m_rows.cursor().peekNextIfSameCpu(m_next))
+            around.next = &m_next;
+        if (m_rows.previous(m_prev)) around.previous = &m_prev;
+        return around;
+    }
+
+private:
+    RowCursor& m_rows;
+    const ColumnText& m_text;
+    bool m_on;
+    EventRef m_next, m_prev;
+};
+
 // Scans one chunk; forward stops at the first match, backward keeps the last one.
 Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& matcher,
                  const Chunk& c) {
@@ -110,7 +134,10 @@ Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& ma
     else
         to = std::min(to, s.start + 1);
     if (from >= to) return Status();
-    if (from == c.firstRow)
+    GraphAround around(rows, text, s.query.column);
+    // seekRow, not the chunk's checkpoint, for the Info column: it starts a checkpoint
+    // early, so the record before the chunk's first row is known.
+    if (from == c.firstRow && s.query.column != Column::Info)
         rows.seekCheckpoint(s.index.checkpoints()[c.checkpoint]);
     else
         rows.seekRow(from);
@@ -119,7 +146,7 @@ Status scanChunk(Shared& s, RowCursor& rows, ColumnText& text, const Matcher& ma
     std::string line;
     while (rows.next(ev, row) && row < to) {
         line.clear();
-        text.append(s.query.column, ev, rows.eventNumber(), line);
+        text.append(s.query.column, ev, rows.eventNumber(), line, around.of(ev));
         if (matcher.matches(line)) {
             found = row;
             if (s.forward) break;
@@ -193,14 +220,17 @@ namespace {
 Result<uint64_t> countRange(const EventIndex& index, RowCursor& rows, ColumnText& text,
                             const Matcher& matcher, const SearchQuery& query, size_t checkpoint,
                             uint64_t from, uint64_t to, Progress* progress) {
-    rows.seekCheckpoint(index.checkpoints()[checkpoint]);
-    if (from > index.checkpoints()[checkpoint].row) rows.seekRow(from);
+    GraphAround around(rows, text, query.column);
+    if (from > index.checkpoints()[checkpoint].row || query.column == Column::Info)
+        rows.seekRow(from);
+    else
+        rows.seekCheckpoint(index.checkpoints()[checkpoint]);
     EventRef ev;
     uint64_t row = 0, count = 0;
     std::string line;
     while (rows.next(ev, row) && row < to) {
         line.clear();
-        text.append(query.column, ev, rows.eventNumber(), line);
+        text.append(query.column, ev, rows.eventNumber(), line, around.of(ev));
         if (matcher.matches(line)) ++count;
         if ((row & 1023) == 0 && cancelled(progress)) return Status::error("cancelled");
     }

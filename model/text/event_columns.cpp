@@ -94,7 +94,54 @@ void ColumnText::appendFlags(const EventRef& event, std::string& out) {
     out.append(m_seq->buffer, m_seq->len);
 }
 
-void ColumnText::append(Column column, const EventRef& event, uint64_t number, std::string& out) {
+bool ColumnText::needsNext(const EventRef& event) const {
+    CommonFields common;
+    return m_funcgraph.enabled() && m_formats.common(event.raw, common) &&
+           common.type == m_funcgraph.entryId();
+}
+
+GraphRow ColumnText::graphRow(const EventRef& event, const Neighbours& around) const {
+    CommonFields common;
+    if (!m_funcgraph.enabled() || !m_formats.common(event.raw, common)) return GraphRow::kNone;
+    if (common.type == m_funcgraph.entryId()) {
+        bool leaf = around.next && m_funcgraph.closesLeaf(event.raw, common.pid, around.next->raw);
+        return leaf ? GraphRow::kLeaf : GraphRow::kEntry;
+    }
+    if (common.type != m_funcgraph.exitId()) return GraphRow::kNone;
+    // The report printed this exit on its entry's line when the entry was the record read
+    // just before it, on the same CPU (trace-ftrace.c peeks at the next record only).
+    const EventRef* prev = around.previous;
+    CommonFields p;
+    bool leaf = prev && prev->cpu == event.cpu && m_formats.common(prev->raw, p) &&
+                p.type == m_funcgraph.entryId() &&
+                m_funcgraph.closesLeaf(prev->raw, p.pid, event.raw);
+    return leaf ? GraphRow::kLeafExit : GraphRow::kExit;
+}
+
+bool ColumnText::appendGraphInfo(const EventRef& event, const Neighbours& around,
+                                 std::string& out) const {
+    CommonFields common;
+    switch (graphRow(event, around)) {
+        case GraphRow::kNone:
+            return false;
+        case GraphRow::kEntry:
+        case GraphRow::kLeaf:
+            m_formats.common(event.raw, common);
+            m_funcgraph.printEntry(event.raw, common.pid, around.next ? &around.next->raw : nullptr,
+                                   out);
+            return true;
+        case GraphRow::kExit:
+            m_funcgraph.printExit(event.raw, out);
+            return true;
+        case GraphRow::kLeafExit:
+            m_funcgraph.printLeafExit(event.raw, out);
+            return true;
+    }
+    return false;
+}
+
+void ColumnText::append(Column column, const EventRef& event, uint64_t number, std::string& out,
+                        const Neighbours& around) {
     CommonFields common;
     bool hasCommon = m_formats.common(event.raw, common);
     switch (column) {
@@ -128,16 +175,7 @@ void ColumnText::append(Column column, const EventRef& event, uint64_t number, s
             break;
         }
         case Column::Info: {
-            if (hasCommon && m_funcgraph.enabled()) {
-                if (common.type == m_funcgraph.entryId()) {
-                    m_funcgraph.printEntry(event.raw, common.pid, nullptr, out);
-                    break;
-                }
-                if (common.type == m_funcgraph.exitId()) {
-                    m_funcgraph.printExit(event.raw, out);
-                    break;
-                }
-            }
+            if (appendGraphInfo(event, around, out)) break;
             RawEvent raw = event.raw;
             raw.ts = event.ts;
             int cpu = event.cpu < m_meta.cpus.size() ? static_cast<int>(m_meta.cpus[event.cpu].cpu)

@@ -77,11 +77,7 @@ bool FuncgraphPrinter::printEntry(const RawEvent& entry, int32_t pid, const RawE
                                   std::string& out) const {
     uint64_t func = m_formats.readUnsigned(m_entryFunc, entry);
     uint64_t depth = m_formats.readUnsigned(m_entryDepth, entry);
-    // get_return_for_leaf: the next record is this function's exit in the same task.
-    CommonFields c;
-    bool leaf = next && m_formats.common(*next, c) && c.type == m_exitId && c.pid == pid &&
-                m_formats.readUnsigned(m_exitFunc, *next) == func;
-    if (leaf) {  // print_graph_entry_leaf
+    if (next && closesLeaf(entry, pid, *next)) {  // print_graph_entry_leaf
         appendDuration(
             m_formats.readUnsigned(m_retTime, *next) - m_formats.readUnsigned(m_callTime, *next),
             out);
@@ -95,12 +91,28 @@ bool FuncgraphPrinter::printEntry(const RawEvent& entry, int32_t pid, const RawE
     return false;
 }
 
+// get_return_for_leaf: the next record is this function's exit in the same task.
+bool FuncgraphPrinter::closesLeaf(const RawEvent& entry, int32_t pid, const RawEvent& next) const {
+    CommonFields c;
+    return m_formats.common(next, c) && c.type == m_exitId && c.pid == pid &&
+           m_formats.readUnsigned(m_exitFunc, next) == m_formats.readUnsigned(m_entryFunc, entry);
+}
+
 // fgraph_ret_handler, with the "tailprint" and "depth" options off (their default).
 void FuncgraphPrinter::printExit(const RawEvent& exit, std::string& out) const {
     appendDuration(
         m_formats.readUnsigned(m_retTime, exit) - m_formats.readUnsigned(m_callTime, exit), out);
     appendIndent(m_formats.readUnsigned(m_exitDepth, exit), out);
     out += '}';
+}
+
+// fgraph_ret_handler with "tailprint" on: "} /* func */".
+void FuncgraphPrinter::printLeafExit(const RawEvent& exit, std::string& out) const {
+    appendDuration(
+        m_formats.readUnsigned(m_retTime, exit) - m_formats.readUnsigned(m_callTime, exit), out);
+    appendIndent(m_formats.readUnsigned(m_exitDepth, exit), out);
+    out += "} /* ";
+    appendFunction(m_formats.readUnsigned(m_exitFunc, exit), " */", out);
 }
 
 }  // namespace kestrel

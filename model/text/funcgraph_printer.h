@@ -28,6 +28,14 @@ public:
     bool printEntry(const RawEvent& entry, int32_t pid, const RawEvent* next,
                     std::string& out) const;
     void printExit(const RawEvent& exit, std::string& out) const;
+    // True when `next`, read right after `entry` (a funcgraph_entry of task `pid`), is
+    // that call's exit: trace-cmd then prints the two as one leaf line
+    // (get_return_for_leaf).
+    bool closesLeaf(const RawEvent& entry, int32_t pid, const RawEvent& next) const;
+    // The exit of a leaf whose line the entry printed, for a view that keeps a row per
+    // record: the duration, then "} /* func */" (the form trace-cmd's "tailprint" option
+    // gives every exit), so the row names the call it closes.
+    void printLeafExit(const RawEvent& exit, std::string& out) const;
 
 private:
     void appendDuration(uint64_t duration, std::string& out) const;

@@ -173,5 +173,40 @@ TEST_F(EventSearchTest, CancelledCountSaysSo) {
     EXPECT_EQ(r.message(), "cancelled");
 }
 
+// The Info column of a function_graph trace is searched as the table shows it: a leaf
+// call's line "dur | func();" as the report prints it, and its exit's row "} /* func */";
+// counted over several chunks, each matching row found by a forward search from the last.
+TEST(EventSearchFunctionGraph, MatchesTheLeafLinesTheTableShows) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    const std::string path = test::dataPath("function-graph.dat");
+    auto model = TraceModel::open(path);
+    ASSERT_TRUE(model) << model.message();
+    FormatsPool pool(model.value()->meta());
+    auto index = EventIndex::build(*model.value(), pool, {}, nullptr, 2);
+    ASSERT_TRUE(index) << index.message();
+    uint64_t leaves = 0;
+    for (const test::ReportLine& l : test::reportLines(path)) {
+        leaves += l.event == "funcgraph_entry" && l.info.ends_with("();");
+    }
+    ASSERT_GT(leaves, 1000u);
+    for (const char* text : {"();", "} /* "}) {
+        SearchQuery q{Column::Info, text, false, true};
+        auto counts = countMatches(*model.value(), *index.value(), pool, q, nullptr, 2);
+        ASSERT_TRUE(counts) << counts.message();
+        EXPECT_EQ(counts->total, leaves) << text;
+        EXPECT_GT(counts->firstRows.size(), 2u);
+    }
+    // A leaf's exit row follows its entry's: the first "} /* " is the row after the first
+    // "();".
+    SearchQuery leaf{Column::Info, "();", false, true};
+    SearchQuery exit{Column::Info, "} /* ", false, true};
+    auto first = searchRows(*model.value(), *index.value(), pool, leaf, 0, SearchDirection::Forward,
+                            nullptr, 2);
+    auto closing = searchRows(*model.value(), *index.value(), pool, exit, 0,
+                              SearchDirection::Forward, nullptr, 2);
+    ASSERT_TRUE(first && closing);
+    EXPECT_EQ(closing.value(), first.value() + 1);
+}
+
 }  // namespace
 }  // namespace kestrel

@@ -22,6 +22,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/call_tree.h"
 #include "analysis/sched_timeline.h"
 #include "decode/trace_model.h"
 #include "events/details_pane.h"
@@ -678,16 +679,240 @@ TEST_F(EventPanelTest, Screenshot) {
     }
 }
 
+// A duration as the report prints it ("+ 24.026 us ") or the details pane does
+// ("24.026 us", "1.234567 ms", "1.234567890 s"), in ns.
+uint64_t nsOf(const std::string& text) {
+    size_t digit = text.find_first_of("0123456789");
+    size_t end = text.find(' ', digit);
+    std::string number = text.substr(digit, end - digit);
+    std::string unit = text.substr(end + 1, 2);
+    size_t dot = number.find('.');
+    std::string whole = number.substr(0, dot);
+    std::string frac = dot == std::string::npos ? "" : number.substr(dot + 1);
+    int scale = unit == "us" ? 3 : unit == "ms" ? 6 : 9;
+    frac.resize(static_cast<size_t>(scale), '0');
+    uint64_t ns = std::stoull(whole);
+    for (int i = 0; i < scale; ++i) ns *= 10;
+    return ns + std::stoull(frac);
+}
+
+// What the report says of the call that opens at line `open`: read back by its
+// indentation (callees one step in, up to the brace that closes it at its own).
+struct ReportCall {
+    uint64_t total = 0;
+    uint64_t callees = 0;
+    uint64_t calleeTime = 0;
+    std::map<std::string, std::pair<uint64_t, uint64_t>> byName;  // calls, time
+};
+
+size_t indentOf(const std::string& info) {
+    size_t bar = info.find("|  ");
+    return info.find_first_not_of(' ', bar + 3) - (bar + 3);
+}
+
+ReportCall readCall(const std::vector<test::ReportLine>& lines, size_t open) {
+    ReportCall call;
+    const size_t indent = indentOf(lines[open].info);
+    std::vector<std::pair<std::string, size_t>> nested;  // open callees: name, indent
+    for (size_t i = open + 1; i < lines.size(); ++i) {
+        const test::ReportLine& l = lines[i];
+        if (l.pid != lines[open].pid || l.event.compare(0, 10, "funcgraph_") != 0) continue;
+        const size_t at = indentOf(l.info);
+        std::string text = l.info.substr(l.info.find("|  ") + 3 + at);
+        if (text == "}") {
+            uint64_t ns = nsOf(l.info.substr(0, l.info.find('|')));
+            if (at == indent) {
+                call.total = ns;
+                return call;
+            }
+            if (at == indent + 2 && !nested.empty()) {
+                auto& [n, t] = call.byName[nested.back().first];
+                ++n;
+                t += ns;
+                ++call.callees;
+                call.calleeTime += ns;
+            }
+            if (!nested.empty()) nested.pop_back();
+            continue;
+        }
+        if (text.size() > 4 && text.compare(text.size() - 4, 4, "() {") == 0) {
+            nested.push_back({text.substr(0, text.size() - 4), at});
+            continue;
+        }
+        if (at == indent + 2 && text.size() > 3 && text.compare(text.size() - 3, 3, "();") == 0) {
+            uint64_t ns = nsOf(l.info.substr(0, l.info.find('|')));
+            auto& [n, t] = call.byName[text.substr(0, text.size() - 3)];
+            ++n;
+            t += ns;
+            ++call.callees;
+            call.calleeTime += ns;
+        }
+    }
+    return call;
+}
+
+// The details pane on a function_graph row: the call of the selected record, looked up in
+// call trees that arrive after the selection, against the report's own text of that call.
+TEST_F(EventPanelTest, DetailsShowTheCallOfAFunctionGraphRow) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("function-graph.dat");
+    const auto lines = test::reportLines(m_path);
+    const std::string name = "__check_object_size";
+    size_t open = 0;
+    while (open < lines.size() && !(lines[open].event == "funcgraph_entry" &&
+                                    lines[open].info.ends_with("|        " + name + "() {"))) {
+        ++open;
+    }
+    ASSERT_LT(open, lines.size());
+    const ReportCall want = readCall(lines, open);
+    ASSERT_GT(want.callees, 2u);
+    // The table row of that line: the same time, task and text.
+    int row = 0;
+    while (row < rows() && !(cell(row, Column::Time).toStdString() == lines[open].time &&
+                             cell(row, Column::Info).toStdString() == lines[open].info)) {
+        ++row;
+    }
+    ASSERT_LT(row, rows());
+
+    m_panel->table()->selectRow(row);
+    DetailsPane* details = m_panel->details();
+    EXPECT_EQ(details->shownCall(), kNoCall);  // no call trees yet
+    EXPECT_TRUE(details->callValue(QStringLiteral("function")).isNull());
+
+    auto trees = buildCallTrees(*m_model, *m_formats);
+    ASSERT_TRUE(trees) << trees.message();
+    auto shared = std::make_shared<const CallTrees>(std::move(trees.value()));
+    m_panel->setCallTrees(shared);
+    ASSERT_NE(details->shownCall(), kNoCall);
+    EXPECT_EQ(details->callValue(QStringLiteral("function")).toStdString(), name);
+    EXPECT_EQ(nsOf(details->callValue(QStringLiteral("total")).toStdString()), want.total);
+    EXPECT_EQ(nsOf(details->callValue(QStringLiteral("self")).toStdString()),
+              want.total - want.calleeTime);
+    EXPECT_EQ(details->callValue(QStringLiteral("callees")).toULongLong(), want.callees);
+    EXPECT_EQ(details->callValue(QStringLiteral("task")),
+              cell(row, Column::Task) + u'-' + cell(row, Column::Pid));
+    EXPECT_EQ(details->callValue(QStringLiteral("state")), QStringLiteral("complete"));
+    const QStringList top = details->topCalleeLines();
+    ASSERT_EQ(static_cast<size_t>(top.size()), want.byName.size());
+    uint64_t previous = ~0ull;
+    for (const QString& line : top) {
+        QStringList parts = line.split(u'|');
+        ASSERT_EQ(parts.size(), 3);
+        auto it = want.byName.find(parts[0].toStdString());
+        ASSERT_NE(it, want.byName.end()) << line.toStdString();
+        EXPECT_EQ(parts[1].split(u' ')[0].toULongLong(), it->second.first) << line.toStdString();
+        uint64_t ns = nsOf(parts[2].toStdString());
+        EXPECT_EQ(ns, it->second.second) << line.toStdString();
+        EXPECT_LE(ns, previous);  // most time first
+        previous = ns;
+    }
+
+    // The link asks for that call on the timeline.
+    QSignalSpy show(m_panel.get(), &EventPanel::showCallRequested);
+    auto* link = details->findChild<QLabel*>(QStringLiteral("showCallLink"));
+    ASSERT_TRUE(link);
+    emit link->linkActivated(QStringLiteral("show"));
+    ASSERT_EQ(show.count(), 1);
+    const uint64_t span = show.at(0).at(0).value<uint64_t>();
+    EXPECT_EQ(span, details->shownCall());
+    EXPECT_EQ(shared->functionName(shared->spans[span].function, *m_formats), name);
+
+    // The row of the brace that closes the call shows the same call; a leaf callee's
+    // exit row shows that callee.
+    int close = row + 1;
+    while (close < rows() && !(cell(close, Column::Info).endsWith(QStringLiteral("|        }")) &&
+                               cell(close, Column::Pid) == cell(row, Column::Pid))) {
+        ++close;
+    }
+    ASSERT_LT(close, rows());
+    m_panel->table()->selectRow(close);
+    EXPECT_EQ(details->shownCall(), span);
+    int leafExit = row + 1;
+    while (leafExit < close && !cell(leafExit, Column::Info).contains(QStringLiteral("} /* ")))
+        ++leafExit;
+    ASSERT_LT(leafExit, close);
+    m_panel->table()->selectRow(leafExit);
+    const QString info = cell(leafExit, Column::Info);
+    const qsizetype from = info.indexOf(QStringLiteral("/* ")) + 3;
+    EXPECT_EQ(details->callValue(QStringLiteral("function")),
+              info.mid(from, info.indexOf(QStringLiteral(" */")) - from));
+
+    // Forgetting the trees takes the call away; a row of another event shows none.
+    m_panel->setCallTrees(nullptr);
+    EXPECT_EQ(details->shownCall(), kNoCall);
+    EXPECT_TRUE(details->callValue(QStringLiteral("function")).isNull());
+}
+
+// The panel on function-graph.dat with a call selected and its call trees given: the
+// picture is written for a look; the call's group is seen first in the details pane.
+TEST_F(EventPanelTest, ScreenshotOfAFunctionGraphCall) {
+    open("function-graph.dat");
+    auto trees = buildCallTrees(*m_model, *m_formats);
+    ASSERT_TRUE(trees) << trees.message();
+    m_panel->setCallTrees(std::make_shared<const CallTrees>(std::move(trees.value())));
+    m_panel->resize(1400, 900);
+    m_panel->show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(m_panel.get()));
+    int row = 0;
+    while (row < rows() &&
+           !cell(row, Column::Info).endsWith(QStringLiteral("__check_object_size() {")))
+        ++row;
+    ASSERT_LT(row, rows());
+    m_panel->table()->selectRow(row);
+    QCoreApplication::processEvents();
+    const QImage shot = m_panel->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    QString out = QString::fromStdString(test::tempDir("event_panel")) +
+                  QStringLiteral("/function_graph_call.png");
+    EXPECT_TRUE(shot.save(out));
+    std::printf("screenshot: %s\n", out.toStdString().c_str());
+    DetailsPane* details = m_panel->details();
+    ASSERT_NE(details->shownCall(), kNoCall);
+    const QPoint at = details->viewport()->mapTo(m_panel.get(), QPoint(0, 0));
+    const int height = details->viewport()->height();
+    // The call's first lines (which function, how long, where the time went) and its link
+    // are seen without scrolling; every line in view shows text.
+    QStringList seen;
+    for (QTreeWidgetItemIterator it(details); *it; ++it) {
+        QTreeWidgetItem* group = *it;
+        while (group->parent()) group = group->parent();
+        if (group != details->topLevelItem(1)) continue;
+        QRect r = details->visualItemRect(*it);
+        ASSERT_FALSE(r.isEmpty()) << (*it)->text(0).toStdString();
+        if (r.bottom() >= height) continue;
+        EXPECT_GT(inkIn(shot, r.translated(at).adjusted(0, 1, 0, -1)), 5)
+            << (*it)->text(0).toStdString();
+        seen << (*it)->text(0);
+    }
+    for (const char* label : {"function_graph call", "function", "total", "self", "callees"})
+        EXPECT_TRUE(seen.contains(QLatin1String(label))) << label;
+    auto* link = details->findChild<QLabel*>(QStringLiteral("showCallLink"));
+    ASSERT_TRUE(link);
+    const QRect linkAt(link->mapTo(m_panel.get(), QPoint(0, 0)), link->size());
+    EXPECT_TRUE(QRect(at, details->viewport()->size()).contains(linkAt));
+    EXPECT_GT(inkIn(shot, linkAt), 5);
+}
+
 // A look at any trace: KESTREL_PANEL_TRACE=/tmp/big.ktr views_event_panel_test
-// --gtest_filter=*AnyTrace* writes a PNG with the middle row selected.
+// --gtest_filter=*AnyTrace* writes a PNG with the middle row selected (a function_graph
+// trace: the first call opening from the middle on, with its call trees).
 TEST_F(EventPanelTest, ScreenshotOfAnyTrace) {
     const char* path = std::getenv("KESTREL_PANEL_TRACE");
     if (!path) GTEST_SKIP() << "set KESTREL_PANEL_TRACE to a trace";
     openPath(path);
+    m_panel->resize(1400, 900);
+    int row = rows() / 2;
+    if (hasCallRecords(*m_formats)) {
+        auto trees = buildCallTrees(*m_model, *m_formats);
+        ASSERT_TRUE(trees) << trees.message();
+        m_panel->setCallTrees(std::make_shared<const CallTrees>(std::move(trees.value())));
+        auto* model = m_panel->tableModel();
+        while (row < rows() && !model->cellText(row, Column::Info).endsWith(QStringLiteral("() {")))
+            ++row;
+    }
     m_panel->show();
     QElapsedTimer timer;
     timer.start();
-    m_panel->table()->selectRow(rows() / 2);
+    m_panel->table()->selectRow(row);
     QCoreApplication::processEvents();
     std::printf("rows %d, select+paint middle row: %lld ms\n", rows(),
                 static_cast<long long>(timer.elapsed()));

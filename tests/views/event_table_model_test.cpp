@@ -6,8 +6,11 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QFont>
+#include <QFontInfo>
 #include <QSignalSpy>
 
+#include "decode/event_cursor.h"
 #include "decode/trace_model.h"
 #include "formats/formats_pool.h"
 #include "support/report_oracle.h"
@@ -29,9 +32,11 @@ QApplication& app() {
 
 class EventTableModelTest : public ::testing::Test {
 protected:
-    void SetUp() override {
+    void SetUp() override { open("sched-irq-timer.dat"); }
+    void open(const char* name) {
         app();
-        m_path = test::dataPath("sched-irq-timer.dat");
+        m_table.reset();
+        m_path = test::dataPath(name);
         m_model = std::move(TraceModel::open(m_path).value());
         m_pool = std::make_unique<FormatsPool>(m_model->meta());
         m_formats = std::move(EventFormats::create(m_model->meta()).value());
@@ -188,6 +193,77 @@ TEST_F(EventTableModelTest, FilteredRowsShowTheirEventNumber) {
         EXPECT_EQ(m_table->eventNumberOf(r), static_cast<uint64_t>(number));
         last = number;
     }
+}
+
+// The report's line for each event: a leaf's exit, which the report prints on its entry's
+// line "dur |   func();", gets "dur |   } /* func */".
+std::vector<std::string> reportInfoPerEvent(const std::string& path) {
+    std::vector<std::string> out;
+    for (const test::ReportLine& l : test::reportLines(path)) {
+        out.push_back(l.info);
+        if (l.event != "funcgraph_entry" || l.info.size() < 3 ||
+            l.info.compare(l.info.size() - 3, 3, "();") != 0) {
+            continue;
+        }
+        size_t name = l.info.find_first_not_of(' ', l.info.find("|  ") + 3);
+        out.push_back(l.info.substr(0, name) + "} /* " +
+                      l.info.substr(name, l.info.size() - name - 3) + " */");
+    }
+    return out;
+}
+
+// function_graph rows read as trace-cmd report draws them, whatever order the blocks are
+// decoded in (a block read after a jump knows the record before its first row), in a
+// fixed-width font; other rows keep the table's font; a leaf's exit row is greyed.
+TEST_F(EventTableModelTest, FunctionGraphRowsReadAsTheReport) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    open("function-graph.dat");
+    const std::vector<std::string> expected = reportInfoPerEvent(m_path);
+    // An index of every event (as the window makes one from its analysis' row marks) with
+    // a checkpoint at each block's first row where it can hold one: a block read after a
+    // jump then starts right at a checkpoint, where the cursor knows no record before it.
+    std::vector<RowMark> marks;
+    EventCursor cursor(*m_model);
+    EventRef ev;
+    uint64_t previousTs = 0;
+    for (uint64_t n = 0; cursor.next(ev); ++n) {
+        if (n > 0 && n % EventTableModel::kBlockRows == 0 && ev.ts > previousTs)
+            marks.push_back({ev.ts, n});
+        previousTs = ev.ts;
+    }
+    ASSERT_GT(marks.size(), 200u);
+    m_table->setIndex(EventIndex::fromMarks(expected.size(), marks));
+    ASSERT_EQ(static_cast<size_t>(m_table->totalRows()), expected.size());
+    const int blocks =
+        (m_table->totalRows() + EventTableModel::kBlockRows - 1) / EventTableModel::kBlockRows;
+    m_table->setWindowCapacity(m_table->totalRows());
+    size_t graphRows = 0, leafExits = 0, others = 0;
+    for (int b = blocks - 1; b >= 0; --b) {
+        int end = std::min((b + 1) * EventTableModel::kBlockRows, m_table->totalRows());
+        for (int r = b * EventTableModel::kBlockRows; r < end; ++r) {
+            QModelIndex info = m_table->index(r, static_cast<int>(Column::Info));
+            ASSERT_EQ(m_table->cellText(r, Column::Info).toStdString(),
+                      expected[static_cast<size_t>(r)])
+                << "row " << r;
+            QString event = m_table->cellText(r, Column::Event);
+            QVariant font = m_table->data(info, Qt::FontRole);
+            QVariant colour = m_table->data(info, Qt::ForegroundRole);
+            if (!event.startsWith(QStringLiteral("funcgraph_"))) {
+                ++others;
+                EXPECT_FALSE(font.isValid()) << "row " << r;
+                continue;
+            }
+            ++graphRows;
+            ASSERT_TRUE(font.isValid()) << "row " << r;
+            EXPECT_TRUE(QFontInfo(font.value<QFont>()).fixedPitch()) << "row " << r;
+            bool leafExit = expected[static_cast<size_t>(r)].find("} /* ") != std::string::npos;
+            EXPECT_EQ(colour.isValid(), leafExit) << "row " << r;
+            leafExits += leafExit;
+        }
+    }
+    EXPECT_GT(graphRows, 60000u);
+    EXPECT_GT(leafExits, 1000u);
+    EXPECT_GT(others, 100u);
 }
 
 }  // namespace

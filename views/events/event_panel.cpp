@@ -22,6 +22,7 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     : QWidget(parent),
       m_model(model),
       m_formats(formats),
+      m_callReader(model, formats),
       m_pool(model.meta()),
       m_fieldsPool(model.meta(), EventFormats::Use::kFields),
       m_everyEvent(std::move(everyEvent)) {
@@ -61,6 +62,7 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     layout->addLayout(statusRow);
 
     connect(m_table, &EventTableView::rowSelected, this, &EventPanel::onRowSelected);
+    connect(m_details, &DetailsPane::showCallRequested, this, &EventPanel::showCallRequested);
     connect(m_search, &SearchBar::found, this, [this](int row) { m_table->selectRow(row); });
     connect(m_filters, &FilterPanel::filterChanged, this, &EventPanel::applyPanelFilter);
     connect(m_indexPass, &BackgroundPass::progress, this, [this](qint64 done, qint64 total) {
@@ -80,6 +82,10 @@ EventPanel::~EventPanel() {
     // stop here.
     m_search->cancel();
     m_indexPass->cancel();
+}
+
+void EventPanel::setCallTrees(std::shared_ptr<const CallTrees> trees) {
+    m_details->setCallTrees(std::move(trees));
 }
 
 void EventPanel::setScan(const ScanResult& scan) {
@@ -185,7 +191,9 @@ void EventPanel::onRowSelected(int row) {
     m_tableModel->withEvent(row, [&](const EventRef& ev) {
         ts = ev.ts;
         cpu = ev.cpu;
-        m_details->showEvent(m_formats, ev, title);
+        CallRecord call;
+        bool graph = m_callReader.read(ev, call);
+        m_details->showEvent(m_formats, ev, title, graph ? &call : nullptr);
     });
     emit eventSelected(ts, static_cast<int>(cpu));
 }

@@ -9,6 +9,7 @@
 #include <QWidget>
 #include <memory>
 
+#include "analysis/call_lookup.h"
 #include "analysis/trace_scan.h"
 #include "formats/formats_pool.h"
 #include "query/event_filter.h"
@@ -60,12 +61,18 @@ public slots:
     // Fills the task and event-type lists (with counts) from a scan of the whole trace:
     // SchedTimeline::counts or scanTrace(). Emits scanFinished.
     void setScan(const kestrel::ScanResult& scan);
+    // The call trees the details pane finds the call of a function_graph row in; null
+    // forgets them. The selected row's call shows as soon as they arrive.
+    void setCallTrees(std::shared_ptr<const kestrel::CallTrees> trees);
 
 signals:
     void eventSelected(uint64_t timestamp, int cpu);
     void filterChanged(const kestrel::EventFilter& filter);
     void indexBuilt();
     void scanFinished();
+    // The user asked to see a call on the timeline (the details pane's link): a
+    // CallTrees::spans index of the trees given to setCallTrees.
+    void showCallRequested(uint64_t span);
 
 private:
     void rebuildIndex();
@@ -77,6 +84,7 @@ private:
 
     const TraceModel& m_model;
     EventFormats& m_formats;
+    CallRecordReader m_callReader;
     FormatsPool m_pool;        // printing: search
     FormatsPool m_fieldsPool;  // fields only: index builds
     EventFilter m_filter;

@@ -1,6 +1,7 @@
 #include "events/event_table_model.h"
 
 #include <QFontDatabase>
+#include <QPalette>
 #include <set>
 
 namespace kestrel {
@@ -43,6 +44,7 @@ void EventTableModel::setIndex(std::shared_ptr<const EventIndex> index) {
         if (matcher) {
             m_matcher = std::move(matcher.value());
             m_cursor = std::make_unique<RowCursor>(m_model, *m_index, *m_matcher);
+            m_cursor->keepPrevious(true);
         } else {
             m_index.reset();
         }
@@ -94,23 +96,32 @@ const EventTableModel::Block& EventTableModel::loadBlock(int first) const {
     }
     Block block;
     block.first = first;
-    // Scrolling down continues where the cursor stopped; anything else seeks.
+    // Scrolling down continues where the cursor stopped; anything else seeks (the cursor
+    // then still knows the record before the first row: a function_graph exit reads by it).
     if (m_cursorNext != static_cast<uint64_t>(first))
         m_cursor->seekRow(static_cast<uint64_t>(first));
-    EventRef ev;
+    EventRef ev, next, prev;
     uint64_t r = 0;
     std::string text;
     int end = std::min(first + kBlockRows, totalRows());
     block.rows.reserve(static_cast<size_t>(end - first));
     m_cursorNext = ~0ull;
     for (int want = first; want < end && m_cursor->next(ev, r); ++want) {
+        Neighbours around;
+        // Only a function_graph entry merges with the record after it; the peek decodes
+        // that one record from the page the cursor holds (a frame only at a frame's end,
+        // through the cache the walk reads next anyway).
+        if (m_text->needsNext(ev) && m_cursor->cursor().peekNextIfSameCpu(next))
+            around.next = &next;
+        if (m_cursor->previous(prev)) around.previous = &prev;
         Row row;
         row.ts = ev.ts;
         row.number = m_cursor->eventNumber();
         row.cpu = ev.cpu;
+        row.graph = m_text->graphRow(ev, around);
         for (int c = 0; c < static_cast<int>(Column::Count); ++c) {
             text.clear();
-            m_text->append(static_cast<Column>(c), ev, row.number, text);
+            m_text->append(static_cast<Column>(c), ev, row.number, text, around);
             row.cells[static_cast<size_t>(c)] =
                 QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
         }
@@ -135,6 +146,17 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const {
         auto c = static_cast<Column>(index.column());
         if (c == Column::Time || c == Column::Flags)
             return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        // function_graph lines: the nesting indent and the duration column line up.
+        if (c == Column::Info && graphRowOf(m_windowStart + index.row()) != GraphRow::kNone)
+            return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        return {};
+    }
+    if (role == Qt::ForegroundRole) {
+        // A leaf's exit repeats what its entry's line said: greyed.
+        if (static_cast<Column>(index.column()) == Column::Info &&
+            graphRowOf(m_windowStart + index.row()) == GraphRow::kLeafExit) {
+            return QPalette().brush(QPalette::Disabled, QPalette::Text);
+        }
         return {};
     }
     if (role == Qt::TextAlignmentRole) {
@@ -167,6 +189,11 @@ uint64_t EventTableModel::timestampOf(int r) const {
 uint64_t EventTableModel::eventNumberOf(int r) const {
     const Row* x = row(r);
     return x ? x->number : 0;
+}
+
+GraphRow EventTableModel::graphRowOf(int r) const {
+    const Row* x = row(r);
+    return x ? x->graph : GraphRow::kNone;
 }
 
 bool EventTableModel::withEvent(int r, const std::function<void(const EventRef&)>& fn) const {

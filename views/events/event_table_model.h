@@ -64,12 +64,15 @@ public:
     uint64_t timestampOf(int row) const;
     // The event's number: its row in the unfiltered stream, what "#" shows.
     uint64_t eventNumberOf(int row) const;
+    // What a function_graph record's row shows (GraphRow::kNone for other events).
+    GraphRow graphRowOf(int row) const;
 
 private:
     struct Row {
         uint64_t ts = 0;
         uint64_t number = 0;
         uint32_t cpu = 0;
+        GraphRow graph = GraphRow::kNone;
         std::array<QString, static_cast<size_t>(Column::Count)> cells;
     };
     struct Block {
