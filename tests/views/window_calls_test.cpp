@@ -8,8 +8,13 @@
 #include <chrono>
 #include <thread>
 
+#include "analysis/call_lookup.h"
 #include "analysis/call_tree.h"
 #include "call_trees_fixture.h"
+#include "events/details_pane.h"
+#include "events/event_panel.h"
+#include "events/event_table_model.h"
+#include "events/event_table_view.h"
 #include "fixture_copy.h"
 #include "flame/flame_panel.h"
 #include "formats/event_formats.h"
@@ -55,6 +60,28 @@ TEST(WindowCalls, AFunctionGraphTraceGetsItsCallTreesAfterTheAnalysis) {
     EXPECT_FALSE(test::shown(w, "analysisProgress"));
     EXPECT_FALSE(test::shown(w, "cancelAnalysis"));
     EXPECT_EQ(tabTitles(w), (QStringList{"Events", "Flame graph", "Functions"}));
+}
+
+TEST(WindowCalls, TheDetailsOfAFunctionGraphRowShowItsCall) {
+    const test::FixtureCopy trace("function-graph.dat");
+    MainWindow w;
+    w.setQuiet(true);
+    QSignalSpy built(&w, &MainWindow::callTreesBuilt);
+    ASSERT_TRUE(openAndAnalyse(w, trace));
+    ASSERT_TRUE(built.count() > 0 || built.wait(30000));
+    EventPanel* panel = w.eventPanel();
+    ASSERT_NE(panel, nullptr);
+    ASSERT_TRUE(test::waitForIndex(*panel));
+    auto* table = panel->tableModel();
+    const int event = static_cast<int>(Column::Event);
+    int row = 0;
+    while (row < table->rowCount() &&
+           table->data(table->index(row, event)).toString() != QStringLiteral("funcgraph_exit"))
+        ++row;
+    ASSERT_LT(row, table->rowCount());
+    panel->table()->selectRow(row);
+    EXPECT_NE(panel->details()->shownCall(), kNoCall);
+    EXPECT_FALSE(panel->details()->callValue(QStringLiteral("total")).isEmpty());
 }
 
 TEST(WindowCalls, StackSamplesAloneGetTheFlameGraphOfSamples) {

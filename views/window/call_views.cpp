@@ -1,6 +1,7 @@
 #include "window/call_views.h"
 
 #include "decode/trace_model.h"
+#include "events/event_panel.h"
 #include "flame/flame_panel.h"
 #include "flame/function_table.h"
 #include "formats/event_formats.h"
@@ -92,6 +93,7 @@ void CallViews::deliver(std::shared_ptr<const CallTrees> trees) {
     m_trees = std::move(trees);
     if (m_flame) m_flame->setCallTrees(m_trees, m_formats, m_stacks);
     if (m_functions) m_functions->setCallTrees(m_trees, m_formats);
+    if (EventPanel* panel = m_window->eventPanel()) panel->setCallTrees(m_trees);
     emit built(m_trees, {});
 }
 
@@ -105,6 +107,7 @@ void CallViews::clear() {
     m_pass->cancel();
     m_trees.reset();
     m_cancelled = false;
+    if (EventPanel* panel = m_window->eventPanel()) panel->setCallTrees(nullptr);
     delete m_flame;
     delete m_functions;
     m_flame = nullptr;
