@@ -11,6 +11,7 @@
 #include <QApplication>
 #include <QImage>
 #include <QPainter>
+#include <QThread>
 #include <algorithm>
 #include <cstdlib>
 
@@ -200,6 +201,10 @@ void BM_PaintFlameChart(benchmark::State& state) {
     viewState.addTask(l.busiest->pid);
     view.setCallsShown(RowKind::Task, l.busiest->pid, true);
     view.setCallsShown(RowKind::Cpu, l.busiestCpu, true);
+    while (view.indexingCalls()) {  // a big row is indexed off the UI thread
+        QThread::msleep(5);
+        QCoreApplication::processEvents();
+    }
     const uint64_t from = t.model->startTime(), to = t.model->endTime();
     const uint64_t mid = l.calls->spans[l.busiest->first + l.busiest->count / 2].start;
     if (state.range(0) == 0)

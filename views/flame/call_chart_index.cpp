@@ -1,11 +1,25 @@
 #include "flame/call_chart_index.h"
 
 #include <algorithm>
+#include <functional>
+#include <queue>
 
 namespace kestrel {
 
 size_t CallTrack::firstEndingAfter(uint64_t t) const {
     return static_cast<size_t>(std::upper_bound(ends.begin(), ends.end(), t) - ends.begin());
+}
+
+size_t CallTrack::firstEndingAfter(uint64_t t, size_t from) const {
+    const size_t n = ends.size();
+    if (from >= n || ends[from] > t) return std::min(from, n);
+    size_t lo = from, step = 1;  // ends[lo] <= t
+    while (lo + step < n && ends[lo + step] <= t) {
+        lo += step;
+        step *= 2;
+    }
+    const auto last = ends.begin() + ptrdiff_t(std::min(n, lo + step));
+    return size_t(std::upper_bound(ends.begin() + ptrdiff_t(lo) + 1, last, t) - ends.begin());
 }
 
 CallRowIndex CallRowIndex::forTask(const CallTrees& trees, int pid) {
@@ -33,18 +47,22 @@ CallRowIndex CallRowIndex::forTask(const CallTrees& trees, int pid) {
 }
 
 CallRowIndex CallRowIndex::forCpu(const CallTrees& trees, int cpu) {
-    std::vector<std::vector<uint64_t>> byLevel;
+    // (start, index) pairs: sorting them reads no span again, so a CPU holding most of a
+    // trace's calls sorts in a few tens of milliseconds.
+    std::vector<std::vector<std::pair<uint64_t, uint64_t>>> keyed;
     for (uint64_t i = 0; i < trees.spans.size(); ++i) {
         const CallSpan& s = trees.spans[i];
         if (s.cpu != cpu) continue;
-        if (byLevel.size() <= s.depth) byLevel.resize(s.depth + 1u);
-        byLevel[s.depth].push_back(i);
+        if (keyed.size() <= s.depth) keyed.resize(s.depth + 1u);
+        keyed[s.depth].push_back({s.start, i});
     }
     // Each task's calls are in start order already; the tasks' runs interleave.
-    for (auto& level : byLevel) {
-        std::stable_sort(level.begin(), level.end(), [&](uint64_t a, uint64_t b) {
-            return trees.spans[a].start < trees.spans[b].start;
-        });
+    std::vector<std::vector<uint64_t>> byLevel(keyed.size());
+    for (size_t l = 0; l < keyed.size(); ++l) {
+        std::sort(keyed[l].begin(), keyed[l].end());
+        byLevel[l].reserve(keyed[l].size());
+        for (const auto& k : keyed[l]) byLevel[l].push_back(k.second);
+        keyed[l] = {};
     }
     CallRowIndex index;
     index.build(trees, byLevel);
@@ -57,13 +75,37 @@ void CallRowIndex::build(const CallTrees& trees,
     m_calls = 0;
     for (size_t l = 0; l < byLevel.size(); ++l) {
         std::vector<CallTrack>& tracks = m_levels[l].tracks;
+        // A call goes on the track of the call before it when that one has ended (the
+        // common case, no heap work), else on the track free the longest (a min-heap of
+        // the others by the end of their last call; an entry whose track grew since is
+        // put back with its real end), else on a new track. Calls that never end (an
+        // exited task's do_task_dead) each keep a track and cost nothing more.
+        using Free = std::pair<uint64_t, size_t>;
+        std::priority_queue<Free, std::vector<Free>, std::greater<>> free;
+        size_t last = 0;
         for (uint64_t span : byLevel[l]) {
             const CallSpan& s = trees.spans[span];
-            auto fits = [&](const CallTrack& t) { return t.ends.back() <= s.start; };
-            auto it = std::find_if(tracks.begin(), tracks.end(), fits);
-            if (it == tracks.end()) it = tracks.insert(tracks.end(), CallTrack{});
-            it->spans.push_back(span);
-            it->ends.push_back(s.end());
+            size_t t = tracks.size();
+            if (last < tracks.size() && tracks[last].ends.back() <= s.start) {
+                t = last;
+            } else {
+                while (!free.empty() && free.top().first <= s.start) {
+                    const size_t k = free.top().second;
+                    free.pop();
+                    if (tracks[k].ends.back() <= s.start) {
+                        t = k;
+                        break;
+                    }
+                    free.push({tracks[k].ends.back(), k});
+                }
+                if (last < tracks.size()) free.push({tracks[last].ends.back(), last});
+                if (t == tracks.size()) tracks.emplace_back();
+            }
+            tracks[t].spans.push_back(span);
+            tracks[t].starts.push_back(s.start);
+            tracks[t].ends.push_back(s.end());
+            tracks[t].functions.push_back(s.function);
+            last = t;
         }
         m_calls += byLevel[l].size();
     }
@@ -78,8 +120,8 @@ std::optional<uint64_t> CallRowIndex::callAt(const CallTrees& trees, int level, 
     for (const CallTrack& track : m_levels[size_t(level)].tracks) {
         const uint64_t from = t > slack ? t - slack : 0;
         for (size_t i = track.firstEndingAfter(from); i < track.size(); ++i) {
+            if (track.starts[i] > t + slack) break;
             const CallSpan& s = trees.spans[track.spans[i]];
-            if (s.start > t + slack) break;
             const bool contains = s.start <= t && t < s.end();
             const uint64_t gap = contains ? 0 : (s.start > t ? s.start - t : t - s.end() + 1);
             if (contains && (!inside || s.start >= bestStart)) {

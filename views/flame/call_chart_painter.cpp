@@ -5,7 +5,7 @@
 namespace kestrel {
 namespace {
 
-constexpr double kNameMin = 24;  // narrower calls get no name
+constexpr double kNameMin = 36;  // narrower calls get no name (it would be "x…")
 constexpr double kMarkMin = 5;   // narrower calls get no cut edge or overrun mark
 
 QRgb mix(QRgb a, QRgb b, int bWeight) {  // bWeight in 0..256
@@ -57,17 +57,22 @@ void paintCallLane(QPainter& p, const QRectF& r, const CallLevel& level, const T
     line.fill(Qt::transparent);
     auto* px = reinterpret_cast<QRgb*>(line.scanLine(0));
     std::vector<CallRun> wide;  // the calls that get a name or marks
+    // Per pixel column, the wide call drawn last there (-1: none): a name goes only where
+    // its call is on top, so overlapping calls (a CPU's lanes) never print over each other.
+    std::vector<int> top(size_t(width), -1);
     for (const CallTrack& track : level.tracks) {
-        forEachVisibleCall(trees, track, scale, [&](const CallRun& run) {
-            const CallSpan& s = trees.spans[run.span];
-            QRgb c = colorOf(style, s.function);
+        forEachVisibleCall(track, scale, [&](const CallRun& run) {
+            QRgb c = colorOf(style, run.function);
             if (run.folded) c = foldedColor(c);
             const int x0 = static_cast<int>(run.x0);
             int x1 = std::min(width, static_cast<int>(std::ceil(run.x1)));
             if (!run.folded && run.x1 - run.x0 >= 3) --x1;  // a gap between neighbours
-            std::fill(px + x0, px + std::max(x0 + 1, x1), c);
-            if (pixels) (*pixels)[s.function] += run.x1 - run.x0;
-            if (!run.folded && run.x1 - run.x0 >= kMarkMin) wide.push_back(run);
+            x1 = std::max(x0 + 1, x1);
+            std::fill(px + x0, px + x1, c);
+            if (pixels) pixels->add(run.function, std::max(1.0, run.x1 - run.x0));
+            const bool isWide = !run.folded && run.x1 - run.x0 >= kMarkMin;
+            std::fill(top.begin() + x0, top.begin() + x1, isWide ? int(wide.size()) : -1);
+            if (isWide) wide.push_back(run);
         });
     }
     const QRectF band(r.left(), r.top() + 1, r.width(), r.height() - 2);
@@ -75,14 +80,19 @@ void paintCallLane(QPainter& p, const QRectF& r, const CallLevel& level, const T
     if (wide.empty()) return;
     p.save();
     const QFontMetrics fm(p.font());
-    for (const CallRun& run : wide) {
+    for (size_t k = 0; k < wide.size(); ++k) {
+        const CallRun& run = wide[k];
         const CallSpan& s = trees.spans[run.span];
-        const double x1 = run.x1 - 1;
+        double x1 = run.x1 - 1;
         if ((s.flags & CallSpan::kNoEntry) && scale.toX(s.start) >= run.x0 - 1)
             paintCutEdge(p, run.x0, band.top(), band.height(), true);
         if ((s.flags & CallSpan::kNoExit) && scale.toX(s.end()) <= run.x1 + 1)
             paintCutEdge(p, x1, band.top(), band.height(), false);
         if (s.flags & CallSpan::kOverrun) paintOverrun(p, x1, band.top());
+        // The name fits where the call shows from its left edge on.
+        int end = int(run.x0);
+        while (end < width && top[size_t(end)] == int(k)) ++end;
+        x1 = std::min(x1, double(end));
         if (x1 - run.x0 < kNameMin) continue;
         int& w = (*style.nameWidths)[s.function];
         const QString& name = (*style.names)[int(s.function)];

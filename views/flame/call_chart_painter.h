@@ -8,7 +8,6 @@
 #include <QPainter>
 #include <QStringList>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "flame/call_chart_index.h"
@@ -26,7 +25,19 @@ struct CallChartStyle {
 };
 
 // Pixels of the visible range each function's calls cover, summed over the lanes drawn.
-using FunctionPixels = std::unordered_map<uint32_t, double>;
+struct FunctionPixels {
+    std::vector<double> pixels;     // per function index
+    std::vector<uint32_t> touched;  // the functions with pixels, to read and reset them
+    void add(uint32_t function, double px) {
+        if (pixels.size() <= function) pixels.resize(function + 1u);
+        if (pixels[function] == 0) touched.push_back(function);
+        pixels[function] += px;
+    }
+    void clear() {
+        for (uint32_t f : touched) pixels[f] = 0;
+        touched.clear();
+    }
+};
 
 // The colour a folded pixel column takes: its first call's colour towards grey, so that
 // merged calls read as merged.

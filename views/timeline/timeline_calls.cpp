@@ -11,12 +11,15 @@
 #include "flame/call_chart_painter.h"
 #include "flame/function_colors.h"
 #include "formats/event_formats.h"
+#include "jobs/background_pass.h"
 #include "timeline/timeline_view.h"
 
 namespace kestrel {
 namespace {
 
 constexpr size_t kLegendFunctions = 8;
+// Rows with more calls are indexed off the UI thread: 200 k calls index in about 10 ms.
+constexpr uint64_t kInlineCalls = 200000;
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
@@ -61,9 +64,11 @@ QString TimelineView::rowKey(RowKind kind, int id) {
 }
 
 void TimelineView::setCallTrees(std::shared_ptr<const CallTrees> trees) {
+    if (m_indexPass) m_indexPass->cancel();
     m_calls = std::move(trees);
     m_callIndex.clear();
     m_selectedCall.reset();
+    m_pendingShow.reset();
     m_cpuCalls.clear();
     if (m_calls) {
         for (const CallSpan& s : m_calls->spans) {
@@ -117,11 +122,17 @@ void TimelineView::setCallsShown(RowKind kind, int id, bool shown) {
     m_state->setRowExpanded(rowKey(kind, id), shown);
 }
 
-// Builds the index of each newly expanded row and drops those of rows collapsed since.
-// A row holding every call of a 1.5 M-call trace indexes in well under the 50 ms the UI
-// thread may stall (docs/performance.md), so this runs in place.
+bool TimelineView::indexingCalls() const {
+    return m_indexPass && m_indexPass->running();
+}
+
+// Builds the index of each newly expanded row and drops those of rows collapsed since. A
+// row of up to kInlineCalls calls is indexed in place (about 10 ms); larger ones (a CPU
+// that ran most of a 1.5 M-call trace takes 40-60 ms) on a thread of their own, their
+// lanes added when it is done, so the UI thread never waits for them.
 void TimelineView::syncCallIndex() {
     std::map<QString, std::shared_ptr<const CallRowIndex>> kept;
+    std::vector<std::pair<QString, std::pair<RowKind, int>>> later;
     if (m_calls) {
         for (const QString& key : m_state->expandedRows()) {
             RowKind kind;
@@ -132,12 +143,47 @@ void TimelineView::syncCallIndex() {
                 kept[key] = it->second;
                 continue;
             }
+            uint64_t calls = 0;
+            if (kind == RowKind::Cpu) {
+                calls = m_cpuCalls[size_t(id)];
+            } else {
+                for (const CallLane& l : m_calls->lanes) calls += l.pid == id ? l.count : 0;
+            }
+            if (calls > kInlineCalls) {
+                later.push_back({key, {kind, id}});
+                continue;
+            }
             kept[key] = std::make_shared<const CallRowIndex>(
                 kind == RowKind::Cpu ? CallRowIndex::forCpu(*m_calls, id)
                                      : CallRowIndex::forTask(*m_calls, id));
         }
     }
     m_callIndex = std::move(kept);
+    if (!m_indexPass) m_indexPass = new BackgroundPass(this);
+    if (later.empty()) {
+        m_indexPass->cancel();
+        return;
+    }
+    auto built = std::make_shared<std::map<QString, std::shared_ptr<const CallRowIndex>>>();
+    std::shared_ptr<const CallTrees> trees = m_calls;
+    m_indexPass->start(
+        [later, built, trees](Progress& progress) {
+            for (const auto& [key, row] : later) {
+                if (progress.cancelled()) return;
+                (*built)[key] = std::make_shared<const CallRowIndex>(
+                    row.first == RowKind::Cpu ? CallRowIndex::forCpu(*trees, row.second)
+                                              : CallRowIndex::forTask(*trees, row.second));
+            }
+        },
+        [this, built, trees] {
+            if (trees != m_calls) return;
+            for (auto& [key, index] : *built) {
+                if (m_state->rowExpanded(key)) m_callIndex[key] = index;
+            }
+            rebuildRows();
+            if (m_pendingShow) scrollToCall(*std::exchange(m_pendingShow, std::nullopt));
+            update();
+        });
 }
 
 const CallRowIndex* TimelineView::callIndex(RowKind kind, int id) const {
@@ -200,14 +246,27 @@ void TimelineView::showCall(uint64_t span) {
     }
     setCallsShown(kind, id, true);
     zoomToCall(span);
-    if (const Row* row = m_rows.findLane(kind, id, s.depth)) {
-        const double visible = std::max(1, height() - kRulerHeight);
-        if (row->y < m_scrollY || row->y + row->h > m_scrollY + visible) {
-            const double maxScroll = std::max(0.0, rowsHeight() - visible);
-            m_scrollY = std::clamp(row->y - visible / 2, 0.0, maxScroll);
-        }
-    }
     m_selectedCall = span;
+    if (callIndex(kind, id))
+        scrollToCall(span);
+    else
+        m_pendingShow = span;  // its lanes come when the row's index is built
+    update();
+}
+
+// Scrolls the rows so that the call's lane (on its task's row, else its CPU's) is in view.
+void TimelineView::scrollToCall(uint64_t span) {
+    const CallLane* lane = laneOf(span);
+    if (!lane) return;
+    const CallSpan& s = m_calls->spans[span];
+    const Row* row = lane->idleCpu < 0 ? m_rows.findLane(RowKind::Task, lane->pid, s.depth)
+                                       : m_rows.findLane(RowKind::Cpu, s.cpu, s.depth);
+    if (!row) return;
+    const double visible = std::max(1, height() - kRulerHeight);
+    if (row->y < m_scrollY || row->y + row->h > m_scrollY + visible) {
+        const double maxScroll = std::max(0.0, rowsHeight() - visible);
+        m_scrollY = std::clamp(row->y - visible / 2, 0.0, maxScroll);
+    }
     update();
 }
 
@@ -294,8 +353,8 @@ void TimelineView::paintCallToggle(QPainter& p, const QRectF& r, const Row& row)
 
 void TimelineView::updateVisibleFunctions() {
     std::vector<std::pair<double, uint32_t>> top;
-    top.reserve(m_functionPixels.size());
-    for (const auto& [f, px] : m_functionPixels) top.push_back({px, f});
+    top.reserve(m_functionPixels.touched.size());
+    for (uint32_t f : m_functionPixels.touched) top.push_back({m_functionPixels.pixels[f], f});
     const size_t n = std::min(kLegendFunctions, top.size());
     std::partial_sort(top.begin(), top.begin() + ptrdiff_t(n), top.end(),
                       [](const auto& a, const auto& b) {

@@ -69,10 +69,7 @@ void TimelineView::setModel(const TraceModel* model) {
     m_model = model;
     m_timeline.reset();
     m_formats = nullptr;
-    m_calls.reset();
-    m_callIndex.clear();
-    m_selectedCall.reset();
-    nameCalls();
+    setCallTrees(nullptr);
     m_ticks.clear();
     m_ticksFrom = 1;
     m_ticksTo = 0;

@@ -16,11 +16,11 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "analysis/call_tree.h"
 #include "analysis/sched_timeline.h"
+#include "flame/call_chart_painter.h"
 #include "query/event_filter.h"
 #include "timeline/time_scale.h"
 #include "timeline/timeline_rows.h"
@@ -34,6 +34,7 @@ class TraceModel;
 class EventFormats;
 class TimelineActions;
 class CallRowIndex;
+class BackgroundPass;
 
 class TimelineView : public QWidget {
     Q_OBJECT
@@ -69,6 +70,9 @@ public:
     void showCall(uint64_t span);
     void zoomToCall(uint64_t span);
     std::optional<uint64_t> selectedCall() const { return m_selectedCall; }
+    // True while a row with many calls is being indexed off the UI thread; its lanes
+    // appear when it is done.
+    bool indexingCalls() const;
     // Keys of TimelineState::expandedRows: "task:<pid>", "cpu:<global CPU>".
     static QString rowKey(RowKind kind, int id);
     bool hasCalls(RowKind kind, int id) const;
@@ -181,6 +185,7 @@ private:
     // Flame chart (timeline_calls.cpp).
     void nameCalls();
     void syncCallIndex();
+    void scrollToCall(uint64_t span);
     const CallRowIndex* callIndex(RowKind kind, int id) const;
     const CallLane* laneOf(uint64_t span) const;
     std::optional<uint64_t> callAt(QPoint pos) const;
@@ -224,8 +229,10 @@ private:
     std::vector<uint8_t> m_strong;     // per function while a highlight is set
     std::vector<uint64_t> m_cpuCalls;  // calls per global CPU
     std::map<QString, std::shared_ptr<const CallRowIndex>> m_callIndex;  // by rowKey
+    BackgroundPass* m_indexPass = nullptr;  // indexes rows with many calls
     std::optional<uint64_t> m_selectedCall;
-    std::unordered_map<uint32_t, double> m_functionPixels;  // of the paint in progress
+    std::optional<uint64_t> m_pendingShow;  // showCall's call, until its lanes are indexed
+    FunctionPixels m_functionPixels;        // of the paint in progress
     std::vector<FunctionShare> m_visibleFunctions;
 };
 
