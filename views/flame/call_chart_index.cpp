@@ -101,10 +101,8 @@ void CallRowIndex::build(const CallTrees& trees,
                 if (last < tracks.size()) free.push({tracks[last].ends.back(), last});
                 if (t == tracks.size()) tracks.emplace_back();
             }
-            tracks[t].spans.push_back(span);
-            tracks[t].starts.push_back(s.start);
+            tracks[t].calls.push_back({s.start, span, s.function});
             tracks[t].ends.push_back(s.end());
-            tracks[t].functions.push_back(s.function);
             last = t;
         }
         m_calls += byLevel[l].size();
@@ -120,16 +118,16 @@ std::optional<uint64_t> CallRowIndex::callAt(const CallTrees& trees, int level, 
     for (const CallTrack& track : m_levels[size_t(level)].tracks) {
         const uint64_t from = t > slack ? t - slack : 0;
         for (size_t i = track.firstEndingAfter(from); i < track.size(); ++i) {
-            if (track.starts[i] > t + slack) break;
-            const CallSpan& s = trees.spans[track.spans[i]];
+            if (track.calls[i].start > t + slack) break;
+            const CallSpan& s = trees.spans[track.calls[i].span];
             const bool contains = s.start <= t && t < s.end();
             const uint64_t gap = contains ? 0 : (s.start > t ? s.start - t : t - s.end() + 1);
             if (contains && (!inside || s.start >= bestStart)) {
-                best = track.spans[i];
+                best = track.calls[i].span;
                 bestStart = s.start;
                 inside = true;
             } else if (!inside && gap < bestGap) {
-                best = track.spans[i];
+                best = track.calls[i].span;
                 bestGap = gap;
             }
         }

@@ -15,15 +15,18 @@
 
 namespace kestrel {
 
-// Starts, ends and functions are copies, so the walk reads these arrays in order, never
-// the calls themselves (24 bytes apart in the call trees, a cache miss each) but for the
-// few it draws wide.
+// What the walk reads of a call sits beside its index, so that landing on a call costs one
+// cache miss, not one per array (nor one more in the call trees) but for the few calls it
+// draws wide; the ends are apart, dense, for the searches.
 struct CallTrack {
-    std::vector<uint64_t> spans;      // indices into CallTrees::spans, by start
-    std::vector<uint64_t> starts;     // their starts
-    std::vector<uint64_t> ends;       // their ends, ascending like the starts
-    std::vector<uint32_t> functions;  // their functions
-    size_t size() const { return spans.size(); }
+    struct Call {
+        uint64_t start;
+        uint64_t span;  // index into CallTrees::spans
+        uint32_t function;
+    };
+    std::vector<Call> calls;     // by start
+    std::vector<uint64_t> ends;  // their ends, ascending like the starts
+    size_t size() const { return calls.size(); }
     size_t firstEndingAfter(uint64_t t) const;
     // The same, known to be at `from` or later: a galloping search from there, which
     // stays within the cache lines near `from` when the answer is close.
@@ -74,18 +77,18 @@ void forEachVisibleCall(const CallTrack& track, const TimeScale& scale, Fn fn) {
     const size_t n = track.size();
     const uint64_t t1 = scale.end();
     size_t i = track.firstEndingAfter(scale.start);
-    while (i < n && track.starts[i] < t1) {
-        const uint64_t span = track.spans[i];
-        const double x0 = std::max(0.0, scale.toX(track.starts[i]));
+    while (i < n && track.calls[i].start < t1) {
+        const CallTrack::Call& call = track.calls[i];
+        const double x0 = std::max(0.0, scale.toX(call.start));
         const double x1 = std::min(static_cast<double>(scale.width), scale.toX(track.ends[i]));
         if (x1 - x0 >= 1.0) {
-            fn(CallRun{x0, x1, span, track.functions[i], false});
+            fn(CallRun{x0, x1, call.span, call.function, false});
             ++i;
             continue;
         }
         const double column = std::floor(x0);
         const size_t next = track.firstEndingAfter(scale.toTime(column + 1), i + 1);
-        fn(CallRun{column, column + 1, span, track.functions[i], next > i + 1});
+        fn(CallRun{column, column + 1, call.span, call.function, next > i + 1});
         i = next;
     }
 }
