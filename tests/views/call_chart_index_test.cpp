@@ -69,6 +69,24 @@ TEST(CallChartIndex, CpuRowSplitsOverlappingCallsIntoTracks) {
         }
     }
     EXPECT_EQ(seen, (std::set<uint64_t>{0, 1, 2, 3, 5}));
+    // Of two overlapping calls, the later one is on a higher track (drawn over it).
+    const auto& tracks = index.levels()[0].tracks;
+    auto trackOf = [&](uint64_t span) {
+        for (size_t k = 0; k < tracks.size(); ++k) {
+            for (const CallTrack::Call& c : tracks[k].calls) {
+                if (c.span == span) return k;
+            }
+        }
+        return tracks.size();
+    };
+    for (uint64_t a : seen) {
+        for (uint64_t b : seen) {
+            const CallSpan &x = t.spans[a], &y = t.spans[b];
+            if (x.start < y.start && y.start < x.end()) {
+                EXPECT_LT(trackOf(a), trackOf(b)) << a << " under " << b;
+            }
+        }
+    }
     // At 120 both a() (sleeping) and b() hold level 0: b() began later, it is on top.
     EXPECT_EQ(index.callAt(t, 0, 120, 0), 2u);
     EXPECT_EQ(index.callAt(t, 0, 50, 0), 0u);

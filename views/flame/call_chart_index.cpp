@@ -1,8 +1,6 @@
 #include "flame/call_chart_index.h"
 
 #include <algorithm>
-#include <functional>
-#include <queue>
 
 namespace kestrel {
 
@@ -75,35 +73,25 @@ void CallRowIndex::build(const CallTrees& trees,
     m_calls = 0;
     for (size_t l = 0; l < byLevel.size(); ++l) {
         std::vector<CallTrack>& tracks = m_levels[l].tracks;
-        // A call goes on the track of the call before it when that one has ended (the
-        // common case, no heap work), else on the track free the longest (a min-heap of
-        // the others by the end of their last call; an entry whose track grew since is
-        // put back with its real end), else on a new track. Calls that never end (an
-        // exited task's do_task_dead) each keep a track and cost nothing more.
-        using Free = std::pair<uint64_t, size_t>;
-        std::priority_queue<Free, std::vector<Free>, std::greater<>> free;
-        size_t last = 0;
+        // A call goes on the track just above the highest one whose last call is still
+        // open when it starts (track 0 when none is), so of two calls that overlap the
+        // later one is always drawn over the earlier. Tracks above `live` are known to be
+        // closed, so the scan down is O(1) amortised. Calls that never end (an exited
+        // task's do_task_dead) each keep a track open below the calls that follow.
+        std::vector<uint64_t> trackEnd;  // per track, the end of its last call
+        size_t live = 0;
         for (uint64_t span : byLevel[l]) {
             const CallSpan& s = trees.spans[span];
-            size_t t = tracks.size();
-            if (last < tracks.size() && tracks[last].ends.back() <= s.start) {
-                t = last;
-            } else {
-                while (!free.empty() && free.top().first <= s.start) {
-                    const size_t k = free.top().second;
-                    free.pop();
-                    if (tracks[k].ends.back() <= s.start) {
-                        t = k;
-                        break;
-                    }
-                    free.push({tracks[k].ends.back(), k});
-                }
-                if (last < tracks.size()) free.push({tracks[last].ends.back(), last});
-                if (t == tracks.size()) tracks.emplace_back();
+            size_t t = live;
+            while (t > 0 && trackEnd[t - 1] <= s.start) --t;
+            if (t == tracks.size()) {
+                tracks.emplace_back();
+                trackEnd.push_back(0);
             }
             tracks[t].calls.push_back({s.start, span, s.function});
             tracks[t].ends.push_back(s.end());
-            last = t;
+            trackEnd[t] = s.end();
+            live = t + 1;
         }
         m_calls += byLevel[l].size();
     }

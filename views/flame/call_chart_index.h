@@ -33,9 +33,8 @@ struct CallTrack {
     size_t firstEndingAfter(uint64_t t, size_t from) const;
 };
 
-// One level's tracks. Calls are placed in start order, each in the track free the
-// longest, so a call that overlaps an earlier one lies in another track; later tracks are
-// drawn over earlier ones.
+// One level's tracks, drawn in order: a call that overlaps an earlier one lies on a higher
+// track, so overlapping calls are drawn in start order.
 struct CallLevel {
     std::vector<CallTrack> tracks;
 };
