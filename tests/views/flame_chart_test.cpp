@@ -192,6 +192,27 @@ TEST_F(FlameChartTest, ClickSelectsTheCallUnderThePoint) {
     EXPECT_EQ(view->selectedCall(), expected);
 }
 
+TEST_F(FlameChartTest, DoubleClickZoomsToTheCall) {
+    const CallLane& lane = busiestLane();
+    state.addTask(lane.pid);
+    view->setCallsShown(RowKind::Task, lane.pid, true);
+    // The widest level-0 call of the task, at the whole trace's zoom.
+    uint64_t pick = lane.first;
+    for (uint64_t i = lane.first; i < lane.first + lane.count; ++i) {
+        const CallSpan& s = calls().spans[i];
+        if (s.depth == 0 && s.duration > calls().spans[pick].duration) pick = i;
+    }
+    const CallSpan& s = calls().spans[pick];
+    ASSERT_GE(view->xForTime(s.end()) - view->xForTime(s.start), 4);
+    const QPoint mid(int(view->xForTime(s.start + s.duration / 2)), int(laneY(lane.pid, 0)));
+    click(mid, true);
+    const TimeRange shown = state.visibleRange();
+    EXPECT_LE(shown.from, s.start);
+    EXPECT_GE(shown.to, s.end());
+    EXPECT_GT(double(s.duration), 0.5 * double(shown.to - shown.from));
+    EXPECT_EQ(view->selectedCall(), pick);
+}
+
 TEST_F(FlameChartTest, ShowCallRevealsAndSelectsTheLongestCall) {
     uint64_t longest = 0;
     for (const CallLane& l : calls().lanes) {
