@@ -1,19 +1,25 @@
 // Timeline repaint cost at every zoom level, rendered offscreen into a 1600x1000 QImage
 // (all CPU rows + 8 task rows of the busiest tasks), on KESTREL_BENCH_TRACE (default:
 // a fixture). The window is centred in the trace and ranges from the whole trace down
-// to 1 us. Also times the sched analysis itself.
+// to 1 us. Also times the sched analysis itself, and the flame chart (call lanes of the
+// busiest task and of the CPU with the most calls, on a function_graph trace; the fixture
+// function-graph.dat without KESTREL_BENCH_TRACE). KESTREL_BENCH_PNG=DIR also saves each
+// flame chart frame as DIR/flame-<window ns>.png, to look at.
 //   QT_QPA_PLATFORM=offscreen KESTREL_BENCH_TRACE=/tmp/big.ktr build/h/tests/timeline_bench
 #include <benchmark/benchmark.h>
 
 #include <QApplication>
 #include <QImage>
 #include <QPainter>
+#include <QThread>
 #include <algorithm>
 #include <cstdlib>
 
+#include "analysis/call_tree.h"
 #include "analysis/sched_timeline.h"
 #include "bench_trace.h"
 #include "decode/trace_model.h"
+#include "flame/call_chart_index.h"
 #include "support/test_data.h"
 #include "timeline/span_folding.h"
 #include "timeline/timeline_view.h"
@@ -147,6 +153,95 @@ BENCHMARK(BM_PanTimeline)
     ->Arg(1000000)
     ->Arg(1000)
     ->Unit(benchmark::kMillisecond);
+
+struct LoadedCalls {
+    Loaded trace;
+    std::shared_ptr<CallTrees> calls;
+    const CallLane* busiest = nullptr;  // the task with the most calls
+    int busiestCpu = 0;                 // the CPU with the most calls
+};
+
+LoadedCalls& loadedCalls() {
+    static LoadedCalls l = [] {
+        LoadedCalls r;
+        r.trace.model = bench::openTrace("function-graph.dat");
+        r.trace.formats = bench::formatsFor(*r.trace.model);
+        r.trace.timeline = std::make_shared<SchedTimeline>(
+            bench::orAbort(analyzeSched(*r.trace.model, *r.trace.formats), "sched"));
+        r.calls = std::make_shared<CallTrees>(
+            bench::orAbort(buildCallTrees(*r.trace.model, *r.trace.formats), "calls"));
+        for (const CallLane& lane : r.calls->lanes) {
+            if (lane.idleCpu < 0 && (!r.busiest || lane.count > r.busiest->count))
+                r.busiest = &lane;
+        }
+        std::vector<uint64_t> perCpu;
+        for (const CallSpan& s : r.calls->spans) {
+            if (perCpu.size() <= s.cpu) perCpu.resize(s.cpu + 1u);
+            ++perCpu[s.cpu];
+        }
+        if (!r.busiest || perCpu.empty()) std::abort();  // not a function_graph trace
+        r.busiestCpu = int(std::max_element(perCpu.begin(), perCpu.end()) - perCpu.begin());
+        return r;
+    }();
+    return l;
+}
+
+// state.range(0) = visible window in ns (0 = the whole trace), centred on the middle call
+// of the busiest task.
+void BM_PaintFlameChart(benchmark::State& state) {
+    LoadedCalls& l = loadedCalls();
+    const Loaded& t = l.trace;
+    TimelineState viewState;
+    TimelineView view(&viewState);
+    view.resize(1600, 1000);
+    view.setModel(t.model.get());
+    view.setTimeline(t.timeline);
+    view.setFormats(t.formats.get());
+    view.setCallTrees(l.calls);
+    viewState.addTask(l.busiest->pid);
+    view.setCallsShown(RowKind::Task, l.busiest->pid, true);
+    view.setCallsShown(RowKind::Cpu, l.busiestCpu, true);
+    while (view.indexingCalls()) {  // a big row is indexed off the UI thread
+        QThread::msleep(5);
+        QCoreApplication::processEvents();
+    }
+    const uint64_t from = t.model->startTime(), to = t.model->endTime();
+    const uint64_t mid = l.calls->spans[l.busiest->first + l.busiest->count / 2].start;
+    if (state.range(0) == 0)
+        viewState.setVisibleRange({from, to});
+    else
+        viewState.setVisibleRange({mid - uint64_t(state.range(0)) / 2,
+                                   mid - uint64_t(state.range(0)) / 2 + uint64_t(state.range(0))});
+    QImage image(view.size(), QImage::Format_RGB32);
+    for (auto _ : state) {
+        QPainter p(&image);
+        view.paintTo(p, view.size());
+    }
+    if (const char* dir = std::getenv("KESTREL_BENCH_PNG"))
+        image.save(QStringLiteral("%1/flame-%2.png").arg(dir).arg(state.range(0)));
+    state.counters["calls"] = double(l.calls->spans.size());
+    state.counters["task_calls"] = double(l.busiest->count);
+}
+BENCHMARK(BM_PaintFlameChart)
+    ->Arg(0)
+    ->Arg(10000000)
+    ->Arg(100000)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond);
+
+// What expanding a row costs the UI thread: indexing the busiest task's calls, and all
+// the calls that ran on the busiest CPU.
+void BM_IndexCallRow(benchmark::State& state) {
+    LoadedCalls& l = loadedCalls();
+    const bool cpu = state.range(0);
+    for (auto _ : state) {
+        CallRowIndex index = cpu ? CallRowIndex::forCpu(*l.calls, l.busiestCpu)
+                                 : CallRowIndex::forTask(*l.calls, l.busiest->pid);
+        benchmark::DoNotOptimize(index);
+        state.counters["row_calls"] = double(index.callCount());
+    }
+}
+BENCHMARK(BM_IndexCallRow)->ArgName("cpu")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace kestrel

@@ -20,6 +20,7 @@ void fill(TimelineState& s) {
     s.setMarkerB(Marker{1403842566354ULL, 3});
     s.setTasks({1534, 5782});
     s.setCollapsedBuffers({"irq", ""});  // "" is the top buffer
+    s.setExpandedRows({"task:5782", "cpu:2"});
     s.setFilters({{"events", QStringList{"sched:sched_switch"}}, {"cpus", QStringList{"cpu1"}}});
 }
 
@@ -42,6 +43,7 @@ TEST(Session, WriteThenReadRestoresTheViewExactly) {
     EXPECT_EQ(restored.markerB(), saved.markerB());
     EXPECT_EQ(restored.tasks(), saved.tasks());
     EXPECT_EQ(restored.collapsedBuffers(), QStringList({"", "irq"}));
+    EXPECT_EQ(restored.expandedRows(), QStringList({"cpu:2", "task:5782"}));
     EXPECT_EQ(QJsonObject::fromVariantMap(restored.filters()),
               QJsonObject::fromVariantMap(saved.filters()));
     EXPECT_FALSE(sessionsDiffer(sessionToJson(restored), sessionToJson(saved)));
@@ -72,6 +74,30 @@ TEST(Session, NoCollapsedBuffersKeyExpandsEveryGroup) {
     restored.setBufferCollapsed("sched", true);
     applySession(json, restored);
     EXPECT_TRUE(restored.collapsedBuffers().isEmpty());
+}
+
+// Sessions written before the flame chart have no "expandedRows": no row shows its calls.
+TEST(Session, NoExpandedRowsKeyShowsNoCalls) {
+    TimelineState saved;
+    fill(saved);
+    QJsonObject json = sessionToJson(saved);
+    EXPECT_EQ(json["expandedRows"].toArray().size(), 2);
+    json.remove("expandedRows");
+    TimelineState restored;
+    restored.setRowExpanded("task:1", true);
+    applySession(json, restored);
+    EXPECT_TRUE(restored.expandedRows().isEmpty());
+}
+
+// Expanding a row changes the session; collapsing it again gives the same one back.
+TEST(Session, ExpandedRowsDiffer) {
+    TimelineState s;
+    fill(s);
+    const QJsonObject before = sessionToJson(s);
+    s.setRowExpanded("cpu:0", true);
+    EXPECT_TRUE(sessionsDiffer(before, sessionToJson(s)));
+    s.setRowExpanded("cpu:0", false);
+    EXPECT_FALSE(sessionsDiffer(before, sessionToJson(s)));
 }
 
 // Refitting the same range to another width moves its ends by rounding only: no change.

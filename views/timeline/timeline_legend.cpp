@@ -5,6 +5,7 @@
 #include <QToolTip>
 
 #include "timeline/timeline_rows.h"
+#include "timeline/timeline_view.h"
 #include "timeline/track_colors.h"
 #include "timeline/track_painters.h"
 
@@ -82,6 +83,29 @@ TimelineLegend::TimelineLegend(QWidget* parent) : QWidget(parent) {
                          [this, scale](QPainter& p, const QRectF& r) {
                              paintPrintFlags(p, r, m_sample, 0, -1, scale);
                          }});
+    m_fixed = m_entries.size();
+}
+
+void TimelineLegend::followCalls(const TimelineView* view) {
+    connect(view, &TimelineView::visibleFunctionsChanged, this,
+            [this, view] { showFunctions(view); });
+    showFunctions(view);
+}
+
+void TimelineLegend::showFunctions(const TimelineView* view) {
+    m_entries.resize(m_fixed);
+    for (const TimelineView::FunctionShare& f : view->visibleFunctions()) {
+        const QColor color = f.color;
+        m_entries.push_back({f.name,
+                             tr("Function %1: among the functions whose calls cover the most of "
+                                "the call lanes in view")
+                                 .arg(f.name),
+                             [color](QPainter& p, const QRectF& r) {
+                                 p.fillRect(r.adjusted(0, 4, 0, -4), color);
+                             }});
+    }
+    updateGeometry();
+    update();
 }
 
 QStringList TimelineLegend::names() const {

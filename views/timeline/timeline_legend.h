@@ -1,7 +1,9 @@
 #pragma once
 // What the timeline's colours and marks mean, in one line under it: a swatch per entry,
 // painted by the very painters that draw the rows (track_painters.h) on a few made-up
-// spans, so the legend cannot show a colour the rows do not use.
+// spans, so the legend cannot show a colour the rows do not use. While the timeline shows
+// calls (flame chart), the functions that cover the most of its call lanes follow, each
+// in its colour.
 #include <QWidget>
 #include <functional>
 #include <vector>
@@ -9,6 +11,8 @@
 #include "analysis/sched_timeline.h"
 
 namespace kestrel {
+
+class TimelineView;
 
 class TimelineLegend : public QWidget {
     Q_OBJECT
@@ -27,6 +31,10 @@ public:
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
+    // Lists the functions the view's call lanes show most (TimelineView::visibleFunctions)
+    // after the fixed entries, and follows them as the view repaints.
+    void followCalls(const TimelineView* view);
+
 protected:
     void paintEvent(QPaintEvent*) override;
     bool event(QEvent* e) override;  // tooltips per entry
@@ -35,7 +43,10 @@ private:
     int entryAt(QPoint pos) const;
     QRect entryRect(int entry) const;
 
+    void showFunctions(const TimelineView* view);
+
     std::vector<Entry> m_entries;
+    size_t m_fixed = 0;      // entries before the functions
     SchedTimeline m_sample;  // the made-up spans the swatches are painted from
 };
 

@@ -18,7 +18,8 @@ std::vector<int> cpusWithData(const TraceModel& model) {
 }
 
 void TimelineRows::build(const TraceModel* model, const QStringList& collapsed,
-                         const QVector<int>& tasks, const Hidden& hidden) {
+                         const QVector<int>& tasks, const Hidden& hidden,
+                         const CallLevels& callLevels) {
     m_rows.clear();
     m_bufferCpus.clear();
     m_grouped = false;
@@ -32,6 +33,11 @@ void TimelineRows::build(const TraceModel* model, const QStringList& collapsed,
     auto add = [&](RowKind kind, int id, double h) {
         m_rows.push_back({kind, id, y, h});
         y += h;
+        const int lanes = callLevels ? callLevels(kind, id) : 0;
+        for (int level = 0; level < lanes; ++level) {
+            m_rows.push_back({RowKind::CallLane, id, y, kLaneHeight, kind, level});
+            y += kLaneHeight;
+        }
     };
     for (size_t b = 0; b < m_bufferCpus.size(); ++b) {
         if (m_bufferCpus[b].empty()) continue;
@@ -59,6 +65,14 @@ const TimelineRow* TimelineRows::at(double y) const {
 const TimelineRow* TimelineRows::find(RowKind kind, int id) const {
     for (const TimelineRow& r : m_rows) {
         if (r.kind == kind && r.id == id) return &r;
+    }
+    return nullptr;
+}
+
+const TimelineRow* TimelineRows::findLane(RowKind parent, int id, int level) const {
+    for (const TimelineRow& r : m_rows) {
+        if (r.kind == RowKind::CallLane && r.parent == parent && r.id == id && r.level == level)
+            return &r;
     }
     return nullptr;
 }

@@ -70,6 +70,23 @@ void TimelineState::setBufferCollapsed(const QString& name, bool collapsed) {
     setCollapsedBuffers(names);
 }
 
+void TimelineState::setExpandedRows(QStringList keys) {
+    keys.sort();
+    keys.removeDuplicates();
+    if (keys == m_expanded) return;
+    m_expanded = keys;
+    emit expandedRowsChanged();
+}
+
+void TimelineState::setRowExpanded(const QString& key, bool expanded) {
+    QStringList keys = m_expanded;
+    if (expanded)
+        keys.append(key);
+    else
+        keys.removeAll(key);
+    setExpandedRows(keys);
+}
+
 void TimelineState::setFilters(const QVariantMap& f) {
     if (f == m_filters) return;
     m_filters = f;

@@ -1,8 +1,9 @@
 #pragma once
 // The one view-state object every view observes: the visible range, the selected range,
 // the cursor, markers A and B, the tasks shown as tracks, the buffers whose CPU rows are
-// collapsed and free-form filters other views may set. Views change it through the
-// setters and react to its signals; no view pokes another directly. Saved by session.h.
+// collapsed, the rows whose calls are shown and free-form filters other views may set.
+// Views change it through the setters and react to its signals; no view pokes another
+// directly. Saved by session.h.
 #include <QObject>
 #include <QStringList>
 #include <QVariantMap>
@@ -59,6 +60,13 @@ public:
     bool bufferCollapsed(const QString& name) const { return m_collapsed.contains(name); }
     const QStringList& collapsedBuffers() const { return m_collapsed; }
 
+    // Rows whose calls the timeline shows as flame chart lanes: "task:<pid>" and
+    // "cpu:<global CPU index>". Kept sorted, like the collapsed buffers.
+    void setExpandedRows(QStringList keys);
+    void setRowExpanded(const QString& key, bool expanded);
+    bool rowExpanded(const QString& key) const { return m_expanded.contains(key); }
+    const QStringList& expandedRows() const { return m_expanded; }
+
     void setFilters(const QVariantMap& f);
     const QVariantMap& filters() const { return m_filters; }
 
@@ -69,6 +77,7 @@ signals:
     void markersChanged();
     void tasksChanged();
     void collapsedBuffersChanged();
+    void expandedRowsChanged();
     void filtersChanged();
 
 private:
@@ -77,6 +86,7 @@ private:
     std::optional<Marker> m_a, m_b;
     QVector<int> m_tasks;
     QStringList m_collapsed;
+    QStringList m_expanded;
     QVariantMap m_filters;
 };
 

@@ -12,6 +12,7 @@
 #include "base/byte_order.h"
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
+#include "flame/call_chart_index.h"
 #include "formats/event_formats.h"
 #include "timeline/span_folding.h"
 #include "timeline/timeline_actions.h"
@@ -53,6 +54,11 @@ TimelineView::TimelineView(TimelineState* state, QWidget* parent)
         rebuildRows();
         update();
     });
+    connect(m_state, &TimelineState::expandedRowsChanged, this, [this] {
+        syncCallIndex();
+        rebuildRows();
+        update();
+    });
     connect(m_state, &TimelineState::markersChanged, this, qOverload<>(&QWidget::update));
     connect(m_state, &TimelineState::selectionChanged, this, qOverload<>(&QWidget::update));
     connect(m_state, &TimelineState::cursorTimeChanged, this, qOverload<>(&QWidget::update));
@@ -63,6 +69,7 @@ void TimelineView::setModel(const TraceModel* model) {
     m_model = model;
     m_timeline.reset();
     m_formats = nullptr;
+    setCallTrees(nullptr);
     m_ticks.clear();
     m_ticksFrom = 1;
     m_ticksTo = 0;
@@ -86,13 +93,18 @@ void TimelineView::setTimeline(std::shared_ptr<const SchedTimeline> timeline) {
 
 void TimelineView::setFormats(const EventFormats* formats) {
     m_formats = formats;
+    nameCalls();  // call names come from the formats' symbols
 }
 
 void TimelineView::rebuildRows() {
     TimelineRows::Hidden hidden;
     if (m_graphFilter == GraphFilter::Hide)
         hidden = [this](RowKind kind, int id) { return filteredOut(Row{kind, id, 0, 0}); };
-    m_rows.build(m_model, m_state->collapsedBuffers(), m_state->tasks(), hidden);
+    auto levels = [this](RowKind kind, int id) {
+        const CallRowIndex* index = callIndex(kind, id);
+        return index ? index->levelCount() : 0;
+    };
+    m_rows.build(m_model, m_state->collapsedBuffers(), m_state->tasks(), hidden, levels);
     // Collapsing can shorten the rows below what was scrolled past.
     m_scrollY = std::clamp(m_scrollY, 0.0, std::max(0.0, rowsHeight() - (height() - kRulerHeight)));
     updateGeometry();
@@ -262,7 +274,10 @@ void TimelineView::leaveEvent(QEvent* e) {
 
 void TimelineView::setMarkerAt(bool b, QPoint pos) {
     Marker m{timeAtX(pos.x()), -1};
-    if (const Row* row = rowAt(pos.y()); row && row->kind == RowKind::Cpu) m.cpu = row->id;
+    if (const Row* row = rowAt(pos.y());
+        row && (row->kind == RowKind::Cpu ||
+                (row->kind == RowKind::CallLane && row->parent == RowKind::Cpu)))
+        m.cpu = row->id;
     if (b)
         m_state->setMarkerB(m);
     else
@@ -303,21 +318,42 @@ void TimelineView::mouseMoveEvent(QMouseEvent* e) {
 void TimelineView::mouseReleaseEvent(QMouseEvent* e) {
     const bool click = !m_moved && e->button() == Qt::LeftButton;
     const Row* row = rowAt(e->pos().y());
-    if (click && row && row->kind == RowKind::BufferHeader && row == rowAt(m_pressPos.y())) {
+    const bool sameRow = row && row == rowAt(m_pressPos.y());
+    std::optional<uint64_t> call = click && sameRow ? callAt(e->pos()) : std::nullopt;
+    if (click && sameRow && row->kind == RowKind::BufferHeader) {
         toggleBuffer(row->id);  // on its label or its time band alike
+    } else if (click && sameRow && e->pos().x() < kLabelWidth && hasCalls(row->kind, row->id)) {
+        setCallsShown(row->kind, row->id, !m_state->rowExpanded(rowKey(row->kind, row->id)));
+    } else if (m_drag == Drag::Pan && call) {
+        m_selectedCall = call;
+        update();
+        emit callSelected(*call);
     } else if (m_drag == Drag::Pan && click) {
         setMarkerAt(e->modifiers() & Qt::ShiftModifier, e->pos());
     }
     m_drag = Drag::None;
 }
 
+void TimelineView::mouseDoubleClickEvent(QMouseEvent* e) {
+    if (e->button() != Qt::LeftButton) return;
+    if (std::optional<uint64_t> call = callAt(e->pos())) {
+        zoomToCall(*call);
+        m_selectedCall = call;
+        update();
+    }
+}
+
 void TimelineView::contextMenuEvent(QContextMenuEvent* e) {
     const Row* row = rowAt(e->pos().y());
-    if (e->pos().x() >= kLabelWidth || !row || row->kind != RowKind::Task) return;
+    if (e->pos().x() >= kLabelWidth || !row) return;
     QMenu menu(this);
-    const int pid = row->id;
-    menu.addAction(tr("Remove task %1").arg(pid), this, [this, pid] { m_state->removeTask(pid); });
-    menu.exec(e->globalPos());
+    callMenu(menu, *row);
+    if (row->kind == RowKind::Task) {
+        const int pid = row->id;
+        menu.addAction(tr("Remove task %1").arg(pid), this,
+                       [this, pid] { m_state->removeTask(pid); });
+    }
+    if (!menu.isEmpty()) menu.exec(e->globalPos());
 }
 
 bool TimelineView::event(QEvent* e) {
@@ -338,13 +374,17 @@ QString TimelineView::describeAt(QPoint pos) const {
     if (!row || pos.x() < kLabelWidth || !m_model) return {};
     const uint64_t t = timeAtX(pos.x());
     QString text = QStringLiteral("time %1").arg(qs(formatTime(t)));
+    if (row->kind == RowKind::CallLane) {
+        const std::optional<uint64_t> call = callAt(pos);
+        return call ? describeCall(*call) : text;
+    }
     if (row->kind == RowKind::BufferHeader) {
         const bool collapsed = bufferCollapsed(row->id);
         return text + tr("\nbuffer %1: %2, click to %3")
                           .arg(bufferTitle(*m_model, row->id), cpuCount(m_rows.cpusOf(row->id)),
                                collapsed ? tr("expand") : tr("collapse"));
     }
-    if (m_timeline && row->kind != RowKind::TaskHeader) {
+    if (m_timeline && (row->kind == RowKind::Cpu || row->kind == RowKind::Task)) {
         const SpanTrack* track = nullptr;
         if (row->kind == RowKind::Cpu)
             track = &m_timeline->cpus[row->id];
@@ -419,6 +459,7 @@ void TimelineView::paintTo(QPainter& p, QSize size) {
     }
     collectTicks();
     paintRows(p, size);
+    updateVisibleFunctions();
     paintLabels(p, size);
     paintRuler(p, size);
     paintOverlays(p, size);
@@ -510,7 +551,10 @@ void TimelineView::paintRows(QPainter& p, QSize size) {
         const double top = kRulerHeight + row.y - m_scrollY;
         if (top > size.height() || top + row.h < kRulerHeight) continue;
         QRectF r(0, row.y, m_scale.width, row.h);
-        if (k % 2) p.fillRect(r, QColor(246, 247, 250));
+        if (row.kind == RowKind::CallLane)
+            p.fillRect(r, QColor(252, 251, 248));
+        else if (k % 2)
+            p.fillRect(r, QColor(246, 247, 250));
         for (uint64_t t : ticks) {  // grid under the spans
             double x = m_scale.toX(t);
             p.fillRect(QRectF(x, r.top(), 1, r.height()), QColor(228, 230, 235));
@@ -526,6 +570,8 @@ void TimelineView::paintRows(QPainter& p, QSize size) {
         } else if (row.kind == RowKind::Task && m_timeline) {
             paintTaskRow(p, r, row.id, *m_timeline, m_scale, m_cpuNames);
             paintPrintFlags(p, r, *m_timeline, -1, row.id, m_scale);
+        } else if (row.kind == RowKind::CallLane) {
+            paintCallRow(p, r, row);
         } else if (row.kind == RowKind::TaskHeader) {
             p.fillRect(r, QColor(232, 235, 240));
         } else if (row.kind == RowKind::BufferHeader) {
@@ -537,6 +583,7 @@ void TimelineView::paintRows(QPainter& p, QSize size) {
     }
     paintTicks(p);
     paintWakeups(p);
+    paintCallSelection(p);
     p.restore();
 }
 
@@ -559,10 +606,19 @@ void TimelineView::paintLabels(QPainter& p, QSize size) {
             p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft, text);
             continue;
         }
+        if (row.kind == RowKind::CallLane) {  // the level, small, right of the row's name
+            p.setPen(QColor(130, 130, 140));
+            p.drawText(r.adjusted(0, 0, -4, 0), Qt::AlignVCenter | Qt::AlignRight, text);
+            continue;
+        }
         if (row.kind == RowKind::Task) {
             p.fillRect(QRectF(r.left() - 4, r.top() + 4, 4, r.height() - 8), taskColor(row.id));
         } else if (m_rows.grouped()) {
             r.adjust(12, 0, 0, 0);  // a CPU under its buffer's header
+        }
+        if (hasCalls(row.kind, row.id)) {  // a triangle that shows or hides its calls
+            paintCallToggle(p, r, row);
+            r.adjust(14, 0, 0, 0);
         }
         p.setPen(Qt::black);
         p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft,
@@ -586,6 +642,8 @@ QString TimelineView::rowLabel(const Row& row) const {
             const TaskSummary* s = m_timeline ? m_timeline->task(row.id) : nullptr;
             return QStringLiteral("%1-%2").arg(s ? qs(s->comm) : QStringLiteral("?")).arg(row.id);
         }
+        case RowKind::CallLane:
+            return tr("level %1").arg(row.level);
     }
     return {};
 }

@@ -8,23 +8,33 @@
 // Input: wheel / Ctrl+wheel zoom at the mouse (wheel over the labels scrolls rows),
 // Shift+wheel pans; left-drag pans; right-drag or Ctrl+left-drag selects a range; click
 // sets marker A, Shift+click marker B; a click on a buffer header collapses or expands
-// its CPU rows. Keys are the actions of timeline_actions.h (one meaning each, acting
-// while the view has focus).
+// its CPU rows. A CPU or task row with function_graph calls shows them as a flame chart
+// below it (one lane per call level) when its label is clicked; a click on a call selects
+// it, a double-click zooms to it. Keys are the actions of timeline_actions.h (one meaning each,
+// acting while the view has focus).
 #include <QWidget>
+#include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "analysis/call_tree.h"
 #include "analysis/sched_timeline.h"
+#include "flame/call_chart_painter.h"
 #include "query/event_filter.h"
 #include "timeline/time_scale.h"
 #include "timeline/timeline_rows.h"
 #include "timeline/timeline_state.h"
+
+class QMenu;
 
 namespace kestrel {
 
 class TraceModel;
 class EventFormats;
 class TimelineActions;
+class CallRowIndex;
+class BackgroundPass;
 
 class TimelineView : public QWidget {
     Q_OBJECT
@@ -47,6 +57,34 @@ public:
     // CPU rows show only where each CPU recorded events); "" for none.
     void setNotice(const QString& text);
     const QString& notice() const { return m_notice; }
+
+    // function_graph calls (null clears), named through the formats of setFormats.
+    void setCallTrees(std::shared_ptr<const CallTrees> trees);
+    const CallTrees* callTrees() const { return m_calls.get(); }
+    // Calls of the functions whose name contains `text` (any case) are drawn strong, the
+    // others faded; "" clears.
+    void setCallHighlight(const QString& text);
+    // Shows the call's row (its task added to the tracks; an idle CPU's call on that CPU's
+    // row) with its calls, zooms to the call with a margin, scrolls to its lane and
+    // selects it.
+    void showCall(uint64_t span);
+    void zoomToCall(uint64_t span);
+    std::optional<uint64_t> selectedCall() const { return m_selectedCall; }
+    // True while a row with many calls is being indexed off the UI thread; its lanes
+    // appear when it is done.
+    bool indexingCalls() const;
+    // Keys of TimelineState::expandedRows: "task:<pid>", "cpu:<global CPU>".
+    static QString rowKey(RowKind kind, int id);
+    bool hasCalls(RowKind kind, int id) const;
+    void setCallsShown(RowKind kind, int id, bool shown);
+    // The functions that cover the most of the call lanes drawn last, most first (at most
+    // 8; none while no row shows its calls): the legend lists them.
+    struct FunctionShare {
+        QString name;
+        QColor color;
+        bool operator==(const FunctionShare&) const = default;
+    };
+    const std::vector<FunctionShare>& visibleFunctions() const { return m_visibleFunctions; }
 
     const TimeScale& scale() const { return m_scale; }
     void zoomToFit();
@@ -74,6 +112,9 @@ public:
     QRectF cpuRowRect(size_t cpu) const;  // empty when the CPU has no row
     QRectF taskRowRect(int pid) const;
     QRectF bufferHeaderRect(int buffer) const;  // empty when the buffer has no header
+    QRectF callLaneRect(RowKind parent, int id, int level) const;  // empty when not shown
+    // Where a call is drawn on a row's lanes (not clipped), empty when not shown there.
+    QRectF callRect(uint64_t span, RowKind parent) const;
     // The label of each row, top to bottom, as drawn.
     QStringList rowLabels() const;
     // Tooltip text for a point (also what the hover tooltip shows).
@@ -87,8 +128,10 @@ public:
 
 signals:
     void firstPainted();
-    void rowsChanged();             // rows came or went: sizeHint() changed
-    void cursorPlaced(uint64_t t);  // the user put the cursor (a marker) at trace time t
+    void rowsChanged();                // rows came or went: sizeHint() changed
+    void cursorPlaced(uint64_t t);     // the user put the cursor (a marker) at trace time t
+    void callSelected(uint64_t span);  // a click selected a call
+    void visibleFunctionsChanged();
 
 protected:
     void paintEvent(QPaintEvent*) override;
@@ -97,6 +140,7 @@ protected:
     void mousePressEvent(QMouseEvent*) override;
     void mouseMoveEvent(QMouseEvent*) override;
     void mouseReleaseEvent(QMouseEvent*) override;
+    void mouseDoubleClickEvent(QMouseEvent*) override;
     void keyPressEvent(QKeyEvent*) override;
     void leaveEvent(QEvent*) override;
     void contextMenuEvent(QContextMenuEvent*) override;
@@ -138,6 +182,19 @@ private:
     void collectTicks();
     void setMarkerAt(bool b, QPoint pos);
     QString tickAt(const Row& row, double x) const;
+    // Flame chart (timeline_calls.cpp).
+    void nameCalls();
+    void syncCallIndex();
+    void scrollToCall(uint64_t span);
+    const CallRowIndex* callIndex(RowKind kind, int id) const;
+    const CallLane* laneOf(uint64_t span) const;
+    std::optional<uint64_t> callAt(QPoint pos) const;
+    QString describeCall(uint64_t span) const;
+    void paintCallRow(QPainter& p, const QRectF& r, const Row& row);
+    void paintCallSelection(QPainter& p);
+    void paintCallToggle(QPainter& p, const QRectF& r, const Row& row);
+    void updateVisibleFunctions();
+    void callMenu(QMenu& menu, const Row& row);
 
     TimelineState* m_state;
     TimelineActions* m_actions = nullptr;
@@ -163,6 +220,20 @@ private:
     int m_hoverY = -1;
     bool m_painted = false;
     QString m_notice;
+    // Flame chart.
+    std::shared_ptr<const CallTrees> m_calls;
+    QStringList m_functionNames;  // per function index
+    std::vector<QRgb> m_functionColors;
+    std::vector<int> m_nameWidths;  // measured when first drawn
+    QString m_highlight;
+    std::vector<uint8_t> m_strong;     // per function while a highlight is set
+    std::vector<uint64_t> m_cpuCalls;  // calls per global CPU
+    std::map<QString, std::shared_ptr<const CallRowIndex>> m_callIndex;  // by rowKey
+    BackgroundPass* m_indexPass = nullptr;  // indexes rows with many calls
+    std::optional<uint64_t> m_selectedCall;
+    std::optional<uint64_t> m_pendingShow;  // showCall's call, until its lanes are indexed
+    FunctionPixels m_functionPixels;        // of the paint in progress
+    std::vector<FunctionShare> m_visibleFunctions;
 };
 
 }  // namespace kestrel

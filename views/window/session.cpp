@@ -60,6 +60,7 @@ QJsonObject sessionToJson(const TimelineState& state) {
                   {"markerB", markerJson(state.markerB())},
                   {"tasks", tasks},
                   {"collapsedBuffers", QJsonArray::fromStringList(state.collapsedBuffers())},
+                  {"expandedRows", QJsonArray::fromStringList(state.expandedRows())},
                   {"filters", QJsonObject::fromVariantMap(state.filters())}};
     if (!state.selection().empty()) o["selection"] = rangeJson(state.selection());
     if (state.cursorTime() != 0) o["cursor"] = num(state.cursorTime());
@@ -84,6 +85,11 @@ void applySession(const QJsonObject& json, TimelineState& state) {
         if (v.isString()) collapsed.append(v.toString());
     }
     state.setCollapsedBuffers(collapsed);
+    QStringList expanded;
+    for (const QJsonValue& v : json["expandedRows"].toArray()) {
+        if (v.isString()) expanded.append(v.toString());
+    }
+    state.setExpandedRows(expanded);
     state.setFilters(json["filters"].toObject().toVariantMap());
 }
 
