@@ -17,6 +17,7 @@
 #include "events/event_table_view.h"
 #include "fixture_copy.h"
 #include "flame/flame_panel.h"
+#include "flame/function_table.h"
 #include "formats/event_formats.h"
 #include "qt_test_app.h"
 #include "window/call_views.h"
@@ -84,6 +85,52 @@ TEST(WindowCalls, TheDetailsOfAFunctionGraphRowShowItsCall) {
     EXPECT_FALSE(panel->details()->callValue(QStringLiteral("total")).isEmpty());
 }
 
+// The views of calls talk to each other through the window: a call picked in the
+// function table or the details pane shows on the timeline, a call clicked on the timeline
+// selects the row of its exit.
+TEST(WindowCalls, ACallChosenAnywhereShowsOnTheTimelineAndInTheTable) {
+    const test::FixtureCopy trace("function-graph.dat");
+    MainWindow w;
+    w.setQuiet(true);
+    QSignalSpy built(&w, &MainWindow::callTreesBuilt);
+    ASSERT_TRUE(openAndAnalyse(w, trace));
+    ASSERT_TRUE(built.count() > 0 || built.wait(30000));
+    auto trees = w.callViews()->trees();
+    TimelineView* view = w.timelineView();
+    EXPECT_EQ(view->callTrees(), trees.get());
+    EventPanel* panel = w.eventPanel();
+    ASSERT_TRUE(test::waitForIndex(*panel));
+
+    // The longest call with an exit, found here by a plain scan.
+    uint64_t longest = 0;
+    for (uint64_t i = 0; i < trees->spans.size(); ++i) {
+        const CallSpan& s = trees->spans[i];
+        if (!(s.flags & CallSpan::kNoExit) && s.duration > trees->spans[longest].duration)
+            longest = i;
+    }
+    emit w.callViews()->functionTable()->showCall(longest);
+    EXPECT_EQ(view->selectedCall(), longest);
+
+    emit panel->showCallRequested(0);
+    EXPECT_EQ(view->selectedCall(), 0u);
+
+    emit view->callSelected(longest);
+    auto* table = panel->tableModel();
+    const int row = panel->selectedRow();
+    ASSERT_GE(row, 0);
+    EXPECT_EQ(table->cellText(row, Column::Event), QStringLiteral("funcgraph_exit"));
+    // The row's record is the exit of that very call.
+    auto formats = EventFormats::create(w.model()->meta());
+    ASSERT_TRUE(formats);
+    const CallRecordReader reader(*w.model(), *formats.value());
+    uint64_t found = kNoCall;
+    table->withEvent(row, [&](const EventRef& event) {
+        CallRecord record;
+        if (reader.read(event, record)) found = findCall(*trees, record);
+    });
+    EXPECT_EQ(found, longest);
+}
+
 TEST(WindowCalls, StackSamplesAloneGetTheFlameGraphOfSamples) {
     const test::FixtureCopy trace("function-stacks.dat");
     MainWindow w;
@@ -122,6 +169,7 @@ TEST(WindowCalls, TheTreesGoWithTheirTrace) {
     ASSERT_TRUE(openAndAnalyse(w, sched));
     EXPECT_EQ(w.callViews()->trees(), nullptr);
     EXPECT_EQ(w.callViews()->flamePanel(), nullptr);
+    EXPECT_EQ(w.timelineView()->callTrees(), nullptr);
     EXPECT_EQ(tabTitles(w), QStringList{"Events"});
 }
 

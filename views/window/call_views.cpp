@@ -6,6 +6,7 @@
 #include "flame/function_table.h"
 #include "formats/event_formats.h"
 #include "jobs/background_pass.h"
+#include "timeline/timeline_view.h"
 #include "window/main_window.h"
 
 namespace kestrel {
@@ -23,7 +24,9 @@ CallViews::CallViews(MainWindow* window)
       m_pass(new BackgroundPass(this)),
       m_build([](const TraceModel& model, const EventFormats& formats, Progress* progress) {
           return buildCallTrees(model, formats, progress);
-      }) {}
+      }) {
+    connect(window->timelineView(), &TimelineView::callSelected, this, &CallViews::selectCall);
+}
 
 CallViews::~CallViews() {
     m_pass->cancel();  // the pass reads the model; it must be done before the model goes
@@ -81,11 +84,15 @@ void CallViews::addTabs(bool calls) {
         m_flame->setObjectName(QStringLiteral("flamePanel"));
         m_flame->setTrace(m_model);
         m_window->addBottomWidget(m_flame, tr("Flame graph"));
+        connect(m_flame, &FlamePanel::searchChanged, m_window->timelineView(),
+                &TimelineView::setCallHighlight);
     }
     if (calls && !m_functions) {
         m_functions = new FunctionTable(m_window->state());
         m_functions->setObjectName(QStringLiteral("functionTable"));
         m_window->addBottomWidget(m_functions, tr("Functions"));
+        connect(m_functions, &FunctionTable::showCall, m_window->timelineView(),
+                &TimelineView::showCall);
     }
 }
 
@@ -93,8 +100,22 @@ void CallViews::deliver(std::shared_ptr<const CallTrees> trees) {
     m_trees = std::move(trees);
     if (m_flame) m_flame->setCallTrees(m_trees, m_formats, m_stacks);
     if (m_functions) m_functions->setCallTrees(m_trees, m_formats);
-    if (EventPanel* panel = m_window->eventPanel()) panel->setCallTrees(m_trees);
+    m_window->timelineView()->setCallTrees(m_trees);
+    if (EventPanel* panel = m_window->eventPanel()) {
+        panel->setCallTrees(m_trees);
+        connect(panel, &EventPanel::showCallRequested, m_window->timelineView(),
+                &TimelineView::showCall, Qt::UniqueConnection);
+    }
     emit built(m_trees, {});
+}
+
+// A call selected on the timeline: the table shows the record that closes it (that opens
+// it, for a call without an exit).
+void CallViews::selectCall(uint64_t span) {
+    EventPanel* panel = m_window->eventPanel();
+    if (!panel || !m_trees || span >= m_trees->spans.size()) return;
+    const CallSpan& call = m_trees->spans[span];
+    panel->showTime(call.flags & CallSpan::kNoExit ? call.start : call.end());
 }
 
 void CallViews::cancel() {
@@ -108,6 +129,7 @@ void CallViews::clear() {
     m_trees.reset();
     m_cancelled = false;
     if (EventPanel* panel = m_window->eventPanel()) panel->setCallTrees(nullptr);
+    m_window->timelineView()->setCallTrees(nullptr);
     delete m_flame;
     delete m_functions;
     m_flame = nullptr;

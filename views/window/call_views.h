@@ -62,6 +62,7 @@ signals:
 private:
     void addTabs(bool calls);
     void deliver(std::shared_ptr<const CallTrees> trees);
+    void selectCall(uint64_t span);
 
     MainWindow* m_window;
     BackgroundPass* m_pass;

@@ -69,6 +69,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_state = new TimelineState(this);
     m_view = new TimelineView(m_state, this);
     m_legend = new TimelineLegend(this);
+    m_legend->followCalls(m_view);  // the functions on screen, when rows show calls
     auto* top = new QWidget(this);
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
