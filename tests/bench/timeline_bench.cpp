@@ -224,6 +224,9 @@ void BM_PaintFlameChart(benchmark::State& state) {
 }
 BENCHMARK(BM_PaintFlameChart)
     ->Arg(0)
+    ->Arg(10000000000)
+    ->Arg(1000000000)
+    ->Arg(100000000)
     ->Arg(10000000)
     ->Arg(100000)
     ->Arg(1000)

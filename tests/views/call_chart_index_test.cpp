@@ -140,5 +140,64 @@ TEST(CallChartIndex, WalkCoversEveryCallAtEveryScale) {
     }
 }
 
+// Zoomed out over a long track the walk reads the summary: calls a pixel wide or more
+// still come out whole with their ends, every column with a call is drawn (also right
+// after a wide call, in the bucket where it ends), and no column far from every call is.
+TEST(CallChartIndex, SummaryWalkKeepsWideCallsAndEveryColumn) {
+    std::mt19937_64 rng(11);
+    CallTrees t;
+    t.functions = {1};
+    uint64_t at = 0;
+    for (int i = 0; i < 60000; ++i) {
+        at += rng() % 40;
+        const bool long_ = i % 200 == 0;
+        const uint64_t d = long_ ? 1000 + rng() % 20000000 : 1 + rng() % 30;
+        t.spans.push_back(call(at, d, 0));
+        at += d;
+        if (long_) {  // a tiny call soon after it, alone in its column
+            at += rng() % 1500000;
+            t.spans.push_back(call(at, 1, 0));
+            at += 1 + 20000000;
+        }
+    }
+    t.lanes = {CallLane{1, -1, 0, t.spans.size()}};
+    const CallRowIndex index = CallRowIndex::forTask(t, 1);
+    const CallTrack& track = index.levels()[0].tracks[0];
+    const int width = 800;
+    // Level 0's buckets a sixth of a pixel: the summary's finest use.
+    const uint64_t px = (uint64_t(1) << track.summaryShift) * 6;
+    const TimeScale scale = TimeScale::fit(at / 5, at / 5 + width * px, width);
+    unsigned shift = 0;
+    ASSERT_NE(summaryFor(track, scale, shift), nullptr) << "the scale must use the summary";
+    std::vector<bool> drawn(width, false);
+    std::set<uint64_t> wide;
+    forEachVisibleCall(track, scale, [&](const CallRun& run) {
+        for (int x = int(run.x0); x < int(std::ceil(run.x1)); ++x) drawn[size_t(x)] = true;
+        if (!run.folded) {
+            wide.insert(run.span);
+            EXPECT_EQ(run.x0, std::max(0.0, scale.toX(t.spans[run.span].start)));
+            EXPECT_EQ(run.x1, std::min(double(width), scale.toX(t.spans[run.span].end())));
+        }
+    });
+    std::vector<bool> near(width, false);  // a call within a pixel
+    size_t wideCalls = 0;
+    for (uint64_t i = 0; i < t.spans.size(); ++i) {
+        const double x0 = scale.toX(t.spans[i].start), x1 = scale.toX(t.spans[i].end());
+        if (x1 <= 0 || x0 >= width) continue;
+        const double c0 = std::max(0.0, x0), c1 = std::min(double(width), x1);
+        for (int x = int(c0) - 1; x <= int(std::ceil(c1)); ++x)
+            if (x >= 0 && x < width) near[size_t(x)] = true;
+        if (c1 - c0 >= 1) {
+            ++wideCalls;
+            EXPECT_TRUE(wide.count(i)) << "call " << i;
+        }
+        EXPECT_TRUE(drawn[size_t(std::floor(c0))])
+            << "call " << i << " at " << c0 << ".." << c1 << " previous ends at "
+            << (i ? scale.toX(t.spans[i - 1].end()) : 0.0);
+    }
+    EXPECT_GT(wideCalls, 50u) << "px " << px << " at " << at;  // the case is there
+    for (int x = 0; x < width; ++x) EXPECT_TRUE(!drawn[size_t(x)] || near[size_t(x)]) << x;
+}
+
 }  // namespace
 }  // namespace kestrel

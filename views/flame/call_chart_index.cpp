@@ -8,6 +8,51 @@ size_t CallTrack::firstEndingAfter(uint64_t t) const {
     return static_cast<size_t>(std::upper_bound(ends.begin(), ends.end(), t) - ends.begin());
 }
 
+void CallTrack::buildSummary() {
+    summary.clear();
+    if (calls.size() < kSummaryMin || calls.size() >= kNone) return;
+    summaryStart = calls.front().start;
+    const uint64_t length = std::max<uint64_t>(1, ends.back() - summaryStart);
+    // About 4 calls a bucket at level 0.
+    const uint64_t want = std::max<uint64_t>(1, length / (calls.size() / 4));
+    summaryShift = 0;
+    while ((uint64_t(1) << summaryShift) < want) ++summaryShift;
+    std::vector<Bucket> level(size_t(length >> summaryShift) + 1);
+    size_t i = 0;
+    for (size_t b = 0; b < level.size(); ++b) {
+        const uint64_t from = summaryStart + (uint64_t(b) << summaryShift);
+        const uint64_t to = from + (uint64_t(1) << summaryShift);
+        while (i < ends.size() && ends[i] <= from) ++i;
+        if (i == ends.size() || calls[i].start >= to) continue;
+        level[b] = {calls[i].span, uint32_t(i), calls[i].function, float(ends[i] - calls[i].start)};
+    }
+    summary.push_back(std::move(level));
+    // Each level up: a bucket is the first occupied of its two halves.
+    while (summary.back().size() > 64) {
+        const std::vector<Bucket>& below = summary.back();
+        std::vector<Bucket> up((below.size() + 1) / 2);
+        for (size_t b = 0; b < up.size(); ++b) {
+            const Bucket& left = below[2 * b];
+            up[b] = left.first != kNone || 2 * b + 1 >= below.size() ? left : below[2 * b + 1];
+        }
+        summary.push_back(std::move(up));
+    }
+}
+
+const std::vector<CallTrack::Bucket>* summaryFor(const CallTrack& track, const TimeScale& scale,
+                                                 unsigned& shift) {
+    if (track.summary.empty()) return nullptr;
+    // Buckets of at most a quarter pixel: a call a pixel wide covers some bucket whole.
+    const double quarter = scale.nsPerPx / 4;
+    if (double(uint64_t(1) << track.summaryShift) > quarter) return nullptr;
+    size_t k = 0;
+    while (k + 1 < track.summary.size() &&
+           double(uint64_t(1) << (track.summaryShift + k + 1)) <= quarter)
+        ++k;
+    shift = track.summaryShift + unsigned(k);
+    return &track.summary[k];
+}
+
 size_t CallTrack::firstEndingAfter(uint64_t t, size_t from) const {
     const size_t n = ends.size();
     if (from >= n || ends[from] > t) return std::min(from, n);
@@ -94,6 +139,7 @@ void CallRowIndex::build(const CallTrees& trees,
             live = t + 1;
         }
         m_calls += byLevel[l].size();
+        for (CallTrack& track : tracks) track.buildSummary();
     }
 }
 
