@@ -62,8 +62,7 @@ void Screenshot::whenPanelReady() {
     }
     showTab();
     setFlameMode();
-    selectFunction();
-    whenFlameReady();
+    whenViewsReady();
 }
 
 void Screenshot::setFlameMode() {
@@ -74,9 +73,8 @@ void Screenshot::setFlameMode() {
 }
 
 // By the name the table shows: the table holds the names the call trees give.
-void Screenshot::selectFunction() {
+bool Screenshot::selectFunction() {
     FunctionTable* table = m_window->callViews()->functionTable();
-    if (!table || m_function.isEmpty()) return;
     QAbstractItemModel* rows = table->table()->model();
     for (int r = 0; r < rows->rowCount(); ++r) {
         const QModelIndex index = rows->index(r, FunctionTable::kName);
@@ -84,17 +82,27 @@ void Screenshot::selectFunction() {
         table->table()->selectionModel()->setCurrentIndex(
             index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         table->table()->scrollTo(index, QAbstractItemView::PositionAtCenter);
-        return;
+        return true;
     }
-    std::fprintf(stderr, "kestrel: no function %s in the table\n", qPrintable(m_function));
+    return false;
 }
 
-void Screenshot::whenFlameReady() {
+void Screenshot::whenViewsReady() {
     FlamePanel* flame = m_window->callViews()->flamePanel();
     if (flame && flame->busy()) {
-        connect(flame, &FlamePanel::treeShown, this, &Screenshot::whenFlameReady,
+        connect(flame, &FlamePanel::treeShown, this, &Screenshot::whenViewsReady,
                 Qt::SingleShotConnection);
         return;
+    }
+    FunctionTable* table = m_window->callViews()->functionTable();
+    if (table && !m_function.isEmpty() && !selectFunction()) {
+        // A big trace's statistics come from a thread: the table is empty until then.
+        if (table->table()->model()->rowCount() == 0 && m_window->callViews()->trees()) {
+            connect(table, &FunctionTable::statsShown, this, &Screenshot::whenViewsReady,
+                    Qt::SingleShotConnection);
+            return;
+        }
+        std::fprintf(stderr, "kestrel: no function %s in the table\n", qPrintable(m_function));
     }
     // A few turns of the event loop for the layout and the table's rows to settle.
     QTimer::singleShot(300, this, &Screenshot::take);

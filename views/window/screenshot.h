@@ -30,8 +30,8 @@ private:
     void whenPanelReady();
     void showTab();
     void setFlameMode();
-    void selectFunction();
-    void whenFlameReady();
+    bool selectFunction();
+    void whenViewsReady();
     void take();
 
     MainWindow* m_window;
