@@ -31,7 +31,8 @@ shot() {
   echo "$out/$picture"
 }
 
-# Times are trace timestamps in ns (strings), as the session file holds them.
+# Times are trace timestamps in ns (strings), as the session file holds them. A session
+# without "version" and "visible" is not read at all.
 range() { printf '{"from": "%s", "to": "%s"}' "$1" "$2"; }
 marker() { printf '{"time": "%s", "cpu": %s}' "$1" "$2"; }
 
