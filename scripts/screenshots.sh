@@ -6,6 +6,8 @@
 # XDG directories keep the user's recent files and sessions out of it (and theirs out of
 # the pictures). Without a session the window opens as a new user sees it: the busiest
 # tasks' rows, the legend, the event panel.
+# The call views' pictures set KESTREL_SCREENSHOT_TAB, _FLAME or _FUNCTION before `shot`
+# (the variables views/window/screenshot.h reads), which passes them on.
 # Usage: scripts/screenshots.sh [KESTREL]   (default build/dev/app/kestrel)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,8 @@ shot() {
   echo "$out/$picture"
 }
 
-# Times are trace timestamps in ns (strings), as the session file holds them.
+# Times are trace timestamps in ns (strings), as the session file holds them. A session
+# without "version" and "visible" is not read at all.
 range() { printf '{"from": "%s", "to": "%s"}' "$1" "$2"; }
 marker() { printf '{"time": "%s", "cpu": %s}' "$1" "$2"; }
 
@@ -48,3 +51,17 @@ shot main-window-events.png sched-irq-timer.dat "{\"version\": 1,
   \"visible\": $(range 1403842000000 1403844500000),
   \"markerA\": $(marker 1403842536297 1), \"tasks\": [1534, 5782]}"
 shot buffer-groups.png two-buffers.dat '{"version": 1, "collapsedBuffers": ["irq"]}'
+# find-95 starts its execve: its row opens into call lanes, zoomed in enough for names.
+shot flame-chart.png function-graph.dat "{\"version\": 1,
+  \"visible\": $(range 6409370000 6409700000),
+  \"tasks\": [95, 97, 96], \"expandedRows\": [\"task:95\"]}"
+KESTREL_SCREENSHOT_TAB="Flame graph" shot flame-graph.png function-graph.dat
+# The first half of the trace (A–B) against the second (the selected range).
+KESTREL_SCREENSHOT_TAB="Flame graph" KESTREL_SCREENSHOT_FLAME=diff \
+  shot flame-diff.png function-graph.dat "{\"version\": 1,
+  \"visible\": $(range 6408400000 6586800000),
+  \"selection\": $(range 6497600000 6586800000),
+  \"markerA\": $(marker 6408400000 1), \"markerB\": $(marker 6497600000 1),
+  \"tasks\": [95, 96, 97]}"
+KESTREL_SCREENSHOT_TAB="Functions" KESTREL_SCREENSHOT_FUNCTION=kmem_cache_alloc \
+  shot function-table.png function-graph.dat

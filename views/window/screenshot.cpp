@@ -5,10 +5,13 @@
 #include <QMenuBar>
 #include <QPainter>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
 #include <cstdio>
 
 #include "events/event_panel.h"
+#include "flame/flame_panel.h"
+#include "flame/function_table.h"
 #include "window/call_views.h"
 #include "window/main_window.h"
 
@@ -19,6 +22,8 @@ void Screenshot::armFromEnvironment(MainWindow* window) {
     if (path.isEmpty()) return;
     auto* shot = new Screenshot(window, path, qEnvironmentVariable("KESTREL_SCREENSHOT_MENU"));
     shot->m_tab = qEnvironmentVariable("KESTREL_SCREENSHOT_TAB");
+    shot->m_flame = qEnvironmentVariable("KESTREL_SCREENSHOT_FLAME");
+    shot->m_function = qEnvironmentVariable("KESTREL_SCREENSHOT_FUNCTION");
 }
 
 Screenshot::Screenshot(MainWindow* window, const QString& path, const QString& menu)
@@ -56,6 +61,49 @@ void Screenshot::whenPanelReady() {
         return;
     }
     showTab();
+    setFlameMode();
+    whenViewsReady();
+}
+
+void Screenshot::setFlameMode() {
+    FlamePanel* flame = m_window->callViews()->flamePanel();
+    if (!flame || m_flame.isEmpty()) return;
+    if (m_flame == QLatin1String("diff")) flame->setCompare(FlamePanel::kCompareMarkers);
+    if (m_flame == QLatin1String("icicle")) flame->setIcicle(true);
+}
+
+// By the name the table shows: the table holds the names the call trees give.
+bool Screenshot::selectFunction() {
+    FunctionTable* table = m_window->callViews()->functionTable();
+    QAbstractItemModel* rows = table->table()->model();
+    for (int r = 0; r < rows->rowCount(); ++r) {
+        const QModelIndex index = rows->index(r, FunctionTable::kName);
+        if (index.data().toString() != m_function) continue;
+        table->table()->selectionModel()->setCurrentIndex(
+            index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        table->table()->scrollTo(index, QAbstractItemView::PositionAtCenter);
+        return true;
+    }
+    return false;
+}
+
+void Screenshot::whenViewsReady() {
+    FlamePanel* flame = m_window->callViews()->flamePanel();
+    if (flame && flame->busy()) {
+        connect(flame, &FlamePanel::treeShown, this, &Screenshot::whenViewsReady,
+                Qt::SingleShotConnection);
+        return;
+    }
+    FunctionTable* table = m_window->callViews()->functionTable();
+    if (table && !m_function.isEmpty() && !selectFunction()) {
+        // A big trace's statistics come from a thread: the table is empty until then.
+        if (table->table()->model()->rowCount() == 0 && m_window->callViews()->trees()) {
+            connect(table, &FunctionTable::statsShown, this, &Screenshot::whenViewsReady,
+                    Qt::SingleShotConnection);
+            return;
+        }
+        std::fprintf(stderr, "kestrel: no function %s in the table\n", qPrintable(m_function));
+    }
     // A few turns of the event loop for the layout and the table's rows to settle.
     QTimer::singleShot(300, this, &Screenshot::take);
 }

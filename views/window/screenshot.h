@@ -5,6 +5,10 @@
 // KESTREL_SCREENSHOT_MENU=TITLE draws that menu of the menu bar opened ("View", "Filter").
 // KESTREL_SCREENSHOT_TAB=TITLE shows that tab of the bottom area ("Flame graph"). A
 // function_graph trace is drawn once its call trees are built as well.
+// KESTREL_SCREENSHOT_FLAME=diff compares markers A–B (before) with the selected range
+// (after) in the "Flame graph" tab, =icicle draws it upside down; the picture waits for
+// the graph. KESTREL_SCREENSHOT_FUNCTION=NAME selects that function in the "Functions"
+// tab, so its callers and callees show.
 // When the session placed marker A, the event table shows the event there with its
 // details, as a click on A would. scripts/screenshots.sh takes the README's pictures so.
 #include <QObject>
@@ -25,12 +29,17 @@ private:
     void analysed(bool ok);
     void whenPanelReady();
     void showTab();
+    void setFlameMode();
+    bool selectFunction();
+    void whenViewsReady();
     void take();
 
     MainWindow* m_window;
     QString m_path;
     QString m_menu;
     QString m_tab;
+    QString m_flame;
+    QString m_function;
 };
 
 }  // namespace kestrel
