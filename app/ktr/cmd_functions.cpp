@@ -9,6 +9,7 @@
 #include "damage_report.h"
 #include "decode/trace_model.h"
 #include "formats/event_formats.h"
+#include "output_text.h"
 #include "selection.h"
 
 namespace kestrel::cli {
@@ -33,21 +34,6 @@ void sortRows(std::vector<Row>& rows, const std::string& key) {
         uint64_t x = value(a.stats), y = value(b.stats);
         return x != y ? x > y : a.name < b.name;
     });
-}
-
-std::string micros(uint64_t ns) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ns) / 1000.0);
-    return buf;
-}
-
-std::string jsonString(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + '"';
 }
 
 void print(const std::vector<Row>& rows, const std::string& format) {

@@ -54,35 +54,26 @@ uint64_t findEntry(const CallTrees& trees, const CallLane& lane, const CallRecor
 }  // namespace
 
 CallRecordReader::CallRecordReader(const TraceModel& model, const EventFormats& formats)
-    : m_model(model), m_formats(formats) {
-    const EventType* entry = formats.find("ftrace", "funcgraph_entry");
-    const EventType* exit = formats.find("ftrace", "funcgraph_exit");
-    if (!entry || !exit) return;
-    m_entryId = entry->id;
-    m_exitId = exit->id;
-    m_entryFunc = formats.field(entry->id, "func");
-    m_exitFunc = formats.field(exit->id, "func");
-    m_callTime = formats.field(exit->id, "calltime");
-    m_retTime = formats.field(exit->id, "rettime");
-}
+    : m_model(model), m_formats(formats), m_fields(formats) {}
 
 bool CallRecordReader::read(const EventRef& event, CallRecord& out) const {
     CommonFields c;
     if (!m_formats.common(event.raw, c)) return false;
-    if (c.type != m_entryId && c.type != m_exitId) return false;
+    if (c.type != m_fields.entryId && c.type != m_fields.exitId) return false;
     out = CallRecord{};
-    out.exit = c.type == m_exitId;
+    out.exit = c.type == m_fields.exitId;
     out.pid = c.pid;
     out.cpu = event.cpu;
     out.ts = event.ts;
     if (!out.exit) {
-        out.function = m_formats.readUnsigned(m_entryFunc, event.raw);
-        return m_entryFunc.valid();
+        out.function = m_formats.readUnsigned(m_fields.entryFunc, event.raw);
+        return m_fields.entryFunc.valid();
     }
-    if (!m_exitFunc.valid() || !m_callTime.valid() || !m_retTime.valid()) return false;
-    out.function = m_formats.readUnsigned(m_exitFunc, event.raw);
-    uint64_t call = m_formats.readUnsigned(m_callTime, event.raw);
-    uint64_t ret = m_formats.readUnsigned(m_retTime, event.raw);
+    if (!m_fields.exitFunc.valid() || !m_fields.callTime.valid() || !m_fields.retTime.valid())
+        return false;
+    out.function = m_formats.readUnsigned(m_fields.exitFunc, event.raw);
+    uint64_t call = m_formats.readUnsigned(m_fields.callTime, event.raw);
+    uint64_t ret = m_formats.readUnsigned(m_fields.retTime, event.raw);
     if (ret < call) return false;  // the trees leave such a record out
     out.duration = ret - call;
     out.start = callStartTime(m_model, event.raw.ts, call, ret);

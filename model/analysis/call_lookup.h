@@ -12,6 +12,7 @@
 
 #include "analysis/call_tree.h"
 #include "decode/event_ref.h"
+#include "formats/funcgraph_fields.h"
 
 namespace kestrel {
 
@@ -35,9 +36,7 @@ public:
 private:
     const TraceModel& m_model;
     const EventFormats& m_formats;
-    int m_entryId = -1;
-    int m_exitId = -1;
-    FieldRef m_entryFunc, m_exitFunc, m_callTime, m_retTime;
+    FuncgraphFields m_fields;
 };
 
 constexpr uint64_t kNoCall = ~0ULL;

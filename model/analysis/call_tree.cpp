@@ -6,34 +6,10 @@
 
 #include "analysis/cpu_pass.h"
 #include "base/parallel.h"
+#include "formats/funcgraph_fields.h"
 
 namespace kestrel {
 namespace {
-
-// The funcgraph fields, resolved once. funcgraph_exit's layout differs across kernels
-// (overrun and depth swapped places in 6.x), so every field is found by name.
-struct GraphFields {
-    explicit GraphFields(const EventFormats& f) {
-        const EventType* entry = f.find("ftrace", "funcgraph_entry");
-        const EventType* exit = f.find("ftrace", "funcgraph_exit");
-        if (!entry || !exit) return;
-        entryId = entry->id;
-        exitId = exit->id;
-        entryFunc = f.field(entryId, "func");
-        entryDepth = f.field(entryId, "depth");
-        exitFunc = f.field(exitId, "func");
-        exitDepth = f.field(exitId, "depth");
-        callTime = f.field(exitId, "calltime");
-        retTime = f.field(exitId, "rettime");
-        overrun = f.field(exitId, "overrun");  // optional
-    }
-    bool usable() const {
-        return entryFunc.valid() && entryDepth.valid() && exitFunc.valid() && exitDepth.valid() &&
-               callTime.valid() && retTime.valid();
-    }
-    int entryId = -1, exitId = -1;
-    FieldRef entryFunc, entryDepth, exitFunc, exitDepth, callTime, retTime, overrun;
-};
 
 // The kernel's graph depth stays far below this (its return stack holds a few dozen
 // calls); a record claiming more is damaged and left out.
@@ -68,7 +44,7 @@ struct CpuCalls {
 
 class CpuPairing {
 public:
-    CpuPairing(const TraceModel& model, const EventFormats& formats, const GraphFields& f,
+    CpuPairing(const TraceModel& model, const EventFormats& formats, const FuncgraphFields& f,
                uint16_t cpu, CpuCalls& out)
         : m_model(model), m_formats(formats), m_f(f), m_cpu(cpu), m_out(out) {}
 
@@ -171,7 +147,7 @@ private:
 
     const TraceModel& m_model;
     const EventFormats& m_formats;
-    const GraphFields& m_f;
+    const FuncgraphFields& m_f;
     uint16_t m_cpu;
     CpuCalls& m_out;
     std::unordered_map<int32_t, std::vector<OpenCall>> m_stacks;
@@ -182,7 +158,7 @@ private:
     std::vector<CallSpan>* m_lastSpans = nullptr;  // unordered_map values never move
 };
 
-Status pairCpu(const TraceModel& model, const EventFormats& formats, const GraphFields& f,
+Status pairCpu(const TraceModel& model, const EventFormats& formats, const FuncgraphFields& f,
                uint16_t cpu, CpuCalls& out, Progress* progress) {
     CpuPairing pairing(model, formats, f, cpu, out);  // calls across a bad frame come out cut
     Status st = walkCpuEvents(model, cpu, progress, "call trees",
@@ -384,12 +360,12 @@ uint64_t callStartTime(const TraceModel& model, uint64_t exitTs, uint64_t callti
 }
 
 bool hasCallRecords(const EventFormats& formats) {
-    return GraphFields(formats).usable();
+    return FuncgraphFields(formats).usable();
 }
 
 Result<CallTrees> buildCallTrees(const TraceModel& model, const EventFormats& formats,
                                  Progress* progress, unsigned threads) {
-    const GraphFields fields(formats);
+    const FuncgraphFields fields(formats);
     if (!fields.usable()) {
         return Status::error(model.source().path() +
                              ": no function_graph records (funcgraph_entry "

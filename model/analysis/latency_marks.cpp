@@ -250,6 +250,11 @@ Status kindRules(const EventFormats& f, const TraceMeta& meta, const LatencyRequ
 }
 
 Status buildRules(const EventFormats& f, const TraceMeta& meta, const LatencyRequest& q, Rules& r) {
+    // Sized once for every event id, so that Rules::at never moves the rules a kind's
+    // builder holds references to.
+    int maxId = -1;
+    for (const EventType& t : f.types()) maxId = std::max(maxId, t.id);
+    r.byType.resize(static_cast<size_t>(maxId + 1));
     if (Status s = kindRules(f, meta, q, r); !s.ok()) return s;
     const bool cpuKind = q.kind == LatencyKind::Wakeup || q.kind == LatencyKind::Irq ||
                          q.kind == LatencyKind::Softirq || q.kind == LatencyKind::SoftirqRaise;

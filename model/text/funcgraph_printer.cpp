@@ -24,21 +24,8 @@ const char* overheadMark(uint64_t duration) {
 
 }  // namespace
 
-FuncgraphPrinter::FuncgraphPrinter(const EventFormats& formats) : m_formats(formats) {
-    const EventType* entry = formats.find("ftrace", "funcgraph_entry");
-    const EventType* exit = formats.find("ftrace", "funcgraph_exit");
-    if (!entry || !exit) return;
-    m_entryId = entry->id;
-    m_exitId = exit->id;
-    m_entryFunc = formats.field(entry->id, "func");
-    m_entryDepth = formats.field(entry->id, "depth");
-    m_exitFunc = formats.field(exit->id, "func");
-    m_exitDepth = formats.field(exit->id, "depth");
-    m_callTime = formats.field(exit->id, "calltime");
-    m_retTime = formats.field(exit->id, "rettime");
-    m_enabled = m_entryFunc.valid() && m_entryDepth.valid() && m_exitFunc.valid() &&
-                m_exitDepth.valid() && m_callTime.valid() && m_retTime.valid();
-}
+FuncgraphPrinter::FuncgraphPrinter(const EventFormats& formats)
+    : m_formats(formats), m_fields(formats), m_enabled(m_fields.usable()) {}
 
 // print_graph_duration: usecs, then ".nnn" while the number is under 7 digits, " us ",
 // blanks up to 7 characters, "|  ".
@@ -75,12 +62,12 @@ void FuncgraphPrinter::appendFunction(uint64_t address, const char* suffix,
 
 bool FuncgraphPrinter::printEntry(const RawEvent& entry, int32_t pid, const RawEvent* next,
                                   std::string& out) const {
-    uint64_t func = m_formats.readUnsigned(m_entryFunc, entry);
-    uint64_t depth = m_formats.readUnsigned(m_entryDepth, entry);
+    uint64_t func = m_formats.readUnsigned(m_fields.entryFunc, entry);
+    uint64_t depth = m_formats.readUnsigned(m_fields.entryDepth, entry);
     if (next && closesLeaf(entry, pid, *next)) {  // print_graph_entry_leaf
-        appendDuration(
-            m_formats.readUnsigned(m_retTime, *next) - m_formats.readUnsigned(m_callTime, *next),
-            out);
+        appendDuration(m_formats.readUnsigned(m_fields.retTime, *next) -
+                           m_formats.readUnsigned(m_fields.callTime, *next),
+                       out);
         appendIndent(depth, out);
         appendFunction(func, "();", out);
         return true;
@@ -94,25 +81,28 @@ bool FuncgraphPrinter::printEntry(const RawEvent& entry, int32_t pid, const RawE
 // get_return_for_leaf: the next record is this function's exit in the same task.
 bool FuncgraphPrinter::closesLeaf(const RawEvent& entry, int32_t pid, const RawEvent& next) const {
     CommonFields c;
-    return m_formats.common(next, c) && c.type == m_exitId && c.pid == pid &&
-           m_formats.readUnsigned(m_exitFunc, next) == m_formats.readUnsigned(m_entryFunc, entry);
+    return m_formats.common(next, c) && c.type == m_fields.exitId && c.pid == pid &&
+           m_formats.readUnsigned(m_fields.exitFunc, next) ==
+               m_formats.readUnsigned(m_fields.entryFunc, entry);
 }
 
 // fgraph_ret_handler, with the "tailprint" and "depth" options off (their default).
 void FuncgraphPrinter::printExit(const RawEvent& exit, std::string& out) const {
-    appendDuration(
-        m_formats.readUnsigned(m_retTime, exit) - m_formats.readUnsigned(m_callTime, exit), out);
-    appendIndent(m_formats.readUnsigned(m_exitDepth, exit), out);
+    appendDuration(m_formats.readUnsigned(m_fields.retTime, exit) -
+                       m_formats.readUnsigned(m_fields.callTime, exit),
+                   out);
+    appendIndent(m_formats.readUnsigned(m_fields.exitDepth, exit), out);
     out += '}';
 }
 
 // fgraph_ret_handler with "tailprint" on: "} /* func */".
 void FuncgraphPrinter::printLeafExit(const RawEvent& exit, std::string& out) const {
-    appendDuration(
-        m_formats.readUnsigned(m_retTime, exit) - m_formats.readUnsigned(m_callTime, exit), out);
-    appendIndent(m_formats.readUnsigned(m_exitDepth, exit), out);
+    appendDuration(m_formats.readUnsigned(m_fields.retTime, exit) -
+                       m_formats.readUnsigned(m_fields.callTime, exit),
+                   out);
+    appendIndent(m_formats.readUnsigned(m_fields.exitDepth, exit), out);
     out += "} /* ";
-    appendFunction(m_formats.readUnsigned(m_exitFunc, exit), " */", out);
+    appendFunction(m_formats.readUnsigned(m_fields.exitFunc, exit), " */", out);
 }
 
 }  // namespace kestrel

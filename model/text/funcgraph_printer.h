@@ -3,13 +3,12 @@
 //   funcgraph_entry whose exit is the next record read:  "  1.463 us   |      func();"
 //   other funcgraph_entry:                               "           |      func() {"
 //   funcgraph_exit:                                      "+ 21.922 us  |    }"
-// Fields are read by name from the formats, resolved once: funcgraph_exit's layout changed
-// across kernels (6.18: func@8, depth@16, overrun@20, calltime@24, rettime@32; older
-// kernels put overrun at 16 and depth at 40; with return values, retval comes first).
+// Fields are read by name (formats/funcgraph_fields.h).
 #include <cstdint>
 #include <string>
 
 #include "formats/event_formats.h"
+#include "formats/funcgraph_fields.h"
 #include "ring/page_decoder.h"
 
 namespace kestrel {
@@ -20,8 +19,8 @@ public:
 
     // False when the trace has no usable funcgraph formats: then libtraceevent prints them.
     bool enabled() const { return m_enabled; }
-    int entryId() const { return m_entryId; }
-    int exitId() const { return m_exitId; }
+    int entryId() const { return m_fields.entryId; }
+    int exitId() const { return m_fields.exitId; }
 
     // Appends the entry's text. `next` is the record trace-cmd reads after it; returns
     // true when it is the matching exit and was printed as part of this leaf line.
@@ -43,11 +42,8 @@ private:
     void appendFunction(uint64_t address, const char* suffix, std::string& out) const;
 
     const EventFormats& m_formats;
+    FuncgraphFields m_fields;
     bool m_enabled = false;
-    int m_entryId = -1;
-    int m_exitId = -1;
-    FieldRef m_entryFunc, m_entryDepth;
-    FieldRef m_exitFunc, m_exitDepth, m_callTime, m_retTime;
 };
 
 }  // namespace kestrel
