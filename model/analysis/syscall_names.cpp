@@ -1,6 +1,6 @@
 #include "analysis/syscall_names.h"
 
-#include <array>
+#include <iterator>
 
 namespace kestrel {
 namespace {
@@ -8,7 +8,7 @@ namespace {
 // x86_64 system call numbers (the kernel's arch/x86/entry/syscalls/syscall_64.tbl, the
 // "common" and "64" ABIs): 0 to 334, then the block that starts at 424 (335 to 423 are
 // unused on x86_64, 512 and up are the x32 ABI).
-constexpr std::array kX86First = {
+constexpr const char* kX86First[] = {
     "read",
     "write",
     "open",
@@ -346,7 +346,7 @@ constexpr std::array kX86First = {
     "rseq",
 };
 constexpr uint32_t kX86SecondBase = 424;
-constexpr std::array kX86Second = {
+constexpr const char* kX86Second[] = {
     "pidfd_send_signal",
     "io_uring_setup",
     "io_uring_enter",
@@ -418,8 +418,8 @@ SyscallArch syscallArch(const TraceMeta& meta) {
 std::string_view syscallName(SyscallArch arch, int64_t number) {
     if (arch != SyscallArch::kX86_64 || number < 0) return {};
     const auto n = static_cast<uint64_t>(number);
-    if (n < kX86First.size()) return kX86First[n];
-    if (n >= kX86SecondBase && n - kX86SecondBase < kX86Second.size())
+    if (n < std::size(kX86First)) return kX86First[n];
+    if (n >= kX86SecondBase && n - kX86SecondBase < std::size(kX86Second))
         return kX86Second[n - kX86SecondBase];
     return {};
 }
