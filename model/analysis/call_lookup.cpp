@@ -20,9 +20,10 @@ const CallSpan* laneBegin(const CallTrees& trees, const CallLane& lane) {
 uint64_t findExit(const CallTrees& trees, const CallLane& lane, const CallRecord& r) {
     const CallSpan* begin = laneBegin(trees, lane);
     const CallSpan* end = begin + lane.count;
+    const uint64_t start = trees.callStart(r.cpu, r.calltime);
     const CallSpan* at = std::lower_bound(
-        begin, end, r.start, [](const CallSpan& s, uint64_t start) { return s.start < start; });
-    for (; at != end && at->start == r.start; ++at) {
+        begin, end, start, [](const CallSpan& s, uint64_t t) { return s.start < t; });
+    for (; at != end && at->start == start; ++at) {
         if (trees.functions[at->function] == r.function && at->duration == r.duration &&
             at->cpu == r.cpu && !(at->flags & CallSpan::kNoExit)) {
             return static_cast<uint64_t>(at - trees.spans.data());
@@ -53,8 +54,8 @@ uint64_t findEntry(const CallTrees& trees, const CallLane& lane, const CallRecor
 
 }  // namespace
 
-CallRecordReader::CallRecordReader(const TraceModel& model, const EventFormats& formats)
-    : m_model(model), m_formats(formats), m_fields(formats) {}
+CallRecordReader::CallRecordReader(const EventFormats& formats)
+    : m_formats(formats), m_fields(formats) {}
 
 bool CallRecordReader::read(const EventRef& event, CallRecord& out) const {
     CommonFields c;
@@ -76,7 +77,7 @@ bool CallRecordReader::read(const EventRef& event, CallRecord& out) const {
     uint64_t ret = m_formats.readUnsigned(m_fields.retTime, event.raw);
     if (ret < call) return false;  // the trees leave such a record out
     out.duration = ret - call;
-    out.start = callStartTime(m_model, event.raw.ts, call, ret);
+    out.calltime = call;
     return true;
 }
 

@@ -23,18 +23,17 @@ struct CallRecord {
     uint32_t cpu = 0;       // global CPU
     uint64_t ts = 0;        // trace time of the record
     uint64_t function = 0;  // kernel address
-    uint64_t start = 0;     // exit only: where the call began (callStartTime)
+    uint64_t calltime = 0;  // exit only: its calltime field (CallTrees::callStart)
     uint64_t duration = 0;  // exit only: rettime - calltime
 };
 
 class CallRecordReader {
 public:
-    CallRecordReader(const TraceModel& model, const EventFormats& formats);
+    explicit CallRecordReader(const EventFormats& formats);
     // False when `event` is not a funcgraph_entry or funcgraph_exit the trees read.
     bool read(const EventRef& event, CallRecord& out) const;
 
 private:
-    const TraceModel& m_model;
     const EventFormats& m_formats;
     FuncgraphFields m_fields;
 };

@@ -14,11 +14,17 @@ namespace {
 // The kernel's graph depth stays far below this (its return stack holds a few dozen
 // calls); a record claiming more is damaged and left out.
 constexpr uint64_t kMaxDepth = 255;
-// rettime this close before its exit record's time is on the records' clock.
-constexpr uint64_t kSameClock = 10'000'000;
+// Records written this soon after their calltime or rettime share its clock.
+constexpr int64_t kSameClock = 10'000'000;
+
+uint64_t onTraceClock(uint64_t calltime, int64_t offset) {
+    int64_t t = static_cast<int64_t>(calltime) + offset;
+    return t > 0 ? static_cast<uint64_t>(t) : 0;
+}
 
 struct OpenCall {
-    uint64_t ts = 0;  // entry record, trace time
+    uint64_t ts = 0;   // entry record, trace time
+    uint64_t raw = 0;  // the same, raw
     uint64_t func = 0;
     uint8_t depth = 0;
 };
@@ -40,6 +46,7 @@ struct CpuCalls {
     std::vector<uint64_t> functions;  // local id -> address
     uint64_t records = 0;
     uint64_t badRecords = 0;
+    int64_t callTimeOffset = 0;  // calltime + this = trace time
 };
 
 class CpuPairing {
@@ -62,6 +69,7 @@ public:
         for (auto& [pid, stack] : m_stacks) {
             for (const OpenCall& o : stack) loosen(pid, o);
         }
+        placeOnTraceClock();
     }
 
 private:
@@ -78,8 +86,8 @@ private:
             loosen(pid, stack.back());
             stack.pop_back();
         }
-        stack.push_back({m_model.toTraceTime(raw.ts), m_formats.readUnsigned(m_f.entryFunc, raw),
-                         static_cast<uint8_t>(depth)});
+        stack.push_back({m_model.toTraceTime(raw.ts), raw.ts,
+                         m_formats.readUnsigned(m_f.entryFunc, raw), static_cast<uint8_t>(depth)});
     }
 
     void exit(const RawEvent& raw, int32_t pid) {
@@ -95,7 +103,8 @@ private:
         uint64_t ts = m_model.toTraceTime(raw.ts);
         CallSpan span;
         span.duration = ret - call;
-        span.start = callStartTime(m_model, raw.ts, call, ret);
+        span.start = call;  // on calltime's clock until finish()
+        noteGap(raw.ts, ret);
         span.function = intern(func);
         span.cpu = m_cpu;
         span.depth = static_cast<uint8_t>(depth);
@@ -110,6 +119,7 @@ private:
         }
         std::vector<CallSpan>& spans = spansOf(pid);
         if (!stack.empty() && stack.back().depth == depth) {
+            noteGap(stack.back().raw, call);
             spans.push_back(span);
             stack.pop_back();
             return;
@@ -117,6 +127,26 @@ private:
         m_out.loose.push_back(
             {ts, func, pid, m_cpu, static_cast<uint8_t>(depth), true, spans.size()});
         spans.push_back(span);
+    }
+
+    // A record is written some time after the calltime or rettime it follows: the least
+    // such gap on this CPU is the offset between the two clocks (plus the shortest delay).
+    void noteGap(uint64_t recordRaw, uint64_t fieldTime) {
+        m_minGap = std::min(m_minGap, static_cast<int64_t>(recordRaw - fieldTime));
+    }
+
+    // With the local trace clock (the default) calltime is a time like the records' own.
+    // On another clock, the one offset the gaps show moves every call: each call's own
+    // exit record would not do, as the delay before it is written differs from call to
+    // call and a callee could seem to begin before its caller. The least gap keeps every
+    // call's start at or before its entry record.
+    void placeOnTraceClock() {
+        bool sameClock = m_minGap == INT64_MAX || (m_minGap >= 0 && m_minGap < kSameClock);
+        int64_t offset = sameClock ? 0 : m_minGap;
+        m_out.callTimeOffset = offset + static_cast<int64_t>(m_model.toTraceTime(0));
+        for (auto& [pid, spans] : m_out.spans) {
+            for (CallSpan& s : spans) s.start = onTraceClock(s.start, m_out.callTimeOffset);
+        }
     }
 
     void loosen(int32_t pid, const OpenCall& o) {
@@ -156,6 +186,7 @@ private:
     std::vector<OpenCall>* m_lastStack = nullptr;
     int32_t m_spansPid = 0;
     std::vector<CallSpan>* m_lastSpans = nullptr;  // unordered_map values never move
+    int64_t m_minGap = INT64_MAX;
 };
 
 Status pairCpu(const TraceModel& model, const EventFormats& formats, const FuncgraphFields& f,
@@ -352,11 +383,8 @@ void assemble(std::vector<CpuCalls>& cpus, std::map<LaneKey, std::vector<CallSpa
 }  // namespace
 
 // calltime is exact where the entry record is not (an interrupt can come between the two).
-uint64_t callStartTime(const TraceModel& model, uint64_t exitTs, uint64_t calltime,
-                       uint64_t rettime) {
-    if (exitTs >= rettime && exitTs - rettime < kSameClock) return model.toTraceTime(calltime);
-    uint64_t ts = model.toTraceTime(exitTs);
-    return ts > rettime - calltime ? ts - (rettime - calltime) : 0;
+uint64_t CallTrees::callStart(uint32_t cpu, uint64_t calltime) const {
+    return onTraceClock(calltime, cpu < callTimeOffsets.size() ? callTimeOffsets[cpu] : 0);
 }
 
 bool hasCallRecords(const EventFormats& formats) {
@@ -388,6 +416,7 @@ Result<CallTrees> buildCallTrees(const TraceModel& model, const EventFormats& fo
     for (const CpuCalls& c : calls) {
         out.records += c.records;
         out.badRecords += c.badRecords;
+        out.callTimeOffsets.push_back(c.callTimeOffset);
     }
     FunctionTable table;
     unifyFunctions(calls, table);

@@ -63,8 +63,12 @@ struct CallTrees {
     uint64_t cutSpans = 0;            // spans with kNoEntry or kNoExit
     uint64_t overruns = 0;            // spans with kOverrun
     uint64_t badRecords = 0;          // records left out: a depth or times no kernel writes
+    // Per global CPU: what turns a funcgraph_exit's calltime on that CPU into trace time.
+    std::vector<int64_t> callTimeOffsets;
 
     bool empty() const { return spans.empty(); }
+    // Where the call a funcgraph_exit record on `cpu` closes began, from its calltime.
+    uint64_t callStart(uint32_t cpu, uint64_t calltime) const;
     // The span's own time: its duration less that of the calls directly under it.
     uint64_t selfTime(uint64_t span, const CallLane& lane) const;
     // One past the last span under `span` (its callees and theirs).
@@ -73,13 +77,6 @@ struct CallTrees {
     // "name" from kallsyms, else the address in hex.
     std::string functionName(uint32_t function, const EventFormats& formats) const;
 };
-
-// Where a call began, in trace time, from its funcgraph_exit record: `exitTs` the record's
-// raw time, `calltime` and `rettime` its fields. With the local trace clock (the default)
-// calltime is a timestamp like the records' own; with another clock the exit record's
-// time, less the duration, stands in.
-uint64_t callStartTime(const TraceModel& model, uint64_t exitTs, uint64_t calltime,
-                       uint64_t rettime);
 
 // False when the trace has no funcgraph_entry/funcgraph_exit formats with the fields the
 // pairing needs (func, depth, calltime, rettime).

@@ -44,7 +44,7 @@ Loaded& loaded() {
         r.index = bench::orAbort(EventIndex::build(*r.model, *r.pool, EventFilter{}), "index");
         r.trees = std::make_unique<CallTrees>(
             bench::orAbort(buildCallTrees(*r.model, *r.formats), "call trees"));
-        CallRecordReader reader(*r.model, *r.formats);
+        CallRecordReader reader(*r.formats);
         EventCursor cursor(*r.model);
         EventRef ev;
         CallRecord rec;

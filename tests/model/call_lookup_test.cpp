@@ -49,7 +49,7 @@ protected:
         FieldRef exitDepth = m_formats->field(exit->id, "depth");
         FieldRef call = m_formats->field(exit->id, "calltime");
         FieldRef ret = m_formats->field(exit->id, "rettime");
-        CallRecordReader reader(*m_model, *m_formats);
+        CallRecordReader reader(*m_formats);
         EventCursor cursor(*m_model);
         EventRef ev;
         while (cursor.next(ev)) {

@@ -122,7 +122,7 @@ TEST(WindowCalls, ACallChosenAnywhereShowsOnTheTimelineAndInTheTable) {
     // The row's record is the exit of that very call.
     auto formats = EventFormats::create(w.model()->meta());
     ASSERT_TRUE(formats);
-    const CallRecordReader reader(*w.model(), *formats.value());
+    const CallRecordReader reader(*formats.value());
     uint64_t found = kNoCall;
     table->withEvent(row, [&](const EventRef& event) {
         CallRecord record;

@@ -17,9 +17,11 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/call_tree.h"
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
 #include "formats/event_formats.h"
+#include "support/graph_oracle.h"
 #include "support/process.h"
 #include "support/test_data.h"
 
@@ -209,8 +211,21 @@ std::string describe(const FunctionStats& f) {
         pids += (pids.empty() ? "" : ", ") + std::to_string(pid) + ": " + std::to_string(n);
     }
     return std::to_string(f.functions) + " calls, " + std::to_string(f.stacks) + " stacks (" +
-           std::to_string(f.edgeHalves) + " halves at a CPU's start or end), events per pid: " +
-           pids;
+           std::to_string(f.edgeHalves) +
+           " halves at a CPU's start or end), events per pid: " + pids;
+}
+
+// The trace's call trees against `trace-cmd report` of `datFile` (the same pages): every
+// duration per task and function, the totals of the roots and of every function.
+void expectCallsAreTheReports(const Trace& t, const std::string& datFile) {
+    auto trees = buildCallTrees(*t.model, *t.formats);
+    ASSERT_TRUE(trees) << trees.message();
+    test::GraphReport report = test::readGraphReport(datFile);
+    ASSERT_GT(report.calls.size(), 100u) << datFile;
+    test::expectSameDurations(report, *trees, *t.formats);
+    // ksys_read, and the calls the trace caught under way when it began.
+    EXPECT_GE(test::expectSameRootTotals(report, *trees, *t.formats), 1u);
+    EXPECT_GT(test::expectSameFunctionTotals(report, *trees, *t.formats), 5u);
 }
 
 // The probes scenario: each kestrel_open's path with the value kestrel_open_ret returned
@@ -352,6 +367,10 @@ TEST_P(Vm, FunctionGraphBesideTraceCmd) {
     EXPECT_GT(oracle.roots["ksys_read"], 0u) << describe(oracle.roots);
     EXPECT_EQ(oracle.maxDepth, 4) << "--max-graph-depth 5: depths 0 to 4";
     EXPECT_EQ(oracle.lost.pages + oracle.lost.overrun, 0u);
+    {
+        SCOPED_TRACE("trace-cmd's graph.dat: call trees against trace-cmd report");
+        expectCallsAreTheReports(tc, out("graph.dat"));
+    }
 
     expectRecorded("graph");
     std::string err = stderrOf("graph");

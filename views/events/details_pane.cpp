@@ -5,6 +5,8 @@
 #include <QLabel>
 #include <algorithm>
 
+#include "flame/call_cut_text.h"
+
 namespace kestrel {
 namespace {
 
@@ -27,19 +29,8 @@ QString durationText(uint64_t ns) {
 }
 
 QString stateText(const CallSpan& s) {
-    QStringList parts;
-    if (s.flags & CallSpan::kNoEntry)
-        parts << DetailsPane::tr(
-            "cut: its entry is not in the trace (callees before it may be missing)");
-    if (s.flags & CallSpan::kNoExit)
-        parts << DetailsPane::tr(
-            "cut: its exit is not in the trace (the end is where the task "
-            "was seen back)");
-    if (s.flags & CallSpan::kOverrun)
-        parts << DetailsPane::tr(
-            "overran: the kernel's return stack overflowed, calls under it "
-            "are missing");
-    return parts.isEmpty() ? DetailsPane::tr("complete") : parts.join(QStringLiteral("; "));
+    QStringList why = callCutReasons(s);
+    return why.isEmpty() ? DetailsPane::tr("complete") : why.join(QStringLiteral("; "));
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ EventPanel::EventPanel(const TraceModel& model, EventFormats& formats,
     : QWidget(parent),
       m_model(model),
       m_formats(formats),
-      m_callReader(model, formats),
+      m_callReader(formats),
       m_pool(model.meta()),
       m_fieldsPool(model.meta(), EventFormats::Use::kFields),
       m_everyEvent(std::move(everyEvent)) {

@@ -9,6 +9,7 @@
 #include "decode/trace_model.h"
 #include "flame/call_chart_index.h"
 #include "flame/call_chart_painter.h"
+#include "flame/call_cut_text.h"
 #include "flame/function_colors.h"
 #include "formats/event_formats.h"
 #include "jobs/background_pass.h"
@@ -47,23 +48,6 @@ bool parseKey(const QString& key, RowKind* kind, int* id) {
     else
         return false;
     return ok;
-}
-
-QString cutText(const CallSpan& s) {
-    QStringList why;
-    if (s.flags & CallSpan::kNoEntry)
-        why << QObject::tr(
-            "cut: its entry is not in the trace (before the buffer, or lost); "
-            "calls under it before that may be missing");
-    if (s.flags & CallSpan::kNoExit)
-        why << QObject::tr(
-            "cut: its exit is not in the trace; it ends where the task's "
-            "records show it had returned, or at the end of the trace");
-    if (s.flags & CallSpan::kOverrun)
-        why << QObject::tr(
-            "overrun: the kernel's return stack overflowed under it; calls "
-            "under it are missing");
-    return why.join('\n');
 }
 
 }  // namespace
@@ -291,7 +275,7 @@ QString TimelineView::describeCall(uint64_t span) const {
                     .arg(lane->pid)
                     .arg(qs(m_model->cpuLabel(s.cpu)));
     }
-    const QString cut = cutText(s);
+    const QString cut = callCutReasons(s).join(QLatin1Char('\n'));
     if (!cut.isEmpty()) text += "\n" + cut;
     return text;
 }
