@@ -335,6 +335,10 @@ Result<Latencies> functionLatencies(const TraceModel& model, const EventFormats&
     return out;
 }
 
+bool nothingPaired(const Latencies& l) {
+    return l.size() == 0 && l.unmatched == 0 && l.unfinished == 0 && l.lost == 0;
+}
+
 }  // namespace
 
 void Latencies::add(uint64_t startTs, uint64_t endTs, int32_t task, uint32_t k, uint16_t cpu0,
@@ -379,6 +383,13 @@ Result<Latencies> analyzeLatency(const TraceModel& model, const EventFormats& fo
     out.keyNames = std::move(marks.value().keyNames);
     out.note = std::move(marks.value().note);
     pairMarks(marks.value().cpus, request.kind, marks.value().byValueOnly, out);
+    if (request.kind == LatencyKind::Syscall && !request.perSyscallEvents && nothingPaired(out)) {
+        // The raw_syscalls formats without their records: the per-syscall events, if any.
+        LatencyRequest perSyscall = request;
+        perSyscall.perSyscallEvents = true;
+        auto named = analyzeLatency(model, formats, perSyscall, progress, threads);
+        if (named.ok() && !nothingPaired(*named)) return named;
+    }
     return out;
 }
 

@@ -67,6 +67,10 @@ struct LatencyRequest {
     std::string startEvent, endEvent;
     std::vector<std::pair<std::string, std::string>> match;
     std::string startFilter, endFilter;
+    // Syscall: the syscalls:sys_enter_X/sys_exit_X events even where the trace has the
+    // raw_syscalls formats (every trace.dat carries them, recorded or not). analyzeLatency
+    // takes them by itself when raw_syscalls give nothing.
+    bool perSyscallEvents = false;
 };
 
 // False with a one-line reason when the trace lacks what the kind needs.

@@ -133,10 +133,10 @@ Status softirqRules(const EventFormats& f, bool raise, Rules& r) {
 
 // raw_syscalls where the trace has them (every syscall, by number), else the
 // syscalls:sys_enter_X / sys_exit_X events it has (named by X).
-Status syscallRules(const EventFormats& f, const TraceMeta& meta, Rules& r) {
+Status syscallRules(const EventFormats& f, const TraceMeta& meta, bool perSyscall, Rules& r) {
     const int enter = eventId(f, "raw_syscalls", "sys_enter");
     const int exit = eventId(f, "raw_syscalls", "sys_exit");
-    if (enter >= 0 && exit >= 0) {
+    if (enter >= 0 && exit >= 0 && !perSyscall) {
         r.at(enter) = Rule{Rule::Start, 0, f.field(enter, "id"), {}, {}, {}, {}};
         r.at(exit) = Rule{Rule::End, 0, f.field(exit, "id"), {}, {}, {}, {}};
         const SyscallArch arch = syscallArch(meta);
@@ -236,7 +236,7 @@ Status kindRules(const EventFormats& f, const TraceMeta& meta, const LatencyRequ
         case LatencyKind::Softirq:
             return softirqRules(f, false, r);
         case LatencyKind::Syscall:
-            return syscallRules(f, meta, r);
+            return syscallRules(f, meta, q.perSyscallEvents, r);
         case LatencyKind::Kprobe:
             return kprobeRules(f, r);
         case LatencyKind::Marker:

@@ -247,6 +247,88 @@ TEST(Latency, SoftirqTimesOfEveryFixtureAreTheReports) {
     }
 }
 
+// Syscalls per task, across CPUs: an enter waits for the task's next exit; a second enter
+// replaces the first; an exit of another number than the open enter's drops both. `named`:
+// the syscalls:sys_enter_X/sys_exit_X events (the key is X), else raw_syscalls' "NR n".
+struct SyscallOracle {
+    std::vector<Instance> instances;         // key 0 for named events
+    std::map<uint64_t, std::string> nameAt;  // named: start -> X
+    uint64_t unmatched = 0;
+};
+
+SyscallOracle syscallOracle(const std::vector<test::ReportLine>& lines, bool named) {
+    struct Open {
+        uint64_t t;
+        int cpu;
+        std::string nr;
+    };
+    SyscallOracle o;
+    std::map<int32_t, Open> open;
+    for (const test::ReportLine& l : lines) {
+        const bool enter = l.event.rfind("sys_enter", 0) == 0;
+        if (!enter && l.event.rfind("sys_exit", 0) != 0) continue;
+        // raw_syscalls print "NR 33 (...)" and "NR 33 = 1"; the named ones are named X.
+        std::string nr =
+            named ? l.event.substr(enter ? 10 : 9) : l.info.substr(3, l.info.find(' ', 3) - 3);
+        if (enter) {
+            o.unmatched += open.count(l.pid);
+            open[l.pid] = {nanos(l.time), l.cpu, nr};
+            continue;
+        }
+        auto it = open.find(l.pid);
+        if (it == open.end()) {
+            ++o.unmatched;
+            continue;
+        }
+        if (it->second.nr != nr) {
+            o.unmatched += 2;
+        } else {
+            const uint32_t key = named ? 0 : static_cast<uint32_t>(std::stoul(nr));
+            o.instances.push_back({it->second.t, nanos(l.time), l.pid, key, it->second.cpu, l.cpu});
+            if (named) o.nameAt[it->second.t] = nr;
+        }
+        open.erase(it);
+    }
+    std::sort(o.instances.begin(), o.instances.end());
+    return o;
+}
+
+TEST(Latency, SyscallTimesAreTheReports) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    const std::string file = test::dataPath("syscalls.dat");
+    Loaded l = load(file);
+    Latencies r = analyze(l, LatencyKind::Syscall);
+    SyscallOracle o = syscallOracle(test::reportLines(file, "-t"), false);
+    expectSame(instancesOf(r, *l.model), o.instances);
+    EXPECT_EQ(r.unmatched, o.unmatched);
+    EXPECT_GT(r.size(), 2000u);
+    EXPECT_EQ(r.keyName(0), "read");  // x86_64's table
+    EXPECT_EQ(r.keyName(230), "clock_nanosleep");
+}
+
+// Sleeps that return on the other CPU: the instance keeps both CPUs.
+TEST(Latency, PerSyscallEventsAreTheReportsWithTheirNames) {
+    if (!test::haveTraceCmd()) GTEST_SKIP() << "trace-cmd is not installed";
+    const std::string file = test::dataPath("syscalls-named.dat");
+    Loaded l = load(file);
+    Latencies r = analyze(l, LatencyKind::Syscall);
+    SyscallOracle o = syscallOracle(test::reportLines(file, "-t"), true);
+    std::vector<Instance> ours = instancesOf(r, *l.model);
+    for (Instance& i : ours) i.key = 0;  // named below
+    expectSame(ours, o.instances);
+    EXPECT_EQ(r.unmatched, o.unmatched);
+    size_t named = 0, moved = 0;
+    for (size_t i = 0; i < r.size(); ++i) {
+        auto it = o.nameAt.find(r.start[i]);
+        ASSERT_NE(it, o.nameAt.end()) << r.start[i];
+        EXPECT_EQ(r.keyName(r.key[i]), it->second) << r.start[i];
+        ++named;
+        moved += r.startCpu[i] != r.endCpu[i];
+    }
+    EXPECT_GT(named, 600u);
+    EXPECT_GT(moved, 0u) << "a syscall that returned on another CPU";
+}
+
 // kprobes.dat: myprobe on do_sys_openat2 and its kretprobe myretprobe, paired per task by
 // the probed address the report prints in parentheses.
 TEST(Latency, KprobeToKretprobeAreTheReports) {
