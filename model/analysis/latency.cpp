@@ -309,6 +309,59 @@ void pairMarks(std::vector<CpuMarks>& cpus, LatencyKind kind, bool byValueOnly, 
     mergeParts(parts, out);
 }
 
+// The calls with an exit, in start order: each task's calls are in start order already,
+// so the lanes are merged (a heap of one cursor per lane) rather than sorted.
+class CallMerge {
+public:
+    explicit CallMerge(const CallTrees& t) : m_t(t) {
+        for (size_t l = 0; l < t.lanes.size(); ++l) {
+            const CallLane& lane = t.lanes[l];
+            push({lane.first, lane.first + lane.count, l});
+        }
+    }
+
+    void into(Latencies& out) {
+        while (!m_heap.empty()) {
+            std::pop_heap(m_heap.begin(), m_heap.end(), Later{&m_t});
+            Cursor c = m_heap.back();
+            m_heap.pop_back();
+            const CallSpan& s = m_t.spans[c.at];
+            out.add(s.start, s.end(), m_t.lanes[c.lane].pid, s.function, s.cpu, s.cpu);
+            ++c.at;
+            push(c);
+        }
+    }
+
+private:
+    struct Cursor {
+        uint64_t at, end;
+        size_t lane;
+    };
+
+    // The heap's order: the earliest start on top, then the lower CPU, then the lane
+    // that comes first (as a stable sort of the lanes one after the other would have it).
+    struct Later {
+        const CallTrees* t;
+        bool operator()(const Cursor& a, const Cursor& b) const {
+            const CallSpan& x = t->spans[a.at];
+            const CallSpan& y = t->spans[b.at];
+            if (x.start != y.start) return x.start > y.start;
+            if (x.cpu != y.cpu) return x.cpu > y.cpu;
+            return a.lane > b.lane;
+        }
+    };
+
+    void push(Cursor c) {
+        while (c.at < c.end && (m_t.spans[c.at].flags & CallSpan::kNoExit)) ++c.at;
+        if (c.at == c.end) return;
+        m_heap.push_back(c);
+        std::push_heap(m_heap.begin(), m_heap.end(), Later{&m_t});
+    }
+
+    const CallTrees& m_t;
+    std::vector<Cursor> m_heap;
+};
+
 Result<Latencies> functionLatencies(const TraceModel& model, const EventFormats& formats,
                                     Progress* progress, unsigned threads) {
     if (!hasCallRecords(formats)) {
@@ -319,19 +372,19 @@ Result<Latencies> functionLatencies(const TraceModel& model, const EventFormats&
     const CallTrees& t = trees.value();
     Latencies out;
     out.kind = LatencyKind::Function;
-    for (const CallLane& lane : t.lanes) {
-        for (uint64_t i = lane.first; i < lane.first + lane.count; ++i) {
-            const CallSpan& s = t.spans[i];
-            if (s.flags & CallSpan::kNoExit) {
-                ++out.unfinished;
-                continue;
-            }
-            out.add(s.start, s.end(), lane.pid, s.function, s.cpu, s.cpu);
-            if (!out.keyNames.count(s.function))
-                out.keyNames[s.function] = t.functionName(s.function, formats);
+    std::vector<bool> used(t.functions.size(), false);
+    for (const CallSpan& s : t.spans) {
+        if (s.flags & CallSpan::kNoExit) {
+            ++out.unfinished;
+        } else {
+            used[s.function] = true;
         }
     }
-    out.sortByStart();
+    out.reserve(t.spans.size() - out.unfinished);
+    CallMerge(t).into(out);
+    for (uint32_t f = 0; f < used.size(); ++f) {
+        if (used[f]) out.keyNames[f] = t.functionName(f, formats);
+    }
     return out;
 }
 
@@ -340,6 +393,15 @@ bool nothingPaired(const Latencies& l) {
 }
 
 }  // namespace
+
+void Latencies::reserve(size_t n) {
+    start.reserve(n);
+    latency.reserve(n);
+    pid.reserve(n);
+    key.reserve(n);
+    startCpu.reserve(n);
+    endCpu.reserve(n);
+}
 
 void Latencies::add(uint64_t startTs, uint64_t endTs, int32_t task, uint32_t k, uint16_t cpu0,
                     uint16_t cpu1) {

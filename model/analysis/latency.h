@@ -52,6 +52,7 @@ struct Latencies {
     std::string note;         // once per result: what could not be done ("syscall names ...")
 
     size_t size() const { return start.size(); }
+    void reserve(size_t n);
     void add(uint64_t startTs, uint64_t endTs, int32_t task, uint32_t k, uint16_t cpu0,
              uint16_t cpu1);
     std::string keyName(uint32_t k) const;  // the name, else the number
