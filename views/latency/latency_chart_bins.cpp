@@ -83,34 +83,51 @@ private:
     std::unordered_map<uint32_t, uint16_t> m_hash;
 };
 
-// The `top` items with the most instances in [first, last), most first.
-std::vector<uint32_t> topItems(const Latencies& data, LatencyField field, size_t first, size_t last,
-                               size_t top, uint32_t& low, uint32_t& high) {
+// The span of the items of instances [first, last); low > high when there are none.
+void itemSpan(const Latencies& data, LatencyField field, size_t first, size_t last, uint32_t& low,
+              uint32_t& high) {
     low = UINT32_MAX;
     high = 0;
     for (size_t i = first; i < last; ++i) {
-        uint32_t v = latencyItem(data, field, i);
+        const uint32_t v = latencyItem(data, field, i);
         low = std::min(low, v);
         high = std::max(high, v);
     }
-    std::vector<std::pair<uint64_t, uint32_t>> counts;  // (count, item)
+}
+
+// (count, item) of every item of instances [first, last).
+std::vector<std::pair<uint64_t, uint32_t>> itemCounts(const Latencies& data, LatencyField field,
+                                                      size_t first, size_t last, uint32_t low,
+                                                      uint32_t high) {
+    std::vector<std::pair<uint64_t, uint32_t>> counts;
     if (first < last && uint64_t(high) - low < (uint64_t{1} << 22)) {
         std::vector<uint64_t> table(size_t(high - low) + 1);
         for (size_t i = first; i < last; ++i) ++table[latencyItem(data, field, i) - low];
         for (size_t v = 0; v < table.size(); ++v) {
             if (table[v]) counts.emplace_back(table[v], uint32_t(v + low));
         }
-    } else {
-        std::unordered_map<uint32_t, uint64_t> hash;
-        for (size_t i = first; i < last; ++i) ++hash[latencyItem(data, field, i)];
-        for (auto [item, n] : hash) counts.emplace_back(n, item);
+        return counts;
     }
+    std::unordered_map<uint32_t, uint64_t> hash;
+    for (size_t i = first; i < last; ++i) ++hash[latencyItem(data, field, i)];
+    for (auto [item, n] : hash) counts.emplace_back(n, item);
+    return counts;
+}
+
+// The `top` items with the most instances in [first, last), most first.
+std::vector<std::pair<uint32_t, uint64_t>> topItems(const Latencies& data, LatencyField field,
+                                                    size_t first, size_t last, size_t top,
+                                                    uint32_t& low, uint32_t& high) {
+    itemSpan(data, field, first, last, low, high);
+    auto counts = itemCounts(data, field, first, last, low, high);
     // Most instances first; ties by item so that the order is stable.
     std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
-    std::vector<uint32_t> items;
-    for (size_t i = 0; i < counts.size() && i < top; ++i) items.push_back(counts[i].second);
+    std::vector<std::pair<uint32_t, uint64_t>> items;
+    for (size_t i = 0; i < counts.size() && i < top; ++i) {
+        items.emplace_back(counts[i].second, counts[i].first);
+    }
     return items;
 }
 
@@ -136,6 +153,14 @@ uint64_t LatencyBins::total(size_t bucket) const {
     uint64_t n = 0;
     for (const LatencyLayer& l : layers) n += l.counts[bucket];
     return n;
+}
+
+std::vector<std::pair<uint32_t, uint64_t>> latencyTopItems(const Latencies& data,
+                                                           const LatencyBinOptions& options,
+                                                           size_t top) {
+    auto [first, last] = indexRange(data, options.from, options.to);
+    uint32_t low = 0, high = 0;
+    return topItems(data, options.field, first, last, top, low, high);
 }
 
 std::vector<uint64_t> selectedLatencies(const Latencies& data, const LatencyBinOptions& options) {
@@ -185,8 +210,10 @@ LatencyBins binLatencies(const Latencies& data, const LatencyBinOptions& options
         return bins;
     }
     uint32_t low = 0, high = 0;
-    std::vector<uint32_t> items =
-        topItems(data, options.field, first, last, options.topItems, low, high);
+    std::vector<uint32_t> items;
+    for (auto [item, n] : topItems(data, options.field, first, last, options.topItems, low, high)) {
+        items.push_back(item);
+    }
     const uint16_t rest = uint16_t(items.size());
     for (uint32_t item : items) bins.layers.push_back({item, false, false, {}});
     bins.layers.push_back({0, true, false, {}});

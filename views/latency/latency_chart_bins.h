@@ -3,6 +3,7 @@
 // arrays per change of its inputs, so that a repaint never touches an instance.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/latency.h"
@@ -51,6 +52,12 @@ std::vector<uint64_t> latencyEdges(bool log, uint64_t low, uint64_t high);
 // Counts the selected instances into the buckets of `edges` (latencyEdges), by layer.
 LatencyBins binLatencies(const Latencies& data, const LatencyBinOptions& options,
                          std::vector<uint64_t> edges);
+
+// The `top` items with the most instances among those the options' time range keeps,
+// most first (ties: the lower item first), with their counts.
+std::vector<std::pair<uint32_t, uint64_t>> latencyTopItems(const Latencies& data,
+                                                           const LatencyBinOptions& options,
+                                                           size_t top);
 
 // The item's value of instance i for `field`.
 uint32_t latencyItem(const Latencies& data, LatencyField field, size_t i);

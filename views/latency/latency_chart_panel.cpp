@@ -6,6 +6,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
@@ -13,6 +14,8 @@
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTextStream>
 #include <QVBoxLayout>
@@ -35,6 +38,7 @@ const QColor kPercentileColor(175, 30, 30);
 const QColor kBrushColor(255, 190, 0, 80);
 constexpr double kBarGap = 0.06;  // of a bucket, so that neighbouring bars stay apart
 constexpr int kLegendChars = 28;
+constexpr size_t kChooserItems = 40;
 
 // The percentiles drawn and listed, with how a line names them.
 struct Mark {
@@ -95,7 +99,11 @@ struct LatencyChartPanel::State {
     void addBrush();
     void placeLabels();
     void updateList();
-    void fillControls();
+    void fillFields();
+    void syncControls();
+    void chooseField(int index);
+    void chooseItem(int index);
+    void exportAs(bool png);
     size_t bucketAt(double x) const;
 };
 
@@ -142,6 +150,8 @@ void LatencyChartPanel::State::rebin() {
 }
 
 void LatencyChartPanel::State::redraw() {
+    // The labels are the chart's children: removing the series leaves them.
+    for (auto& [line, box] : labels) delete box;
     labels.clear();
     brushSeries = nullptr;
     chart->removeAllSeries();
@@ -178,7 +188,8 @@ void LatencyChartPanel::State::addBars(const LatencyBins& b) {
                              : layer.other ? kOtherColor
                                            : itemColor(layer.item);
         area->setBrush(color);
-        area->setPen(QPen(color.darker(130), 1));
+        // No outline: between buckets it would join the tops of different heights.
+        area->setPen(Qt::NoPen);
         chart->addSeries(area);
     }
     double highest = 0;
@@ -194,6 +205,7 @@ void LatencyChartPanel::State::addComparison() {
     const double scale =
         scaleComparison && otherCount > 0 && mainCount > 0 ? mainCount / otherCount : 1.0;
     auto* line = new QLineSeries;
+    line->append(0, countFloor(logCount));
     for (size_t i = 0; i < c.buckets(); ++i) {
         const double n = double(c.layers.front().counts[i]) * scale;
         const double y = countHeight(n, logCount);
@@ -201,6 +213,7 @@ void LatencyChartPanel::State::addComparison() {
         line->append(double(i + 1), y);
         top = std::max(top, n);
     }
+    line->append(double(c.buckets()), countFloor(logCount));
     QString name = comparisonLabel;
     if (scale != 1.0) name += QStringLiteral(" (\u00d7%1)").arg(scale, 0, 'g', 3);
     line->setName(name);
@@ -321,7 +334,8 @@ void LatencyChartPanel::State::updateList() {
     list->setText(panel->percentileText());
 }
 
-void LatencyChartPanel::State::fillControls() {
+// The fields the data offers, and the state's choice in them.
+void LatencyChartPanel::State::fillFields() {
     QSignalBlocker block(fieldBox);
     fieldBox->clear();
     fieldBox->addItem(QStringLiteral("nothing"), -1);
@@ -332,6 +346,62 @@ void LatencyChartPanel::State::fillControls() {
     }
     fieldBox->addItem(QStringLiteral("task"), int(LatencyField::Task));
     fieldBox->addItem(QStringLiteral("CPU"), int(LatencyField::Cpu));
+}
+
+// The chooser of stacked or one item: the items with the most instances, most first.
+void LatencyChartPanel::State::syncControls() {
+    const bool broken = options.stacked || options.oneItem;
+    {
+        QSignalBlocker block(fieldBox);
+        const int at = broken ? fieldBox->findData(int(options.field)) : 0;
+        fieldBox->setCurrentIndex(std::max(at, 0));
+    }
+    QSignalBlocker blockItems(itemBox);
+    itemBox->clear();
+    itemBox->setVisible(broken && data);
+    if (!broken || !data) return;
+    itemBox->addItem(QStringLiteral("top %1 stacked").arg(options.topItems), -1);
+    for (auto [item, n] : latencyTopItems(*data, options, kChooserItems)) {
+        itemBox->addItem(QStringLiteral("%1 (%2)").arg(itemName(item)).arg(n), qlonglong(item));
+    }
+    if (options.oneItem) {
+        int at = itemBox->findData(qlonglong(options.item));
+        if (at < 0) {
+            itemBox->addItem(itemName(options.item), qlonglong(options.item));
+            at = itemBox->count() - 1;
+        }
+        itemBox->setCurrentIndex(at);
+    }
+}
+
+void LatencyChartPanel::State::chooseField(int index) {
+    const int field = fieldBox->itemData(index).toInt();
+    options.oneItem = false;
+    options.stacked = field >= 0;
+    if (field >= 0) options.field = LatencyField(field);
+    syncControls();
+    rebin();
+}
+
+void LatencyChartPanel::State::chooseItem(int index) {
+    const qlonglong item = itemBox->itemData(index).toLongLong();
+    options.stacked = item < 0;
+    options.oneItem = item >= 0;
+    if (item >= 0) options.item = uint32_t(item);
+    rebin();
+}
+
+void LatencyChartPanel::State::exportAs(bool png) {
+    const QString filter =
+        png ? QStringLiteral("PNG image (*.png)") : QStringLiteral("CSV table (*.csv)");
+    const QString path =
+        QFileDialog::getSaveFileName(panel, QStringLiteral("Export histogram"), QString(), filter);
+    if (path.isEmpty()) return;
+    const bool ok = png ? panel->exportPng(path) : panel->exportCsv(path);
+    if (!ok) {
+        QMessageBox::warning(panel, QStringLiteral("Export histogram"),
+                             QStringLiteral("Could not write %1").arg(path));
+    }
 }
 
 LatencyChartPanel::LatencyChartPanel(QWidget* parent)
@@ -357,7 +427,15 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
     s.scaleBox->setChecked(true);
     s.scaleBox->setToolTip(
         QStringLiteral("Draw the comparison trace as if it had as many instances as this one"));
-    s.fillControls();
+    s.fillFields();
+    s.syncControls();
+    auto* exportButton = new QPushButton(QStringLiteral("Export"), this);
+    auto* exportMenu = new QMenu(exportButton);
+    exportMenu->addAction(QStringLiteral("Chart as PNG..."), this,
+                          [this] { m_state->exportAs(true); });
+    exportMenu->addAction(QStringLiteral("Buckets as CSV..."), this,
+                          [this] { m_state->exportAs(false); });
+    exportButton->setMenu(exportMenu);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(s.logLatencyBox);
@@ -367,6 +445,7 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
     controls->addWidget(s.itemBox);
     controls->addWidget(s.scaleBox);
     controls->addStretch(1);
+    controls->addWidget(exportButton);
     auto* body = new QHBoxLayout;
     body->addWidget(s.view, 1);
     body->addWidget(s.list);
@@ -378,6 +457,8 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
     connect(s.logLatencyBox, &QCheckBox::toggled, this, &LatencyChartPanel::setLogLatencyAxis);
     connect(s.logCountBox, &QCheckBox::toggled, this, &LatencyChartPanel::setLogCountAxis);
     connect(s.scaleBox, &QCheckBox::toggled, this, &LatencyChartPanel::setScaleComparison);
+    connect(s.fieldBox, &QComboBox::activated, this, [this](int i) { m_state->chooseField(i); });
+    connect(s.itemBox, &QComboBox::activated, this, [this](int i) { m_state->chooseItem(i); });
     connect(s.chart, &QChart::plotAreaChanged, this, [this] { m_state->placeLabels(); });
     connect(s.view, &LatencyChartView::dragging, this, [this](double x0, double x1) {
         State& st = *m_state;
@@ -404,7 +485,8 @@ LatencyChartPanel::~LatencyChartPanel() = default;
 void LatencyChartPanel::setLatencies(std::shared_ptr<const Latencies> data, const QString& label) {
     m_state->data = std::move(data);
     m_state->label = label;
-    m_state->fillControls();
+    m_state->fillFields();
+    m_state->syncControls();
     m_state->rebin();
 }
 
@@ -418,6 +500,7 @@ void LatencyChartPanel::setComparison(std::shared_ptr<const Latencies> other,
 void LatencyChartPanel::setTimeRange(uint64_t from, uint64_t to) {
     m_state->options.from = from;
     m_state->options.to = to;
+    m_state->syncControls();
     m_state->rebin();
 }
 
@@ -430,11 +513,15 @@ void LatencyChartPanel::clearBrush() {
 
 void LatencyChartPanel::setLogLatencyAxis(bool log) {
     m_state->options.logLatency = log;
+    const QSignalBlocker block(m_state->logLatencyBox);
+    m_state->logLatencyBox->setChecked(log);
     m_state->rebin();
 }
 
 void LatencyChartPanel::setLogCountAxis(bool log) {
     m_state->logCount = log;
+    const QSignalBlocker block(m_state->logCountBox);
+    m_state->logCountBox->setChecked(log);
     m_state->redraw();
 }
 
@@ -442,11 +529,13 @@ void LatencyChartPanel::setBreakdown(Breakdown mode, uint32_t key) {
     m_state->options.stacked = mode == Breakdown::Stacked;
     m_state->options.oneItem = mode == Breakdown::One;
     m_state->options.item = key;
+    m_state->syncControls();
     m_state->rebin();
 }
 
 void LatencyChartPanel::setBreakdownField(LatencyField field) {
     m_state->options.field = field;
+    m_state->syncControls();
     m_state->rebin();
 }
 
@@ -457,6 +546,8 @@ void LatencyChartPanel::setTaskNamer(std::function<QString(int32_t)> namer) {
 
 void LatencyChartPanel::setScaleComparison(bool scale) {
     m_state->scaleComparison = scale;
+    const QSignalBlocker block(m_state->scaleBox);
+    m_state->scaleBox->setChecked(scale);
     m_state->redraw();
 }
 
