@@ -81,7 +81,8 @@ void setCounters(benchmark::State& state) {
     state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(loaded().data->size()));
 }
 
-// Selection, percentiles and the counting pass, as the panel runs them on a change.
+// Selection, percentiles and the counting pass, as the panel runs them when the time
+// range changes.
 void BM_Rebin(benchmark::State& state) {
     Loaded& l = loaded();
     const LatencyBinOptions o = optionsOf(state);
@@ -93,6 +94,24 @@ void BM_Rebin(benchmark::State& state) {
     setCounters(state);
 }
 BENCHMARK(BM_Rebin)->ArgsProduct({{0, 1}, {0, 1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The counting pass alone, with the percentiles kept: a change of axis or breakdown.
+void BM_RebinKeptStats(benchmark::State& state) {
+    Loaded& l = loaded();
+    const LatencyBinOptions o = optionsOf(state);
+    const Latencies* other = state.range(1) == 2 ? l.comparison.get() : nullptr;
+    const LatencyPercentiles stats = latencyStats(*l.data, o);
+    const LatencyPercentiles otherStats = other ? latencyStats(*other, {}) : LatencyPercentiles{};
+    for (auto _ : state) {
+        LatencyChartData d = buildLatencyChart(*l.data, stats, other, otherStats, o);
+        benchmark::DoNotOptimize(d);
+    }
+    setCounters(state);
+}
+BENCHMARK(BM_RebinKeptStats)
+    ->ArgsProduct({{0, 1}, {0, 1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_Redraw(benchmark::State& state) {
     Loaded& l = loaded();

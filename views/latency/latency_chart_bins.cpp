@@ -235,32 +235,39 @@ LatencyBins binLatencies(const Latencies& data, const LatencyBinOptions& options
     return bins;
 }
 
-LatencyChartData buildLatencyChart(const Latencies& data, const Latencies* comparison,
+LatencyPercentiles latencyStats(const Latencies& data, const LatencyBinOptions& options) {
+    std::vector<uint64_t> values = selectedLatencies(data, options);
+    return percentiles(values);
+}
+
+LatencyChartData buildLatencyChart(const Latencies& data, const LatencyPercentiles& stats,
+                                   const Latencies* comparison,
+                                   const LatencyPercentiles& comparisonStats,
                                    const LatencyBinOptions& options) {
     LatencyChartData out;
-    std::vector<uint64_t> values = selectedLatencies(data, options);
-    const LatencyPercentiles stats = percentiles(values);
     uint64_t low = stats.min, high = stats.max;
-    LatencyPercentiles otherStats;
-    LatencyBinOptions whole;
-    whole.logLatency = options.logLatency;
-    if (comparison) {
-        std::vector<uint64_t> other = selectedLatencies(*comparison, whole);
-        otherStats = percentiles(other);
-        if (otherStats.count) {
-            low = stats.count ? std::min(low, otherStats.min) : otherStats.min;
-            high = std::max(high, otherStats.max);
-        }
+    if (comparison && comparisonStats.count) {
+        low = stats.count ? std::min(low, comparisonStats.min) : comparisonStats.min;
+        high = std::max(high, comparisonStats.max);
     }
     std::vector<uint64_t> edges = latencyEdges(options.logLatency, low, high);
     out.main = binLatencies(data, options, edges);
     out.main.stats = stats;
     if (comparison) {
+        LatencyBinOptions whole;
+        whole.logLatency = options.logLatency;
         out.hasComparison = true;
         out.comparison = binLatencies(*comparison, whole, std::move(edges));
-        out.comparison.stats = otherStats;
+        out.comparison.stats = comparisonStats;
     }
     return out;
+}
+
+LatencyChartData buildLatencyChart(const Latencies& data, const Latencies* comparison,
+                                   const LatencyBinOptions& options) {
+    const LatencyPercentiles other =
+        comparison ? latencyStats(*comparison, {}) : LatencyPercentiles{};
+    return buildLatencyChart(data, latencyStats(data, options), comparison, other, options);
 }
 
 }  // namespace kestrel

@@ -69,6 +69,15 @@ struct LatencyChartData {
     bool hasComparison = false;
     LatencyBins comparison;  // one layer
 };
+// The percentiles of the instances the options select: the time range and one item
+// decide them, the axes and the stacking do not, so the panel keeps them across those.
+LatencyPercentiles latencyStats(const Latencies& data, const LatencyBinOptions& options);
+// With the stats of both known: the edges from their range, then one counting pass each.
+LatencyChartData buildLatencyChart(const Latencies& data, const LatencyPercentiles& stats,
+                                   const Latencies* comparison,
+                                   const LatencyPercentiles& comparisonStats,
+                                   const LatencyBinOptions& options);
+// Both steps.
 LatencyChartData buildLatencyChart(const Latencies& data, const Latencies* comparison,
                                    const LatencyBinOptions& options);
 

@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "flame/function_colors.h"
 #include "latency/latency_chart_axes.h"
@@ -70,6 +71,9 @@ struct LatencyChartPanel::State {
     bool scaleComparison = true;
     std::function<QString(int32_t)> taskNamer;
     LatencyChartData bins;
+    // The percentiles, kept while what selects the instances stays (statsKey).
+    std::optional<std::pair<std::vector<uint64_t>, LatencyPercentiles>> statsCache;
+    std::optional<LatencyPercentiles> comparisonCache;
     // The brushed buckets [brushFirst, brushLast], when brushOn.
     bool brushOn = false;
     size_t brushFirst = 0, brushLast = 0;
@@ -90,6 +94,8 @@ struct LatencyChartPanel::State {
     QString itemName(uint32_t item) const;
     QColor itemColor(uint32_t item) const;
     QString layerName(const LatencyLayer& layer) const;
+    const LatencyPercentiles& mainStats();
+    const LatencyPercentiles& comparisonStats();
     void rebin();
     void redraw();
     void addBars(const LatencyBins& bins);
@@ -135,11 +141,27 @@ QString LatencyChartPanel::State::layerName(const LatencyLayer& layer) const {
     return name;
 }
 
+const LatencyPercentiles& LatencyChartPanel::State::mainStats() {
+    std::vector<uint64_t> key{options.from, options.to, options.oneItem, uint64_t(options.field),
+                              options.item};
+    if (!statsCache || statsCache->first != key) {
+        statsCache.emplace(std::move(key), latencyStats(*data, options));
+    }
+    return statsCache->second;
+}
+
+const LatencyPercentiles& LatencyChartPanel::State::comparisonStats() {
+    if (!comparisonCache) {
+        comparisonCache = comparison ? latencyStats(*comparison, {}) : LatencyPercentiles{};
+    }
+    return *comparisonCache;
+}
+
 void LatencyChartPanel::State::rebin() {
     if (!data) {
         bins = {};
     } else {
-        bins = buildLatencyChart(*data, comparison.get(), options);
+        bins = buildLatencyChart(*data, mainStats(), comparison.get(), comparisonStats(), options);
     }
     if (brushOn && brushLast >= bins.main.buckets()) {
         brushOn = false;
@@ -425,6 +447,7 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
     s.itemBox = new QComboBox(this);
     s.scaleBox = new QCheckBox(QStringLiteral("Scale comparison"), this);
     s.scaleBox->setChecked(true);
+    s.scaleBox->setVisible(false);
     s.scaleBox->setToolTip(
         QStringLiteral("Draw the comparison trace as if it had as many instances as this one"));
     s.fillFields();
@@ -484,6 +507,7 @@ LatencyChartPanel::~LatencyChartPanel() = default;
 
 void LatencyChartPanel::setLatencies(std::shared_ptr<const Latencies> data, const QString& label) {
     m_state->data = std::move(data);
+    m_state->statsCache.reset();
     m_state->label = label;
     m_state->fillFields();
     m_state->syncControls();
@@ -493,6 +517,8 @@ void LatencyChartPanel::setLatencies(std::shared_ptr<const Latencies> data, cons
 void LatencyChartPanel::setComparison(std::shared_ptr<const Latencies> other,
                                       const QString& label) {
     m_state->comparison = std::move(other);
+    m_state->comparisonCache.reset();
+    m_state->scaleBox->setVisible(m_state->comparison != nullptr);
     m_state->comparisonLabel = label;
     m_state->rebin();
 }
