@@ -154,6 +154,25 @@ TEST_F(LatencyChartTest, LinearBucketsAreEvenAndHoldWhatTheTestCounts) {
     EXPECT_EQ(sum, m_data->size());
 }
 
+TEST_F(LatencyChartTest, ValuesOnAnEdgeCountInTheBucketAboveIt) {
+    // Every latency from 1 s to 1.0001 s once: each even edge is a value, and at 1e9 ns a
+    // double times the inverse width can round across one.
+    auto dense = std::make_shared<Latencies>();
+    for (uint64_t ns = 1000000000; ns < 1000100000; ++ns) dense->add(ns, 2 * ns, 1, 0, 0, 0);
+    m_panel.setLatencies(dense, QStringLiteral("dense"));
+    for (bool log : {false, true}) {
+        m_panel.setLogLatencyAxis(log);
+        const auto& e = bins().edges;
+        uint64_t sum = 0;
+        for (size_t b = 0; b < bins().buckets(); ++b) {
+            const uint64_t expected = countIn(*dense, e[b], e[b + 1], all);
+            EXPECT_EQ(bins().layers.front().counts[b], expected) << b << " log " << log;
+            sum += expected;
+        }
+        EXPECT_EQ(sum, dense->size());
+    }
+}
+
 TEST_F(LatencyChartTest, PercentileLinesStandInTheBucketOfTheNearestRank) {
     for (bool log : {true, false}) {
         m_panel.setLogLatencyAxis(log);
