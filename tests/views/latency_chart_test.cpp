@@ -5,6 +5,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QFile>
+#include <QImage>
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QSignalSpy>
@@ -16,6 +17,7 @@
 
 #include "latency/latency_chart_panel.h"
 #include "qt_test_app.h"
+#include "support/test_data.h"
 #include "timeline/time_scale.h"
 
 namespace kestrel {
@@ -247,6 +249,31 @@ TEST_F(LatencyChartTest, DragEmitsTheEdgesOfTheBucketsUnderIt) {
         EXPECT_EQ(shade = qobject_cast<QAreaSeries*>(chart()->series().back()),
                   chart()->series().back());
         EXPECT_EQ(shade->upperSeries()->count(), 0);
+    }
+}
+
+TEST_F(LatencyChartTest, PngIsTheChartAsDrawnWithTheBrushShaded) {
+    drag(4.5, 6.5);
+    const QString path =
+        QString::fromStdString(test::tempDir("latency_chart")) + QStringLiteral("/brushed.png");
+    ASSERT_TRUE(m_panel.exportPng(path));
+    QImage image(path);
+    ASSERT_FALSE(image.isNull());
+    EXPECT_EQ(image.size(), m_panel.chartView()->size());
+    // Near the top of the plot, above the bars: shaded (yellowish) over the brushed
+    // buckets, white elsewhere.
+    auto pixelAt = [&](double x) {
+        QPoint p = viewPoint(x);
+        p.setY(int(chart()->mapToScene(chart()->plotArea().topLeft()).y()) + 40);
+        return image.pixelColor(p);
+    };
+    for (double x : {4.5, 5.5, 6.5}) {
+        const QColor c = pixelAt(x);
+        EXPECT_GT(c.red(), c.blue() + 30) << x;
+    }
+    for (double x : {2.5, 8.5}) {
+        const QColor c = pixelAt(x);
+        EXPECT_EQ(c.red(), c.blue()) << x;
     }
 }
 

@@ -5,6 +5,7 @@
 #include <QChart>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -615,6 +616,9 @@ QString LatencyChartPanel::percentileText() const {
 }
 
 bool LatencyChartPanel::exportPng(const QString& path) const {
+    // The legend and plot area are laid out on a posted request: an export right after a
+    // change (a script, a test) would draw without the legend.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     return m_state->view->grab().save(path, "PNG");
 }
 
