@@ -173,6 +173,17 @@ TEST_F(LatencyChartTest, ValuesOnAnEdgeCountInTheBucketAboveIt) {
         }
         EXPECT_EQ(sum, dense->size());
     }
+    // Each a multiple of 50 s, the even width here: k * 5e10 times the double nearest
+    // 1 / 5e10 is a hair under k for k = 1, 2, 4, 8, 15...
+    auto multiples = std::make_shared<Latencies>();
+    for (uint64_t k = 1; k <= 100; ++k) multiples->add(k, k + k * 50000000000, 1, 0, 0, 0);
+    m_panel.setLatencies(multiples, QStringLiteral("multiples"));
+    m_panel.setLogLatencyAxis(false);
+    const auto& e = bins().edges;
+    ASSERT_EQ(e[1] - e[0], 50000000000u);
+    for (size_t b = 0; b < bins().buckets(); ++b) {
+        EXPECT_EQ(bins().layers.front().counts[b], countIn(*multiples, e[b], e[b + 1], all)) << b;
+    }
 }
 
 TEST_F(LatencyChartTest, PercentileLinesStandInTheBucketOfTheNearestRank) {
@@ -200,7 +211,8 @@ TEST_F(LatencyChartTest, PercentileLinesStandInTheBucketOfTheNearestRank) {
 }
 
 TEST_F(LatencyChartTest, TimeRangeKeepsTheInstancesStartingInIt) {
-    const uint64_t from = m_data->start[3000] - 1, to = m_data->start[9000];  // 6000 kept
+    // Both ends on an instance: the first is kept, the last not.
+    const uint64_t from = m_data->start[3000], to = m_data->start[9000];
     m_panel.setTimeRange(from, to);
     auto kept = [&](size_t i) { return m_data->start[i] >= from && m_data->start[i] < to; };
     uint64_t keptCount = 0;
