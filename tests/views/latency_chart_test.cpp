@@ -186,6 +186,28 @@ TEST_F(LatencyChartTest, ValuesOnAnEdgeCountInTheBucketAboveIt) {
     }
 }
 
+TEST_F(LatencyChartTest, LinearBucketsUpToP99LeaveTheTailAbove) {
+    m_panel.setLogLatencyAxis(false);
+    m_panel.setLinearUpTo(LatencyUpTo::P99);
+    const uint64_t p99 = nearestRank(m_data->latency, 990);
+    const auto& e = bins().edges;
+    const uint64_t width = e[1] - e[0];
+    EXPECT_GT(e.back(), p99);
+    EXPECT_LE(e.back(), p99 + width);
+    for (size_t b = 0; b < bins().buckets(); ++b) {
+        EXPECT_EQ(bins().layers.front().counts[b], countIn(*m_data, e[b], e[b + 1], all)) << b;
+    }
+    const uint64_t above = countIn(*m_data, e.back(), UINT64_MAX, all);
+    EXPECT_GT(above, 0u);
+    EXPECT_EQ(bins().above, above);
+    EXPECT_TRUE(m_panel.percentileText().contains(QStringLiteral("above  %1 ").arg(above)));
+    // The maximum lies beyond the axis: no line; p99 has its line.
+    EXPECT_TRUE(seriesNamed<QLineSeries>(QStringLiteral("max")).empty());
+    EXPECT_EQ(seriesNamed<QLineSeries>(QStringLiteral("p99")).size(), 1u);
+    m_panel.setLinearUpTo(LatencyUpTo::Max);
+    EXPECT_EQ(bins().above, 0u);
+}
+
 TEST_F(LatencyChartTest, PercentileLinesStandInTheBucketOfTheNearestRank) {
     for (bool log : {true, false}) {
         m_panel.setLogLatencyAxis(log);

@@ -210,8 +210,14 @@ LatencyBins binLatencies(const Latencies& data, const LatencyBinOptions& options
         layer.all = !options.oneItem;
         layer.item = options.item;
         layer.counts.assign(buckets, 0);
+        const uint64_t end = bins.edges.back();
         for (size_t i = first; i < last; ++i) {
-            if (keeps(data, options, i)) ++layer.counts[bucketOf(data.latency[i])];
+            if (!keeps(data, options, i)) continue;
+            if (data.latency[i] < end) {
+                ++layer.counts[bucketOf(data.latency[i])];
+            } else {
+                ++bins.above;
+            }
         }
         bins.layers.push_back(std::move(layer));
         return bins;
@@ -228,9 +234,14 @@ LatencyBins binLatencies(const Latencies& data, const LatencyBinOptions& options
     std::vector<uint64_t> flat(bins.layers.size() * buckets);
     const LayerOf layerOf(items, low, high, rest);
     // The field's array read straight in the loop, not chosen per instance.
+    const uint64_t end = bins.edges.back();
     auto count = [&](const auto& itemOf) {
         for (size_t i = first; i < last; ++i) {
-            ++flat[layerOf(uint32_t(itemOf[i])) * buckets + bucketOf(data.latency[i])];
+            if (data.latency[i] < end) {
+                ++flat[layerOf(uint32_t(itemOf[i])) * buckets + bucketOf(data.latency[i])];
+            } else {
+                ++bins.above;
+            }
         }
     };
     switch (options.field) {
@@ -269,6 +280,11 @@ LatencyChartData buildLatencyChart(const Latencies& data, const LatencyPercentil
     if (comparison && comparisonStats.count) {
         low = stats.count ? std::min(low, comparisonStats.min) : comparisonStats.min;
         high = std::max(high, comparisonStats.max);
+    }
+    if (!options.logLatency && options.upTo != LatencyUpTo::Max && stats.count) {
+        high = std::max(low, options.upTo == LatencyUpTo::P999  ? stats.p999
+                             : options.upTo == LatencyUpTo::P99 ? stats.p99
+                                                                : stats.p90);
     }
     std::vector<uint64_t> edges = latencyEdges(options.logLatency, low, high);
     out.main = binLatencies(data, options, edges);

@@ -87,6 +87,7 @@ struct LatencyChartPanel::State {
     QCheckBox* scaleBox = nullptr;
     QComboBox* fieldBox = nullptr;
     QComboBox* itemBox = nullptr;
+    QComboBox* upToBox = nullptr;
     QAreaSeries* brushSeries = nullptr;
     // Percentile labels: (series the line is, its text item), placed on plotAreaChanged.
     std::vector<std::pair<QLineSeries*, QGraphicsItem*>> labels;
@@ -277,6 +278,7 @@ void LatencyChartPanel::State::addPercentiles(const LatencyPercentiles& stats,
     QAbstractAxis* y = chart->axes(Qt::Vertical).front();
     const auto* yAxis = static_cast<QCategoryAxis*>(y);
     for (const Mark& m : kMarks) {
+        if (stats.*m.value >= bins.main.edges.back()) continue;  // beyond LatencyUpTo's end
         const double pos = latencyPosition(bins.main.edges, options.logLatency, stats.*m.value);
         auto* line = new QLineSeries;
         line->setName(QString::fromLatin1(m.name));
@@ -443,6 +445,13 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
 
     s.logLatencyBox = new QCheckBox(QStringLiteral("Log latency"), this);
     s.logLatencyBox->setChecked(s.options.logLatency);
+    s.upToBox = new QComboBox(this);
+    s.upToBox->setToolTip(
+        QStringLiteral("Where the even buckets end; the rest is listed as above"));
+    for (const char* name : {"up to max", "up to p99.9", "up to p99", "up to p90"}) {
+        s.upToBox->addItem(QString::fromLatin1(name));
+    }
+    s.upToBox->setVisible(!s.options.logLatency);
     s.logCountBox = new QCheckBox(QStringLiteral("Log count"), this);
     s.fieldBox = new QComboBox(this);
     s.itemBox = new QComboBox(this);
@@ -463,6 +472,7 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(s.logLatencyBox);
+    controls->addWidget(s.upToBox);
     controls->addWidget(s.logCountBox);
     controls->addWidget(new QLabel(QStringLiteral("Break down by"), this));
     controls->addWidget(s.fieldBox);
@@ -479,6 +489,8 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
     layout->addLayout(body, 1);
 
     connect(s.logLatencyBox, &QCheckBox::toggled, this, &LatencyChartPanel::setLogLatencyAxis);
+    connect(s.upToBox, &QComboBox::activated, this,
+            [this](int i) { setLinearUpTo(LatencyUpTo(i)); });
     connect(s.logCountBox, &QCheckBox::toggled, this, &LatencyChartPanel::setLogCountAxis);
     connect(s.scaleBox, &QCheckBox::toggled, this, &LatencyChartPanel::setScaleComparison);
     connect(s.fieldBox, &QComboBox::activated, this, [this](int i) { m_state->chooseField(i); });
@@ -542,6 +554,14 @@ void LatencyChartPanel::setLogLatencyAxis(bool log) {
     m_state->options.logLatency = log;
     const QSignalBlocker block(m_state->logLatencyBox);
     m_state->logLatencyBox->setChecked(log);
+    m_state->upToBox->setVisible(!log);
+    m_state->rebin();
+}
+
+void LatencyChartPanel::setLinearUpTo(LatencyUpTo upTo) {
+    m_state->options.upTo = upTo;
+    const QSignalBlocker block(m_state->upToBox);
+    m_state->upToBox->setCurrentIndex(int(upTo));
     m_state->rebin();
 }
 
@@ -593,6 +613,9 @@ QString LatencyChartPanel::percentileText() const {
                          .arg(QLatin1String(m.name), -5)
                          .arg(duration(a.*m.value));
         }
+        if (s.bins.main.above) {
+            lines << QStringLiteral("above  %1 beyond the axis").arg(s.bins.main.above);
+        }
         return lines.join(QLatin1Char('\n'));
     }
     const LatencyPercentiles& b = s.bins.comparison.stats;
@@ -611,6 +634,10 @@ QString LatencyChartPanel::percentileText() const {
     for (const Mark& m : kMarks) {
         lines << row(QString::fromLatin1(m.name), duration(a.*m.value), duration(b.*m.value),
                      change(double(a.*m.value), double(b.*m.value)));
+    }
+    if (s.bins.main.above || s.bins.comparison.above) {
+        lines << row(QStringLiteral("above"), QString::number(s.bins.main.above),
+                     QString::number(s.bins.comparison.above), QString());
     }
     return lines.join(QLatin1Char('\n'));
 }

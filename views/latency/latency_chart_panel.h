@@ -42,6 +42,9 @@ public:
     void setBreakdownField(LatencyField field);
     // Names a task in the legend and the item chooser ("comm-pid"); without it, "pid N".
     void setTaskNamer(std::function<QString(int32_t pid)> namer);
+    // Where linear buckets end (the default: the maximum). What lies beyond is not drawn
+    // and not in the CSV: the list counts it as "above".
+    void setLinearUpTo(LatencyUpTo upTo);
     // The comparison drawn scaled to the main trace's count (the default), else as counted.
     void setScaleComparison(bool scale);
     // The histogram as drawn: bucket b is [edges[b], edges[b + 1]). A brush covers whole
