@@ -24,7 +24,6 @@
 #include <cmath>
 #include <optional>
 
-#include "flame/function_colors.h"
 #include "latency/latency_chart_axes.h"
 #include "latency/latency_chart_view.h"
 #include "timeline/time_scale.h"
@@ -128,13 +127,15 @@ QString LatencyChartPanel::State::itemName(uint32_t item) const {
     return {};
 }
 
-// Functions keep the flame chart's colours, tasks the timeline's; other items take the
-// timeline's hue spread over their number.
+// Tasks keep the timeline's colours. Keys (functions, syscalls, IRQs...) take the
+// timeline's hue spread over a hash of their name, so that a key keeps its colour across
+// traces: the flame chart's warm function colours were too alike to tell eight stacked
+// layers apart. CPUs spread over their number.
 QColor LatencyChartPanel::State::itemColor(uint32_t item) const {
-    if (options.field == LatencyField::Key && data->kind == LatencyKind::Function) {
-        return functionColor(itemName(item));
-    }
-    return taskColor(int(item));
+    if (options.field != LatencyField::Key) return taskColor(int(item));
+    uint32_t hash = 2166136261u;  // FNV-1a: the same on every run, unlike qHash
+    for (char c : itemName(item).toUtf8()) hash = (hash ^ uint8_t(c)) * 16777619u;
+    return taskColor(int(hash % 100003u));
 }
 
 QString LatencyChartPanel::State::layerName(const LatencyLayer& layer) const {
@@ -387,12 +388,15 @@ void LatencyChartPanel::State::syncControls() {
     if (!broken || !data) return;
     itemBox->addItem(QStringLiteral("top %1 stacked").arg(options.topItems), -1);
     for (auto [item, n] : latencyTopItems(*data, options, kChooserItems)) {
-        itemBox->addItem(QStringLiteral("%1 (%2)").arg(itemName(item)).arg(n), qlonglong(item));
+        QString name = itemName(item);
+        if (name.size() > kLegendChars) name = name.left(kLegendChars - 1) + QChar(0x2026);
+        itemBox->addItem(QStringLiteral("only %1 (%2)").arg(name).arg(n), qlonglong(item));
     }
     if (options.oneItem) {
         int at = itemBox->findData(qlonglong(options.item));
         if (at < 0) {
-            itemBox->addItem(itemName(options.item), qlonglong(options.item));
+            itemBox->addItem(QStringLiteral("only %1").arg(itemName(options.item)),
+                             qlonglong(options.item));
             at = itemBox->count() - 1;
         }
         itemBox->setCurrentIndex(at);
@@ -455,6 +459,8 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
     s.logCountBox = new QCheckBox(QStringLiteral("Log count"), this);
     s.fieldBox = new QComboBox(this);
     s.itemBox = new QComboBox(this);
+    s.itemBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    s.itemBox->setMinimumContentsLength(kLegendChars + 12);
     s.scaleBox = new QCheckBox(QStringLiteral("Scale comparison"), this);
     s.scaleBox->setChecked(true);
     s.scaleBox->setVisible(false);
