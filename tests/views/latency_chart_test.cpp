@@ -10,6 +10,7 @@
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -308,6 +309,25 @@ TEST_F(LatencyChartTest, PngIsTheChartAsDrawnWithTheBrushShaded) {
     for (double x : {2.5, 8.5}) {
         const QColor c = pixelAt(x);
         EXPECT_EQ(c.red(), c.blue()) << x;
+    }
+}
+
+TEST_F(LatencyChartTest, HoverSaysTheBucketItsCountAndEachLayers) {
+    m_panel.setBreakdownField(LatencyField::Cpu);
+    m_panel.setBreakdown(Breakdown::Stacked);
+    const size_t b = 6;
+    const auto& e = bins().edges;
+    mouse(QEvent::MouseMove, viewPoint(double(b) + 0.5), Qt::NoButton);
+    const QStringList lines = QToolTip::text().split('\n');
+    ASSERT_GE(lines.size(), 2) << QToolTip::text().toStdString();
+    EXPECT_EQ(lines[0],
+              QString::fromStdString(formatDuration(e[b]) + " \u2013 " + formatDuration(e[b + 1])));
+    const uint64_t n = countIn(*m_data, e[b], e[b + 1], all);
+    EXPECT_TRUE(lines[1].startsWith(QStringLiteral("this: %1 (").arg(n))) << lines[1].toStdString();
+    for (uint16_t cpu = 0; cpu < 4; ++cpu) {
+        const uint64_t own =
+            countIn(*m_data, e[b], e[b + 1], [&](size_t i) { return m_data->startCpu[i] == cpu; });
+        EXPECT_TRUE(lines.contains(QStringLiteral("  CPU %1: %2").arg(cpu).arg(own))) << cpu;
     }
 }
 

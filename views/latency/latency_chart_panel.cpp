@@ -19,6 +19,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTextStream>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -519,6 +520,13 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
         st.redraw();
         emit brushed(st.bins.main.edges[st.brushFirst], st.bins.main.edges[st.brushLast + 1]);
     });
+    connect(s.view, &LatencyChartView::hovering, this, [this](double x, QPoint globalPos) {
+        const LatencyChartData& b = m_state->bins;
+        if (b.main.buckets() == 0 || x < 0 || x >= double(b.main.buckets())) {
+            return QToolTip::hideText();
+        }
+        QToolTip::showText(globalPos, bucketText(m_state->bucketAt(x)), m_state->view);
+    });
     connect(s.view, &LatencyChartView::clicked, this, &LatencyChartPanel::clearBrush);
 }
 
@@ -606,6 +614,32 @@ void LatencyChartPanel::setScaleComparison(bool scale) {
 
 const LatencyChartData& LatencyChartPanel::histogram() const {
     return m_state->bins;
+}
+
+QString LatencyChartPanel::bucketText(size_t bucket) const {
+    const State& s = *m_state;
+    const LatencyBins& b = s.bins.main;
+    if (bucket >= b.buckets()) return {};
+    const uint64_t total = b.total(bucket);
+    const double share = b.stats.count ? 100.0 * double(total) / double(b.stats.count) : 0;
+    QStringList lines;
+    lines << QStringLiteral("%1 \u2013 %2")
+                 .arg(duration(b.edges[bucket]), duration(b.edges[bucket + 1]));
+    lines << QStringLiteral("%1: %2 (%3%)").arg(s.label).arg(total).arg(share, 0, 'f', 1);
+    if (b.layers.size() > 1) {
+        for (const LatencyLayer& layer : b.layers) {
+            if (layer.counts[bucket]) {
+                lines
+                    << QStringLiteral("  %1: %2").arg(s.layerName(layer)).arg(layer.counts[bucket]);
+            }
+        }
+    }
+    if (s.bins.hasComparison) {
+        lines << QStringLiteral("%1: %2")
+                     .arg(s.comparisonLabel)
+                     .arg(s.bins.comparison.layers.front().counts[bucket]);
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 QString LatencyChartPanel::percentileText() const {

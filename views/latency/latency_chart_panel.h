@@ -50,6 +50,9 @@ public:
     // The histogram as drawn: bucket b is [edges[b], edges[b + 1]). A brush covers whole
     // buckets: brushed() reports the lower edge of the first and the upper of the last.
     const LatencyChartData& histogram() const;
+    // What hovering over bucket b says: its range, count and share, each layer's count,
+    // the comparison's.
+    QString bucketText(size_t bucket) const;
 
 signals:
     // The user dragged across the latency axis: instances with latency in [low, high) ns.
