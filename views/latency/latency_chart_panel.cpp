@@ -72,7 +72,7 @@ struct LatencyChartPanel::State {
     bool scaleComparison = true;
     std::function<QString(int32_t)> taskNamer;
     LatencyChartData bins;
-    // The percentiles, kept while what selects the instances stays (statsKey).
+    // The percentiles, with what selected their instances (range, one item, field, item).
     std::optional<std::pair<std::vector<uint64_t>, LatencyPercentiles>> statsCache;
     std::optional<LatencyPercentiles> comparisonCache;
     // The brushed buckets [brushFirst, brushLast], when brushOn.
@@ -105,6 +105,7 @@ struct LatencyChartPanel::State {
     void addAxes();
     void addPercentiles(const LatencyPercentiles& stats, bool comparisonLines);
     void addBrush();
+    void showBrush();
     void placeLabels();
     void updateList();
     void fillFields();
@@ -320,12 +321,21 @@ void LatencyChartPanel::State::addBrush() {
     brushSeries->attachAxis(chart->axes(Qt::Horizontal).front());
     brushSeries->attachAxis(chart->axes(Qt::Vertical).front());
     hideFromLegend(chart, brushSeries);
+    showBrush();
+}
+
+// Only the shade's four points change while a drag goes on: nothing else is rebuilt.
+void LatencyChartPanel::State::showBrush() {
+    if (!brushSeries) return;
+    const auto* y = static_cast<QCategoryAxis*>(chart->axes(Qt::Vertical).front());
+    const double x0 = double(brushFirst), x1 = double(brushLast + 1);
+    QList<QPointF> top, bottom;
     if (brushOn) {
-        const auto* y = static_cast<QCategoryAxis*>(chart->axes(Qt::Vertical).front());
-        const double x0 = double(brushFirst), x1 = double(brushLast + 1);
-        upper->append({{x0, y->max()}, {x1, y->max()}});
-        lower->append({{x0, y->min()}, {x1, y->min()}});
+        top = {{x0, y->max()}, {x1, y->max()}};
+        bottom = {{x0, y->min()}, {x1, y->min()}};
     }
+    brushSeries->upperSeries()->replace(top);
+    brushSeries->lowerSeries()->replace(bottom);
 }
 
 // Labels at the top of their lines, each in the first row where it overlaps no other;
@@ -509,7 +519,7 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
         st.brushOn = true;
         st.brushFirst = st.bucketAt(std::min(x0, x1));
         st.brushLast = st.bucketAt(std::max(x0, x1));
-        st.redraw();
+        st.showBrush();
     });
     connect(s.view, &LatencyChartView::dragFinished, this, [this](double x0, double x1) {
         State& st = *m_state;
@@ -517,7 +527,7 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
         st.brushOn = true;
         st.brushFirst = st.bucketAt(std::min(x0, x1));
         st.brushLast = st.bucketAt(std::max(x0, x1));
-        st.redraw();
+        st.showBrush();
         emit brushed(st.bins.main.edges[st.brushFirst], st.bins.main.edges[st.brushLast + 1]);
     });
     connect(s.view, &LatencyChartView::hovering, this, [this](double x, QPoint globalPos) {
@@ -560,7 +570,7 @@ void LatencyChartPanel::setTimeRange(uint64_t from, uint64_t to) {
 void LatencyChartPanel::clearBrush() {
     if (!m_state->brushOn) return;
     m_state->brushOn = false;
-    m_state->redraw();
+    m_state->showBrush();
     emit brushCleared();
 }
 
