@@ -62,7 +62,7 @@ Loaded& loaded() {
 
 // What a benchmark draws: range(0) 1 = log latency axis; range(1) 0 = all instances,
 // 1 = stacked by key (by task for kinds without keys), 2 = with the comparison overlaid,
-// 3 = log count axis too.
+// 3 = log count axis too, 4 = linear buckets up to p99.9 (with range(0) 0).
 LatencyBinOptions optionsOf(const benchmark::State& state) {
     LatencyBinOptions o;
     o.logLatency = state.range(0) == 1;
@@ -72,7 +72,7 @@ LatencyBinOptions optionsOf(const benchmark::State& state) {
 }
 
 const char* configName(const benchmark::State& state) {
-    static const char* const kNames[] = {"all", "stacked", "compared", "logcount"};
+    static const char* const kNames[] = {"all", "stacked", "compared", "logcount", "upto"};
     return kNames[state.range(1)];
 }
 
@@ -124,6 +124,7 @@ void BM_Redraw(benchmark::State& state) {
     if (o.stacked) panel.setBreakdown(LatencyChartPanel::Breakdown::Stacked);
     if (state.range(1) >= 2) panel.setComparison(l.comparison, QStringLiteral("comparison"));
     panel.setLogCountAxis(state.range(1) == 3);
+    if (state.range(1) == 4) panel.setLinearUpTo(LatencyUpTo::P999);
     panel.show();
     QApplication::processEvents();
     QChartView* view = panel.chartView();
@@ -141,6 +142,7 @@ void BM_Redraw(benchmark::State& state) {
 }
 BENCHMARK(BM_Redraw)
     ->ArgsProduct({{0, 1}, {0, 1, 2, 3}})
+    ->Args({0, 4})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
