@@ -139,6 +139,46 @@ TEST_F(LatencyChartTest, LogBucketsArePowersOfTwoHoldingWhatTheTestCounts) {
     EXPECT_EQ(sum, m_data->size());
 }
 
+TEST_F(LatencyChartTest, LogCountBarsRiseToTheLogOfTheCount) {
+    m_panel.setLogCountAxis(true);
+    const auto& e = bins().edges;
+    auto bars = seriesNamed<QAreaSeries>(QStringLiteral("this"));
+    ASSERT_EQ(bars.size(), 1u);
+    const QList<QPointF> tops = bars.front()->upperSeries()->points();
+    ASSERT_EQ(size_t(tops.size()), 4 * bins().buckets());
+    for (size_t b = 0; b < bins().buckets(); ++b) {
+        const uint64_t n = countIn(*m_data, e[b], e[b + 1], all);
+        ASSERT_GT(n, 0u);
+        EXPECT_NEAR(tops[int(4 * b + 1)].y(), std::log10(double(n)), 1e-9) << b;
+    }
+}
+
+TEST_F(LatencyChartTest, ComparisonOutlineIsScaledToThisTracesCountUnlessAsked) {
+    auto other = makeLatencies(3000, 11);
+    m_panel.setComparison(other, QStringLiteral("before"));
+    const double scale = double(m_data->size()) / double(other->size());
+    for (bool scaled : {true, false}) {
+        m_panel.setScaleComparison(scaled);
+        QLineSeries* outline = nullptr;
+        for (QAbstractSeries* series : chart()->series()) {
+            if (series->name().startsWith(QStringLiteral("before"))) {
+                outline = qobject_cast<QLineSeries*>(series);
+            }
+        }
+        ASSERT_TRUE(outline);
+        EXPECT_EQ(outline->name().contains(QChar(0x00d7)), scaled) << outline->name().toStdString();
+        const auto& e = bins().edges;
+        // A floor point, then two per bucket at its count, then a floor point.
+        ASSERT_EQ(size_t(outline->count()), 2 * bins().buckets() + 2);
+        for (size_t b = 0; b < bins().buckets(); ++b) {
+            const double n = double(countIn(*other, e[b], e[b + 1], all)) * (scaled ? scale : 1);
+            EXPECT_NEAR(outline->at(int(2 * b + 1)).y(), n, 1e-6) << b;
+            EXPECT_EQ(outline->at(int(2 * b + 1)).x(), double(b));
+            EXPECT_EQ(outline->at(int(2 * b + 2)).x(), double(b + 1));
+        }
+    }
+}
+
 TEST_F(LatencyChartTest, LinearBucketsAreEvenAndHoldWhatTheTestCounts) {
     m_panel.setLogLatencyAxis(false);
     const auto& e = bins().edges;
