@@ -325,6 +325,13 @@ TEST_F(LatencyChartTest, DragEmitsTheEdgesOfTheBucketsUnderIt) {
                   chart()->series().back());
         EXPECT_EQ(shade->upperSeries()->count(), 0);
     }
+    // New buckets clear a brush; a log count axis keeps them, and the brush.
+    drag(2.5, 4.5);
+    const int clearedBefore = int(cleared.size());
+    m_panel.setLogCountAxis(true);
+    EXPECT_EQ(cleared.size(), clearedBefore);
+    m_panel.setLogLatencyAxis(true);
+    EXPECT_EQ(cleared.size(), clearedBefore + 1);
 }
 
 TEST_F(LatencyChartTest, PngIsTheChartAsDrawnWithTheBrushShaded) {

@@ -168,7 +168,8 @@ void LatencyChartPanel::State::rebin() {
     } else {
         bins = buildLatencyChart(*data, mainStats(), comparison.get(), comparisonStats(), options);
     }
-    if (brushOn && brushLast >= bins.main.buckets()) {
+    // New buckets: the brushed edges may be no edges any more.
+    if (brushOn) {
         brushOn = false;
         emit panel->brushCleared();
     }
