@@ -56,6 +56,8 @@ public:
 
 signals:
     // The user dragged across the latency axis: instances with latency in [low, high) ns.
+    // Always bucket edges: low is the lower edge of the first bucket under the drag, high
+    // the upper edge of the last, so the selection is exactly the shaded bars.
     void brushed(uint64_t lowNs, uint64_t highNs);
     void brushCleared();
 
