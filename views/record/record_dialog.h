@@ -53,14 +53,12 @@ public:
     RecordingPage* recordingPage() const { return m_recording; }
     QPushButton* recordButton() const { return m_record; }
     bool isRecording() const { return m_running; }
+    void reject() override;  // refused while recording: Stop first
 
 signals:
     void recordRequested();  // Record pressed; read recordArguments() etc.
     void stopRequested();
     void capabilitiesProbed();  // the form shows what the kernel allows
-
-protected:
-    void reject() override;
 
 private:
     void updateButtons();
