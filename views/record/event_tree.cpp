@@ -30,7 +30,7 @@ EventTree::EventTree(QWidget* parent) : QWidget(parent) {
     m_search->setClearButtonEnabled(true);
     m_tree = new QTreeWidget(this);
     m_tree->setHeaderLabels({tr("Event"), tr("Filter")});
-    m_tree->setColumnWidth(0, 250);
+    m_tree->setColumnWidth(0, 235);
     m_tree->setUniformRowHeights(true);
     m_tree->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_count = new QLabel(this);

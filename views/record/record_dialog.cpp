@@ -46,7 +46,7 @@ RecordDialog::RecordDialog(const QString& tracefsRoot, CapabilityProbe probe, QW
     });
     connect(m_close, &QPushButton::clicked, this, &RecordDialog::reject);
     connect(m_recording, &RecordingPage::stopRequested, this, &RecordDialog::stopRequested);
-    resize(1200, 760);
+    resize(1200, 820);
     updateButtons();
 }
 

@@ -21,6 +21,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QStringListModel>
 #include <QVBoxLayout>
@@ -69,7 +70,8 @@ QString defaultOutput() {
 
 std::vector<std::string> split(const QString& text) {
     std::vector<std::string> out;
-    for (const QString& w : text.split(' ', Qt::SkipEmptyParts)) out.push_back(w.toStdString());
+    static const QRegularExpression blanks(QStringLiteral("\\s+"));
+    for (const QString& w : text.split(blanks, Qt::SkipEmptyParts)) out.push_back(w.toStdString());
     return out;
 }
 
@@ -126,7 +128,7 @@ RecordForm::RecordForm(const QString& tracefsRoot, CapabilityProbe probe, QWidge
     auto* right = new QVBoxLayout;
     right->addWidget(buildTargetBox(), 1);
     right->addWidget(buildStopBox());
-    columns->addWidget(eventsBox, 4);
+    columns->addWidget(eventsBox, 5);
     columns->addLayout(middle, 4);
     columns->addLayout(right, 5);
     layout->addLayout(columns, 1);
@@ -182,7 +184,10 @@ QWidget* RecordForm::buildTracerBox() {
     auto* box = new QGroupBox(tr("Tracer"), this);
     auto* grid = new QGridLayout(box);
     m_tracer = new QListWidget(box);
-    m_tracer->setMaximumHeight(m_tracer->fontMetrics().height() * 6 + 8);
+    m_tracer->setMinimumHeight(m_tracer->fontMetrics().height() * 7 + 8);
+    m_tracer->setMaximumHeight(m_tracer->fontMetrics().height() * 9 + 8);
+    m_tracer->setWordWrap(true);
+    m_tracer->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_tracer->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tracerNote = reasonLabel(box);
     m_probeState = new QLabel(tr("Probing what the kernel allows..."), box);
@@ -326,6 +331,7 @@ QWidget* RecordForm::buildStopBox() {
     m_seconds->setValue(10);
     m_seconds->setSuffix(tr(" s"));
     m_output = new QLineEdit(defaultOutput(), box);
+    m_output->setCursorPosition(0);
     auto* browse = new QPushButton(tr("Browse..."), box);
     layout->addWidget(button, 0, 0, 1, 3);
     layout->addWidget(after, 1, 0);
@@ -359,8 +365,9 @@ void RecordForm::fillTracers() {
         if (name == "nop") continue;
         const Offer offer = m_probed ? offerFor(m_caps, "tracer " + name) : Offer{};
         QString text = q(name);
-        if (offer.kind == Offer::Kind::TopLevelOnly || offer.kind == Offer::Kind::Refused)
-            text += QStringLiteral(" \u2014 ") + offer.reason;
+        if (offer.kind == Offer::Kind::TopLevelOnly)
+            text += QStringLiteral(" \u2014 ") + tr("top-level buffer only");
+        if (offer.kind == Offer::Kind::Refused) text += QStringLiteral(" \u2014 ") + offer.reason;
         auto* item = new QListWidgetItem(text, m_tracer);
         item->setData(Qt::UserRole, q(name));
         item->setToolTip(offer.reason);
@@ -510,7 +517,7 @@ bool RecordForm::applyPreset(const QString& name) {
     setConfig(*config);
     QStringList asks;
     for (const PresetAsk& a : m_asks) asks << q(a.what);
-    m_presetNote->setText(asks.isEmpty() ? q(preset->title())
+    m_presetNote->setText(asks.isEmpty() ? QString()
                                          : tr("This preset asks for %1.").arg(asks.join(", ")));
     for (const PresetAsk& a : m_asks) {
         if (a.option == "-g") m_graphFunction->setFocus();
