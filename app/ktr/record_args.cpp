@@ -172,8 +172,7 @@ void addPresetOptions(CLI::App& app, RecordConfig& c,
                       const std::shared_ptr<std::vector<PresetAsk>>& asks) {
     app.option_defaults()->group("Presets");
     valued(app, "--preset", "NAME",
-           "start from preset NAME (built-in, or ~/.config/kestrel/presets/NAME.preset); "
-           "options after it add to or override it",
+           "start from a preset (--list-presets); later options add to or override it",
            [&c, asks](const std::string& name) {
                std::optional<Preset> preset = findPreset(name);
                if (!preset) {
