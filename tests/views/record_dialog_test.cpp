@@ -10,6 +10,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -18,11 +19,13 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
+#include <QTest>
 #include <QTreeWidget>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "qt_test_app.h"
@@ -318,6 +321,43 @@ TEST_F(RecordDialogTest, TheRecordingPageShowsTotalsAndOnlyClosesWhenFinished) {
     m_dialog->showFinished(true, "wrote trace.ktr");
     m_dialog->reject();
     EXPECT_FALSE(m_dialog->isVisible());
+}
+
+// available_filter_functions as a kernel writes it ("name" or "name [module]", some names
+// twice): the names load off the UI thread and each word of a function line completes.
+TEST(RecordDialogFunctions, WordsCompleteFromTheKernelsFunctions) {
+    const std::string root = test::tempDir("fake-tracefs-functions");
+    fs::create_directories(root + "/events/sched/sched_switch");
+    std::set<std::string> names;
+    {
+        std::ofstream out(root + "/available_filter_functions");
+        for (int i = 0; i < 70000; ++i) {
+            const std::string name = "fn_" + std::to_string(i % 65000);
+            names.insert(name);
+            out << name << (i % 3 ? "\n" : " [ext4]\n");
+        }
+        out << "vfs_read\nvfs_readv\nvfs_write\n";
+        names.insert({"vfs_read", "vfs_readv", "vfs_write"});
+    }
+    {
+        RecordDialog dialog(QString::fromStdString(root), fakeProbe);
+        ASSERT_TRUE(waitUntil([&] { return dialog.form()->functionsLoaded(); }));
+        EXPECT_TRUE(dialog.form()->functionNote()->text().startsWith(
+            QString("%1 functions").arg(names.size())))
+            << dialog.form()->functionNote()->text().toStdString();
+        dialog.show();
+        FunctionListEdit* edit = dialog.form()->graphFunctions();
+        edit->setText("fn_1 ");
+        edit->setCursorPosition(static_cast<int>(edit->text().size()));
+        QTest::keyClicks(edit, "vfs_r");
+        QCompleter* completer = edit->wordCompleter();
+        ASSERT_NE(completer, nullptr);
+        EXPECT_EQ(completer->completionPrefix(), "vfs_r");
+        EXPECT_EQ(completer->completionCount(), 2);  // vfs_read, vfs_readv
+        emit completer->activated("vfs_read");
+        EXPECT_EQ(edit->values(), (std::vector<std::string>{"fn_1", "vfs_read"}));
+    }
+    fs::remove_all(root);
 }
 
 }  // namespace
