@@ -517,8 +517,13 @@ bool RecordForm::applyPreset(const QString& name) {
     setConfig(*config);
     QStringList asks;
     for (const PresetAsk& a : m_asks) asks << q(a.what);
-    m_presetNote->setText(asks.isEmpty() ? QString()
-                                         : tr("This preset asks for %1.").arg(asks.join(", ")));
+    QString note = asks.isEmpty() ? QString() : tr("This preset asks for %1.").arg(asks.join(", "));
+    if (!m_unmatchedEvents.isEmpty()) {
+        note += (note.isEmpty() ? QString() : QStringLiteral(" ")) +
+                tr("Not on this kernel, left out: %1.").arg(m_unmatchedEvents.join(", "));
+    }
+    m_presetNote->setText(note);
+    m_presetNote->setToolTip(note);
     for (const PresetAsk& a : m_asks) {
         if (a.option == "-g") m_graphFunction->setFocus();
         if (a.option == "-P") setTarget(Target::Processes);

@@ -67,6 +67,7 @@ public:
     ProcessPicker* processes() const { return m_processes; }
     FunctionListEdit* graphFunctions() const { return m_graphFunction; }
     QLabel* functionNote() const { return m_functionNote; }
+    QLabel* presetNote() const { return m_presetNote; }
     QLabel* offerLabel(const std::string& item) const;  // the reason beside a refused item
     QWidget* offerWidget(const std::string& item) const;
     void setTarget(Target target);
