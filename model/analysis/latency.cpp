@@ -316,26 +316,36 @@ Result<Latencies> functionLatencies(const TraceModel& model, const EventFormats&
     }
     auto trees = buildCallTrees(model, formats, progress, threads);
     if (!trees) return trees.status();
-    const CallTrees& t = trees.value();
+    Latencies out = callLatencies(trees.value());
+    nameCallLatencies(trees.value(), formats, out);
+    return out;
+}
+
+}  // namespace
+
+Latencies callLatencies(const CallTrees& trees) {
     Latencies out;
     out.kind = LatencyKind::Function;
-    for (const CallLane& lane : t.lanes) {
+    for (const CallLane& lane : trees.lanes) {
         for (uint64_t i = lane.first; i < lane.first + lane.count; ++i) {
-            const CallSpan& s = t.spans[i];
+            const CallSpan& s = trees.spans[i];
             if (s.flags & CallSpan::kNoExit) {
                 ++out.unfinished;
                 continue;
             }
             out.add(s.start, s.end(), lane.pid, s.function, s.cpu, s.cpu);
-            if (!out.keyNames.count(s.function))
-                out.keyNames[s.function] = t.functionName(s.function, formats);
         }
     }
     out.sortByStart();
     return out;
 }
 
-}  // namespace
+void nameCallLatencies(const CallTrees& trees, const EventFormats& formats, Latencies& out) {
+    for (uint32_t function : out.key) {
+        if (!out.keyNames.count(function))
+            out.keyNames[function] = trees.functionName(function, formats);
+    }
+}
 
 void Latencies::add(uint64_t startTs, uint64_t endTs, int32_t task, uint32_t k, uint16_t cpu0,
                     uint16_t cpu1) {

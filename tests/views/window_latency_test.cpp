@@ -1,0 +1,253 @@
+// The window's Latency tab: a kind analysed in the background, the instances a brush
+// selects, a worst case shown on the timeline and in the event table, custom pairs kept
+// with the session, Cancel stopping a run. Expectations come from analyzeLatency run by
+// the test itself, filtered and compared the simple way.
+#include <gtest/gtest.h>
+
+#include <QComboBox>
+#include <QHeaderView>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTest>
+#include <chrono>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "analysis/latency.h"
+#include "events/event_panel.h"
+#include "events/event_table_model.h"
+#include "events/event_table_view.h"
+#include "fixture_copy.h"
+#include "formats/event_formats.h"
+#include "latency/latency_panel.h"
+#include "latency/latency_scatter.h"
+#include "latency/latency_worst_table.h"
+#include "qt_test_app.h"
+#include "timeline/timeline_view.h"
+#include "window/latency_views.h"
+#include "window/main_window.h"
+#include "window_helpers.h"
+
+namespace kestrel {
+namespace {
+
+using Instance = std::tuple<uint64_t, uint64_t, int32_t, uint16_t, uint16_t>;
+
+Latencies expectedWakeups(const TraceModel& model) {
+    auto formats = EventFormats::create(model.meta());
+    EXPECT_TRUE(formats);
+    LatencyRequest request;
+    request.kind = LatencyKind::Wakeup;
+    auto result = analyzeLatency(model, *formats.value(), request);
+    EXPECT_TRUE(result) << result.message();
+    return result ? std::move(result.value()) : Latencies{};
+}
+
+Instance instanceOf(const Latencies& l, size_t i) {
+    return {l.start[i], l.latency[i], l.pid[i], l.startCpu[i], l.endCpu[i]};
+}
+
+// The instances the panel's table lists, as the test identifies them.
+std::multiset<Instance> listed(LatencyPanel& panel) {
+    std::multiset<Instance> out;
+    const Latencies& l = *panel.latencies();
+    for (uint32_t i : panel.instanceModel()->instances()) out.insert(instanceOf(l, i));
+    return out;
+}
+
+bool runKind(MainWindow& w, LatencyKind kind) {
+    QSignalSpy finished(w.latencyViews(), &LatencyViews::finished);
+    w.latencyViews()->panel()->setKind(kind);
+    return finished.wait(30000) && finished.takeFirst().at(0).toBool();
+}
+
+TEST(WindowLatency, TheTabOffersTheKindsTheTraceHasEventsFor) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
+    MainWindow w;
+    ASSERT_NE(test::openWithPanel(w, trace), nullptr);
+    LatencyPanel* panel = w.latencyViews()->panel();
+    ASSERT_NE(panel, nullptr);
+    EXPECT_TRUE(panel->available(LatencyKind::Wakeup));
+    EXPECT_TRUE(panel->available(LatencyKind::Pair));
+    EXPECT_FALSE(panel->available(LatencyKind::Function));  // no function_graph records
+    auto* items = qobject_cast<QStandardItemModel*>(panel->kindBox()->model());
+    const int function = panel->kindBox()->findData(int(LatencyKind::Function));
+    EXPECT_FALSE(items->item(function)->isEnabled());
+    EXPECT_TRUE(items->item(function)->toolTip().contains(QStringLiteral("function_graph")));
+}
+
+TEST(WindowLatency, ABrushListsExactlyTheInstancesWhoseLatencyLiesInIt) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
+    MainWindow w;
+    ASSERT_NE(test::openWithPanel(w, trace), nullptr);
+    ASSERT_TRUE(runKind(w, LatencyKind::Wakeup));
+    LatencyPanel* panel = w.latencyViews()->panel();
+    const Latencies expected = expectedWakeups(*w.model());
+    ASSERT_GT(expected.size(), 10u);
+    ASSERT_EQ(panel->latencies()->size(), expected.size());
+
+    // A range from the 25th to the 75th smallest latency, bounds taken from the values.
+    std::vector<uint64_t> sorted = expected.latency;
+    std::sort(sorted.begin(), sorted.end());
+    const uint64_t low = sorted[sorted.size() / 4], high = sorted[sorted.size() * 3 / 4];
+    ASSERT_LT(low, high);
+    std::multiset<Instance> inside;
+    for (size_t i = 0; i < expected.size(); ++i) {
+        if (expected.latency[i] >= low && expected.latency[i] < high)
+            inside.insert(instanceOf(expected, i));
+    }
+    panel->showBetween(low, high);
+    EXPECT_FALSE(panel->showingWorst());
+    EXPECT_EQ(listed(*panel), inside);
+    EXPECT_EQ(panel->instanceModel()->rowCount(), int(inside.size()));
+
+    // The timeline's selection restricts the list to the instances starting in it.
+    const uint64_t from = expected.start[expected.size() / 3];
+    const uint64_t to = expected.start[expected.size() * 2 / 3];
+    w.state()->setSelection({from, to});
+    std::multiset<Instance> selected;
+    for (size_t i = 0; i < expected.size(); ++i) {
+        if (expected.latency[i] >= low && expected.latency[i] < high && expected.start[i] >= from &&
+            expected.start[i] < to)
+            selected.insert(instanceOf(expected, i));
+    }
+    EXPECT_EQ(listed(*panel), selected);
+    EXPECT_TRUE(panel->titleText().contains(QStringLiteral("selected range")))
+        << qPrintable(panel->titleText());
+
+    // Sorting by start orders the same rows by start.
+    panel->instanceTable()->sortByColumn(LatencyInstanceModel::Start, Qt::AscendingOrder);
+    std::vector<uint64_t> starts;
+    for (uint32_t i : panel->instanceModel()->instances()) starts.push_back(expected.start[i]);
+    EXPECT_TRUE(std::is_sorted(starts.begin(), starts.end()));
+    EXPECT_EQ(listed(*panel), selected);
+
+    // Clearing the brush goes back to the worst cases.
+    panel->showWorst();
+    EXPECT_TRUE(panel->showingWorst());
+}
+
+TEST(WindowLatency, TheWorstCasesAreTheLargestLatencies) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
+    MainWindow w;
+    ASSERT_NE(test::openWithPanel(w, trace), nullptr);
+    ASSERT_TRUE(runKind(w, LatencyKind::Wakeup));
+    LatencyPanel* panel = w.latencyViews()->panel();
+    const Latencies expected = expectedWakeups(*w.model());
+    panel->setWorstCount(5);
+    std::vector<uint64_t> sorted = expected.latency;
+    std::sort(sorted.rbegin(), sorted.rend());
+    sorted.resize(std::min<size_t>(5, sorted.size()));
+    std::vector<uint64_t> shown;
+    for (uint32_t i : panel->instanceModel()->instances()) shown.push_back(expected.latency[i]);
+    EXPECT_EQ(shown, sorted);
+}
+
+TEST(WindowLatency, ClickingAWorstCaseZoomsToItAndSelectsItsEndEvent) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
+    MainWindow w;
+    w.resize(1400, 900);
+    EventPanel* events = test::openAndIndex(w, trace);
+    ASSERT_NE(events, nullptr);
+    ASSERT_TRUE(runKind(w, LatencyKind::Wakeup));
+    LatencyPanel* panel = w.latencyViews()->panel();
+    const Latencies& l = *panel->latencies();
+    QTableView* table = panel->instanceTable();
+    ASSERT_GT(table->model()->rowCount(), 2);
+    const uint32_t i = panel->instanceModel()->instanceAt(1);
+    const uint64_t start = l.start[i], end = l.start[i] + l.latency[i];
+    w.bottomArea()->setCurrentWidget(panel);
+    w.show();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                      table->visualRect(table->model()->index(1, 0)).center());
+
+    const TimeRange visible = w.state()->visibleRange();
+    EXPECT_LE(visible.from, start);
+    EXPECT_GE(visible.to, end);
+    // A margin, not the whole trace: at most a fifth of the interval either side (and a
+    // pixel's rounding).
+    const uint64_t length = end - start;
+    EXPECT_LE(visible.to - visible.from, length + 2 * (length / 5 + 100));
+    const auto& highlight = w.timelineView()->highlightedInterval();
+    ASSERT_TRUE(highlight.has_value());
+    EXPECT_EQ(highlight->start, start);
+    EXPECT_EQ(highlight->end, end);
+    EXPECT_EQ(highlight->startCpu, int(l.startCpu[i]));
+    EXPECT_EQ(highlight->endCpu, int(l.endCpu[i]));
+    const int row = events->table()->currentRowIndex();
+    ASSERT_GE(row, 0);
+    EXPECT_EQ(events->tableModel()->timestampOf(row), end);
+
+    // A point on the scatter goes to its instance too.
+    LatencyScatter* scatter = panel->scatter();
+    const uint32_t j = panel->instanceModel()->instanceAt(0);
+    QTest::mouseClick(scatter, Qt::LeftButton, {}, scatter->pointOf(j).toPoint());
+    ASSERT_TRUE(w.timelineView()->highlightedInterval().has_value());
+    EXPECT_EQ(w.timelineView()->highlightedInterval()->start, l.start[j]);
+}
+
+TEST(WindowLatency, ACustomPairComesBackWhenTheTraceIsOpenedAgain) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
+    LatencyRequest pair;
+    pair.kind = LatencyKind::Pair;
+    pair.startEvent = "sched:sched_waking";
+    pair.endEvent = "sched:sched_switch";
+    pair.match = {{"pid", "next_pid"}};
+    pair.endFilter = "prev_prio < 200";
+    {
+        MainWindow w;
+        ASSERT_NE(test::openWithPanel(w, trace), nullptr);
+        LatencyPanel* panel = w.latencyViews()->panel();
+        panel->setKind(LatencyKind::Pair);
+        panel->setPairForm(pair);
+        QSignalSpy finished(w.latencyViews(), &LatencyViews::finished);
+        QTest::mouseClick(panel->runButton(), Qt::LeftButton);
+        ASSERT_TRUE(finished.wait(30000));
+        EXPECT_TRUE(finished.takeFirst().at(0).toBool()) << qPrintable(panel->summaryText());
+        w.close();
+    }
+    MainWindow w;
+    ASSERT_NE(test::openWithPanel(w, trace), nullptr);
+    LatencyPanel* panel = w.latencyViews()->panel();
+    ASSERT_EQ(panel->savedPairs().size(), 1);
+    panel->setKind(LatencyKind::Pair);
+    const LatencyRequest back = panel->request();
+    EXPECT_EQ(back.startEvent, pair.startEvent);
+    EXPECT_EQ(back.endEvent, pair.endEvent);
+    EXPECT_EQ(back.match, pair.match);
+    EXPECT_EQ(back.startFilter, pair.startFilter);
+    EXPECT_EQ(back.endFilter, pair.endFilter);
+}
+
+TEST(WindowLatency, CancelStopsARun) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
+    MainWindow w;
+    ASSERT_NE(test::openWithPanel(w, trace), nullptr);
+    // The run waits for Cancel, however fast the machine is.
+    w.latencyViews()->setAnalysis(
+        [](const TraceModel&, const EventFormats&, const LatencyRequest&, Progress* progress) {
+            while (!progress->cancelled())
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return Result<Latencies>(Status::error("cancelled"));
+        });
+    QSignalSpy finished(w.latencyViews(), &LatencyViews::finished);
+    w.latencyViews()->panel()->setKind(LatencyKind::Wakeup);
+    ASSERT_TRUE(w.latencyViews()->running());
+    EXPECT_TRUE(test::shown(w, "cancelAnalysis"));
+    auto* cancel = w.findChild<QPushButton*>(QStringLiteral("cancelAnalysis"));
+    ASSERT_NE(cancel, nullptr);
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    EXPECT_FALSE(w.latencyViews()->running());
+    EXPECT_TRUE(w.latencyViews()->cancelled());
+    EXPECT_FALSE(test::shown(w, "cancelAnalysis"));
+    QTest::qWait(200);
+    EXPECT_EQ(finished.count(), 0);
+    EXPECT_EQ(w.latencyViews()->latencies(), nullptr);
+    EXPECT_TRUE(w.latencyViews()->panel()->summaryText().contains(QStringLiteral("cancelled")));
+}
+
+}  // namespace
+}  // namespace kestrel

@@ -1,0 +1,174 @@
+#include "latency/latency_scatter.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <algorithm>
+#include <cmath>
+
+#include "timeline/time_scale.h"
+
+namespace kestrel {
+
+namespace {
+constexpr int kLeft = 64;  // the latency labels
+constexpr int kBottom = 18;
+constexpr int kTop = 6;
+constexpr int kRight = 8;
+}  // namespace
+
+LatencyScatter::LatencyScatter(QWidget* parent) : QWidget(parent) {
+    setMinimumSize(200, 100);
+    setMouseTracking(false);
+}
+
+void LatencyScatter::setLatencies(std::shared_ptr<const Latencies> latencies) {
+    m_latencies = std::move(latencies);
+    m_marked.reset();
+    rebin();
+}
+
+void LatencyScatter::setTimeRange(uint64_t from, uint64_t to) {
+    m_from = from;
+    m_to = to;
+    rebin();
+}
+
+void LatencyScatter::setMarked(std::optional<uint32_t> instance) {
+    m_marked = instance;
+    update();
+}
+
+QRect LatencyScatter::plotRect() const {
+    return QRect(kLeft, kTop, std::max(1, width() - kLeft - kRight),
+                 std::max(1, height() - kTop - kBottom));
+}
+
+double LatencyScatter::yFor(uint64_t latency) const {
+    const QRect r = plotRect();
+    const double v = std::log10(double(std::max<uint64_t>(latency, 1)));
+    const double f = (v - m_logMin) / std::max(1e-9, m_logMax - m_logMin);
+    return r.bottom() - f * (r.height() - 1);
+}
+
+QPointF LatencyScatter::pointOf(uint32_t i) const {
+    const QRect r = plotRect();
+    const double span = double(std::max<uint64_t>(m_to - m_from, 1));
+    const double x = r.left() + double(m_latencies->start[i] - m_from) / span * (r.width() - 1);
+    return {x, yFor(m_latencies->latency[i])};
+}
+
+// One pass over the instances in the time range: O(instances), once per result, size or
+// range; painting then draws the image.
+void LatencyScatter::rebin() {
+    const QRect r = plotRect();
+    m_dots = QImage(r.size(), QImage::Format_ARGB32_Premultiplied);
+    m_dots.fill(Qt::transparent);
+    m_largest.assign(size_t(r.width()) * size_t(r.height()), -1);
+    m_maxLatency = 0;
+    if (!m_latencies || m_latencies->size() == 0 || m_to <= m_from) return update();
+    const Latencies& l = *m_latencies;
+    auto lo = std::lower_bound(l.start.begin(), l.start.end(), m_from);
+    auto hi = std::lower_bound(lo, l.start.end(), m_to);
+    const size_t first = size_t(lo - l.start.begin()), last = size_t(hi - l.start.begin());
+    uint64_t minLatency = UINT64_MAX;
+    for (size_t i = first; i < last; ++i) {
+        minLatency = std::min(minLatency, l.latency[i]);
+        m_maxLatency = std::max(m_maxLatency, l.latency[i]);
+    }
+    if (first == last) return update();
+    m_logMin = std::floor(std::log10(double(std::max<uint64_t>(minLatency, 1))));
+    m_logMax =
+        std::max(m_logMin + 1, std::ceil(std::log10(double(std::max<uint64_t>(m_maxLatency, 1)))));
+    std::vector<uint32_t> counts(m_largest.size(), 0);
+    for (size_t i = first; i < last; ++i) {
+        const QPointF p = pointOf(uint32_t(i)) - r.topLeft();
+        const int x = std::clamp(int(p.x()), 0, r.width() - 1);
+        const int y = std::clamp(int(p.y()), 0, r.height() - 1);
+        const size_t cell = size_t(y) * size_t(r.width()) + size_t(x);
+        ++counts[cell];
+        if (m_largest[cell] < 0 || l.latency[size_t(m_largest[cell])] < l.latency[i])
+            m_largest[cell] = int64_t(i);
+    }
+    for (int y = 0; y < r.height(); ++y) {
+        auto* line = reinterpret_cast<QRgb*>(m_dots.scanLine(y));
+        for (int x = 0; x < r.width(); ++x) {
+            const uint32_t n = counts[size_t(y) * size_t(r.width()) + size_t(x)];
+            if (n == 0) continue;
+            // One instance reads clearly; a hundred or more are the darkest.
+            const int shade = std::clamp(int(std::log10(double(n)) / 2.0 * 255), 0, 255);
+            line[x] = qRgba(40 + (1 - shade / 255.0) * 60, 70 - shade / 5, 170 - shade / 3, 255);
+        }
+    }
+    update();
+}
+
+std::optional<uint32_t> LatencyScatter::instanceAt(QPoint pos) const {
+    const QRect r = plotRect();
+    if (m_largest.empty() || !r.adjusted(-3, -3, 3, 3).contains(pos)) return std::nullopt;
+    const QPoint at = pos - r.topLeft();
+    int64_t best = -1;
+    for (int dy = -3; dy <= 3; ++dy) {
+        for (int dx = -3; dx <= 3; ++dx) {
+            const int x = at.x() + dx, y = at.y() + dy;
+            if (x < 0 || y < 0 || x >= r.width() || y >= r.height()) continue;
+            const int64_t i = m_largest[size_t(y) * size_t(r.width()) + size_t(x)];
+            if (i >= 0 &&
+                (best < 0 || m_latencies->latency[size_t(i)] > m_latencies->latency[size_t(best)]))
+                best = i;
+        }
+    }
+    if (best < 0) return std::nullopt;
+    return uint32_t(best);
+}
+
+void LatencyScatter::paintTo(QPainter& p) {
+    p.fillRect(rect(), Qt::white);
+    const QRect r = plotRect();
+    p.setPen(QColor(200, 200, 200));
+    p.drawRect(r.adjusted(0, 0, -1, -1));
+    if (m_maxLatency == 0) {
+        p.setPen(Qt::darkGray);
+        p.drawText(r, Qt::AlignCenter, tr("No instances in this range"));
+        return;
+    }
+    // Latency grid lines at each power of ten, labelled on the left.
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    p.setFont(small);
+    for (int e = int(m_logMin); e <= int(m_logMax); ++e) {
+        const double y = yFor(uint64_t(std::pow(10.0, e)));
+        p.setPen(QColor(230, 230, 230));
+        p.drawLine(QPointF(r.left(), y), QPointF(r.right(), y));
+        p.setPen(Qt::darkGray);
+        p.drawText(QRectF(0, y - 8, kLeft - 4, 16), Qt::AlignRight | Qt::AlignVCenter,
+                   QString::fromStdString(formatDuration(uint64_t(std::pow(10.0, e)))));
+    }
+    p.drawImage(r.topLeft(), m_dots);
+    p.setPen(Qt::darkGray);
+    const QString from = QString::number(double(m_from) / 1e9, 'f', 3);
+    const QString to = QString::number(double(m_to) / 1e9, 'f', 3);
+    p.drawText(QRect(r.left(), r.bottom() + 2, r.width(), kBottom - 2), Qt::AlignLeft, from);
+    p.drawText(QRect(r.left(), r.bottom() + 2, r.width(), kBottom - 2), Qt::AlignRight,
+               tr("%1 s").arg(to));
+    if (m_marked && m_latencies && *m_marked < m_latencies->size()) {
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(QPen(QColor(230, 100, 0), 2));
+        p.drawEllipse(pointOf(*m_marked), 5, 5);
+    }
+}
+
+void LatencyScatter::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    paintTo(p);
+}
+
+void LatencyScatter::resizeEvent(QResizeEvent*) {
+    rebin();
+}
+
+void LatencyScatter::mousePressEvent(QMouseEvent* e) {
+    if (e->button() != Qt::LeftButton) return;
+    if (auto i = instanceAt(e->pos())) emit instanceClicked(*i);
+}
+
+}  // namespace kestrel
