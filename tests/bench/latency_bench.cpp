@@ -1,84 +1,72 @@
-// The Latency tab's scatter: binning the instances to the pixel grid (once per result,
-// size or range) and repainting it (O(pixels), whatever the count), rendered offscreen
-// into a 1600x400 QImage. The instances are the function calls of KESTREL_BENCH_TRACE
-// (default: the fixture function-graph.dat; a big function_graph trace gives millions).
-// The time range goes from the whole trace down to a thousandth of it.
-//   QT_QPA_PLATFORM=offscreen KESTREL_BENCH_TRACE=/tmp/funcgraph.ktr build/dev/tests/latency_bench
+// The latency analyses on a real trace, after it is open: KESTREL_BENCH_TRACE=/path/big.dat
+// (default: a fixture).
+//   build/dev/tests/latency_bench --benchmark_repetitions=3
+// A kind the trace has no events for is skipped with its error. Items/s is the trace's
+// events per second; the counter "instances" is what the analysis found.
 #include <benchmark/benchmark.h>
 
-#include <QApplication>
-#include <QImage>
-#include <QPainter>
-#include <cstdlib>
-
-#include "analysis/call_tree.h"
 #include "analysis/latency.h"
+#include "analysis/trace_scan.h"
 #include "bench_trace.h"
-#include "latency/latency_scatter.h"
 
 namespace kestrel {
 namespace {
 
 struct Loaded {
     std::unique_ptr<TraceModel> model;
-    std::shared_ptr<const Latencies> calls;
+    std::unique_ptr<EventFormats> formats;
+    uint64_t events = 0;
 };
 
 Loaded& loaded() {
     static Loaded l = [] {
         Loaded r;
-        r.model = bench::openTrace("function-graph.dat");
-        auto formats = bench::formatsFor(*r.model);
-        auto trees = bench::orAbort(buildCallTrees(*r.model, *formats), "call trees");
-        r.calls = std::make_shared<const Latencies>(callLatencies(trees));
+        r.model = bench::openTrace("sched-irq-timer.dat");
+        r.formats = bench::formatsFor(*r.model);
+        r.events = bench::orAbort(scanTrace(*r.model, r.formats.get()), "scan").events;
         return r;
     }();
     return l;
 }
 
-// The window: the whole trace divided by state.range(0), centred.
-std::pair<uint64_t, uint64_t> window(const TraceModel& model, int64_t divisor) {
-    const uint64_t from = model.startTime(), to = model.endTime();
-    const uint64_t length = std::max<uint64_t>((to - from) / uint64_t(divisor), 1);
-    const uint64_t mid = from + (to - from) / 2;
-    return {mid - length / 2, mid - length / 2 + length};
-}
-
-void BM_ScatterRepaint(benchmark::State& state) {
+void latency(benchmark::State& state, LatencyKind kind) {
     Loaded& l = loaded();
-    LatencyScatter scatter;
-    scatter.resize(1600, 400);
-    scatter.setLatencies(l.calls);
-    auto [from, to] = window(*l.model, state.range(0));
-    scatter.setTimeRange(from, to);
-    QImage image(1600, 400, QImage::Format_ARGB32_Premultiplied);
+    LatencyRequest q;
+    q.kind = kind;
+    uint64_t instances = 0;
     for (auto _ : state) {
-        QPainter p(&image);
-        scatter.paintTo(p);
+        auto r = analyzeLatency(*l.model, *l.formats, q);
+        if (!r) {
+            state.SkipWithError(r.message().c_str());
+            return;
+        }
+        instances = r.value().size();
     }
-    state.counters["instances"] = double(l.calls->size());
+    state.SetItemsProcessed(static_cast<int64_t>(l.events * state.iterations()));
+    state.counters["instances"] = static_cast<double>(instances);
 }
-BENCHMARK(BM_ScatterRepaint)->Arg(1)->Arg(10)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
 
-void BM_ScatterBin(benchmark::State& state) {
-    Loaded& l = loaded();
-    LatencyScatter scatter;
-    scatter.resize(1600, 400);
-    scatter.setLatencies(l.calls);
-    auto [from, to] = window(*l.model, state.range(0));
-    for (auto _ : state) scatter.setTimeRange(from, to);
-    state.counters["instances"] = double(l.calls->size());
-}
-BENCHMARK(BM_ScatterBin)->Arg(1)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(latency, wakeup, LatencyKind::Wakeup)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(latency, irq, LatencyKind::Irq)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(latency, softirq, LatencyKind::Softirq)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(latency, softirq_raise, LatencyKind::SoftirqRaise)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(latency, syscall, LatencyKind::Syscall)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(latency, function, LatencyKind::Function)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(latency, marker, LatencyKind::Marker)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace kestrel
 
-int main(int argc, char** argv) {
-    setenv("QT_QPA_PLATFORM", "offscreen", 0);
-    QApplication app(argc, argv);
-    ::benchmark::Initialize(&argc, argv);
-    ::benchmark::RunSpecifiedBenchmarks();
-    ::benchmark::Shutdown();
-    return 0;
-}
+BENCHMARK_MAIN();
