@@ -1,0 +1,61 @@
+#pragma once
+// The latency histogram of one kind (Qt Charts) with its axis, breakdown and overlay
+// controls and the percentile list beside it. docs/latency.md, "The histogram", says
+// what a user sees.
+#include <QString>
+#include <QWidget>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "analysis/latency.h"
+#include "latency/latency_chart_bins.h"
+
+class QChartView;
+
+namespace kestrel {
+
+// The histogram of one kind's latencies with its controls: axes, breakdown, percentiles,
+// export. Optionally a second trace's latencies of the same kind overlaid.
+class LatencyChartPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit LatencyChartPanel(QWidget* parent = nullptr);
+    ~LatencyChartPanel() override;
+    void setLatencies(std::shared_ptr<const Latencies> data, const QString& label);
+    void setComparison(std::shared_ptr<const Latencies> other, const QString& label);  // null: none
+    // Only instances whose start lies in [from, to) count; from == to: the whole trace.
+    // The comparison trace is not restricted (it is another recording).
+    void setTimeRange(uint64_t from, uint64_t to);
+    void clearBrush();
+    // For tests and the screenshot script:
+    void setLogLatencyAxis(bool log);
+    void setLogCountAxis(bool log);
+    enum class Breakdown { None, Stacked, One };
+    void setBreakdown(Breakdown mode, uint32_t key = 0);  // key: with One
+    QString percentileText() const;  // what the percentile list shows, one line each
+    bool exportPng(const QString& path) const;
+    bool exportCsv(const QString& path) const;
+    QChartView* chartView() const;  // tests drag on it
+
+    // What Breakdown splits by; Key only where the kind has keys (latencyKeyTitle).
+    void setBreakdownField(LatencyField field);
+    // Names a task in the legend and the item chooser ("comm-pid"); without it, "pid N".
+    void setTaskNamer(std::function<QString(int32_t pid)> namer);
+    // The comparison drawn scaled to the main trace's count (the default), else as counted.
+    void setScaleComparison(bool scale);
+    // The histogram as drawn: bucket b is [edges[b], edges[b + 1]). A brush covers whole
+    // buckets: brushed() reports the lower edge of the first and the upper of the last.
+    const LatencyChartData& histogram() const;
+
+signals:
+    // The user dragged across the latency axis: instances with latency in [low, high) ns.
+    void brushed(uint64_t lowNs, uint64_t highNs);
+    void brushCleared();
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+}  // namespace kestrel
