@@ -3,7 +3,8 @@
 // into a 1600x400 QImage. The instances are the function calls of KESTREL_BENCH_TRACE
 // (default: the fixture function-graph.dat; a big function_graph trace gives millions).
 // The time range goes from the whole trace down to a thousandth of it.
-//   QT_QPA_PLATFORM=offscreen KESTREL_BENCH_TRACE=/tmp/funcgraph.ktr build/dev/tests/latency_scatter_bench
+//   QT_QPA_PLATFORM=offscreen KESTREL_BENCH_TRACE=/tmp/funcgraph.ktr
+//   build/dev/tests/latency_scatter_bench
 #include <benchmark/benchmark.h>
 
 #include <QApplication>

@@ -4,8 +4,12 @@
 // the test itself, filtered and compared the simple way.
 #include <gtest/gtest.h>
 
+#include <QApplication>
+#include <QChart>
+#include <QChartView>
 #include <QComboBox>
 #include <QHeaderView>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardItemModel>
@@ -22,6 +26,7 @@
 #include "events/event_table_view.h"
 #include "fixture_copy.h"
 #include "formats/event_formats.h"
+#include "latency/latency_chart_panel.h"
 #include "latency/latency_panel.h"
 #include "latency/latency_scatter.h"
 #include "latency/latency_worst_table.h"
@@ -79,27 +84,73 @@ TEST(WindowLatency, TheTabOffersTheKindsTheTraceHasEventsFor) {
     EXPECT_TRUE(items->item(function)->toolTip().contains(QStringLiteral("function_graph")));
 }
 
+// Mouse events on the histogram's chart, at latency position x (in buckets).
+class ChartMouse {
+public:
+    explicit ChartMouse(LatencyChartPanel& chart) : m_chart(chart) {}
+    QPoint at(double x) const {
+        QChart* chart = m_chart.chartView()->chart();
+        QPointF p = chart->mapToPosition(QPointF(x, 0), chart->series().front());
+        p.setY(chart->plotArea().center().y());
+        return m_chart.chartView()->mapFromScene(chart->mapToScene(p));
+    }
+    void send(QEvent::Type type, double x, Qt::MouseButtons buttons) {
+        QWidget* target = m_chart.chartView()->viewport();
+        const QPoint pos = at(x);
+        QMouseEvent e(type, pos, target->mapToGlobal(pos), Qt::LeftButton, buttons, {});
+        QApplication::sendEvent(target, &e);
+    }
+    void drag(double x0, double x1) {
+        send(QEvent::MouseButtonPress, x0, Qt::LeftButton);
+        send(QEvent::MouseMove, (x0 + x1) / 2, Qt::LeftButton);
+        send(QEvent::MouseMove, x1, Qt::LeftButton);
+        send(QEvent::MouseButtonRelease, x1, Qt::NoButton);
+    }
+    void click(double x) {
+        send(QEvent::MouseButtonPress, x, Qt::LeftButton);
+        send(QEvent::MouseButtonRelease, x, Qt::NoButton);
+    }
+
+private:
+    LatencyChartPanel& m_chart;
+};
+
+std::multiset<Instance> expectedBetween(const Latencies& l, uint64_t low, uint64_t high,
+                                        uint64_t from = 0, uint64_t to = UINT64_MAX) {
+    std::multiset<Instance> out;
+    for (size_t i = 0; i < l.size(); ++i) {
+        if (l.latency[i] >= low && l.latency[i] < high && l.start[i] >= from && l.start[i] < to)
+            out.insert(instanceOf(l, i));
+    }
+    return out;
+}
+
 TEST(WindowLatency, ABrushListsExactlyTheInstancesWhoseLatencyLiesInIt) {
     const test::FixtureCopy trace("sched-irq-timer.dat");
     MainWindow w;
+    w.resize(1400, 900);
     ASSERT_NE(test::openWithPanel(w, trace), nullptr);
     ASSERT_TRUE(runKind(w, LatencyKind::Wakeup));
     LatencyPanel* panel = w.latencyViews()->panel();
+    w.bottomArea()->setCurrentWidget(panel);
+    w.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
     const Latencies expected = expectedWakeups(*w.model());
     ASSERT_GT(expected.size(), 10u);
     ASSERT_EQ(panel->latencies()->size(), expected.size());
 
-    // A range from the 25th to the 75th smallest latency, bounds taken from the values.
-    std::vector<uint64_t> sorted = expected.latency;
-    std::sort(sorted.begin(), sorted.end());
-    const uint64_t low = sorted[sorted.size() / 4], high = sorted[sorted.size() * 3 / 4];
+    // A drag over the middle half of the buckets.
+    LatencyChartPanel* chart = panel->chart();
+    const size_t buckets = chart->histogram().main.buckets();
+    ASSERT_GE(buckets, 4u);
+    QSignalSpy brushed(chart, &LatencyChartPanel::brushed);
+    ChartMouse mouse(*chart);
+    mouse.drag(double(buckets / 4) + 0.5, double(buckets * 3 / 4) + 0.4);
+    ASSERT_EQ(brushed.size(), 1);
+    const uint64_t low = brushed[0][0].toULongLong(), high = brushed[0][1].toULongLong();
     ASSERT_LT(low, high);
-    std::multiset<Instance> inside;
-    for (size_t i = 0; i < expected.size(); ++i) {
-        if (expected.latency[i] >= low && expected.latency[i] < high)
-            inside.insert(instanceOf(expected, i));
-    }
-    panel->showBetween(low, high);
+    const std::multiset<Instance> inside = expectedBetween(expected, low, high);
+    ASSERT_FALSE(inside.empty());
     EXPECT_FALSE(panel->showingWorst());
     EXPECT_EQ(listed(*panel), inside);
     EXPECT_EQ(panel->instanceModel()->rowCount(), int(inside.size()));
@@ -108,13 +159,13 @@ TEST(WindowLatency, ABrushListsExactlyTheInstancesWhoseLatencyLiesInIt) {
     const uint64_t from = expected.start[expected.size() / 3];
     const uint64_t to = expected.start[expected.size() * 2 / 3];
     w.state()->setSelection({from, to});
-    std::multiset<Instance> selected;
-    for (size_t i = 0; i < expected.size(); ++i) {
-        if (expected.latency[i] >= low && expected.latency[i] < high && expected.start[i] >= from &&
-            expected.start[i] < to)
-            selected.insert(instanceOf(expected, i));
-    }
-    EXPECT_EQ(listed(*panel), selected);
+    // The histogram bins the range's instances again (its brush goes): a new brush lists
+    // the instances in it that start in the range.
+    mouse.drag(0.5, double(chart->histogram().main.buckets()) - 0.6);
+    ASSERT_EQ(brushed.size(), 2);
+    const uint64_t low2 = brushed[1][0].toULongLong(), high2 = brushed[1][1].toULongLong();
+    ASSERT_FALSE(expectedBetween(expected, low2, high2, from, to).empty());
+    EXPECT_EQ(listed(*panel), expectedBetween(expected, low2, high2, from, to));
     EXPECT_TRUE(panel->titleText().contains(QStringLiteral("selected range")))
         << qPrintable(panel->titleText());
 
@@ -123,11 +174,13 @@ TEST(WindowLatency, ABrushListsExactlyTheInstancesWhoseLatencyLiesInIt) {
     std::vector<uint64_t> starts;
     for (uint32_t i : panel->instanceModel()->instances()) starts.push_back(expected.start[i]);
     EXPECT_TRUE(std::is_sorted(starts.begin(), starts.end()));
-    EXPECT_EQ(listed(*panel), selected);
+    EXPECT_EQ(listed(*panel), expectedBetween(expected, low2, high2, from, to));
 
-    // Clearing the brush goes back to the worst cases.
-    panel->showWorst();
+    // A click without a drag clears the brush: the worst cases come back.
+    mouse.click(double(buckets / 2) + 0.5);
     EXPECT_TRUE(panel->showingWorst());
+    EXPECT_TRUE(panel->summaryText().contains(QStringLiteral("worst")))
+        << qPrintable(panel->summaryText());
 }
 
 TEST(WindowLatency, TheWorstCasesAreTheLargestLatencies) {

@@ -13,6 +13,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "latency/latency_chart_panel.h"
 #include "latency/latency_scatter.h"
 #include "latency/latency_worst_table.h"
 #include "timeline/time_scale.h"
@@ -48,7 +49,7 @@ LatencyPanel::LatencyPanel(QWidget* parent)
       m_worstCount(new QSpinBox(this)),
       m_title(new QLabel(this)),
       m_summary(new QLabel(this)),
-      m_chartArea(new QWidget(this)),
+      m_chart(new LatencyChartPanel(this)),
       m_scatter(new LatencyScatter(this)),
       m_table(new QTableView(this)),
       m_instances(new LatencyInstanceModel(this)) {
@@ -90,10 +91,9 @@ LatencyPanel::LatencyPanel(QWidget* parent)
     right->addWidget(m_scatter);
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 2);
-    auto* chartLayout = new QVBoxLayout(m_chartArea);
-    chartLayout->setContentsMargins(0, 0, 0, 0);
+    m_chart->setObjectName(QStringLiteral("latencyChart"));
     auto* split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_chartArea);
+    split->addWidget(m_chart);
     split->addWidget(right);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
@@ -106,6 +106,8 @@ LatencyPanel::LatencyPanel(QWidget* parent)
 
     connect(m_kind, &QComboBox::activated, this, &LatencyPanel::kindChosen);
     connect(m_run, &QPushButton::clicked, this, &LatencyPanel::requestRun);
+    connect(m_chart, &LatencyChartPanel::brushed, this, &LatencyPanel::showBetween);
+    connect(m_chart, &LatencyChartPanel::brushCleared, this, &LatencyPanel::showWorst);
     connect(m_worstCount, &QSpinBox::valueChanged, this, [this] {
         if (!m_brush) fillTable();
     });
@@ -316,6 +318,11 @@ void LatencyPanel::setError(const QString& message) {
 }
 
 void LatencyPanel::setNames(std::function<QString(int32_t)> taskName, QStringList cpuNames) {
+    m_chart->setTaskNamer([taskName](int32_t pid) {
+        const QString comm = taskName ? taskName(pid) : QString();
+        return comm.isEmpty() ? QStringLiteral("pid %1").arg(pid)
+                              : QStringLiteral("%1-%2").arg(comm).arg(pid);
+    });
     m_instances->setNames(std::move(taskName), std::move(cpuNames));
 }
 
@@ -323,14 +330,23 @@ void LatencyPanel::setLatencies(std::shared_ptr<const Latencies> latencies, cons
     m_latencies = std::move(latencies);
     m_label = label;
     m_brush.reset();
+    m_chart->setLatencies(m_latencies, label);
+    m_chart->setTimeRange(m_from, m_to);
     m_scatter->setLatencies(m_latencies);
     fillTable();
+    updateTitle();
+}
+
+void LatencyPanel::setComparison(std::shared_ptr<const Latencies> other, const QString& label) {
+    m_comparisonLabel = other ? label : QString();
+    m_chart->setComparison(std::move(other), m_comparisonLabel);
     updateTitle();
 }
 
 void LatencyPanel::setTimeRange(uint64_t from, uint64_t to) {
     m_from = from;
     m_to = to;
+    m_chart->setTimeRange(from, to);
     fillTable();
     updateTitle();
 }
@@ -385,6 +401,7 @@ void LatencyPanel::updateTitle() {
         text = kind() == LatencyKind::Pair ? tr("Choose the events, then Run.")
                                            : tr("Choose a kind (or press Run).");
     }
+    if (!m_comparisonLabel.isEmpty()) text += tr("  —  compared with %1").arg(m_comparisonLabel);
     if (m_to > m_from) {
         text += tr("  —  only the selected range %1 … %2 s")
                     .arg(QString::number(double(m_from) / 1e9, 'f', 6),

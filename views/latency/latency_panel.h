@@ -1,11 +1,11 @@
 #pragma once
 // The "Latency" tab: a kind chooser (the kinds the trace lacks events for are disabled,
 // their tooltip says why), a form for a custom pair of events, the histogram of the
-// result, the scatter of latency over time, and a table of instances: the N worst, or
-// those whose latency lies in the range brushed on the histogram. A time range (the
-// timeline's selection) restricts all of them. The panel runs nothing itself: it asks
-// for a run (runRequested) and is given the result; choosing an instance emits
-// instanceChosen.
+// result (LatencyChartPanel: a brush on it lists the instances in the brushed range), the scatter
+// of latency over time, and a table of instances: the N worst, or those whose latency lies in the
+// range brushed on the histogram. A time range (the timeline's selection) restricts all of them.
+// The panel runs nothing itself: it asks for a run (runRequested) and is given the result; choosing
+// an instance emits instanceChosen.
 #include <QStringList>
 #include <QVariantList>
 #include <QWidget>
@@ -26,6 +26,7 @@ class QTableView;
 
 namespace kestrel {
 
+class LatencyChartPanel;
 class LatencyInstanceModel;
 class LatencyScatter;
 
@@ -54,6 +55,8 @@ public:
     void setNames(std::function<QString(int32_t)> taskName, QStringList cpuNames);
     void setLatencies(std::shared_ptr<const Latencies> latencies, const QString& label);
     std::shared_ptr<const Latencies> latencies() const { return m_latencies; }
+    // Another trace's latencies of the same kind over the histogram (null: none).
+    void setComparison(std::shared_ptr<const Latencies> other, const QString& label);
     void setTraceRange(uint64_t from, uint64_t to);  // the scatter's time axis
     // The time range that restricts what is shown ([from, to); from == to: the whole trace).
     void setTimeRange(uint64_t from, uint64_t to);
@@ -70,7 +73,7 @@ public:
     LatencyScatter* scatter() const { return m_scatter; }
     QComboBox* kindBox() const { return m_kind; }
     QPushButton* runButton() const { return m_run; }
-    QWidget* chartArea() const { return m_chartArea; }
+    LatencyChartPanel* chart() const { return m_chart; }
 
     static QVariantMap pairToVariant(const LatencyRequest& pair);
     static LatencyRequest pairFromVariant(const QVariantMap& map);
@@ -101,7 +104,7 @@ private:
     QLineEdit* m_match;
     QLineEdit* m_startFilter;
     QLineEdit* m_endFilter;
-    QWidget* m_chartArea;
+    LatencyChartPanel* m_chart;
     LatencyScatter* m_scatter;
     QTableView* m_table;
     LatencyInstanceModel* m_instances;
@@ -109,6 +112,7 @@ private:
     QVariantList m_pairs;
     std::shared_ptr<const Latencies> m_latencies;
     QString m_label;
+    QString m_comparisonLabel;
     uint64_t m_from = 0, m_to = 0;
     uint64_t m_traceFrom = 0, m_traceTo = 0;
     std::optional<std::pair<uint64_t, uint64_t>> m_brush;

@@ -229,6 +229,7 @@ void LatencyViews::removeComparison() {
     m_comparePass->cancel();
     m_comparePath.clear();
     m_comparison.reset();
+    if (m_panel) m_panel->setComparison(nullptr, {});
     emit comparisonFinished(false);
 }
 
@@ -267,6 +268,7 @@ void LatencyViews::runComparison() {
                 return;
             }
             m_comparison = result;
+            m_panel->setComparison(m_comparison, label(m_comparePath));
             emit comparisonFinished(true);
         });
 }
