@@ -32,6 +32,7 @@
 #include "latency/latency_worst_table.h"
 #include "qt_test_app.h"
 #include "timeline/timeline_view.h"
+#include "window/call_views.h"
 #include "window/latency_views.h"
 #include "window/main_window.h"
 #include "window_helpers.h"
@@ -61,6 +62,11 @@ std::multiset<Instance> listed(LatencyPanel& panel) {
     const Latencies& l = *panel.latencies();
     for (uint32_t i : panel.instanceModel()->instances()) out.insert(instanceOf(l, i));
     return out;
+}
+
+std::unique_ptr<EventFormats> formatsOf(MainWindow& w) {
+    auto formats = EventFormats::create(w.model()->meta());
+    return formats ? std::move(formats.value()) : nullptr;
 }
 
 bool runKind(MainWindow& w, LatencyKind kind) {
@@ -273,6 +279,30 @@ TEST(WindowLatency, ACustomPairComesBackWhenTheTraceIsOpenedAgain) {
     EXPECT_EQ(back.match, pair.match);
     EXPECT_EQ(back.startFilter, pair.startFilter);
     EXPECT_EQ(back.endFilter, pair.endFilter);
+}
+
+// Function latencies are the calls of the trees the window built for its other views:
+// every call with an exit, each as long as the call, counted here from the trees.
+TEST(WindowLatency, FunctionLatenciesAreTheCallsOfTheWindowsCallTrees) {
+    const test::FixtureCopy trace("function-graph.dat");
+    MainWindow w;
+    QSignalSpy built(&w, &MainWindow::callTreesBuilt);
+    ASSERT_NE(test::openWithPanel(w, trace), nullptr);
+    ASSERT_TRUE(built.count() > 0 || built.wait(30000));
+    ASSERT_TRUE(runKind(w, LatencyKind::Function));
+    const CallTrees& trees = *w.callViews()->trees();
+    std::multiset<std::pair<uint64_t, uint64_t>> calls;
+    for (const CallSpan& s : trees.spans) {
+        if (!(s.flags & CallSpan::kNoExit)) calls.insert({s.start, s.duration});
+    }
+    const Latencies& l = *w.latencyViews()->latencies();
+    std::multiset<std::pair<uint64_t, uint64_t>> got;
+    for (size_t i = 0; i < l.size(); ++i) got.insert({l.start[i], l.latency[i]});
+    ASSERT_GT(calls.size(), 100u);
+    EXPECT_EQ(got, calls);
+    // Named by the window's formats: the worst call's key is a function's name.
+    const uint32_t worst = w.latencyViews()->panel()->instanceModel()->instanceAt(0);
+    EXPECT_EQ(l.keyName(l.key[worst]), trees.functionName(l.key[worst], *formatsOf(w)));
 }
 
 TEST(WindowLatency, CancelStopsARun) {

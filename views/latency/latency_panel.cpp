@@ -12,6 +12,7 @@
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "latency/latency_chart_panel.h"
 #include "latency/latency_scatter.h"
@@ -383,6 +384,10 @@ void LatencyPanel::fillTable() {
     const size_t count = rows.size();
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     m_instances->setInstances(m_latencies, std::move(rows));
+    // Wakeups (and pairs) have no key: a column of zeros says nothing.
+    const bool keyed = !l.keyNames.empty() ||
+                       std::any_of(l.key.begin(), l.key.end(), [](uint32_t k) { return k != 0; });
+    m_table->setColumnHidden(LatencyInstanceModel::Key, !keyed);
     m_table->resizeColumnsToContents();
     if (m_brush) {
         m_summary->setText(tr("%n instance(s) with latency in [%1, %2)", nullptr, int(count))

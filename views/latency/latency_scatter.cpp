@@ -89,14 +89,21 @@ void LatencyScatter::rebin() {
         if (m_largest[cell] < 0 || l.latency[size_t(m_largest[cell])] < l.latency[i])
             m_largest[cell] = int64_t(i);
     }
+    // Each occupied pixel is drawn as a 3x3 dot, so that a lone instance is seen.
     for (int y = 0; y < r.height(); ++y) {
-        auto* line = reinterpret_cast<QRgb*>(m_dots.scanLine(y));
         for (int x = 0; x < r.width(); ++x) {
             const uint32_t n = counts[size_t(y) * size_t(r.width()) + size_t(x)];
             if (n == 0) continue;
-            // One instance reads clearly; a hundred or more are the darkest.
-            const int shade = std::clamp(int(std::log10(double(n)) / 2.0 * 255), 0, 255);
-            line[x] = qRgba(40 + (1 - shade / 255.0) * 60, 70 - shade / 5, 170 - shade / 3, 255);
+            // One instance is mid blue; a hundred or more are the darkest.
+            const double shade = std::clamp(std::log10(double(n)) / 2.0, 0.0, 1.0);
+            const QRgb colour = qRgb(int(70 - 50 * shade), int(110 - 80 * shade), int(200 - 90 * shade));
+            for (int dy = -1; dy <= 1; ++dy) {
+                if (y + dy < 0 || y + dy >= r.height()) continue;
+                auto* line = reinterpret_cast<QRgb*>(m_dots.scanLine(y + dy));
+                for (int dx = -1; dx <= 1; ++dx) {
+                    if (x + dx >= 0 && x + dx < r.width()) line[x + dx] = colour;
+                }
+            }
         }
     }
     update();

@@ -215,6 +215,7 @@ void LatencyViews::showInstance(uint32_t i) {
     interval.startCpu = l.startCpu[i];
     interval.endCpu = l.endCpu[i];
     interval.pid = l.pid[i];
+    if (interval.pid > 0) m_window->state()->addTask(interval.pid);  // its row shows it too
     m_window->timelineView()->showInterval(interval);
     if (EventPanel* events = m_window->eventPanel()) events->showTime(interval.end);
 }
