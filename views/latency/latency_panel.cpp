@@ -96,8 +96,9 @@ LatencyPanel::LatencyPanel(QWidget* parent)
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_chart);
     split->addWidget(right);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    m_split = split;
     auto* column = new QVBoxLayout(this);
     column->setContentsMargins(4, 4, 4, 4);
     column->addLayout(bar);
@@ -124,6 +125,15 @@ LatencyPanel::LatencyPanel(QWidget* parent)
         emit instanceChosen(i);
     });
     updateTitle();
+}
+
+// The first time the panel has its width, the histogram and its percentile list take
+// two thirds of it (the table's columns would otherwise claim more than they need).
+void LatencyPanel::resizeEvent(QResizeEvent* e) {
+    QWidget::resizeEvent(e);
+    if (m_sized || width() < 200) return;
+    m_sized = true;
+    m_split->setSizes({width() * 2 / 3, width() / 3});
 }
 
 QWidget* LatencyPanel::makePairForm() {

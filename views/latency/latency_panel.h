@@ -22,6 +22,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
 class QTableView;
 
 namespace kestrel {
@@ -83,6 +84,9 @@ signals:
     void instanceChosen(uint32_t instance);
     void savedPairsChanged(const QVariantList& pairs);
 
+protected:
+    void resizeEvent(QResizeEvent* e) override;
+
 private:
     QWidget* makePairForm();
     void kindChosen();
@@ -117,6 +121,8 @@ private:
     uint64_t m_traceFrom = 0, m_traceTo = 0;
     std::optional<std::pair<uint64_t, uint64_t>> m_brush;
     bool m_running = false;
+    bool m_sized = false;
+    QSplitter* m_split = nullptr;
 };
 
 }  // namespace kestrel

@@ -96,7 +96,8 @@ void LatencyScatter::rebin() {
             if (n == 0) continue;
             // One instance is mid blue; a hundred or more are the darkest.
             const double shade = std::clamp(std::log10(double(n)) / 2.0, 0.0, 1.0);
-            const QRgb colour = qRgb(int(70 - 50 * shade), int(110 - 80 * shade), int(200 - 90 * shade));
+            const QRgb colour =
+                qRgb(int(70 - 50 * shade), int(110 - 80 * shade), int(200 - 90 * shade));
             for (int dy = -1; dy <= 1; ++dy) {
                 if (y + dy < 0 || y + dy >= r.height()) continue;
                 auto* line = reinterpret_cast<QRgb*>(m_dots.scanLine(y + dy));

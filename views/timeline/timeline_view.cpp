@@ -730,9 +730,14 @@ void TimelineView::paintInterval(QPainter& p) {
     mark(startRow, x0, true);
     mark(endRow, x1, false);
     p.setBrush(Qt::NoBrush);
-    p.setPen(edge);
+    // The length in a box at the top of the ruler, where marker flags go.
     const QString text = qs(formatDuration(in.end - in.start));
-    p.drawText(QPointF(std::max<double>(x0, kLabelWidth) + 3, kRulerHeight + 26), text);
+    const QFontMetrics fm(p.font());
+    const QRectF box(std::max<double>(x0, kLabelWidth) + 3, 0, fm.horizontalAdvance(text) + 8, 15);
+    p.fillRect(box, QColor(255, 240, 220));
+    p.setPen(edge);
+    p.drawRect(box);
+    p.drawText(box, Qt::AlignCenter, text);
 }
 
 void TimelineView::paintOverlays(QPainter& p, QSize size) {

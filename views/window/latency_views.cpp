@@ -117,6 +117,7 @@ void LatencyViews::start(std::shared_ptr<const TraceModel> model, const EventFor
         cpus << QString::fromStdString(m_model->cpuLabel(i));
     m_panel->setNames(
         [timeline = m_timeline](int32_t pid) {
+            if (pid == 0) return QStringLiteral("<idle>");
             const TaskSummary* task = timeline->task(pid);
             return task ? QString::fromStdString(task->comm) : QString();
         },

@@ -398,6 +398,7 @@ void MainWindow::reportIdleAndQuit(uint64_t events, double analysisMs) {
         std::fprintf(stderr, "kestrel: analysis-ms=%.1f idle-ms=%.1f events=%llu\n", analysisMs,
                      msSinceLaunch(), static_cast<unsigned long long>(events));
         setPhase("idle");
+        if (runLatencyThenQuit()) return;
         // The stall report waits one more turn of the event loop, so that a gap ending
         // with the slot that delivered the last result is counted.
         QTimer::singleShot(0, this, [this] {
@@ -416,6 +417,43 @@ void MainWindow::reportIdleAndQuit(uint64_t events, double analysisMs) {
     };
     if (!m_panel->indexReady()) connect(m_panel, &EventPanel::indexBuilt, this, one);
     if (!m_panel->scanReady()) connect(m_panel, &EventPanel::scanFinished, this, one);
+}
+
+// KESTREL_EXIT_WHEN_IDLE with KESTREL_LATENCY=KIND ("wakeup", as `ktr latency` names
+// it): once idle, the Latency tab runs that kind, and the stall report covers the run
+// (docs/performance.md). False when there is nothing to run.
+bool MainWindow::runLatencyThenQuit() {
+    const QString kind = qEnvironmentVariable("KESTREL_LATENCY");
+    LatencyPanel* panel = m_latency->panel();
+    if (kind.isEmpty() || !panel) return false;
+    for (size_t k = 0; k < kLatencyKinds; ++k) {
+        if (kind != QLatin1String(latencyKindName(LatencyKind(k)))) continue;
+        if (!panel->available(LatencyKind(k))) return false;
+        const auto started = std::chrono::steady_clock::now();
+        connect(
+            m_latency, &LatencyViews::finished, this,
+            [this, started](bool ok) {
+                const double ms = std::chrono::duration<double, std::milli>(
+                                      std::chrono::steady_clock::now() - started)
+                                      .count();
+                const auto l = m_latency->latencies();
+                std::fprintf(stderr, "kestrel: latency-ms=%.1f instances=%zu%s\n", ms,
+                             l ? l->size() : size_t{0}, ok ? "" : " (failed)");
+                setPhase("latency delivered");
+                QTimer::singleShot(0, this, [this] {
+                    const double longest = m_stalls->longestMs();
+                    std::fprintf(stderr, "kestrel: longest UI stall: %.1f ms (%s), %d over 50 ms\n",
+                                 longest, qPrintable(m_stalls->longestPhase()),
+                                 m_stalls->gapsOver(50));
+                    QApplication::quit();
+                });
+            },
+            Qt::SingleShotConnection);
+        setPhase("latency analysis");
+        panel->setKind(LatencyKind(k));
+        return true;
+    }
+    return false;
 }
 
 void MainWindow::setExitWhenIdle(bool on) {

@@ -165,6 +165,7 @@ private:
     void showEventPanel();
     void showProblems();
     void reportIdleAndQuit(uint64_t events, double analysisMs);
+    bool runLatencyThenQuit();
     void removeEventPanel();
     void restoreSession(const QString& path);
     void saveCurrentSession();

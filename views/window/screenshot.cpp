@@ -12,6 +12,7 @@
 #include "events/event_panel.h"
 #include "flame/flame_panel.h"
 #include "flame/function_table.h"
+#include "latency/latency_chart_panel.h"
 #include "latency/latency_panel.h"
 #include "window/call_views.h"
 #include "window/latency_views.h"
@@ -29,6 +30,7 @@ void Screenshot::armFromEnvironment(MainWindow* window) {
     shot->m_latency = qEnvironmentVariable("KESTREL_SCREENSHOT_LATENCY");
     shot->m_worst = qEnvironmentVariableIntValue("KESTREL_SCREENSHOT_LATENCY_WORST");
     shot->m_compare = qEnvironmentVariable("KESTREL_SCREENSHOT_COMPARE");
+    shot->m_breakdown = qEnvironmentVariable("KESTREL_SCREENSHOT_BREAKDOWN");
 }
 
 Screenshot::Screenshot(MainWindow* window, const QString& path, const QString& menu)
@@ -143,6 +145,13 @@ void Screenshot::runLatency() {
 
 void Screenshot::whenLatencyReady() {
     LatencyPanel* panel = m_window->latencyViews()->panel();
+    if (!m_breakdown.isEmpty()) {
+        const LatencyField field = m_breakdown == QLatin1String("task")  ? LatencyField::Task
+                                   : m_breakdown == QLatin1String("cpu") ? LatencyField::Cpu
+                                                                         : LatencyField::Key;
+        panel->chart()->setBreakdownField(field);
+        panel->chart()->setBreakdown(LatencyChartPanel::Breakdown::Stacked);
+    }
     QTableView* table = panel->instanceTable();
     if (m_worst > 0 && m_worst <= table->model()->rowCount()) {
         table->selectRow(m_worst - 1);

@@ -11,7 +11,8 @@
 // tab, so its callers and callees show. KESTREL_SCREENSHOT_LATENCY=KIND ("wakeup", "irq",
 // ... as `ktr latency` names them) runs that kind on the "Latency" tab and shows it;
 // KESTREL_SCREENSHOT_LATENCY_WORST=N then goes to the Nth worst instance (1: the worst),
-// KESTREL_SCREENSHOT_COMPARE=PATH compares with that trace's latencies of the same kind.
+// KESTREL_SCREENSHOT_COMPARE=PATH compares with that trace's latencies of the same kind,
+// KESTREL_SCREENSHOT_BREAKDOWN=key|task|cpu stacks the histogram's bars by that field.
 // When the session placed marker A, the event table shows the event there with its
 // details, as a click on A would. scripts/screenshots.sh takes the README's pictures so.
 #include <QObject>
@@ -48,6 +49,7 @@ private:
     QString m_latency;
     int m_worst = 0;
     QString m_compare;
+    QString m_breakdown;
 };
 
 }  // namespace kestrel
