@@ -341,8 +341,7 @@ void LatencyPanel::setLatencies(std::shared_ptr<const Latencies> latencies, cons
     m_latencies = std::move(latencies);
     m_label = label;
     m_brush.reset();
-    m_chart->setLatencies(m_latencies, label);
-    m_chart->setTimeRange(m_from, m_to);
+    m_chart->setLatencies(m_latencies, label);  // keeps the time range it was given
     m_scatter->setLatencies(m_latencies);
     fillTable();
     updateTitle();
@@ -355,6 +354,7 @@ void LatencyPanel::setComparison(std::shared_ptr<const Latencies> other, const Q
 }
 
 void LatencyPanel::setTimeRange(uint64_t from, uint64_t to) {
+    if (from == m_from && to == m_to) return;
     m_from = from;
     m_to = to;
     m_chart->setTimeRange(from, to);

@@ -24,13 +24,25 @@ LatencyScatter::LatencyScatter(QWidget* parent) : QWidget(parent) {
 void LatencyScatter::setLatencies(std::shared_ptr<const Latencies> latencies) {
     m_latencies = std::move(latencies);
     m_marked.reset();
-    rebin();
+    invalidate();
 }
 
 void LatencyScatter::setTimeRange(uint64_t from, uint64_t to) {
+    if (from == m_from && to == m_to) return;
     m_from = from;
     m_to = to;
-    rebin();
+    invalidate();
+}
+
+// Binning waits for the next paint (or question about a point), so that a new result, its
+// range and a resize cost one pass, and a hidden tab none.
+void LatencyScatter::invalidate() {
+    m_binned = false;
+    update();
+}
+
+void LatencyScatter::ensureBinned() const {
+    if (!m_binned) const_cast<LatencyScatter*>(this)->rebin();
 }
 
 void LatencyScatter::setMarked(std::optional<uint32_t> instance) {
@@ -51,6 +63,7 @@ double LatencyScatter::yFor(uint64_t latency) const {
 }
 
 QPointF LatencyScatter::pointOf(uint32_t i) const {
+    ensureBinned();
     const QRect r = plotRect();
     const double span = double(std::max<uint64_t>(m_to - m_from, 1));
     const double x = r.left() + double(m_latencies->start[i] - m_from) / span * (r.width() - 1);
@@ -60,12 +73,13 @@ QPointF LatencyScatter::pointOf(uint32_t i) const {
 // One pass over the instances in the time range: O(instances), once per result, size or
 // range; painting then draws the image.
 void LatencyScatter::rebin() {
+    m_binned = true;
     const QRect r = plotRect();
     m_dots = QImage(r.size(), QImage::Format_ARGB32_Premultiplied);
     m_dots.fill(Qt::transparent);
     m_largest.assign(size_t(r.width()) * size_t(r.height()), -1);
     m_maxLatency = 0;
-    if (!m_latencies || m_latencies->size() == 0 || m_to <= m_from) return update();
+    if (!m_latencies || m_latencies->size() == 0 || m_to <= m_from) return;
     const Latencies& l = *m_latencies;
     auto lo = std::lower_bound(l.start.begin(), l.start.end(), m_from);
     auto hi = std::lower_bound(lo, l.start.end(), m_to);
@@ -75,16 +89,23 @@ void LatencyScatter::rebin() {
         minLatency = std::min(minLatency, l.latency[i]);
         m_maxLatency = std::max(m_maxLatency, l.latency[i]);
     }
-    if (first == last) return update();
+    if (first == last) return;
     m_logMin = std::floor(std::log10(double(std::max<uint64_t>(minLatency, 1))));
     m_logMax =
         std::max(m_logMin + 1, std::ceil(std::log10(double(std::max<uint64_t>(m_maxLatency, 1)))));
+    // The same mapping as pointOf, in floats and log2 (cheaper per instance than log10).
+    const int w = r.width(), h = r.height();
+    const float xScale = float(w - 1) / float(std::max<uint64_t>(m_to - m_from, 1));
+    const float yScale = float(h - 1) / float((m_logMax - m_logMin) / std::log10(2.0));
+    const float log2Min = float(m_logMin / std::log10(2.0));
     std::vector<uint32_t> counts(m_largest.size(), 0);
     for (size_t i = first; i < last; ++i) {
-        const QPointF p = pointOf(uint32_t(i)) - r.topLeft();
-        const int x = std::clamp(int(p.x()), 0, r.width() - 1);
-        const int y = std::clamp(int(p.y()), 0, r.height() - 1);
-        const size_t cell = size_t(y) * size_t(r.width()) + size_t(x);
+        const int x = std::clamp(int(float(l.start[i] - m_from) * xScale), 0, w - 1);
+        const float lg = std::log2(float(std::max<uint64_t>(l.latency[i], 1)));
+        const int y = std::clamp(int(float(h - 1) - (lg - log2Min) * yScale), 0, h - 1);
+        // Column by column: the instances come in start order, so x only grows and the
+        // cells touched stay within one column's few kilobytes.
+        const size_t cell = size_t(x) * size_t(h) + size_t(y);
         ++counts[cell];
         if (m_largest[cell] < 0 || l.latency[size_t(m_largest[cell])] < l.latency[i])
             m_largest[cell] = int64_t(i);
@@ -92,7 +113,7 @@ void LatencyScatter::rebin() {
     // Each occupied pixel is drawn as a 3x3 dot, so that a lone instance is seen.
     for (int y = 0; y < r.height(); ++y) {
         for (int x = 0; x < r.width(); ++x) {
-            const uint32_t n = counts[size_t(y) * size_t(r.width()) + size_t(x)];
+            const uint32_t n = counts[size_t(x) * size_t(r.height()) + size_t(y)];
             if (n == 0) continue;
             // One instance is mid blue; a hundred or more are the darkest.
             const double shade = std::clamp(std::log10(double(n)) / 2.0, 0.0, 1.0);
@@ -107,10 +128,10 @@ void LatencyScatter::rebin() {
             }
         }
     }
-    update();
 }
 
 std::optional<uint32_t> LatencyScatter::instanceAt(QPoint pos) const {
+    ensureBinned();
     const QRect r = plotRect();
     if (m_largest.empty() || !r.adjusted(-3, -3, 3, 3).contains(pos)) return std::nullopt;
     const QPoint at = pos - r.topLeft();
@@ -119,7 +140,7 @@ std::optional<uint32_t> LatencyScatter::instanceAt(QPoint pos) const {
         for (int dx = -3; dx <= 3; ++dx) {
             const int x = at.x() + dx, y = at.y() + dy;
             if (x < 0 || y < 0 || x >= r.width() || y >= r.height()) continue;
-            const int64_t i = m_largest[size_t(y) * size_t(r.width()) + size_t(x)];
+            const int64_t i = m_largest[size_t(x) * size_t(r.height()) + size_t(y)];
             if (i >= 0 &&
                 (best < 0 || m_latencies->latency[size_t(i)] > m_latencies->latency[size_t(best)]))
                 best = i;
@@ -130,6 +151,7 @@ std::optional<uint32_t> LatencyScatter::instanceAt(QPoint pos) const {
 }
 
 void LatencyScatter::paintTo(QPainter& p) {
+    ensureBinned();
     p.fillRect(rect(), Qt::white);
     const QRect r = plotRect();
     p.setPen(QColor(200, 200, 200));
@@ -171,7 +193,7 @@ void LatencyScatter::paintEvent(QPaintEvent*) {
 }
 
 void LatencyScatter::resizeEvent(QResizeEvent*) {
-    rebin();
+    invalidate();
 }
 
 void LatencyScatter::mousePressEvent(QMouseEvent* e) {

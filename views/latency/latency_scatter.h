@@ -2,8 +2,9 @@
 // Latency over time: one dot per pixel that holds at least one instance (time on x,
 // latency on a log scale on y), darker for more instances. The instances are binned
 // to the pixel grid once per result, size or range, so painting costs O(pixels) however
-// many millions of instances there are. Each pixel keeps its largest instance: a click
-// picks the one in the pixels around the mouse with the largest latency.
+// many millions of instances there are (binning waits for the first paint after a change). Each
+// pixel keeps its largest instance: a click picks the one in the pixels around the mouse with the
+// largest latency.
 #include <QImage>
 #include <QWidget>
 #include <memory>
@@ -42,6 +43,8 @@ protected:
     void mousePressEvent(QMouseEvent* e) override;
 
 private:
+    void invalidate();
+    void ensureBinned() const;
     void rebin();
     double yFor(uint64_t latency) const;
 
@@ -50,8 +53,9 @@ private:
     double m_logMin = 0, m_logMax = 1;  // log10 of the latency axis' ends
     uint64_t m_maxLatency = 0;
     QImage m_dots;                   // plotRect()'s size: the binned instances
-    std::vector<int64_t> m_largest;  // per pixel of m_dots: its largest instance, or -1
+    std::vector<int64_t> m_largest;  // per pixel, column by column: its largest instance, or -1
     std::optional<uint32_t> m_marked;
+    bool m_binned = false;
 };
 
 }  // namespace kestrel
