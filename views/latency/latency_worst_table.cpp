@@ -24,16 +24,25 @@ void largestFirst(const Latencies& l, std::vector<uint32_t>& rows) {
 
 }  // namespace
 
+// One scan with a heap of the n largest so far: an instance below the heap's smallest costs
+// one comparison, so millions of instances take milliseconds and no copy of their indices.
 std::vector<uint32_t> worstInstances(const Latencies& l, size_t n, uint64_t from, uint64_t to) {
     auto [first, last] = startRange(l, from, to);
-    std::vector<uint32_t> rows(last - first);
-    for (size_t i = first; i < last; ++i) rows[i - first] = uint32_t(i);
     auto larger = [&l](uint32_t a, uint32_t b) {
         return l.latency[a] != l.latency[b] ? l.latency[a] > l.latency[b] : a < b;
     };
-    if (rows.size() > n) {
-        std::nth_element(rows.begin(), rows.begin() + std::ptrdiff_t(n), rows.end(), larger);
-        rows.resize(n);
+    std::vector<uint32_t> rows;
+    if (n == 0) return rows;
+    rows.reserve(std::min(n, last - first));
+    for (size_t i = first; i < last; ++i) {
+        if (rows.size() < n) {
+            rows.push_back(uint32_t(i));
+            std::push_heap(rows.begin(), rows.end(), larger);  // the smallest on top
+        } else if (larger(uint32_t(i), rows.front())) {
+            std::pop_heap(rows.begin(), rows.end(), larger);
+            rows.back() = uint32_t(i);
+            std::push_heap(rows.begin(), rows.end(), larger);
+        }
     }
     std::sort(rows.begin(), rows.end(), larger);
     return rows;
@@ -103,7 +112,9 @@ QString LatencyInstanceModel::text(uint32_t i, int column) const {
 
 QVariant LatencyInstanceModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || size_t(index.row()) >= m_rows.size()) return {};
-    if (role == Qt::DisplayRole) return text(m_rows[size_t(index.row())], index.column());
+    // The tooltip: a narrow column's whole text (two CPUs' labels are long).
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
+        return text(m_rows[size_t(index.row())], index.column());
     if (role == Qt::TextAlignmentRole && (index.column() == Latency || index.column() == Start))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};
