@@ -21,6 +21,7 @@
 #include <tuple>
 
 #include "analysis/latency.h"
+#include "decode/trace_model.h"
 #include "events/event_panel.h"
 #include "events/event_table_model.h"
 #include "events/event_table_view.h"
@@ -303,6 +304,29 @@ TEST(WindowLatency, FunctionLatenciesAreTheCallsOfTheWindowsCallTrees) {
     // Named by the window's formats: the worst call's key is a function's name.
     const uint32_t worst = w.latencyViews()->panel()->instanceModel()->instanceAt(0);
     EXPECT_EQ(l.keyName(l.key[worst]), trees.functionName(l.key[worst], *formatsOf(w)));
+}
+
+TEST(WindowLatency, CompareWithAnalysesTheSameKindOnAnotherTrace) {
+    const test::FixtureCopy trace("sched-irq-timer.dat");
+    const test::FixtureCopy other("sched-irq-v6.dat");
+    MainWindow w;
+    ASSERT_NE(test::openWithPanel(w, trace), nullptr);
+    ASSERT_TRUE(runKind(w, LatencyKind::Wakeup));
+    QSignalSpy compared(w.latencyViews(), &LatencyViews::comparisonFinished);
+    w.latencyViews()->compareWith(other.path());
+    ASSERT_TRUE(compared.wait(30000));
+    ASSERT_TRUE(compared.takeFirst().at(0).toBool());
+    auto model = TraceModel::open(other.path().toStdString());
+    ASSERT_TRUE(model);
+    const Latencies expected = expectedWakeups(*model.value());
+    ASSERT_NE(w.latencyViews()->comparison(), nullptr);
+    EXPECT_EQ(w.latencyViews()->comparison()->latency, expected.latency);
+    const QString title = w.latencyViews()->panel()->titleText();
+    EXPECT_TRUE(title.contains(QStringLiteral("sched-irq-timer.dat"))) << qPrintable(title);
+    EXPECT_TRUE(title.contains(QStringLiteral("sched-irq-v6.dat"))) << qPrintable(title);
+    w.latencyViews()->removeComparison();
+    EXPECT_EQ(w.latencyViews()->comparison(), nullptr);
+    EXPECT_FALSE(w.latencyViews()->panel()->titleText().contains(QStringLiteral("v6")));
 }
 
 TEST(WindowLatency, CancelStopsARun) {
