@@ -62,7 +62,7 @@ Loaded& loaded() {
 
 // What a benchmark draws: range(0) 1 = log latency axis; range(1) 0 = all instances,
 // 1 = stacked by key (by task for kinds without keys), 2 = with the comparison overlaid,
-// 3 = log count axis too.
+// 3 = log count axis too, 4 = linear buckets up to p99.9 (with range(0) 0).
 LatencyBinOptions optionsOf(const benchmark::State& state) {
     LatencyBinOptions o;
     o.logLatency = state.range(0) == 1;
@@ -72,7 +72,7 @@ LatencyBinOptions optionsOf(const benchmark::State& state) {
 }
 
 const char* configName(const benchmark::State& state) {
-    static const char* const kNames[] = {"all", "stacked", "compared", "logcount"};
+    static const char* const kNames[] = {"all", "stacked", "compared", "logcount", "upto"};
     return kNames[state.range(1)];
 }
 
@@ -81,7 +81,8 @@ void setCounters(benchmark::State& state) {
     state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(loaded().data->size()));
 }
 
-// Selection, percentiles and the counting pass, as the panel runs them on a change.
+// Selection, percentiles and the counting pass, as the panel runs them when the time
+// range changes.
 void BM_Rebin(benchmark::State& state) {
     Loaded& l = loaded();
     const LatencyBinOptions o = optionsOf(state);
@@ -94,6 +95,24 @@ void BM_Rebin(benchmark::State& state) {
 }
 BENCHMARK(BM_Rebin)->ArgsProduct({{0, 1}, {0, 1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The counting pass alone, with the percentiles kept: a change of axis or breakdown.
+void BM_RebinKeptStats(benchmark::State& state) {
+    Loaded& l = loaded();
+    const LatencyBinOptions o = optionsOf(state);
+    const Latencies* other = state.range(1) == 2 ? l.comparison.get() : nullptr;
+    const LatencyPercentiles stats = latencyStats(*l.data, o);
+    const LatencyPercentiles otherStats = other ? latencyStats(*other, {}) : LatencyPercentiles{};
+    for (auto _ : state) {
+        LatencyChartData d = buildLatencyChart(*l.data, stats, other, otherStats, o);
+        benchmark::DoNotOptimize(d);
+    }
+    setCounters(state);
+}
+BENCHMARK(BM_RebinKeptStats)
+    ->ArgsProduct({{0, 1}, {0, 1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 void BM_Redraw(benchmark::State& state) {
     Loaded& l = loaded();
     LatencyChartPanel panel;
@@ -105,6 +124,7 @@ void BM_Redraw(benchmark::State& state) {
     if (o.stacked) panel.setBreakdown(LatencyChartPanel::Breakdown::Stacked);
     if (state.range(1) >= 2) panel.setComparison(l.comparison, QStringLiteral("comparison"));
     panel.setLogCountAxis(state.range(1) == 3);
+    if (state.range(1) == 4) panel.setLinearUpTo(LatencyUpTo::P999);
     panel.show();
     QApplication::processEvents();
     QChartView* view = panel.chartView();
@@ -122,6 +142,7 @@ void BM_Redraw(benchmark::State& state) {
 }
 BENCHMARK(BM_Redraw)
     ->ArgsProduct({{0, 1}, {0, 1, 2, 3}})
+    ->Args({0, 4})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -5,10 +5,12 @@
 #include <QChart>
 #include <QChartView>
 #include <QFile>
+#include <QImage>
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -16,6 +18,7 @@
 
 #include "latency/latency_chart_panel.h"
 #include "qt_test_app.h"
+#include "support/test_data.h"
 #include "timeline/time_scale.h"
 
 namespace kestrel {
@@ -136,6 +139,46 @@ TEST_F(LatencyChartTest, LogBucketsArePowersOfTwoHoldingWhatTheTestCounts) {
     EXPECT_EQ(sum, m_data->size());
 }
 
+TEST_F(LatencyChartTest, LogCountBarsRiseToTheLogOfTheCount) {
+    m_panel.setLogCountAxis(true);
+    const auto& e = bins().edges;
+    auto bars = seriesNamed<QAreaSeries>(QStringLiteral("this"));
+    ASSERT_EQ(bars.size(), 1u);
+    const QList<QPointF> tops = bars.front()->upperSeries()->points();
+    ASSERT_EQ(size_t(tops.size()), 4 * bins().buckets());
+    for (size_t b = 0; b < bins().buckets(); ++b) {
+        const uint64_t n = countIn(*m_data, e[b], e[b + 1], all);
+        ASSERT_GT(n, 0u);
+        EXPECT_NEAR(tops[int(4 * b + 1)].y(), std::log10(double(n)), 1e-9) << b;
+    }
+}
+
+TEST_F(LatencyChartTest, ComparisonOutlineIsScaledToThisTracesCountUnlessAsked) {
+    auto other = makeLatencies(3000, 11);
+    m_panel.setComparison(other, QStringLiteral("before"));
+    const double scale = double(m_data->size()) / double(other->size());
+    for (bool scaled : {true, false}) {
+        m_panel.setScaleComparison(scaled);
+        QLineSeries* outline = nullptr;
+        for (QAbstractSeries* series : chart()->series()) {
+            if (series->name().startsWith(QStringLiteral("before"))) {
+                outline = qobject_cast<QLineSeries*>(series);
+            }
+        }
+        ASSERT_TRUE(outline);
+        EXPECT_EQ(outline->name().contains(QChar(0x00d7)), scaled) << outline->name().toStdString();
+        const auto& e = bins().edges;
+        // A floor point, then two per bucket at its count, then a floor point.
+        ASSERT_EQ(size_t(outline->count()), 2 * bins().buckets() + 2);
+        for (size_t b = 0; b < bins().buckets(); ++b) {
+            const double n = double(countIn(*other, e[b], e[b + 1], all)) * (scaled ? scale : 1);
+            EXPECT_NEAR(outline->at(int(2 * b + 1)).y(), n, 1e-6) << b;
+            EXPECT_EQ(outline->at(int(2 * b + 1)).x(), double(b));
+            EXPECT_EQ(outline->at(int(2 * b + 2)).x(), double(b + 1));
+        }
+    }
+}
+
 TEST_F(LatencyChartTest, LinearBucketsAreEvenAndHoldWhatTheTestCounts) {
     m_panel.setLogLatencyAxis(false);
     const auto& e = bins().edges;
@@ -152,6 +195,58 @@ TEST_F(LatencyChartTest, LinearBucketsAreEvenAndHoldWhatTheTestCounts) {
         sum += expected;
     }
     EXPECT_EQ(sum, m_data->size());
+}
+
+TEST_F(LatencyChartTest, ValuesOnAnEdgeCountInTheBucketAboveIt) {
+    // Every latency from 1 s to 1.0001 s once: each even edge is a value, and at 1e9 ns a
+    // double times the inverse width can round across one.
+    auto dense = std::make_shared<Latencies>();
+    for (uint64_t ns = 1000000000; ns < 1000100000; ++ns) dense->add(ns, 2 * ns, 1, 0, 0, 0);
+    m_panel.setLatencies(dense, QStringLiteral("dense"));
+    for (bool log : {false, true}) {
+        m_panel.setLogLatencyAxis(log);
+        const auto& e = bins().edges;
+        uint64_t sum = 0;
+        for (size_t b = 0; b < bins().buckets(); ++b) {
+            const uint64_t expected = countIn(*dense, e[b], e[b + 1], all);
+            EXPECT_EQ(bins().layers.front().counts[b], expected) << b << " log " << log;
+            sum += expected;
+        }
+        EXPECT_EQ(sum, dense->size());
+    }
+    // Each a multiple of 50 s, the even width here: k * 5e10 times the double nearest
+    // 1 / 5e10 is a hair under k for k = 1, 2, 4, 8, 15...
+    auto multiples = std::make_shared<Latencies>();
+    for (uint64_t k = 1; k <= 100; ++k) multiples->add(k, k + k * 50000000000, 1, 0, 0, 0);
+    m_panel.setLatencies(multiples, QStringLiteral("multiples"));
+    m_panel.setLogLatencyAxis(false);
+    const auto& e = bins().edges;
+    ASSERT_EQ(e[1] - e[0], 50000000000u);
+    for (size_t b = 0; b < bins().buckets(); ++b) {
+        EXPECT_EQ(bins().layers.front().counts[b], countIn(*multiples, e[b], e[b + 1], all)) << b;
+    }
+}
+
+TEST_F(LatencyChartTest, LinearBucketsUpToP99LeaveTheTailAbove) {
+    m_panel.setLogLatencyAxis(false);
+    m_panel.setLinearUpTo(LatencyUpTo::P99);
+    const uint64_t p99 = nearestRank(m_data->latency, 990);
+    const auto& e = bins().edges;
+    const uint64_t width = e[1] - e[0];
+    EXPECT_GT(e.back(), p99);
+    EXPECT_LE(e.back(), p99 + width);
+    for (size_t b = 0; b < bins().buckets(); ++b) {
+        EXPECT_EQ(bins().layers.front().counts[b], countIn(*m_data, e[b], e[b + 1], all)) << b;
+    }
+    const uint64_t above = countIn(*m_data, e.back(), UINT64_MAX, all);
+    EXPECT_GT(above, 0u);
+    EXPECT_EQ(bins().above, above);
+    EXPECT_TRUE(m_panel.percentileText().contains(QStringLiteral("above  %1 ").arg(above)));
+    // The maximum lies beyond the axis: no line; p99 has its line.
+    EXPECT_TRUE(seriesNamed<QLineSeries>(QStringLiteral("max")).empty());
+    EXPECT_EQ(seriesNamed<QLineSeries>(QStringLiteral("p99")).size(), 1u);
+    m_panel.setLinearUpTo(LatencyUpTo::Max);
+    EXPECT_EQ(bins().above, 0u);
 }
 
 TEST_F(LatencyChartTest, PercentileLinesStandInTheBucketOfTheNearestRank) {
@@ -179,7 +274,8 @@ TEST_F(LatencyChartTest, PercentileLinesStandInTheBucketOfTheNearestRank) {
 }
 
 TEST_F(LatencyChartTest, TimeRangeKeepsTheInstancesStartingInIt) {
-    const uint64_t from = m_data->start[3000] - 1, to = m_data->start[9000];  // 6000 kept
+    // Both ends on an instance: the first is kept, the last not.
+    const uint64_t from = m_data->start[3000], to = m_data->start[9000];
     m_panel.setTimeRange(from, to);
     auto kept = [&](size_t i) { return m_data->start[i] >= from && m_data->start[i] < to; };
     uint64_t keptCount = 0;
@@ -228,6 +324,57 @@ TEST_F(LatencyChartTest, DragEmitsTheEdgesOfTheBucketsUnderIt) {
         EXPECT_EQ(shade = qobject_cast<QAreaSeries*>(chart()->series().back()),
                   chart()->series().back());
         EXPECT_EQ(shade->upperSeries()->count(), 0);
+    }
+    // New buckets clear a brush; a log count axis keeps them, and the brush.
+    drag(2.5, 4.5);
+    const int clearedBefore = int(cleared.size());
+    m_panel.setLogCountAxis(true);
+    EXPECT_EQ(cleared.size(), clearedBefore);
+    m_panel.setLogLatencyAxis(true);
+    EXPECT_EQ(cleared.size(), clearedBefore + 1);
+}
+
+TEST_F(LatencyChartTest, PngIsTheChartAsDrawnWithTheBrushShaded) {
+    drag(4.5, 6.5);
+    const QString path =
+        QString::fromStdString(test::tempDir("latency_chart")) + QStringLiteral("/brushed.png");
+    ASSERT_TRUE(m_panel.exportPng(path));
+    QImage image(path);
+    ASSERT_FALSE(image.isNull());
+    EXPECT_EQ(image.size(), m_panel.chartView()->size());
+    // Near the top of the plot, above the bars: shaded (yellowish) over the brushed
+    // buckets, white elsewhere.
+    auto pixelAt = [&](double x) {
+        QPoint p = viewPoint(x);
+        p.setY(int(chart()->mapToScene(chart()->plotArea().topLeft()).y()) + 40);
+        return image.pixelColor(p);
+    };
+    for (double x : {4.5, 5.5, 6.5}) {
+        const QColor c = pixelAt(x);
+        EXPECT_GT(c.red(), c.blue() + 30) << x;
+    }
+    for (double x : {2.5, 8.5}) {
+        const QColor c = pixelAt(x);
+        EXPECT_EQ(c.red(), c.blue()) << x;
+    }
+}
+
+TEST_F(LatencyChartTest, HoverSaysTheBucketItsCountAndEachLayers) {
+    m_panel.setBreakdownField(LatencyField::Cpu);
+    m_panel.setBreakdown(Breakdown::Stacked);
+    const size_t b = 6;
+    const auto& e = bins().edges;
+    mouse(QEvent::MouseMove, viewPoint(double(b) + 0.5), Qt::NoButton);
+    const QStringList lines = QToolTip::text().split('\n');
+    ASSERT_GE(lines.size(), 2) << QToolTip::text().toStdString();
+    EXPECT_EQ(lines[0],
+              QString::fromStdString(formatDuration(e[b]) + " \u2013 " + formatDuration(e[b + 1])));
+    const uint64_t n = countIn(*m_data, e[b], e[b + 1], all);
+    EXPECT_TRUE(lines[1].startsWith(QStringLiteral("this: %1 (").arg(n))) << lines[1].toStdString();
+    for (uint16_t cpu = 0; cpu < 4; ++cpu) {
+        const uint64_t own =
+            countIn(*m_data, e[b], e[b + 1], [&](size_t i) { return m_data->startCpu[i] == cpu; });
+        EXPECT_TRUE(lines.contains(QStringLiteral("  CPU %1: %2").arg(cpu).arg(own))) << cpu;
     }
 }
 

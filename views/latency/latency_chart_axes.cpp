@@ -49,7 +49,7 @@ std::vector<std::pair<double, std::string>> latencyTicks(const std::vector<uint6
     }
     // Few decades: 1, 2, 5 of each, else decades alone.
     const bool fine = double(high) / double(std::max<uint64_t>(low, 1)) < 1e4;
-    if (low == 0) add(0);
+    // No tick at 0: the first bucket is [0, 2), where 0 and 1 ns would touch.
     for (uint64_t decade = 1; decade <= high && decade < UINT64_MAX / 10; decade *= 10) {
         add(decade);
         if (fine) {

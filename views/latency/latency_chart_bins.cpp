@@ -31,26 +31,33 @@ uint64_t niceStep(uint64_t v) {
     }
 }
 
-// Bucket of a latency inside `edges`: a shift for powers of two, a division for even
-// widths; the edges decide which applies.
+// Bucket of a latency inside `edges`: a shift for powers of two; for even widths a
+// multiplication by the inverse width, set right by one where rounding crossed an edge
+// (a 64-bit division per instance cost three times as much).
 class BucketOf {
 public:
     BucketOf(const std::vector<uint64_t>& edges, bool log) : m_log(log) {
         m_last = edges.size() - 2;
         m_first = edges.front();
         m_width = edges[1] - edges[0];
+        m_inverse = 1.0 / double(m_width);
         if (log) m_firstPower = powerBucket(edges[1]) - 1;
     }
     size_t operator()(uint64_t ns) const {
-        size_t b = m_log ? powerBucket(ns) - std::min(powerBucket(ns), m_firstPower)
-                         : size_t((std::max(ns, m_first) - m_first) / m_width);
-        return std::min(b, m_last);
+        if (m_log)
+            return std::min(powerBucket(ns) - std::min(powerBucket(ns), m_firstPower), m_last);
+        const uint64_t off = std::max(ns, m_first) - m_first;
+        auto b = std::min(size_t(double(off) * m_inverse), m_last);
+        if (b > 0 && b * m_width > off) --b;
+        if (b < m_last && (b + 1) * m_width <= off) ++b;
+        return b;
     }
 
 private:
     bool m_log;
     size_t m_last = 0, m_firstPower = 0;
     uint64_t m_first = 0, m_width = 1;
+    double m_inverse = 1;
 };
 
 // Maps an item to its layer: a table over the items' span when it is small (pids, CPUs,
@@ -203,8 +210,14 @@ LatencyBins binLatencies(const Latencies& data, const LatencyBinOptions& options
         layer.all = !options.oneItem;
         layer.item = options.item;
         layer.counts.assign(buckets, 0);
+        const uint64_t end = bins.edges.back();
         for (size_t i = first; i < last; ++i) {
-            if (keeps(data, options, i)) ++layer.counts[bucketOf(data.latency[i])];
+            if (!keeps(data, options, i)) continue;
+            if (data.latency[i] < end) {
+                ++layer.counts[bucketOf(data.latency[i])];
+            } else {
+                ++bins.above;
+            }
         }
         bins.layers.push_back(std::move(layer));
         return bins;
@@ -220,9 +233,27 @@ LatencyBins binLatencies(const Latencies& data, const LatencyBinOptions& options
     // One flat table (layer-major) in the loop, split into layers after.
     std::vector<uint64_t> flat(bins.layers.size() * buckets);
     const LayerOf layerOf(items, low, high, rest);
-    for (size_t i = first; i < last; ++i) {
-        const uint16_t l = layerOf(latencyItem(data, options.field, i));
-        ++flat[l * buckets + bucketOf(data.latency[i])];
+    // The field's array read straight in the loop, not chosen per instance.
+    const uint64_t end = bins.edges.back();
+    auto count = [&](const auto& itemOf) {
+        for (size_t i = first; i < last; ++i) {
+            if (data.latency[i] < end) {
+                ++flat[layerOf(uint32_t(itemOf[i])) * buckets + bucketOf(data.latency[i])];
+            } else {
+                ++bins.above;
+            }
+        }
+    };
+    switch (options.field) {
+        case LatencyField::Key:
+            count(data.key);
+            break;
+        case LatencyField::Task:
+            count(data.pid);
+            break;
+        case LatencyField::Cpu:
+            count(data.startCpu);
+            break;
     }
     for (size_t l = 0; l < bins.layers.size(); ++l) {
         bins.layers[l].counts.assign(flat.begin() + l * buckets, flat.begin() + (l + 1) * buckets);
@@ -235,32 +266,44 @@ LatencyBins binLatencies(const Latencies& data, const LatencyBinOptions& options
     return bins;
 }
 
-LatencyChartData buildLatencyChart(const Latencies& data, const Latencies* comparison,
+LatencyPercentiles latencyStats(const Latencies& data, const LatencyBinOptions& options) {
+    std::vector<uint64_t> values = selectedLatencies(data, options);
+    return percentiles(values);
+}
+
+LatencyChartData buildLatencyChart(const Latencies& data, const LatencyPercentiles& stats,
+                                   const Latencies* comparison,
+                                   const LatencyPercentiles& comparisonStats,
                                    const LatencyBinOptions& options) {
     LatencyChartData out;
-    std::vector<uint64_t> values = selectedLatencies(data, options);
-    const LatencyPercentiles stats = percentiles(values);
     uint64_t low = stats.min, high = stats.max;
-    LatencyPercentiles otherStats;
-    LatencyBinOptions whole;
-    whole.logLatency = options.logLatency;
-    if (comparison) {
-        std::vector<uint64_t> other = selectedLatencies(*comparison, whole);
-        otherStats = percentiles(other);
-        if (otherStats.count) {
-            low = stats.count ? std::min(low, otherStats.min) : otherStats.min;
-            high = std::max(high, otherStats.max);
-        }
+    if (comparison && comparisonStats.count) {
+        low = stats.count ? std::min(low, comparisonStats.min) : comparisonStats.min;
+        high = std::max(high, comparisonStats.max);
+    }
+    if (!options.logLatency && options.upTo != LatencyUpTo::Max && stats.count) {
+        high = std::max(low, options.upTo == LatencyUpTo::P999  ? stats.p999
+                             : options.upTo == LatencyUpTo::P99 ? stats.p99
+                                                                : stats.p90);
     }
     std::vector<uint64_t> edges = latencyEdges(options.logLatency, low, high);
     out.main = binLatencies(data, options, edges);
     out.main.stats = stats;
     if (comparison) {
+        LatencyBinOptions whole;
+        whole.logLatency = options.logLatency;
         out.hasComparison = true;
         out.comparison = binLatencies(*comparison, whole, std::move(edges));
-        out.comparison.stats = otherStats;
+        out.comparison.stats = comparisonStats;
     }
     return out;
+}
+
+LatencyChartData buildLatencyChart(const Latencies& data, const Latencies* comparison,
+                                   const LatencyBinOptions& options) {
+    const LatencyPercentiles other =
+        comparison ? latencyStats(*comparison, {}) : LatencyPercentiles{};
+    return buildLatencyChart(data, latencyStats(data, options), comparison, other, options);
 }
 
 }  // namespace kestrel

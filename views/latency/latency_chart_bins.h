@@ -14,6 +14,10 @@ namespace kestrel {
 // the CPU the instance started on.
 enum class LatencyField : uint8_t { Key, Task, Cpu };
 
+// Where linear buckets end: at the highest latency, or at a percentile of the main trace
+// (a long tail would otherwise squeeze every other instance into the first bucket).
+enum class LatencyUpTo : uint8_t { Max, P999, P99, P90 };
+
 struct LatencyBinOptions {
     bool logLatency = true;     // power-of-two buckets (LatencyHistogram's); else even widths
     uint64_t from = 0, to = 0;  // instances whose start lies in [from, to); from == to: all
@@ -22,6 +26,7 @@ struct LatencyBinOptions {
     bool oneItem = false;  // only the instances of `item`
     uint32_t item = 0;
     size_t topItems = 8;
+    LatencyUpTo upTo = LatencyUpTo::Max;  // linear buckets only
 };
 
 // One stack layer: the counts per bucket of one item (or of the rest, or of all).
@@ -36,7 +41,8 @@ struct LatencyBins {
     // Bucket b holds latencies in [edges[b], edges[b + 1]); edges.size() == buckets + 1.
     std::vector<uint64_t> edges;
     std::vector<LatencyLayer> layers;  // stacked bottom up
-    LatencyPercentiles stats;          // of the instances counted
+    LatencyPercentiles stats;          // of the instances selected
+    uint64_t above = 0;                // selected, beyond the last edge (LatencyUpTo)
 
     size_t buckets() const { return edges.empty() ? 0 : edges.size() - 1; }
     uint64_t total(size_t bucket) const;
@@ -69,6 +75,15 @@ struct LatencyChartData {
     bool hasComparison = false;
     LatencyBins comparison;  // one layer
 };
+// The percentiles of the instances the options select: the time range and one item
+// decide them, the axes and the stacking do not, so the panel keeps them across those.
+LatencyPercentiles latencyStats(const Latencies& data, const LatencyBinOptions& options);
+// With the stats of both known: the edges from their range, then one counting pass each.
+LatencyChartData buildLatencyChart(const Latencies& data, const LatencyPercentiles& stats,
+                                   const Latencies* comparison,
+                                   const LatencyPercentiles& comparisonStats,
+                                   const LatencyBinOptions& options);
+// Both steps.
 LatencyChartData buildLatencyChart(const Latencies& data, const Latencies* comparison,
                                    const LatencyBinOptions& options);
 

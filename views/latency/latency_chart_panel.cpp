@@ -5,6 +5,7 @@
 #include <QChart>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -18,11 +19,12 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTextStream>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
-#include "flame/function_colors.h"
 #include "latency/latency_chart_axes.h"
 #include "latency/latency_chart_view.h"
 #include "timeline/time_scale.h"
@@ -70,6 +72,9 @@ struct LatencyChartPanel::State {
     bool scaleComparison = true;
     std::function<QString(int32_t)> taskNamer;
     LatencyChartData bins;
+    // The percentiles, with what selected their instances (range, one item, field, item).
+    std::optional<std::pair<std::vector<uint64_t>, LatencyPercentiles>> statsCache;
+    std::optional<LatencyPercentiles> comparisonCache;
     // The brushed buckets [brushFirst, brushLast], when brushOn.
     bool brushOn = false;
     size_t brushFirst = 0, brushLast = 0;
@@ -82,6 +87,7 @@ struct LatencyChartPanel::State {
     QCheckBox* scaleBox = nullptr;
     QComboBox* fieldBox = nullptr;
     QComboBox* itemBox = nullptr;
+    QComboBox* upToBox = nullptr;
     QAreaSeries* brushSeries = nullptr;
     // Percentile labels: (series the line is, its text item), placed on plotAreaChanged.
     std::vector<std::pair<QLineSeries*, QGraphicsItem*>> labels;
@@ -90,6 +96,8 @@ struct LatencyChartPanel::State {
     QString itemName(uint32_t item) const;
     QColor itemColor(uint32_t item) const;
     QString layerName(const LatencyLayer& layer) const;
+    const LatencyPercentiles& mainStats();
+    const LatencyPercentiles& comparisonStats();
     void rebin();
     void redraw();
     void addBars(const LatencyBins& bins);
@@ -97,6 +105,7 @@ struct LatencyChartPanel::State {
     void addAxes();
     void addPercentiles(const LatencyPercentiles& stats, bool comparisonLines);
     void addBrush();
+    void showBrush();
     void placeLabels();
     void updateList();
     void fillFields();
@@ -120,13 +129,15 @@ QString LatencyChartPanel::State::itemName(uint32_t item) const {
     return {};
 }
 
-// Functions keep the flame chart's colours, tasks the timeline's; other items take the
-// timeline's hue spread over their number.
+// Tasks keep the timeline's colours. Keys (functions, syscalls, IRQs...) take the
+// timeline's hue spread over a hash of their name, so that a key keeps its colour across
+// traces: the flame chart's warm function colours were too alike to tell eight stacked
+// layers apart. CPUs spread over their number.
 QColor LatencyChartPanel::State::itemColor(uint32_t item) const {
-    if (options.field == LatencyField::Key && data->kind == LatencyKind::Function) {
-        return functionColor(itemName(item));
-    }
-    return taskColor(int(item));
+    if (options.field != LatencyField::Key) return taskColor(int(item));
+    uint32_t hash = 2166136261u;  // FNV-1a: the same on every run, unlike qHash
+    for (char c : itemName(item).toUtf8()) hash = (hash ^ uint8_t(c)) * 16777619u;
+    return taskColor(int(hash % 100003u));
 }
 
 QString LatencyChartPanel::State::layerName(const LatencyLayer& layer) const {
@@ -135,13 +146,30 @@ QString LatencyChartPanel::State::layerName(const LatencyLayer& layer) const {
     return name;
 }
 
+const LatencyPercentiles& LatencyChartPanel::State::mainStats() {
+    std::vector<uint64_t> key{options.from, options.to, options.oneItem, uint64_t(options.field),
+                              options.item};
+    if (!statsCache || statsCache->first != key) {
+        statsCache.emplace(std::move(key), latencyStats(*data, options));
+    }
+    return statsCache->second;
+}
+
+const LatencyPercentiles& LatencyChartPanel::State::comparisonStats() {
+    if (!comparisonCache) {
+        comparisonCache = comparison ? latencyStats(*comparison, {}) : LatencyPercentiles{};
+    }
+    return *comparisonCache;
+}
+
 void LatencyChartPanel::State::rebin() {
     if (!data) {
         bins = {};
     } else {
-        bins = buildLatencyChart(*data, comparison.get(), options);
+        bins = buildLatencyChart(*data, mainStats(), comparison.get(), comparisonStats(), options);
     }
-    if (brushOn && brushLast >= bins.main.buckets()) {
+    // New buckets: the brushed edges may be no edges any more.
+    if (brushOn) {
         brushOn = false;
         emit panel->brushCleared();
     }
@@ -254,6 +282,7 @@ void LatencyChartPanel::State::addPercentiles(const LatencyPercentiles& stats,
     QAbstractAxis* y = chart->axes(Qt::Vertical).front();
     const auto* yAxis = static_cast<QCategoryAxis*>(y);
     for (const Mark& m : kMarks) {
+        if (stats.*m.value >= bins.main.edges.back()) continue;  // beyond LatencyUpTo's end
         const double pos = latencyPosition(bins.main.edges, options.logLatency, stats.*m.value);
         auto* line = new QLineSeries;
         line->setName(QString::fromLatin1(m.name));
@@ -293,12 +322,21 @@ void LatencyChartPanel::State::addBrush() {
     brushSeries->attachAxis(chart->axes(Qt::Horizontal).front());
     brushSeries->attachAxis(chart->axes(Qt::Vertical).front());
     hideFromLegend(chart, brushSeries);
+    showBrush();
+}
+
+// Only the shade's four points change while a drag goes on: nothing else is rebuilt.
+void LatencyChartPanel::State::showBrush() {
+    if (!brushSeries) return;
+    const auto* y = static_cast<QCategoryAxis*>(chart->axes(Qt::Vertical).front());
+    const double x0 = double(brushFirst), x1 = double(brushLast + 1);
+    QList<QPointF> top, bottom;
     if (brushOn) {
-        const auto* y = static_cast<QCategoryAxis*>(chart->axes(Qt::Vertical).front());
-        const double x0 = double(brushFirst), x1 = double(brushLast + 1);
-        upper->append({{x0, y->max()}, {x1, y->max()}});
-        lower->append({{x0, y->min()}, {x1, y->min()}});
+        top = {{x0, y->max()}, {x1, y->max()}};
+        bottom = {{x0, y->min()}, {x1, y->min()}};
     }
+    brushSeries->upperSeries()->replace(top);
+    brushSeries->lowerSeries()->replace(bottom);
 }
 
 // Labels at the top of their lines, each in the first row where it overlaps no other;
@@ -362,12 +400,15 @@ void LatencyChartPanel::State::syncControls() {
     if (!broken || !data) return;
     itemBox->addItem(QStringLiteral("top %1 stacked").arg(options.topItems), -1);
     for (auto [item, n] : latencyTopItems(*data, options, kChooserItems)) {
-        itemBox->addItem(QStringLiteral("%1 (%2)").arg(itemName(item)).arg(n), qlonglong(item));
+        QString name = itemName(item);
+        if (name.size() > kLegendChars) name = name.left(kLegendChars - 1) + QChar(0x2026);
+        itemBox->addItem(QStringLiteral("only %1 (%2)").arg(name).arg(n), qlonglong(item));
     }
     if (options.oneItem) {
         int at = itemBox->findData(qlonglong(options.item));
         if (at < 0) {
-            itemBox->addItem(itemName(options.item), qlonglong(options.item));
+            itemBox->addItem(QStringLiteral("only %1").arg(itemName(options.item)),
+                             qlonglong(options.item));
             at = itemBox->count() - 1;
         }
         itemBox->setCurrentIndex(at);
@@ -420,11 +461,21 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
 
     s.logLatencyBox = new QCheckBox(QStringLiteral("Log latency"), this);
     s.logLatencyBox->setChecked(s.options.logLatency);
+    s.upToBox = new QComboBox(this);
+    s.upToBox->setToolTip(
+        QStringLiteral("Where the even buckets end; the rest is listed as above"));
+    for (const char* name : {"up to max", "up to p99.9", "up to p99", "up to p90"}) {
+        s.upToBox->addItem(QString::fromLatin1(name));
+    }
+    s.upToBox->setVisible(!s.options.logLatency);
     s.logCountBox = new QCheckBox(QStringLiteral("Log count"), this);
     s.fieldBox = new QComboBox(this);
     s.itemBox = new QComboBox(this);
+    s.itemBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    s.itemBox->setMinimumContentsLength(kLegendChars + 12);
     s.scaleBox = new QCheckBox(QStringLiteral("Scale comparison"), this);
     s.scaleBox->setChecked(true);
+    s.scaleBox->setVisible(false);
     s.scaleBox->setToolTip(
         QStringLiteral("Draw the comparison trace as if it had as many instances as this one"));
     s.fillFields();
@@ -439,6 +490,7 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(s.logLatencyBox);
+    controls->addWidget(s.upToBox);
     controls->addWidget(s.logCountBox);
     controls->addWidget(new QLabel(QStringLiteral("Break down by"), this));
     controls->addWidget(s.fieldBox);
@@ -455,6 +507,8 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
     layout->addLayout(body, 1);
 
     connect(s.logLatencyBox, &QCheckBox::toggled, this, &LatencyChartPanel::setLogLatencyAxis);
+    connect(s.upToBox, &QComboBox::activated, this,
+            [this](int i) { setLinearUpTo(LatencyUpTo(i)); });
     connect(s.logCountBox, &QCheckBox::toggled, this, &LatencyChartPanel::setLogCountAxis);
     connect(s.scaleBox, &QCheckBox::toggled, this, &LatencyChartPanel::setScaleComparison);
     connect(s.fieldBox, &QComboBox::activated, this, [this](int i) { m_state->chooseField(i); });
@@ -466,7 +520,7 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
         st.brushOn = true;
         st.brushFirst = st.bucketAt(std::min(x0, x1));
         st.brushLast = st.bucketAt(std::max(x0, x1));
-        st.redraw();
+        st.showBrush();
     });
     connect(s.view, &LatencyChartView::dragFinished, this, [this](double x0, double x1) {
         State& st = *m_state;
@@ -474,8 +528,15 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
         st.brushOn = true;
         st.brushFirst = st.bucketAt(std::min(x0, x1));
         st.brushLast = st.bucketAt(std::max(x0, x1));
-        st.redraw();
+        st.showBrush();
         emit brushed(st.bins.main.edges[st.brushFirst], st.bins.main.edges[st.brushLast + 1]);
+    });
+    connect(s.view, &LatencyChartView::hovering, this, [this](double x, QPoint globalPos) {
+        const LatencyChartData& b = m_state->bins;
+        if (b.main.buckets() == 0 || x < 0 || x >= double(b.main.buckets())) {
+            return QToolTip::hideText();
+        }
+        QToolTip::showText(globalPos, bucketText(m_state->bucketAt(x)), m_state->view);
     });
     connect(s.view, &LatencyChartView::clicked, this, &LatencyChartPanel::clearBrush);
 }
@@ -484,6 +545,7 @@ LatencyChartPanel::~LatencyChartPanel() = default;
 
 void LatencyChartPanel::setLatencies(std::shared_ptr<const Latencies> data, const QString& label) {
     m_state->data = std::move(data);
+    m_state->statsCache.reset();
     m_state->label = label;
     m_state->fillFields();
     m_state->syncControls();
@@ -493,6 +555,8 @@ void LatencyChartPanel::setLatencies(std::shared_ptr<const Latencies> data, cons
 void LatencyChartPanel::setComparison(std::shared_ptr<const Latencies> other,
                                       const QString& label) {
     m_state->comparison = std::move(other);
+    m_state->comparisonCache.reset();
+    m_state->scaleBox->setVisible(m_state->comparison != nullptr);
     m_state->comparisonLabel = label;
     m_state->rebin();
 }
@@ -507,7 +571,7 @@ void LatencyChartPanel::setTimeRange(uint64_t from, uint64_t to) {
 void LatencyChartPanel::clearBrush() {
     if (!m_state->brushOn) return;
     m_state->brushOn = false;
-    m_state->redraw();
+    m_state->showBrush();
     emit brushCleared();
 }
 
@@ -515,6 +579,14 @@ void LatencyChartPanel::setLogLatencyAxis(bool log) {
     m_state->options.logLatency = log;
     const QSignalBlocker block(m_state->logLatencyBox);
     m_state->logLatencyBox->setChecked(log);
+    m_state->upToBox->setVisible(!log);
+    m_state->rebin();
+}
+
+void LatencyChartPanel::setLinearUpTo(LatencyUpTo upTo) {
+    m_state->options.upTo = upTo;
+    const QSignalBlocker block(m_state->upToBox);
+    m_state->upToBox->setCurrentIndex(int(upTo));
     m_state->rebin();
 }
 
@@ -555,6 +627,32 @@ const LatencyChartData& LatencyChartPanel::histogram() const {
     return m_state->bins;
 }
 
+QString LatencyChartPanel::bucketText(size_t bucket) const {
+    const State& s = *m_state;
+    const LatencyBins& b = s.bins.main;
+    if (bucket >= b.buckets()) return {};
+    const uint64_t total = b.total(bucket);
+    const double share = b.stats.count ? 100.0 * double(total) / double(b.stats.count) : 0;
+    QStringList lines;
+    lines << QStringLiteral("%1 \u2013 %2")
+                 .arg(duration(b.edges[bucket]), duration(b.edges[bucket + 1]));
+    lines << QStringLiteral("%1: %2 (%3%)").arg(s.label).arg(total).arg(share, 0, 'f', 1);
+    if (b.layers.size() > 1) {
+        for (const LatencyLayer& layer : b.layers) {
+            if (layer.counts[bucket]) {
+                lines
+                    << QStringLiteral("  %1: %2").arg(s.layerName(layer)).arg(layer.counts[bucket]);
+            }
+        }
+    }
+    if (s.bins.hasComparison) {
+        lines << QStringLiteral("%1: %2")
+                     .arg(s.comparisonLabel)
+                     .arg(s.bins.comparison.layers.front().counts[bucket]);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 QString LatencyChartPanel::percentileText() const {
     const State& s = *m_state;
     const LatencyPercentiles& a = s.bins.main.stats;
@@ -565,6 +663,9 @@ QString LatencyChartPanel::percentileText() const {
             lines << QStringLiteral("%1  %2")
                          .arg(QLatin1String(m.name), -5)
                          .arg(duration(a.*m.value));
+        }
+        if (s.bins.main.above) {
+            lines << QStringLiteral("above  %1 beyond the axis").arg(s.bins.main.above);
         }
         return lines.join(QLatin1Char('\n'));
     }
@@ -585,10 +686,17 @@ QString LatencyChartPanel::percentileText() const {
         lines << row(QString::fromLatin1(m.name), duration(a.*m.value), duration(b.*m.value),
                      change(double(a.*m.value), double(b.*m.value)));
     }
+    if (s.bins.main.above || s.bins.comparison.above) {
+        lines << row(QStringLiteral("above"), QString::number(s.bins.main.above),
+                     QString::number(s.bins.comparison.above), QString());
+    }
     return lines.join(QLatin1Char('\n'));
 }
 
 bool LatencyChartPanel::exportPng(const QString& path) const {
+    // The legend and plot area are laid out on a posted request: an export right after a
+    // change (a script, a test) would draw without the legend.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     return m_state->view->grab().save(path, "PNG");
 }
 

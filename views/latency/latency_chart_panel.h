@@ -42,14 +42,22 @@ public:
     void setBreakdownField(LatencyField field);
     // Names a task in the legend and the item chooser ("comm-pid"); without it, "pid N".
     void setTaskNamer(std::function<QString(int32_t pid)> namer);
+    // Where linear buckets end (the default: the maximum). What lies beyond is not drawn
+    // and not in the CSV: the list counts it as "above".
+    void setLinearUpTo(LatencyUpTo upTo);
     // The comparison drawn scaled to the main trace's count (the default), else as counted.
     void setScaleComparison(bool scale);
     // The histogram as drawn: bucket b is [edges[b], edges[b + 1]). A brush covers whole
     // buckets: brushed() reports the lower edge of the first and the upper of the last.
     const LatencyChartData& histogram() const;
+    // What hovering over bucket b says: its range, count and share, each layer's count,
+    // the comparison's.
+    QString bucketText(size_t bucket) const;
 
 signals:
     // The user dragged across the latency axis: instances with latency in [low, high) ns.
+    // Always bucket edges: low is the lower edge of the first bucket under the drag, high
+    // the upper edge of the last, so the selection is exactly the shaded bars.
     void brushed(uint64_t lowNs, uint64_t highNs);
     void brushCleared();
 

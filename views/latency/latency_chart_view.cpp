@@ -11,7 +11,7 @@ constexpr int kDragPx = 4;
 }  // namespace
 
 LatencyChartView::LatencyChartView(QChart* chart, QWidget* parent) : QChartView(chart, parent) {
-    setMouseTracking(false);
+    setMouseTracking(true);  // hover tooltips
 }
 
 double LatencyChartView::valueAt(QPoint pos) const {
@@ -28,7 +28,14 @@ void LatencyChartView::mousePressEvent(QMouseEvent* event) {
 }
 
 void LatencyChartView::mouseMoveEvent(QMouseEvent* event) {
-    if (!m_pressed) return QChartView::mouseMoveEvent(event);
+    if (!m_pressed) {
+        const QPoint pos = event->position().toPoint();
+        const QPointF inChart = chart()->mapFromScene(mapToScene(pos));
+        if (chart()->plotArea().contains(inChart)) {
+            emit hovering(valueAt(pos), event->globalPosition().toPoint());
+        }
+        return QChartView::mouseMoveEvent(event);
+    }
     const QPoint pos = event->position().toPoint();
     if (!m_dragged && std::abs(pos.x() - m_pressPos.x()) < kDragPx) return;
     m_dragged = true;

@@ -16,6 +16,8 @@ signals:
     void dragging(double x0, double x1);
     void dragFinished(double x0, double x1);
     void clicked();
+    // The pointer moved with no button down, over value x of the latency axis.
+    void hovering(double x, QPoint globalPos);
 
 protected:
     void mousePressEvent(QMouseEvent* event) override;
