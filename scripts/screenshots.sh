@@ -67,6 +67,16 @@ KESTREL_SCREENSHOT_TAB="Flame graph" KESTREL_SCREENSHOT_FLAME=diff \
   \"tasks\": [95, 96, 97]}"
 KESTREL_SCREENSHOT_TAB="Functions" KESTREL_SCREENSHOT_FUNCTION=kmem_cache_alloc \
   shot function-table.png function-graph.dat
+# The Latency tab: wakeup latencies with their percentile lines; irq latencies stacked by
+# irq; the first trace's wakeups against another recording's; the worst wakeup chosen, the
+# timeline zoomed to it.
+KESTREL_SCREENSHOT_LATENCY=wakeup shot latency-histogram.png sched-irq-timer.dat
+KESTREL_SCREENSHOT_LATENCY=irq KESTREL_SCREENSHOT_BREAKDOWN=key \
+  shot latency-breakdown.png sched-irq-timer.dat
+KESTREL_SCREENSHOT_LATENCY=wakeup KESTREL_SCREENSHOT_COMPARE="$PWD/tests/data/sched-irq-v6.dat" \
+  shot latency-compare.png sched-irq-timer.dat
+KESTREL_SCREENSHOT_LATENCY=wakeup KESTREL_SCREENSHOT_LATENCY_WORST=1 \
+  shot latency-worst.png sched-irq-timer.dat
 
 # The record dialog (views/record/record_screenshot.h): kestrel draws the dialog instead of
 # the window. dialog_shot PICTURE [VARIABLE=VALUE ...]

@@ -369,22 +369,8 @@ Result<Latencies> functionLatencies(const TraceModel& model, const EventFormats&
     }
     auto trees = buildCallTrees(model, formats, progress, threads);
     if (!trees) return trees.status();
-    const CallTrees& t = trees.value();
-    Latencies out;
-    out.kind = LatencyKind::Function;
-    std::vector<bool> used(t.functions.size(), false);
-    for (const CallSpan& s : t.spans) {
-        if (s.flags & CallSpan::kNoExit) {
-            ++out.unfinished;
-        } else {
-            used[s.function] = true;
-        }
-    }
-    out.reserve(t.spans.size() - out.unfinished);
-    CallMerge(t).into(out);
-    for (uint32_t f = 0; f < used.size(); ++f) {
-        if (used[f]) out.keyNames[f] = t.functionName(f, formats);
-    }
+    Latencies out = callLatencies(trees.value());
+    nameCallLatencies(trees.value(), formats, out);
     return out;
 }
 
@@ -393,6 +379,23 @@ bool nothingPaired(const Latencies& l) {
 }
 
 }  // namespace
+
+Latencies callLatencies(const CallTrees& trees) {
+    Latencies out;
+    out.kind = LatencyKind::Function;
+    for (const CallSpan& s : trees.spans) out.unfinished += (s.flags & CallSpan::kNoExit) != 0;
+    out.reserve(trees.spans.size() - out.unfinished);
+    CallMerge(trees).into(out);
+    return out;
+}
+
+void nameCallLatencies(const CallTrees& trees, const EventFormats& formats, Latencies& out) {
+    std::vector<bool> used(trees.functions.size(), false);
+    for (uint32_t function : out.key) used[function] = true;
+    for (uint32_t f = 0; f < used.size(); ++f) {
+        if (used[f] && !out.keyNames.count(f)) out.keyNames[f] = trees.functionName(f, formats);
+    }
+}
 
 void Latencies::reserve(size_t n) {
     start.reserve(n);

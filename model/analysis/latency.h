@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/call_tree.h"
 #include "base/progress.h"
 #include "base/status.h"
 #include "decode/trace_model.h"
@@ -78,6 +79,12 @@ struct LatencyRequest {
 Result<Latencies> analyzeLatency(const TraceModel& model, const EventFormats& formats,
                                  const LatencyRequest& request, Progress* progress = nullptr,
                                  unsigned threads = 0);
+
+// LatencyKind::Function from call trees already built: every call with its exit, keyed
+// by function index. Naming the keys is separate, since a name needs the EventFormats of
+// the thread that reads them (kallsyms), while the instances can be made anywhere.
+Latencies callLatencies(const CallTrees& trees);
+void nameCallLatencies(const CallTrees& trees, const EventFormats& formats, Latencies& out);
 
 // Nearest-rank percentiles: pN is the smallest value with at least N% of the values at
 // or below it (the ceil(N/100 * count)-th smallest). All zero for no values.

@@ -74,7 +74,7 @@ TEST(MainWindow, BadFileIsRefusedAndTheOldTraceStays) {
     EXPECT_EQ(w.model(), first);
     EXPECT_EQ(w.timelineView()->timeline(), timeline);
     EXPECT_EQ(w.eventPanel(), panel);
-    EXPECT_EQ(w.bottomArea()->count(), 1);
+    EXPECT_EQ(w.bottomArea()->count(), 2);  // the events and the Latency tab
 }
 
 // The first file's analysis is held while the second file opens: it is cancelled, its
@@ -139,7 +139,7 @@ TEST(MainWindow, BadFileOpenedDuringTheAnalysisLeavesTheTraceAndItsAnalysis) {
     ASSERT_NE(w.timelineView()->timeline(), nullptr);
     EXPECT_EQ(w.timelineView()->timeline()->events, 18155u);
     EXPECT_NE(w.eventPanel(), nullptr);
-    EXPECT_EQ(w.bottomArea()->count(), 1);
+    EXPECT_EQ(w.bottomArea()->count(), 2);  // the events and the Latency tab
 }
 
 TEST(MainWindow, SetCursorTimeBringsTheTimeIntoViewAndMarkersEmitSelectedTime) {
@@ -250,7 +250,7 @@ TEST(MainWindow, EventPanelAndTimelineFollowEachOther) {
     MainWindow w;
     EventPanel* panel = openWithPanel(w, trace);
     ASSERT_NE(panel, nullptr);
-    EXPECT_EQ(w.bottomArea()->count(), 1);
+    EXPECT_EQ(w.bottomArea()->count(), 2);  // the events and the Latency tab
     QSignalSpy built(panel, &EventPanel::indexBuilt);
     ASSERT_TRUE(panel->indexReady() || built.wait(30000));
     EventTableModel* table = panel->tableModel();

@@ -60,7 +60,7 @@ TEST(WindowCalls, AFunctionGraphTraceGetsItsCallTreesAfterTheAnalysis) {
     EXPECT_TRUE(w.statusText().contains(QStringLiteral("calls"))) << qPrintable(w.statusText());
     EXPECT_FALSE(test::shown(w, "analysisProgress"));
     EXPECT_FALSE(test::shown(w, "cancelAnalysis"));
-    EXPECT_EQ(tabTitles(w), (QStringList{"Events", "Flame graph", "Functions"}));
+    EXPECT_EQ(tabTitles(w), (QStringList{"Events", "Flame graph", "Functions", "Latency"}));
 }
 
 TEST(WindowCalls, TheDetailsOfAFunctionGraphRowShowItsCall) {
@@ -137,7 +137,7 @@ TEST(WindowCalls, StackSamplesAloneGetTheFlameGraphOfSamples) {
     w.setQuiet(true);
     ASSERT_TRUE(openAndAnalyse(w, trace));
     EXPECT_EQ(w.callViews()->trees(), nullptr);
-    EXPECT_EQ(tabTitles(w), (QStringList{"Events", "Flame graph"}));
+    EXPECT_EQ(tabTitles(w), (QStringList{"Events", "Flame graph", "Latency"}));
     FlamePanel* flame = w.callViews()->flamePanel();
     ASSERT_NE(flame, nullptr);
     ASSERT_TRUE(test::waitFor([&] { return !flame->busy() && flame->graph()->tree(); }));
@@ -154,7 +154,7 @@ TEST(WindowCalls, ATraceWithoutFunctionGraphGetsNone) {
     EXPECT_EQ(w.callViews()->trees(), nullptr);
     EXPECT_EQ(built.count(), 0);
     EXPECT_FALSE(w.statusText().contains(QStringLiteral("calls"))) << qPrintable(w.statusText());
-    EXPECT_EQ(tabTitles(w), QStringList{"Events"});  // no stack samples either
+    EXPECT_EQ(tabTitles(w), (QStringList{"Events", "Latency"}));  // no stack samples either
 }
 
 TEST(WindowCalls, TheTreesGoWithTheirTrace) {
@@ -170,7 +170,7 @@ TEST(WindowCalls, TheTreesGoWithTheirTrace) {
     EXPECT_EQ(w.callViews()->trees(), nullptr);
     EXPECT_EQ(w.callViews()->flamePanel(), nullptr);
     EXPECT_EQ(w.timelineView()->callTrees(), nullptr);
-    EXPECT_EQ(tabTitles(w), QStringList{"Events"});
+    EXPECT_EQ(tabTitles(w), (QStringList{"Events", "Latency"}));
 }
 
 // The build waits until it is cancelled (the first time) or runs at once (after that).

@@ -126,8 +126,9 @@ TEST(WindowOpen, TheFileMenuOpensAndMovesSessions) {
     MainWindow w;
     auto* file = w.findChild<QMenu*>(QStringLiteral("fileMenu"));
     ASSERT_NE(file, nullptr);
-    EXPECT_EQ(actionTexts(file), QStringList({"Open...", "Open Recent", "Export session...",
-                                              "Import session...", "Quit"}));
+    EXPECT_EQ(actionTexts(file),
+              QStringList({"Open...", "Open Recent", "Compare with...", "Remove comparison",
+                           "Export session...", "Import session...", "Quit"}));
 }
 
 }  // namespace

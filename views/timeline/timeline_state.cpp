@@ -93,4 +93,10 @@ void TimelineState::setFilters(const QVariantMap& f) {
     emit filtersChanged();
 }
 
+void TimelineState::setLatencyPairs(const QVariantList& pairs) {
+    if (pairs == m_latencyPairs) return;
+    m_latencyPairs = pairs;
+    emit latencyPairsChanged();
+}
+
 }  // namespace kestrel

@@ -6,6 +6,7 @@
 // directly. Saved by session.h.
 #include <QObject>
 #include <QStringList>
+#include <QVariantList>
 #include <QVariantMap>
 #include <QVector>
 #include <cstdint>
@@ -70,6 +71,12 @@ public:
     void setFilters(const QVariantMap& f);
     const QVariantMap& filters() const { return m_filters; }
 
+    // The custom latency pairs the user defined on the Latency tab, each a map with
+    // "start", "end", "match" (a list of "startField=endField"), "startFilter" and
+    // "endFilter"; kept with the session so that they come back on reopen.
+    void setLatencyPairs(const QVariantList& pairs);
+    const QVariantList& latencyPairs() const { return m_latencyPairs; }
+
 signals:
     void visibleRangeChanged(kestrel::TimeRange r);
     void selectionChanged(kestrel::TimeRange r);
@@ -79,6 +86,7 @@ signals:
     void collapsedBuffersChanged();
     void expandedRowsChanged();
     void filtersChanged();
+    void latencyPairsChanged();
 
 private:
     TimeRange m_trace, m_visible, m_selection;
@@ -88,6 +96,7 @@ private:
     QStringList m_collapsed;
     QStringList m_expanded;
     QVariantMap m_filters;
+    QVariantList m_latencyPairs;
 };
 
 }  // namespace kestrel

@@ -74,6 +74,7 @@ void TimelineView::setModel(const TraceModel* model) {
     m_ticksFrom = 1;
     m_ticksTo = 0;
     m_scrollY = 0;
+    m_interval.reset();
     m_cpuNames.clear();
     if (model) {
         for (size_t i = 0; i < model->cpuCount(); ++i) m_cpuNames << qs(model->cpuLabel(i));
@@ -681,9 +682,68 @@ void TimelineView::paintRuler(QPainter& p, QSize size) {
     p.restore();
 }
 
+void TimelineView::setHighlightedInterval(std::optional<Interval> interval) {
+    if (interval == m_interval) return;
+    m_interval = interval;
+    update();
+}
+
+void TimelineView::showInterval(const Interval& interval) {
+    setHighlightedInterval(interval);
+    const uint64_t length = interval.end - interval.start;
+    const uint64_t margin = std::max<uint64_t>(length / 10, 20);
+    const uint64_t from = interval.start > margin ? interval.start - margin : 0;
+    setScale(TimeScale::fit(from, interval.end + margin, std::max(1, width() - kLabelWidth)));
+}
+
+// A band from start to end on the rows concerned, with the start event marked by a
+// triangle pointing right and the end event by one pointing left: the two may be on
+// different CPUs, and either may be a pixel away from the other when zoomed out.
+void TimelineView::paintInterval(QPainter& p) {
+    if (!m_interval) return;
+    const Interval& in = *m_interval;
+    const double x0 = xForTime(in.start);
+    const double x1 = std::max(xForTime(in.end), x0 + 2);
+    const QColor band(255, 140, 0, 70), edge(200, 80, 0);
+    auto bandOn = [&](const QRectF& row) {
+        if (row.isEmpty()) return;
+        p.fillRect(QRectF(x0, row.top(), x1 - x0, row.height()), band);
+        p.setPen(QPen(edge, 1));
+        p.drawLine(QPointF(x0, row.top()), QPointF(x0, row.bottom()));
+        p.drawLine(QPointF(x1, row.top()), QPointF(x1, row.bottom()));
+    };
+    const QRectF startRow = in.startCpu >= 0 ? cpuRowRect(size_t(in.startCpu)) : QRectF();
+    const QRectF endRow = in.endCpu >= 0 ? cpuRowRect(size_t(in.endCpu)) : QRectF();
+    bandOn(startRow);
+    if (in.endCpu != in.startCpu) bandOn(endRow);
+    if (in.pid > 0) bandOn(taskRowRect(in.pid));
+    auto mark = [&](const QRectF& row, double x, bool pointsRight) {
+        if (row.isEmpty()) return;
+        const double s = std::min(7.0, row.height() / 2);
+        const double y = row.center().y();
+        const double d = pointsRight ? s : -s;
+        QPolygonF tri({QPointF(x, y - s), QPointF(x + d, y), QPointF(x, y + s)});
+        p.setPen(QPen(Qt::white, 1));
+        p.setBrush(edge);
+        p.drawPolygon(tri);
+    };
+    mark(startRow, x0, true);
+    mark(endRow, x1, false);
+    p.setBrush(Qt::NoBrush);
+    // The length in a box at the top of the ruler, where marker flags go.
+    const QString text = qs(formatDuration(in.end - in.start));
+    const QFontMetrics fm(p.font());
+    const QRectF box(std::max<double>(x0, kLabelWidth) + 3, 0, fm.horizontalAdvance(text) + 8, 15);
+    p.fillRect(box, QColor(255, 240, 220));
+    p.setPen(edge);
+    p.drawRect(box);
+    p.drawText(box, Qt::AlignCenter, text);
+}
+
 void TimelineView::paintOverlays(QPainter& p, QSize size) {
     p.save();
     p.setClipRect(QRect(kLabelWidth, 0, size.width() - kLabelWidth, size.height()));
+    paintInterval(p);
     TimeRange sel = m_state->selection();
     if (!sel.empty()) {
         double x0 = xForTime(sel.from), x1 = xForTime(sel.to);

@@ -70,6 +70,18 @@ public:
     void showCall(uint64_t span);
     void zoomToCall(uint64_t span);
     std::optional<uint64_t> selectedCall() const { return m_selectedCall; }
+    // An interval between two events (a latency: its start event on one CPU, its end on
+    // another), drawn as a band over both CPUs' rows with a mark at each event.
+    struct Interval {
+        uint64_t start = 0, end = 0;
+        int startCpu = -1, endCpu = -1;
+        int pid = -1;  // the task's row, when it has one, gets the band too
+        bool operator==(const Interval&) const = default;
+    };
+    void setHighlightedInterval(std::optional<Interval> interval);
+    const std::optional<Interval>& highlightedInterval() const { return m_interval; }
+    // Highlights the interval and zooms to it with a tenth of its length either side.
+    void showInterval(const Interval& interval);
     // True while a row with many calls is being indexed off the UI thread; its lanes
     // appear when it is done.
     bool indexingCalls() const;
@@ -177,6 +189,7 @@ private:
     void paintRows(QPainter& p, QSize size);
     void paintOverlays(QPainter& p, QSize size);
     void paintNotice(QPainter& p, QSize size);
+    void paintInterval(QPainter& p);
     void paintWakeups(QPainter& p);
     void paintTicks(QPainter& p);
     void collectTicks();
@@ -231,6 +244,7 @@ private:
     std::map<QString, std::shared_ptr<const CallRowIndex>> m_callIndex;  // by rowKey
     BackgroundPass* m_indexPass = nullptr;  // indexes rows with many calls
     std::optional<uint64_t> m_selectedCall;
+    std::optional<Interval> m_interval;
     std::optional<uint64_t> m_pendingShow;  // showCall's call, until its lanes are indexed
     FunctionPixels m_functionPixels;        // of the paint in progress
     std::vector<FunctionShare> m_visibleFunctions;

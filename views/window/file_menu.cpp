@@ -5,6 +5,7 @@
 #include <QMenu>
 #include <QSettings>
 
+#include "window/latency_views.h"
 #include "window/main_window.h"
 
 namespace kestrel {
@@ -31,6 +32,13 @@ FileMenu::FileMenu(MainWindow* window) : QObject(window), m_window(window) {
     m_recent->setObjectName(QStringLiteral("openRecentMenu"));
     // Refilled each time it opens: a file deleted since is not offered.
     connect(m_recent, &QMenu::aboutToShow, this, &FileMenu::fillRecent);
+    m_menu->addSeparator();
+    m_compare = m_menu->addAction(tr("&Compare with..."), this, &FileMenu::chooseComparison);
+    m_compare->setObjectName(QStringLiteral("compareWith"));
+    m_compare->setToolTip(tr("Another trace's latencies of the same kind, over the histogram"));
+    m_uncompare = m_menu->addAction(tr("Remove comparison"), this,
+                                    [this] { m_window->latencyViews()->removeComparison(); });
+    m_uncompare->setObjectName(QStringLiteral("removeComparison"));
     m_menu->addSeparator();
     m_export = m_menu->addAction(tr("&Export session..."), this, &FileMenu::chooseExport);
     m_import = m_menu->addAction(tr("&Import session..."), this, &FileMenu::chooseImport);
@@ -77,12 +85,21 @@ void FileMenu::fillRecent() {
 void FileMenu::setTraceLoaded(bool loaded) {
     m_export->setEnabled(loaded);
     m_import->setEnabled(loaded);
+    m_compare->setEnabled(loaded);
+    m_uncompare->setEnabled(loaded);
 }
 
 void FileMenu::chooseTrace() {
     const QString path = QFileDialog::getOpenFileName(m_window, tr("Open trace"), QString(),
                                                       tr("Traces (*.ktr *.dat);;All files (*)"));
     if (!path.isEmpty()) m_window->openFile(path);
+}
+
+void FileMenu::chooseComparison() {
+    const QString path = QFileDialog::getOpenFileName(
+        m_window, tr("Compare with"), QFileInfo(m_window->tracePath()).absolutePath(),
+        tr("Traces (*.ktr *.dat);;All files (*)"));
+    if (!path.isEmpty()) m_window->latencyViews()->compareWith(path);
 }
 
 // The trace's own folder is offered first; it may be read-only, and the dialog says so.

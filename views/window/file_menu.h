@@ -1,5 +1,6 @@
 #pragma once
-// The File menu: Open..., Open Recent, Export session..., Import session..., Quit. Open
+// The File menu: Open..., Open Recent, Compare with... (a second trace's latencies on the
+// Latency tab's histogram), Remove comparison, Export session..., Import session..., Quit. Open
 // Recent lists the last ten traces opened (QSettings "recentFiles", absolute paths) that
 // are still there: files that are gone are dropped from the list whenever it is shown,
 // and when opening one finds it missing. Export and import need a trace on screen.
@@ -32,6 +33,7 @@ private:
     void chooseTrace();
     void chooseExport();
     void chooseImport();
+    void chooseComparison();
 
     MainWindow* m_window;
     QMenu* m_menu = nullptr;
@@ -39,6 +41,8 @@ private:
     QAction* m_open = nullptr;
     QAction* m_export = nullptr;
     QAction* m_import = nullptr;
+    QAction* m_compare = nullptr;
+    QAction* m_uncompare = nullptr;
 };
 
 }  // namespace kestrel

@@ -31,6 +31,7 @@
 #include "window/call_views.h"
 #include "window/damage_banner.h"
 #include "window/file_menu.h"
+#include "window/latency_views.h"
 #include "window/menus.h"
 #include "window/open_error.h"
 #include "window/progress_label.h"
@@ -122,14 +123,10 @@ MainWindow::MainWindow(QWidget* parent)
     m_restart->hide();
     connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancelAnalysis);
     m_calls = new CallViews(this);
-    connect(m_calls->pass(), &BackgroundPass::progress, this, [this](qint64 done, qint64 total) {
-        m_progress->setValue(total ? int(done * 100 / total) : 0);
-    });
-    connect(m_calls->pass(), &BackgroundPass::stopped, this, [this] {
-        if (analysisRunning()) return;
-        m_progress->hide();
-        m_cancel->hide();
-    });
+    watchPass(m_calls->pass());
+    m_latency = new LatencyViews(this);
+    watchPass(m_latency->pass());
+    watchPass(m_latency->comparePass());
     connect(m_calls, &CallViews::built, this, &MainWindow::showCallTrees);
     connect(m_restart, &QPushButton::clicked, this, &MainWindow::restartAnalysis);
     m_poll = new QTimer(this);
@@ -147,7 +144,26 @@ MainWindow::MainWindow(QWidget* parent)
     Screenshot::armFromEnvironment(this);
 }
 
+// A pass of the views (call trees, latencies) shows its progress and Cancel in the status
+// bar while it runs.
+void MainWindow::watchPass(BackgroundPass* pass) {
+    connect(pass, &BackgroundPass::progress, this, [this](qint64 done, qint64 total) {
+        m_progress->setValue(total ? int(done * 100 / total) : 0);
+    });
+    connect(pass, &BackgroundPass::started, this, [this] {
+        m_progress->setValue(0);
+        m_progress->show();
+        m_cancel->show();
+    });
+    connect(pass, &BackgroundPass::stopped, this, [this] {
+        if (analysisRunning() || m_calls->running() || m_latency->running()) return;
+        m_progress->hide();
+        m_cancel->hide();
+    });
+}
+
 MainWindow::~MainWindow() {
+    m_latency->clear();
     m_calls->clear();
     removeEventPanel();  // its passes read the model, which goes before child widgets do
     stopWorker();
@@ -239,6 +255,7 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
     // The new trace opened: only now does the old one go, with its analysis and panel.
     saveCurrentSession();
     stopWorker();
+    m_latency->clear();
     m_calls->clear();
     removeEventPanel();
     m_view->setTimeline(nullptr);
@@ -255,6 +272,7 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
     m_state->setTasks({});
     m_state->setCollapsedBuffers({});
     m_state->setFilters({});
+    m_state->setLatencyPairs({});
     m_state->setCursorTime(0);
     m_view->setModel(m_model.get());  // frame preview: drawn right away
     restoreSession(path);
@@ -368,6 +386,7 @@ void MainWindow::showAnalysis(std::shared_ptr<SchedTimeline> timeline, double id
     updateStatus();
     if (unchanged) m_sessionBaseline = sessionToJson(*m_state);
     startCallTrees();
+    m_latency->start(m_model, *m_formats, m_timeline);
     emit analysisFinished(true);
     if (m_exitWhenIdle) reportIdleAndQuit(m_timeline->events, idleMs);
 }
@@ -379,6 +398,7 @@ void MainWindow::reportIdleAndQuit(uint64_t events, double analysisMs) {
         std::fprintf(stderr, "kestrel: analysis-ms=%.1f idle-ms=%.1f events=%llu\n", analysisMs,
                      msSinceLaunch(), static_cast<unsigned long long>(events));
         setPhase("idle");
+        if (runLatencyThenQuit()) return;
         // The stall report waits one more turn of the event loop, so that a gap ending
         // with the slot that delivered the last result is counted.
         QTimer::singleShot(0, this, [this] {
@@ -399,6 +419,43 @@ void MainWindow::reportIdleAndQuit(uint64_t events, double analysisMs) {
     if (!m_panel->scanReady()) connect(m_panel, &EventPanel::scanFinished, this, one);
 }
 
+// KESTREL_EXIT_WHEN_IDLE with KESTREL_LATENCY=KIND ("wakeup", as `ktr latency` names
+// it): once idle, the Latency tab runs that kind, and the stall report covers the run
+// (docs/performance.md). False when there is nothing to run.
+bool MainWindow::runLatencyThenQuit() {
+    const QString kind = qEnvironmentVariable("KESTREL_LATENCY");
+    LatencyPanel* panel = m_latency->panel();
+    if (kind.isEmpty() || !panel) return false;
+    for (size_t k = 0; k < kLatencyKinds; ++k) {
+        if (kind != QLatin1String(latencyKindName(LatencyKind(k)))) continue;
+        if (!panel->available(LatencyKind(k))) return false;
+        const auto started = std::chrono::steady_clock::now();
+        connect(
+            m_latency, &LatencyViews::finished, this,
+            [this, started](bool ok) {
+                const double ms = std::chrono::duration<double, std::milli>(
+                                      std::chrono::steady_clock::now() - started)
+                                      .count();
+                const auto l = m_latency->latencies();
+                std::fprintf(stderr, "kestrel: latency-ms=%.1f instances=%zu%s\n", ms,
+                             l ? l->size() : size_t{0}, ok ? "" : " (failed)");
+                setPhase("latency delivered");
+                QTimer::singleShot(0, this, [this] {
+                    const double longest = m_stalls->longestMs();
+                    std::fprintf(stderr, "kestrel: longest UI stall: %.1f ms (%s), %d over 50 ms\n",
+                                 longest, qPrintable(m_stalls->longestPhase()),
+                                 m_stalls->gapsOver(50));
+                    QApplication::quit();
+                });
+            },
+            Qt::SingleShotConnection);
+        setPhase("latency analysis");
+        panel->setKind(LatencyKind(k));
+        return true;
+    }
+    return false;
+}
+
 void MainWindow::setExitWhenIdle(bool on) {
     m_exitWhenIdle = on;
     if (on && !m_stalls) {
@@ -413,6 +470,11 @@ void MainWindow::setPhase(const char* phase) {
 }
 
 void MainWindow::cancelAnalysis() {
+    if (m_latency->running()) {
+        m_latency->cancel();
+        m_status->setText(tr("Latency analysis cancelled."));
+        return;
+    }
     if (m_calls->running()) {
         m_calls->cancel();
         m_status->setText(

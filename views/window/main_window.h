@@ -46,12 +46,14 @@ class QMimeData;
 
 namespace kestrel {
 
+class BackgroundPass;
 class CallViews;
 class DamageBanner;
 class EventFormats;
 class EventIndex;
 class EventPanel;
 class FileMenu;
+class LatencyViews;
 struct OpenFailure;
 class StallProbe;
 class TimelineLegend;
@@ -115,6 +117,7 @@ public:
     DamageBanner* damageBanner() const { return m_banner; }
     FileMenu* fileMenu() const { return m_fileMenu; }
     CallViews* callViews() const { return m_calls; }
+    LatencyViews* latencyViews() const { return m_latency; }
     // The pass the worker runs once a trace is open: analyzeSched, unless a test holds
     // it (behind a latch) to see the window while an analysis is still running.
     using Analysis =
@@ -147,6 +150,7 @@ private:
     void startAnalysis();
     void startCallTrees();
     void showCallTrees(std::shared_ptr<const CallTrees> trees, const QString& error);
+    void watchPass(BackgroundPass* pass);
     void keepWithoutAnalysis(std::shared_ptr<EventFormats> formats, bool cancelled,
                              const QString& error);
     void reportError(const QString& message, const QString& details);
@@ -161,6 +165,7 @@ private:
     void showEventPanel();
     void showProblems();
     void reportIdleAndQuit(uint64_t events, double analysisMs);
+    bool runLatencyThenQuit();
     void removeEventPanel();
     void restoreSession(const QString& path);
     void saveCurrentSession();
@@ -181,7 +186,8 @@ private:
     QPushButton* m_cancel = nullptr;
     QPushButton* m_restart = nullptr;
     DamageBanner* m_banner = nullptr;
-    CallViews* m_calls = nullptr;  // the call trees and the views of calls
+    CallViews* m_calls = nullptr;       // the call trees and the views of calls
+    LatencyViews* m_latency = nullptr;  // the Latency tab and its runs
     FileMenu* m_fileMenu = nullptr;
     QTimer* m_poll = nullptr;
     StallProbe* m_stalls = nullptr;  // KESTREL_EXIT_WHEN_IDLE only

@@ -12,7 +12,10 @@
 #include "events/event_panel.h"
 #include "flame/flame_panel.h"
 #include "flame/function_table.h"
+#include "latency/latency_chart_panel.h"
+#include "latency/latency_panel.h"
 #include "window/call_views.h"
+#include "window/latency_views.h"
 #include "window/main_window.h"
 
 namespace kestrel {
@@ -24,6 +27,10 @@ void Screenshot::armFromEnvironment(MainWindow* window) {
     shot->m_tab = qEnvironmentVariable("KESTREL_SCREENSHOT_TAB");
     shot->m_flame = qEnvironmentVariable("KESTREL_SCREENSHOT_FLAME");
     shot->m_function = qEnvironmentVariable("KESTREL_SCREENSHOT_FUNCTION");
+    shot->m_latency = qEnvironmentVariable("KESTREL_SCREENSHOT_LATENCY");
+    shot->m_worst = qEnvironmentVariableIntValue("KESTREL_SCREENSHOT_LATENCY_WORST");
+    shot->m_compare = qEnvironmentVariable("KESTREL_SCREENSHOT_COMPARE");
+    shot->m_breakdown = qEnvironmentVariable("KESTREL_SCREENSHOT_BREAKDOWN");
 }
 
 Screenshot::Screenshot(MainWindow* window, const QString& path, const QString& menu)
@@ -104,8 +111,53 @@ void Screenshot::whenViewsReady() {
         }
         std::fprintf(stderr, "kestrel: no function %s in the table\n", qPrintable(m_function));
     }
+    if (!m_latency.isEmpty()) return runLatency();
     // A few turns of the event loop for the layout and the table's rows to settle.
     QTimer::singleShot(300, this, &Screenshot::take);
+}
+
+// The kind by the name `ktr latency` and the tab's title give it.
+void Screenshot::runLatency() {
+    LatencyViews* views = m_window->latencyViews();
+    LatencyPanel* panel = views->panel();
+    std::optional<LatencyKind> kind;
+    for (size_t k = 0; k < kLatencyKinds; ++k) {
+        if (m_latency == QLatin1String(latencyKindName(LatencyKind(k)))) kind = LatencyKind(k);
+    }
+    if (!panel || !kind) {
+        std::fprintf(stderr, "kestrel: no latency kind %s\n", qPrintable(m_latency));
+        QApplication::exit(1);
+        return;
+    }
+    m_tab = tr("Latency");
+    showTab();
+    auto pending = std::make_shared<int>(1 + !m_compare.isEmpty());
+    auto one = [this, pending] {
+        if (--*pending == 0) whenLatencyReady();
+    };
+    connect(views, &LatencyViews::finished, this, one, Qt::SingleShotConnection);
+    if (!m_compare.isEmpty()) {
+        connect(views, &LatencyViews::comparisonFinished, this, one, Qt::SingleShotConnection);
+    }
+    panel->setKind(*kind);
+    if (!m_compare.isEmpty()) views->compareWith(m_compare);
+}
+
+void Screenshot::whenLatencyReady() {
+    LatencyPanel* panel = m_window->latencyViews()->panel();
+    if (!m_breakdown.isEmpty()) {
+        const LatencyField field = m_breakdown == QLatin1String("task")  ? LatencyField::Task
+                                   : m_breakdown == QLatin1String("cpu") ? LatencyField::Cpu
+                                                                         : LatencyField::Key;
+        panel->chart()->setBreakdownField(field);
+        panel->chart()->setBreakdown(LatencyChartPanel::Breakdown::Stacked);
+    }
+    QTableView* table = panel->instanceTable();
+    if (m_worst > 0 && m_worst <= table->model()->rowCount()) {
+        table->selectRow(m_worst - 1);
+        table->scrollTo(table->model()->index(m_worst - 1, 0));
+    }
+    QTimer::singleShot(500, this, &Screenshot::take);
 }
 
 void Screenshot::showTab() {

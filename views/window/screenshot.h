@@ -8,7 +8,11 @@
 // KESTREL_SCREENSHOT_FLAME=diff compares markers A–B (before) with the selected range
 // (after) in the "Flame graph" tab, =icicle draws it upside down; the picture waits for
 // the graph. KESTREL_SCREENSHOT_FUNCTION=NAME selects that function in the "Functions"
-// tab, so its callers and callees show.
+// tab, so its callers and callees show. KESTREL_SCREENSHOT_LATENCY=KIND ("wakeup", "irq",
+// ... as `ktr latency` names them) runs that kind on the "Latency" tab and shows it;
+// KESTREL_SCREENSHOT_LATENCY_WORST=N then goes to the Nth worst instance (1: the worst),
+// KESTREL_SCREENSHOT_COMPARE=PATH compares with that trace's latencies of the same kind,
+// KESTREL_SCREENSHOT_BREAKDOWN=key|task|cpu stacks the histogram's bars by that field.
 // When the session placed marker A, the event table shows the event there with its
 // details, as a click on A would. scripts/screenshots.sh takes the README's pictures so.
 #include <QObject>
@@ -32,6 +36,8 @@ private:
     void setFlameMode();
     bool selectFunction();
     void whenViewsReady();
+    void runLatency();
+    void whenLatencyReady();
     void take();
 
     MainWindow* m_window;
@@ -40,6 +46,10 @@ private:
     QString m_tab;
     QString m_flame;
     QString m_function;
+    QString m_latency;
+    int m_worst = 0;
+    QString m_compare;
+    QString m_breakdown;
 };
 
 }  // namespace kestrel

@@ -64,6 +64,8 @@ QJsonObject sessionToJson(const TimelineState& state) {
                   {"filters", QJsonObject::fromVariantMap(state.filters())}};
     if (!state.selection().empty()) o["selection"] = rangeJson(state.selection());
     if (state.cursorTime() != 0) o["cursor"] = num(state.cursorTime());
+    if (!state.latencyPairs().isEmpty())
+        o["latencyPairs"] = QJsonArray::fromVariantList(state.latencyPairs());
     return o;
 }
 
@@ -91,6 +93,7 @@ void applySession(const QJsonObject& json, TimelineState& state) {
     }
     state.setExpandedRows(expanded);
     state.setFilters(json["filters"].toObject().toVariantMap());
+    state.setLatencyPairs(json["latencyPairs"].toArray().toVariantList());
 }
 
 bool sessionsDiffer(const QJsonObject& a, const QJsonObject& b) {

@@ -2,9 +2,10 @@
 // What the user set up on a trace, as JSON: the visible range, the selection, the cursor
 // (the table's row follows it), markers A/B (time and CPU), the task tracks, the
 // collapsed buffer groups, the rows whose calls are shown and the event panel's filter
-// (session_filters.h). Times are trace timestamps in ns, written as strings so no JSON
-// reader rounds them through a double. Where sessions are kept is session_store.h; File > Export
-// session and Import session write and read these objects as files the user chooses.
+// (session_filters.h) and the Latency tab's custom pairs. Times are trace timestamps in ns, written
+// as strings so no JSON reader rounds them through a double. Where sessions are kept is
+// session_store.h; File > Export session and Import session write and read these objects as files
+// the user chooses.
 #include <QJsonObject>
 #include <QString>
 #include <optional>
