@@ -55,6 +55,9 @@ struct RecordConfig {
     int zstdLevel = 3;             // measured: smaller than trace-cmd, ~4M events per CPU-second
     uint32_t pagesPerFrame = 256;  // ring-buffer pages per .ktr frame
     bool quiet = false;            // no progress line
+    int statusIntervalMs = 1000;   // between live figures (progress line, --status-fd)
+    int statusFd = -1;             // where the live figures go as lines (record_progress.h)
+    bool stopOnStdinEof = false;   // stop when stdin closes (a GUI that cannot signal root)
 
     std::string describe() const;  // one line for TraceMeta::recorded
 };

@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "decode/trace_model.h"
 #include "events/event_panel.h"
@@ -25,12 +26,14 @@
 #include "formats/event_formats.h"
 #include "jobs/background_pass.h"
 #include "jobs/worker_priority.h"
+#include "record/record_run.h"
 #include "timeline/time_scale.h"
 #include "timeline/timeline_legend.h"
 #include "timeline/timeline_view.h"
 #include "window/call_views.h"
 #include "window/damage_banner.h"
 #include "window/file_menu.h"
+#include "window/live_recording.h"
 #include "window/menus.h"
 #include "window/open_error.h"
 #include "window/progress_label.h"
@@ -148,6 +151,8 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+    delete m_recording;  // stops ktr and waits for it and for its opens
+    m_recording = nullptr;
     m_calls->clear();
     removeEventPanel();  // its passes read the model, which goes before child widgets do
     stopWorker();
@@ -237,27 +242,24 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
     if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: opened-ms=%.1f\n", msSinceLaunch());
     setPhase("open delivered");
     // The new trace opened: only now does the old one go, with its analysis and panel.
-    saveCurrentSession();
-    stopWorker();
-    m_calls->clear();
-    removeEventPanel();
-    m_view->setTimeline(nullptr);
-    m_timeline.reset();
-    m_formats.reset();
-    m_banner->showProblems(nullptr);  // it was about the old trace
-    m_view->setModel(nullptr);  // the old model goes now; the state resets below redraw the view
+    // A finished recording keeps what the user set on its live model (m_keepView).
+    const bool keepView = std::exchange(m_keepView, false);
+    const TimeRange visible = m_state->visibleRange();
+    const TimeRange trace = m_state->traceRange();
+    m_showingLive = false;
+    dropLoadedTrace();
+    std::shared_ptr<TraceModel> old = std::move(m_model);
     m_model = std::move(model);
     m_path = path;
     setWindowTitle(QStringLiteral("Kestrel — %1").arg(QFileInfo(path).fileName()));
-    m_state->setSelection({});
-    m_state->setMarkerA(std::nullopt);
-    m_state->setMarkerB(std::nullopt);
-    m_state->setTasks({});
-    m_state->setCollapsedBuffers({});
-    m_state->setFilters({});
-    m_state->setCursorTime(0);
+    if (!keepView) resetViewState();
     m_view->setModel(m_model.get());  // frame preview: drawn right away
-    restoreSession(path);
+    old.reset();                      // only now: the view no longer points into it
+    if (!keepView) {
+        restoreSession(path);
+    } else if (visible.from > trace.from || visible.to < trace.to) {
+        m_state->setVisibleRange(visible);  // the user had zoomed in: stay there
+    }
     showProblems();  // what opening found missing
     m_fileMenu->addRecent(path);
     m_fileMenu->setTraceLoaded(true);
@@ -494,6 +496,106 @@ void MainWindow::stopWorker() {
 void MainWindow::stopOpening() {
     ++m_openJob;
     if (m_opener.joinable()) m_retired.push_back(std::move(m_opener));
+}
+
+// What goes with the trace on screen when another replaces it: its analysis, call trees,
+// event panel and banner. The model itself goes once the view has the new one.
+void MainWindow::dropLoadedTrace() {
+    saveCurrentSession();
+    stopWorker();
+    m_calls->clear();
+    removeEventPanel();
+    m_view->setTimeline(nullptr);
+    m_timeline.reset();
+    m_formats.reset();
+    m_banner->showProblems(nullptr);  // it was about the old trace
+}
+
+void MainWindow::resetViewState() {
+    m_state->setSelection({});
+    m_state->setMarkerA(std::nullopt);
+    m_state->setMarkerB(std::nullopt);
+    m_state->setTasks({});
+    m_state->setCollapsedBuffers({});
+    m_state->setFilters({});
+    m_state->setCursorTime(0);
+}
+
+bool MainWindow::startRecording(const QStringList& arguments, const QString& workingDirectory) {
+    if (recording()) return false;
+    if (!m_recording) {
+        m_recording = new LiveRecording(this);
+        connect(m_recording, &LiveRecording::liveModel, this, &MainWindow::showLiveModel);
+        connect(m_recording, &LiveRecording::finalModel, this, &MainWindow::showFinalRecording);
+        connect(m_recording, &LiveRecording::failed, this, [this](const QString& message) {
+            m_status->setText(message);
+            m_status->setToolTip(m_recording->run()->log());
+            // What was recorded before the failure opens like any file.
+            if (m_recording->run()->outputExists()) {
+                m_keepView = m_showingLive;
+                openFile(m_recording->run()->outputPath());
+            }
+            emit recordingFailed(message);
+        });
+    }
+    if (!m_recording->start(arguments, workingDirectory)) {
+        m_status->setText(m_recording->run()->failure());
+        emit recordingFailed(m_recording->run()->failure());
+        return false;
+    }
+    m_status->setText(tr("Recording into %1...").arg(m_recording->run()->outputPath()));
+    return true;
+}
+
+void MainWindow::stopRecording() {
+    if (m_recording) m_recording->stop();
+}
+
+bool MainWindow::recording() const {
+    return m_recording && m_recording->active();
+}
+
+// A newer model of the growing file. The visible range follows the end while the end is
+// in view (all of it when the whole recording was), and stays where the user zoomed
+// otherwise. The first one replaces the trace on screen the way an open does.
+void MainWindow::showLiveModel(std::shared_ptr<TraceModel> model) {
+    const TimeRange visible = m_state->visibleRange();
+    const TimeRange trace = m_state->traceRange();
+    const bool first = !m_showingLive;
+    if (first) {
+        stopOpening();
+        dropLoadedTrace();
+        resetViewState();
+    }
+    m_showingLive = true;
+    std::shared_ptr<TraceModel> old = std::move(m_model);
+    m_model = std::move(model);
+    m_path = m_recording->run()->outputPath();
+    m_view->setModel(m_model.get());  // fits the whole recording so far
+    old.reset();
+    const bool whole = visible.from <= trace.from && visible.to >= trace.to;
+    if (!first && !whole) {
+        const TimeRange now = m_state->traceRange();
+        const uint64_t width = visible.to - visible.from;
+        if (visible.to >= trace.to)  // the end was in view: keep it there, same zoom
+            m_state->setVisibleRange({now.to > width ? now.to - width : 0, now.to});
+        else
+            m_state->setVisibleRange(visible);
+    }
+    setWindowTitle(tr("Kestrel — recording %1").arg(QFileInfo(m_path).fileName()));
+    m_status->setText(tr("Recording into %1: %2 shown so far.")
+                          .arg(QFileInfo(m_path).fileName(),
+                               QString::fromStdString(formatDuration(m_state->traceRange().to -
+                                                                     m_state->traceRange().from))));
+    emit liveModelShown();
+}
+
+// The finished file, its index from the footer now: it replaces the last live model in
+// one step (no empty view between), keeps the view, and is analysed like an opened file.
+void MainWindow::showFinalRecording(std::shared_ptr<TraceModel> model) {
+    stopOpening();
+    m_keepView = m_showingLive;
+    finishOpen(m_openJob, std::move(model), m_recording->run()->outputPath(), {});
 }
 
 void MainWindow::setCursorTime(uint64_t t) {

@@ -52,6 +52,7 @@ class EventFormats;
 class EventIndex;
 class EventPanel;
 class FileMenu;
+class LiveRecording;
 struct OpenFailure;
 class StallProbe;
 class TimelineLegend;
@@ -121,6 +122,16 @@ public:
         std::function<Result<SchedTimeline>(const TraceModel&, const EventFormats&, Progress*)>;
     void setAnalysis(Analysis analysis) { m_analysis = std::move(analysis); }
 
+    // ---- Recording (record/record_run.h runs `ktr record ARGS`): the timeline shows the
+    // growing file every interval, following its end unless the user looks elsewhere;
+    // once ktr has ended, the finished trace replaces the last live one with the view
+    // kept, and the analysis runs as after an open. False when it cannot start (the
+    // status bar and recordingFailed say why).
+    bool startRecording(const QStringList& arguments, const QString& workingDirectory = {});
+    void stopRecording();
+    bool recording() const;
+    LiveRecording* liveRecording() const { return m_recording; }
+
 public slots:
     void setCursorTime(uint64_t t);
 
@@ -129,6 +140,8 @@ signals:
     void fileOpened(bool ok);
     void analysisFinished(bool ok);
     void callTreesBuilt();  // the function_graph views have their call trees
+    void liveModelShown();  // a newer model of the growing recording is on screen
+    void recordingFailed(const QString& message);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* e) override;
@@ -167,6 +180,10 @@ private:
     void updateStatus();
     double msSinceLaunch() const;
     void setPhase(const char* phase);
+    void showLiveModel(std::shared_ptr<TraceModel> model);
+    void showFinalRecording(std::shared_ptr<TraceModel> model);
+    void dropLoadedTrace();
+    void resetViewState();
 
     TimelineState* m_state = nullptr;
     TimelineView* m_view = nullptr;
@@ -185,6 +202,9 @@ private:
     FileMenu* m_fileMenu = nullptr;
     QTimer* m_poll = nullptr;
     StallProbe* m_stalls = nullptr;  // KESTREL_EXIT_WHEN_IDLE only
+    LiveRecording* m_recording = nullptr;
+    bool m_showingLive = false;  // the model on screen is a growing recording's
+    bool m_keepView = false;     // the next finishOpen keeps the visible range and state
 
     QString m_path;
     std::shared_ptr<TraceModel> m_model;
