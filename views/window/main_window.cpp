@@ -146,6 +146,10 @@ MainWindow::MainWindow(QWidget* parent)
         if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: first-draw-ms=%.1f\n", msSinceLaunch());
         setPhase("first draw done");
     });
+    m_recording = new LiveRecording(this);
+    connect(m_recording, &LiveRecording::liveModel, this, &MainWindow::showLiveModel);
+    connect(m_recording, &LiveRecording::finalModel, this, &MainWindow::showFinalRecording);
+    connect(m_recording, &LiveRecording::failed, this, &MainWindow::recordingStopped);
     buildMenus();
     Screenshot::armFromEnvironment(this);
 }
@@ -523,21 +527,6 @@ void MainWindow::resetViewState() {
 
 bool MainWindow::startRecording(const QStringList& arguments, const QString& workingDirectory) {
     if (recording()) return false;
-    if (!m_recording) {
-        m_recording = new LiveRecording(this);
-        connect(m_recording, &LiveRecording::liveModel, this, &MainWindow::showLiveModel);
-        connect(m_recording, &LiveRecording::finalModel, this, &MainWindow::showFinalRecording);
-        connect(m_recording, &LiveRecording::failed, this, [this](const QString& message) {
-            m_status->setText(message);
-            m_status->setToolTip(m_recording->run()->log());
-            // What was recorded before the failure opens like any file.
-            if (m_recording->run()->outputExists()) {
-                m_keepView = m_showingLive;
-                openFile(m_recording->run()->outputPath());
-            }
-            emit recordingFailed(message);
-        });
-    }
     if (!m_recording->start(arguments, workingDirectory)) {
         m_status->setText(m_recording->run()->failure());
         emit recordingFailed(m_recording->run()->failure());
@@ -547,12 +536,24 @@ bool MainWindow::startRecording(const QStringList& arguments, const QString& wor
     return true;
 }
 
+// ktr failed: the status bar says why (its log behind it), and what was recorded before
+// the failure opens like any file.
+void MainWindow::recordingStopped(const QString& message) {
+    m_status->setText(message);
+    m_status->setToolTip(m_recording->run()->log());
+    if (m_recording->run()->outputExists()) {
+        m_keepView = m_showingLive;
+        openFile(m_recording->run()->outputPath());
+    }
+    emit recordingFailed(message);
+}
+
 void MainWindow::stopRecording() {
-    if (m_recording) m_recording->stop();
+    m_recording->stop();
 }
 
 bool MainWindow::recording() const {
-    return m_recording && m_recording->active();
+    return m_recording->active();
 }
 
 // A newer model of the growing file. The visible range follows the end while the end is

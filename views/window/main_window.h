@@ -21,6 +21,7 @@
 #include <QMainWindow>
 #include <QPointer>
 #include <QString>
+#include <QStringList>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -182,6 +183,7 @@ private:
     void setPhase(const char* phase);
     void showLiveModel(std::shared_ptr<TraceModel> model);
     void showFinalRecording(std::shared_ptr<TraceModel> model);
+    void recordingStopped(const QString& message);
     void dropLoadedTrace();
     void resetViewState();
 
