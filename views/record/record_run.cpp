@@ -11,7 +11,7 @@
 namespace kestrel {
 namespace {
 
-const char* kPolicy = "/usr/share/polkit-1/actions/org.kestrel.record.policy";
+const char* kPolicy = KESTREL_POLKIT_POLICY;
 
 // The first line of `text` holding `needle`, without ktr's "ktr record: " prefix.
 QString lineWith(const QString& text, const QString& needle) {
