@@ -453,6 +453,7 @@ Status Recorder::begin() {
         auto reader = std::make_unique<CpuReader>(c, m_formats[c], m_config.pagesPerFrame, m_stopFd,
                                                   [this](PageBatch&& b) { submit(std::move(b)); });
         if (Status st = reader->open(dir, m_kernelCpus[c]); !st) return st;
+        reader->setFlushAfter(std::chrono::milliseconds(m_config.flushIntervalMs));
         std::lock_guard lock(m_readersMutex);
         m_readers.push_back(std::move(reader));
     }

@@ -1,11 +1,13 @@
 // kestrel: the GUI. `kestrel [FILE]`, `kestrel --help`, `kestrel --version`.
 // KESTREL_EXIT_WHEN_IDLE=1 prints the first-draw and idle times and the longest UI-thread
 // stall (views/window/stall_probe.h) to stderr and quits once the background analyses
-// finish (docs/performance.md uses it).
+// finish (docs/performance.md uses it). KESTREL_RECORD="ARGS" starts `ktr record ARGS` at
+// launch, shown live.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <chrono>
 #include <cstdio>
 
@@ -103,6 +105,11 @@ int main(int argc, char** argv) {
         const bool started = window.openFile(file, std::move(pending));
         if (!started && exitWhenIdle) return 1;
     }
+    // KESTREL_RECORD="ARGS": record at launch, as the record dialog would (measuring the
+    // live view: docs/performance.md).
+    const QString record = qEnvironmentVariable("KESTREL_RECORD");
+    if (!record.isEmpty() && !window.startRecording(QProcess::splitCommand(record)) && exitWhenIdle)
+        return 1;
     window.show();
     return QApplication::exec();
 }

@@ -142,6 +142,13 @@ void addRunOptions(CLI::App& app, RecordConfig& c) {
                c.statusIntervalMs =
                    static_cast<int>(wholeNumber("--status-interval", v, 50, 60000, "50 to 60000"));
            });
+    valued(app, "--flush-interval", "MS",
+           "longest time recorded pages wait before they are written (default 1000; less for "
+           "a viewer following the file as it grows)",
+           [&c](const std::string& v) {
+               c.flushIntervalMs =
+                   static_cast<int>(wholeNumber("--flush-interval", v, 50, 60000, "50 to 60000"));
+           });
     app.add_flag_callback(
         "--stop-on-stdin-eof", [&c] { c.stopOnStdinEof = true; },
         "stop as Ctrl-C does when standard input closes (for a program that runs ktr through "

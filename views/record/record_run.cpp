@@ -90,7 +90,8 @@ bool RecordRun::start(const QStringList& arguments, const QString& workingDirect
     const QString ktr = QFileInfo(m_ktr).absoluteFilePath();
     QStringList words = {QStringLiteral("record"),      QStringLiteral("--status-fd"),
                          QStringLiteral("1"),           QStringLiteral("--status-interval"),
-                         QString::number(m_intervalMs), QStringLiteral("--stop-on-stdin-eof")};
+                         QString::number(m_intervalMs), QStringLiteral("--flush-interval"),
+                         QString::number(m_flushMs),    QStringLiteral("--stop-on-stdin-eof")};
     words += arguments;
     if (::geteuid() == 0) {
         m_commandLine = QStringList{ktr} + words;

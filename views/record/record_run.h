@@ -35,6 +35,9 @@ public:
     void setPolicyPath(const QString& path) { m_policy = path; }
     // Milliseconds between figures (ktr's --status-interval).
     void setInterval(int ms) { m_intervalMs = ms; }
+    // The longest time recorded pages wait before ktr writes them (--flush-interval): a
+    // live view is this much behind at most, plus its own reopen interval.
+    void setFlushInterval(int ms) { m_flushMs = ms; }
 
     // `arguments` are the words after `ktr record` (with -o OUT and `-- CMD`). False when
     // it cannot start: failure() says why.
@@ -77,6 +80,7 @@ private:
     QString m_ktr;
     QString m_policy;
     int m_intervalMs = 250;
+    int m_flushMs = 250;
     State m_state = State::Idle;
     RecordProgress m_figures;
     bool m_hasFigures = false;

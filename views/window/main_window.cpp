@@ -1,5 +1,7 @@
 #include "window/main_window.h"
 
+#include <time.h>
+
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
@@ -387,6 +389,12 @@ void MainWindow::reportIdleAndQuit(uint64_t events, double analysisMs) {
         setPhase("idle");
         // The stall report waits one more turn of the event loop, so that a gap ending
         // with the slot that delivered the last result is counted.
+        if (!m_liveLagMs.empty()) {
+            std::vector<double> lag = m_liveLagMs;
+            std::sort(lag.begin(), lag.end());
+            std::fprintf(stderr, "kestrel: live models %zu, lag median %.0f ms, max %.0f ms\n",
+                         lag.size(), lag[lag.size() / 2], lag.back());
+        }
         QTimer::singleShot(0, this, [this] {
             const double longest = m_stalls->longestMs();  // closes the open gap first
             std::fprintf(stderr, "kestrel: longest UI stall: %.1f ms (%s), %d over 50 ms\n",
@@ -539,6 +547,7 @@ bool MainWindow::startRecording(const QStringList& arguments, const QString& wor
 // ktr failed: the status bar says why (its log behind it), and what was recorded before
 // the failure opens like any file.
 void MainWindow::recordingStopped(const QString& message) {
+    if (m_quiet) std::fprintf(stderr, "kestrel: %s\n", qPrintable(message));
     m_status->setText(message);
     m_status->setToolTip(m_recording->run()->log());
     if (m_recording->run()->outputExists()) {
@@ -560,6 +569,7 @@ bool MainWindow::recording() const {
 // in view (all of it when the whole recording was), and stays where the user zoomed
 // otherwise. The first one replaces the trace on screen the way an open does.
 void MainWindow::showLiveModel(std::shared_ptr<TraceModel> model) {
+    setPhase("live model delivered");
     const TimeRange visible = m_state->visibleRange();
     const TimeRange trace = m_state->traceRange();
     const bool first = !m_showingLive;
@@ -583,17 +593,31 @@ void MainWindow::showLiveModel(std::shared_ptr<TraceModel> model) {
         else
             m_state->setVisibleRange(visible);
     }
+    noteLiveLag();
     setWindowTitle(tr("Kestrel — recording %1").arg(QFileInfo(m_path).fileName()));
     m_status->setText(tr("Recording into %1: %2 shown so far.")
                           .arg(QFileInfo(m_path).fileName(),
                                QString::fromStdString(formatDuration(m_state->traceRange().to -
                                                                      m_state->traceRange().from))));
+    setPhase("live model shown");
     emit liveModelShown();
+}
+
+// Measuring (KESTREL_EXIT_WHEN_IDLE): how far behind the live model's last event is when
+// it shows. Only a recording with the mono trace clock (--clock mono) has timestamps
+// comparable with CLOCK_MONOTONIC.
+void MainWindow::noteLiveLag() {
+    if (!m_exitWhenIdle || m_model->meta().traceClock != "mono") return;
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    const double nowNs = double(now.tv_sec) * 1e9 + double(now.tv_nsec);
+    m_liveLagMs.push_back((nowNs - double(m_model->endTime())) / 1e6);
 }
 
 // The finished file, its index from the footer now: it replaces the last live model in
 // one step (no empty view between), keeps the view, and is analysed like an opened file.
 void MainWindow::showFinalRecording(std::shared_ptr<TraceModel> model) {
+    if (m_exitWhenIdle) std::fprintf(stderr, "%s", qPrintable(m_recording->run()->log()));
     stopOpening();
     m_keepView = m_showingLive;
     finishOpen(m_openJob, std::move(model), m_recording->run()->outputPath(), {});

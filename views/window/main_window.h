@@ -184,6 +184,7 @@ private:
     void showLiveModel(std::shared_ptr<TraceModel> model);
     void showFinalRecording(std::shared_ptr<TraceModel> model);
     void recordingStopped(const QString& message);
+    void noteLiveLag();
     void dropLoadedTrace();
     void resetViewState();
 
@@ -205,8 +206,9 @@ private:
     QTimer* m_poll = nullptr;
     StallProbe* m_stalls = nullptr;  // KESTREL_EXIT_WHEN_IDLE only
     LiveRecording* m_recording = nullptr;
-    bool m_showingLive = false;  // the model on screen is a growing recording's
-    bool m_keepView = false;     // the next finishOpen keeps the visible range and state
+    bool m_showingLive = false;       // the model on screen is a growing recording's
+    bool m_keepView = false;          // the next finishOpen keeps the visible range and state
+    std::vector<double> m_liveLagMs;  // measuring only: see noteLiveLag
 
     QString m_path;
     std::shared_ptr<TraceModel> m_model;
