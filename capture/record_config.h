@@ -17,6 +17,7 @@ namespace kestrel {
 struct EventSpec {
     std::string spec;    // "sched", "sched:sched_switch", "irq:*", "sched_wakeup"
     std::string filter;  // filter expression for the matched events, or empty
+    bool operator==(const EventSpec&) const = default;
 };
 
 struct RecordConfig {
@@ -45,6 +46,9 @@ struct RecordConfig {
     bool traceSelf = false;  // keep the recorder's own threads in the trace
     bool probeOnly = false;  // `ktr record --probe`: say what the kernel allows, record nothing
 
+    // `ktr record --list-presets`: print the presets, record nothing.
+    bool listPresets = false;
+
     // How long.
     double durationSec = 0;            // 0 = until the command exits or Ctrl-C
     std::vector<std::string> command;  // traced command and its arguments
@@ -61,6 +65,7 @@ struct RecordConfig {
     bool stopOnStdinEof = false;   // stop when stdin closes (a GUI that cannot signal root)
 
     std::string describe() const;  // one line for TraceMeta::recorded
+    bool operator==(const RecordConfig&) const = default;
 };
 
 // One item the kernel refused, e.g. "tracer function: Invalid argument".

@@ -7,7 +7,9 @@
 # the pictures). Without a session the window opens as a new user sees it: the busiest
 # tasks' rows, the legend, the event panel.
 # The call views' pictures set KESTREL_SCREENSHOT_TAB, _FLAME or _FUNCTION before `shot`
-# (the variables views/window/screenshot.h reads), which passes them on.
+# (the variables views/window/screenshot.h reads), which passes them on. The record
+# dialog's pictures (dialog_shot, at the end) draw the dialog alone, on this machine's
+# tracefs and on a fake one whose probe answers are written out.
 # Usage: scripts/screenshots.sh [KESTREL]   (default build/dev/app/kestrel)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,3 +67,59 @@ KESTREL_SCREENSHOT_TAB="Flame graph" KESTREL_SCREENSHOT_FLAME=diff \
   \"tasks\": [95, 96, 97]}"
 KESTREL_SCREENSHOT_TAB="Functions" KESTREL_SCREENSHOT_FUNCTION=kmem_cache_alloc \
   shot function-table.png function-graph.dat
+
+# The record dialog (views/record/record_screenshot.h): kestrel draws the dialog instead of
+# the window. dialog_shot PICTURE [VARIABLE=VALUE ...]
+dialog_shot() {
+  local picture=$1
+  shift
+  local dir
+  dir=$(mktemp -d "$scratch/XXXX")
+  env XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" XDG_CACHE_HOME="$dir/cache" \
+    HOME=/home/me QT_QPA_PLATFORM=offscreen KESTREL_SCREENSHOT="$out/$picture" \
+    KESTREL_SCREENSHOT_DIALOG=record "$@" "$kestrel" 2> >(grep -v -e propagateSizeHints \
+      -e XDG_RUNTIME_DIR -e 'does not support' >&2)
+  echo "$out/$picture"
+}
+
+# A fake tracefs whose kernel refuses things: wakeup in both buffers, function_graph and
+# set_graph_function in an instance (the top level allows them), no set_graph_notrace, no
+# func_stack_trace option, and an available_filter_functions that cannot be read.
+fake_tracefs() {
+  local root=$1 system event
+  mkdir -p "$root/options" "$root/available_filter_functions"
+  for event in sched/sched_switch sched/sched_waking sched/sched_wakeup sched/sched_wakeup_new \
+      sched/sched_migrate_task sched/sched_process_fork sched/sched_process_exec \
+      sched/sched_process_exit irq/irq_handler_entry irq/irq_handler_exit irq/softirq_entry \
+      irq/softirq_exit irq_vectors/local_timer_entry irq_vectors/local_timer_exit \
+      raw_syscalls/sys_enter raw_syscalls/sys_exit timer/hrtimer_expire_entry; do
+    mkdir -p "$root/events/$event"
+  done
+  for system in "$root"/events/*/; do echo 0 >"$system/enable"; done
+  echo "function_graph wakeup_rt wakeup function blk nop" >"$root/available_tracers"
+  echo "[local] global counter mono boot" >"$root/trace_clock"
+  echo 0 >"$root/options/stacktrace"
+  echo 0 >"$root/options/userstacktrace"
+  echo 0 >"$root/options/record-tgid"
+  printf '%s\t%s\t%s\n' \
+    "tracer function_graph" "no: Invalid argument" "yes" \
+    "tracer wakeup_rt" "no: Invalid argument" "no: Device or resource busy" \
+    "tracer wakeup" "no: Invalid argument" "no: Device or resource busy" \
+    "tracer function" "yes" "yes" \
+    "tracer blk" "yes" "yes" \
+    "set_ftrace_filter" "yes" "yes" \
+    "set_ftrace_notrace" "yes" "yes" \
+    "set_graph_function" "no: Invalid argument" "yes" \
+    "set_graph_notrace" "absent" "absent" \
+    "max_graph_depth" "yes" "yes" \
+    "set_event_pid" "yes" "yes" \
+    "trace_clock" "yes: local global counter mono boot" "yes: local global counter mono boot" \
+    >"$root.probe"
+}
+
+# This machine's tracefs with the sched preset (the probe tries it for real: root).
+dialog_shot record-dialog.png KESTREL_SCREENSHOT_PRESET=sched
+fake_tracefs "$scratch/tracefs"
+dialog_shot record-refused.png KESTREL_SCREENSHOT_TRACEFS="$scratch/tracefs" \
+  KESTREL_SCREENSHOT_PROBE="$scratch/tracefs.probe" KESTREL_SCREENSHOT_PRESET=funcgraph \
+  KESTREL_SCREENSHOT_GRAPH=vfs_read

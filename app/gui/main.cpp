@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "record/record_screenshot.h"
 #include "window/main_window.h"
 
 namespace {
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
     if (!file.isEmpty() && QFileInfo(file).isFile())
         pending = kestrel::MainWindow::openInBackground(QFile::encodeName(file).toStdString());
     QApplication app(argc, argv);
+    if (int shot = kestrel::recordDialogScreenshot(); shot >= 0) return shot;
     kestrel::MainWindow window;
     window.setLaunchTime(launch);
     const bool exitWhenIdle = qEnvironmentVariableIntValue("KESTREL_EXIT_WHEN_IDLE") == 1;

@@ -263,6 +263,10 @@ int run(int argc, char** argv) {
         }
         return cmdLatency(c.latency);
     }
+    if (c.record.listPresets) {
+        std::fputs(presetList().c_str(), stdout);
+        return kOk;
+    }
     return cmdRecord(c.record);  // require_subcommand(1): it is the one left
 }
 

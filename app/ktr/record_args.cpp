@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 
 #include "option_values.h"
 
@@ -162,9 +163,59 @@ void addRunOptions(CLI::App& app, RecordConfig& c) {
            });
 }
 
+// The options and the command, without presets and the whole-line checks: what a preset
+// line may hold.
+void addPlainOptions(CLI::App& record, RecordConfig& config) {
+    addEventOptions(record, config);
+    addTracerOptions(record, config);
+    addScopeOptions(record, config);
+    addRunOptions(record, config);
+    record.add_option("COMMAND", config.command, "command to run and trace, with its arguments")
+        ->allow_extra_args()
+        ->type_name("")
+        ->group("Positionals");
+    // The first word that is not an option starts the command: the rest is its own.
+    record.positionals_at_end();
+}
+
+// What the presets used on the line ask for; a pid asked for is also given by a command,
+// which is then traced alone.
+void checkAsks(const std::vector<PresetAsk>& asks, RecordConfig& c) {
+    std::vector<std::string> missing = missingAsks(asks, c);
+    if (!missing.empty()) {
+        std::string list;
+        for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
+        throw CLI::ValidationError("the preset asks for " + list);
+    }
+    for (const PresetAsk& a : asks) {
+        if (a.option == "-P" && c.pids.empty() && !c.command.empty()) c.pidOnly = true;
+    }
+}
+
+void addPresetOptions(CLI::App& app, RecordConfig& c,
+                      const std::shared_ptr<std::vector<PresetAsk>>& asks) {
+    app.option_defaults()->group("Presets");
+    valued(app, "--preset", "NAME",
+           "start from preset NAME (built-in, or ~/.config/kestrel/presets/NAME.preset); "
+           "options after it add to or override it",
+           [&c, asks](const std::string& name) {
+               std::optional<Preset> preset = findPreset(name);
+               if (!preset) {
+                   throw CLI::ValidationError(
+                       "--preset", "no preset '" + name + "' (--list-presets lists them)");
+               }
+               if (Status st = applyPreset(*preset, c); !st)
+                   throw CLI::ValidationError("--preset", st.message());
+               for (const PresetAsk& a : presetAsks(*preset)) asks->push_back(a);
+           });
+    app.add_flag_callback(
+        "--list-presets", [&c] { c.listPresets = true; },
+        "list the presets, built-in and the user's, and record nothing");
+}
+
 // What no single option can check.
 void checkWhole(const CLI::App& app, const RecordConfig& c) {
-    if (c.probeOnly) return;  // records nothing: needs nothing else
+    if (c.probeOnly || c.listPresets) return;  // records nothing: needs nothing else
     std::vector<std::string> rest = app.remaining();
     if (c.command.empty() && std::find(rest.begin(), rest.end(), "--") != rest.end())
         throw CLI::ValidationError("'--' must be followed by a command");
@@ -179,17 +230,13 @@ void checkWhole(const CLI::App& app, const RecordConfig& c) {
 }  // namespace
 
 void addRecordOptions(CLI::App& record, RecordConfig& config) {
-    addEventOptions(record, config);
-    addTracerOptions(record, config);
-    addScopeOptions(record, config);
-    addRunOptions(record, config);
-    record.add_option("COMMAND", config.command, "command to run and trace, with its arguments")
-        ->allow_extra_args()
-        ->type_name("")
-        ->group("Positionals");
-    // The first word that is not an option starts the command: the rest is its own.
-    record.positionals_at_end();
-    record.callback([&record, &config] { checkWhole(record, config); });
+    auto asks = std::make_shared<std::vector<PresetAsk>>();
+    addPresetOptions(record, config, asks);
+    addPlainOptions(record, config);
+    record.callback([&record, &config, asks] {
+        checkWhole(record, config);
+        if (!config.listPresets) checkAsks(*asks, config);
+    });
     record.footer(
         "With a COMMAND, ktr record checks it can be run before anything else (exit 127: not\n"
         "found, 126: not executable, output untouched), records until it exits, says how it\n"
@@ -197,6 +244,43 @@ void addRecordOptions(CLI::App& record, RecordConfig& config) {
         "When -d or Ctrl-C ends the recording first, the command gets SIGTERM (SIGKILL 2 s\n"
         "later) and the exit is 0. Exit 1 when recording itself fails, 2 on a usage error.\n"
         "Two recordings cannot share an output: the second fails naming the first's pid.");
+}
+
+Status applyPreset(const Preset& preset, RecordConfig& config) {
+    auto lines = presetLines(preset);
+    if (!lines) return Status::error(lines.message());
+    for (const PresetLine& line : *lines) {
+        CLI::App app("preset", "preset");
+        addPlainOptions(app, config);
+        std::vector<std::string> reversed(line.words.rbegin(), line.words.rend());
+        try {
+            app.parse(reversed);
+        } catch (const CLI::ParseError& e) {
+            return Status::error(preset.source + ":" + std::to_string(line.number) + ": " +
+                                 e.what());
+        }
+    }
+    return {};
+}
+
+Result<RecordConfig> presetConfig(const Preset& preset) {
+    RecordConfig config;
+    if (Status st = applyPreset(preset, config); !st) return Status::error(st.message());
+    return config;
+}
+
+std::string presetList() {
+    std::vector<Preset> presets = allPresets();
+    size_t width = 8;
+    for (const Preset& p : presets) width = std::max(width, p.name.size() + 2);
+    std::string out;
+    for (const Preset& p : presets) {
+        std::string line = p.name + std::string(width - p.name.size(), ' ') + p.title();
+        for (const PresetAsk& a : presetAsks(p)) line += " (asks " + a.option + ")";
+        out += line + "\n" + std::string(width, ' ') + p.source + "\n";
+    }
+    out += "User presets: " + userPresetDir() + "/NAME.preset\n";
+    return out;
 }
 
 Result<RecordConfig> parseRecordArgs(const std::vector<std::string>& args) {
