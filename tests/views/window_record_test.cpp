@@ -7,13 +7,16 @@
 
 #include <QDir>
 #include <QFile>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
 #include "formats/event_formats.h"
 #include "qt_test_app.h"
+#include "record/record_dialog.h"
 #include "record/record_run.h"
 #include "tracefs.h"
 #include "window/live_recording.h"
@@ -90,6 +93,56 @@ TEST_F(WindowRecord, TimelineGrowsThenTheFinishedTraceOpens) {
     ASSERT_NE(m_window.model(), nullptr);
     EXPECT_EQ(m_window.tracePath(), QFileInfo(out).absoluteFilePath());
     EXPECT_FALSE(m_window.model()->source().recovered());  // the finished file, with its footer
+    ASSERT_TRUE(test::waitForAnalysis(m_window));
+    QFile f(pidFile);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const int pid = QString::fromLatin1(f.readAll()).trimmed().toInt();
+    EXPECT_GT(switchesAway(*m_window.model(), pid, "sh"), 0u) << "pid " << pid;
+    EXPECT_TRUE(noKestrelInstance());
+}
+
+// The whole way a user goes: Ctrl+R, the "sched" preset, a launched command, Record; the
+// dialog shows figures and the end, the window the growing file and then the trace.
+TEST_F(WindowRecord, DialogRecordsALaunchedCommandShownLive) {
+    ASSERT_TRUE(QTest::qWaitForWindowActive(&m_window));
+    QTest::keyClick(&m_window, Qt::Key_R, Qt::ControlModifier);
+    RecordDialog* dialog = m_window.recordDialog();
+    ASSERT_NE(dialog, nullptr) << "Ctrl+R opened no record dialog";
+    EXPECT_TRUE(dialog->isVisible());
+    if (!dialog->capabilitiesReady()) {
+        QSignalSpy probed(dialog, &RecordDialog::capabilitiesProbed);
+        ASSERT_TRUE(probed.wait(60000));
+    }
+    ASSERT_TRUE(dialog->applyPreset("sched"));
+    const QString out = m_dir.filePath("dialog.ktr");
+    const QString pidFile = m_dir.filePath("pid");
+    RecordForm* form = dialog->form();
+    form->setTarget(RecordForm::Target::Command);
+    form->setCommand("sh -c 'echo $$ > " + pidFile +
+                         "; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 0.1; done'",
+                     m_dir.path());
+    form->setStop(RecordForm::Stop::CommandExit);
+    form->setOutputPath(out);
+    ASSERT_TRUE(form->problem().isEmpty()) << form->problem().toStdString();
+
+    int liveWithFrames = 0;
+    int figuresSeen = 0;
+    QObject::connect(&m_window, &MainWindow::liveModelShown, &m_window, [&] {
+        if (m_window.recording() && m_window.model() && !m_window.model()->frames().empty())
+            ++liveWithFrames;
+    });
+    QObject::connect(m_window.liveRecording()->run(), &RecordRun::figuresChanged, &m_window,
+                     [&] { figuresSeen += dialog->isRecording(); });
+    QSignalSpy opened(&m_window, &MainWindow::fileOpened);
+    QTest::mouseClick(dialog->recordButton(), Qt::LeftButton);
+    EXPECT_TRUE(m_window.recording()) << m_window.statusText().toStdString();
+    EXPECT_TRUE(dialog->isRecording());
+    ASSERT_TRUE(opened.wait(30000)) << m_window.statusText().toStdString();
+    EXPECT_TRUE(opened.takeFirst().at(0).toBool());
+    EXPECT_GT(liveWithFrames, 0) << "no live model with frames before ktr ended";
+    EXPECT_GT(figuresSeen, 0) << "the dialog was given no figures while recording";
+    EXPECT_FALSE(dialog->isRecording());
+    EXPECT_EQ(m_window.tracePath(), QFileInfo(out).absoluteFilePath());
     ASSERT_TRUE(test::waitForAnalysis(m_window));
     QFile f(pidFile);
     ASSERT_TRUE(f.open(QIODevice::ReadOnly));

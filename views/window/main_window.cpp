@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
@@ -17,6 +18,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cstdio>
@@ -28,6 +30,7 @@
 #include "formats/event_formats.h"
 #include "jobs/background_pass.h"
 #include "jobs/worker_priority.h"
+#include "record/record_dialog.h"
 #include "record/record_run.h"
 #include "timeline/time_scale.h"
 #include "timeline/timeline_legend.h"
@@ -170,6 +173,66 @@ void MainWindow::buildMenus() {
     m_fileMenu = new FileMenu(this);
     menuBar()->addMenu(m_fileMenu->menu());
     m_menus = new WindowMenus(this, m_fileMenu->openAction());  // View, Filter, Help, tool bar
+    buildRecordAction();
+}
+
+// After Open in the File menu and on the tool bar.
+void MainWindow::buildRecordAction() {
+    m_recordAction = new QAction(tr("&Record..."), this);
+    m_recordAction->setObjectName(QStringLiteral("recordAction"));
+    m_recordAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_recordAction->setToolTip(
+        tr("Record kernel events into a .ktr file, shown here as it grows (Ctrl+R)"));
+    connect(m_recordAction, &QAction::triggered, this, &MainWindow::showRecordDialog);
+    auto insertAfterOpen = [this](QWidget* where) {
+        const QList<QAction*> actions = where->actions();
+        const qsizetype open = actions.indexOf(m_fileMenu->openAction());
+        if (open >= 0 && open + 1 < actions.size())
+            where->insertAction(actions[open + 1], m_recordAction);
+        else
+            where->addAction(m_recordAction);
+    };
+    insertAfterOpen(m_fileMenu->menu());
+    insertAfterOpen(m_menus->toolBar());
+}
+
+void MainWindow::showRecordDialog() {
+    if (!m_recordDialog) {
+        m_recordDialog = new RecordDialog({}, this);
+        connect(m_recordDialog, &RecordDialog::recordRequested, this,
+                &MainWindow::recordFromDialog);
+        connect(m_recordDialog, &RecordDialog::stopRequested, this, &MainWindow::stopRecording);
+        connect(m_recording->run(), &RecordRun::figuresChanged, this,
+                &MainWindow::showRecordFigures);
+        connect(m_recording->run(), &RecordRun::finished, m_recordDialog, [this](bool ok) {
+            if (ok)
+                m_recordDialog->showFinished(true, tr("Recorded into %1: it opens in the window.")
+                                                       .arg(m_recording->run()->outputPath()));
+            else
+                m_recordDialog->showFinished(false, m_recording->run()->failure());
+        });
+    }
+    m_recordDialog->show();
+    m_recordDialog->raise();
+    m_recordDialog->activateWindow();
+}
+
+void MainWindow::recordFromDialog() {
+    if (startRecording(m_recordDialog->recordArguments(), m_recordDialog->workingDirectory())) {
+        m_recordDialog->showRecording();
+    } else {
+        m_recordDialog->showRecording();  // the page that says how a recording ended
+        m_recordDialog->showFinished(false, m_recording->run()->failure());
+    }
+}
+
+void MainWindow::showRecordFigures() {
+    if (!m_recordDialog) return;
+    const RecordProgress& p = m_recording->run()->figures();
+    QVector<RecordCpuFigures> cpus;
+    for (const RecordProgress::Cpu& c : p.cpus)
+        cpus.append({int(c.cpu), c.events, c.rawBytes, c.compressedBytes, c.lost});
+    m_recordDialog->showFigures(p.elapsedSec, cpus);
 }
 
 bool MainWindow::openFile(const QString& path) {

@@ -44,6 +44,7 @@ class QTabWidget;
 class QTimer;
 class QMenu;
 class QMimeData;
+class QAction;
 
 namespace kestrel {
 
@@ -54,6 +55,7 @@ class EventIndex;
 class EventPanel;
 class FileMenu;
 class LiveRecording;
+class RecordDialog;
 struct OpenFailure;
 class StallProbe;
 class TimelineLegend;
@@ -132,6 +134,12 @@ public:
     void stopRecording();
     bool recording() const;
     LiveRecording* liveRecording() const { return m_recording; }
+    // File > Record... (Ctrl+R, and on the tool bar): the record dialog, kept for the
+    // next recording once made. Its Record starts one here; it shows the figures, Stop
+    // and how the recording ended.
+    void showRecordDialog();
+    RecordDialog* recordDialog() const { return m_recordDialog; }
+    QAction* recordAction() const { return m_recordAction; }
 
 public slots:
     void setCursorTime(uint64_t t);
@@ -185,6 +193,9 @@ private:
     void showFinalRecording(std::shared_ptr<TraceModel> model);
     void recordingStopped(const QString& message);
     void noteLiveLag();
+    void buildRecordAction();
+    void recordFromDialog();
+    void showRecordFigures();
     void dropLoadedTrace();
     void resetViewState();
 
@@ -206,6 +217,8 @@ private:
     QTimer* m_poll = nullptr;
     StallProbe* m_stalls = nullptr;  // KESTREL_EXIT_WHEN_IDLE only
     LiveRecording* m_recording = nullptr;
+    RecordDialog* m_recordDialog = nullptr;
+    QAction* m_recordAction = nullptr;
     bool m_showingLive = false;       // the model on screen is a growing recording's
     bool m_keepView = false;          // the next finishOpen keeps the visible range and state
     std::vector<double> m_liveLagMs;  // measuring only: see noteLiveLag
