@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "record/record_screenshot.h"
+#include "window/live_screenshot.h"
 #include "window/main_window.h"
 
 namespace {
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
         pending = kestrel::MainWindow::openInBackground(QFile::encodeName(file).toStdString());
     QApplication app(argc, argv);
     if (int shot = kestrel::recordDialogScreenshot(); shot >= 0) return shot;
+    if (int shot = kestrel::liveRecordingScreenshot(); shot >= 0) return shot;
     kestrel::MainWindow window;
     window.setLaunchTime(launch);
     const bool exitWhenIdle = qEnvironmentVariableIntValue("KESTREL_EXIT_WHEN_IDLE") == 1;
