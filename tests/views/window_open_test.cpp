@@ -126,8 +126,8 @@ TEST(WindowOpen, TheFileMenuOpensAndMovesSessions) {
     MainWindow w;
     auto* file = w.findChild<QMenu*>(QStringLiteral("fileMenu"));
     ASSERT_NE(file, nullptr);
-    EXPECT_EQ(actionTexts(file), QStringList({"Open...", "Open Recent", "Export session...",
-                                              "Import session...", "Quit"}));
+    EXPECT_EQ(actionTexts(file), QStringList({"Open...", "Record...", "Open Recent",
+                                              "Export session...", "Import session...", "Quit"}));
 }
 
 }  // namespace

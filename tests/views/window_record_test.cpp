@@ -39,9 +39,10 @@ protected:
         m_window.resize(1200, 700);
         m_window.show();
     }
+    // ktr's own instance (kestrel-PID): other recordings may run on this machine.
     bool noKestrelInstance() const {
-        QDir instances(QString::fromStdString(m_fs->path("instances")));
-        return instances.entryList({QStringLiteral("kestrel-*")}, QDir::Dirs).isEmpty();
+        const qint64 pid = m_window.liveRecording()->run()->pid();
+        return pid > 0 && !m_fs->isDir("instances/kestrel-" + std::to_string(pid));
     }
     std::unique_ptr<Tracefs> m_fs;
     QTemporaryDir m_dir;

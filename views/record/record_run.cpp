@@ -107,8 +107,14 @@ bool RecordRun::start(const QStringList& arguments, const QString& workingDirect
         }
         m_commandLine = QStringList{pkexec, ktr} + words;
     }
+    if (m_process) {  // the previous run's, ended
+        m_process->disconnect(this);
+        m_process->deleteLater();
+    }
     m_process = new QProcess(this);
     if (!workingDirectory.isEmpty()) m_process->setWorkingDirectory(workingDirectory);
+    m_pid = 0;
+    connect(m_process, &QProcess::started, this, [this] { m_pid = m_process->processId(); });
     connect(m_process, &QProcess::readyReadStandardOutput, this, &RecordRun::readFigures);
     connect(m_process, &QProcess::readyReadStandardError, this, &RecordRun::readLog);
     connect(m_process, &QProcess::finished, this, &RecordRun::onFinished);

@@ -56,6 +56,8 @@ public:
     QString log() const { return m_log; }                      // ktr's stderr
     QStringList commandLine() const { return m_commandLine; }  // program first
     int exitCode() const { return m_exitCode; }
+    // ktr's process id once started (its tracefs instance is kestrel-PID), else 0.
+    qint64 pid() const { return m_pid; }
 
     // The clear message for what ktr printed on stderr and its exit code. Public for
     // tests.
@@ -90,6 +92,7 @@ private:
     QStringList m_commandLine;
     QByteArray m_pending;  // a figures line not complete yet
     int m_exitCode = -1;
+    qint64 m_pid = 0;
 };
 
 }  // namespace kestrel

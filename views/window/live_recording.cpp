@@ -81,6 +81,7 @@ void LiveRecording::delivered(std::shared_ptr<TraceModel> model, bool final, con
         return;
     }
     if (m_finalPending) return reopen(true);
+    if (!m_active) return;  // ktr failed meanwhile: the window opens what it left
     // An early scan may find no frame yet, or a block being written: the next tick
     // tries again.
     if (model && !model->frames().empty()) {
