@@ -16,7 +16,6 @@ namespace {
 
 // A partly filled frame is handed on after this long, so a slow trace still reaches
 // the file (and survives a kill -9) within about a second.
-constexpr auto kFlushAfter = std::chrono::seconds(1);
 // How often the ring buffer is checked for full pages. poll() on trace_pipe_raw is not
 // a reliable wake-up here, so the reader wakes on this timer (or at once on stop): at
 // the default 1.4 MB per CPU a CPU would need more than 140 MB/s (about 3 M events/s)
@@ -140,9 +139,10 @@ Status CpuReader::run() {
             return Status::error(std::string("poll: ") + std::strerror(errno));
         stopping = r > 0 && (stop.revents & POLLIN);
         if (spliceFull() == Drain::Error) return Status::error(m_error);
-        // Once a second the page being filled is taken too, so slow traces reach the file.
+        // Every m_flushAfter the page being filled is taken too, so slow traces reach the
+        // file.
         auto now = std::chrono::steady_clock::now();
-        if (now - m_lastPartial >= kFlushAfter) {
+        if (now - m_lastPartial >= m_flushAfter) {
             m_lastPartial = now;
             // A couple of pages at most: with tracing on, read() would chase the writer.
             if (readAvailable(2) == Drain::Error) return Status::error(m_error);

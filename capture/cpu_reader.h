@@ -36,6 +36,9 @@ public:
     ~CpuReader();
 
     Status open(const std::string& traceDir, uint32_t kernelCpu);  // opens trace_pipe_raw
+    // The longest time pages wait here before they go to the file, the page being
+    // written included (default 1 s; a live view wants less). Before run().
+    void setFlushAfter(std::chrono::milliseconds ms) { m_flushAfter = ms; }
     // Runs until stopFd fires, then drains what is left (tracing must be off by then).
     Status run();
 
@@ -61,6 +64,7 @@ private:
     int m_pipe[2] = {-1, -1};
     size_t m_spliceBytes = 0;
     std::chrono::steady_clock::time_point m_lastPartial;
+    std::chrono::milliseconds m_flushAfter{1000};
     Sink m_sink;
     PageBatch m_batch;
     std::chrono::steady_clock::time_point m_batchStart;  // first page of m_batch

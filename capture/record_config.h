@@ -59,6 +59,10 @@ struct RecordConfig {
     int zstdLevel = 3;             // measured: smaller than trace-cmd, ~4M events per CPU-second
     uint32_t pagesPerFrame = 256;  // ring-buffer pages per .ktr frame
     bool quiet = false;            // no progress line
+    int statusIntervalMs = 1000;   // between live figures (progress line, --status-fd)
+    int statusFd = -1;             // where the live figures go as lines (record_progress.h)
+    int flushIntervalMs = 1000;    // longest wait of recorded pages before the file
+    bool stopOnStdinEof = false;   // stop when stdin closes (a GUI that cannot signal root)
 
     std::string describe() const;  // one line for TraceMeta::recorded
     bool operator==(const RecordConfig&) const = default;

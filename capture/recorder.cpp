@@ -448,10 +448,12 @@ Status Recorder::begin() {
     m_stopFd = ::eventfd(0, EFD_CLOEXEC);
     if (m_stopFd < 0) return Status::error(std::string("eventfd: ") + std::strerror(errno));
     const std::string dir = m_target->dir();
+    m_compressedPerCpu.assign(m_kernelCpus.size(), 0);
     for (uint32_t c = 0; c < m_kernelCpus.size(); ++c) {
         auto reader = std::make_unique<CpuReader>(c, m_formats[c], m_config.pagesPerFrame, m_stopFd,
                                                   [this](PageBatch&& b) { submit(std::move(b)); });
         if (Status st = reader->open(dir, m_kernelCpus[c]); !st) return st;
+        reader->setFlushAfter(std::chrono::milliseconds(m_config.flushIntervalMs));
         std::lock_guard lock(m_readersMutex);
         m_readers.push_back(std::move(reader));
     }
@@ -482,7 +484,8 @@ Status Recorder::begin() {
         do {
             sampleCmdlines();
             if (m_onStatus) m_onStatus(status());
-        } while (::poll(&stop, 1, 1000) == 0 || (stop.revents & POLLIN) == 0);
+        } while (::poll(&stop, 1, std::max(50, m_config.statusIntervalMs)) == 0 ||
+                 (stop.revents & POLLIN) == 0);
     });
     excludeOwnThreads();
     if (Status st = m_target->write("tracing_on", "1"); !st)
@@ -524,6 +527,8 @@ void Recorder::appendReady(uint64_t seq, Result<CompressedFrame> frame) {
         } else if (m_error.empty()) {
             if (Status st = m_writer->appendCompressed(*f); !st) {
                 m_error = st.message();
+            } else if (f->ref.cpu < m_compressedPerCpu.size()) {
+                m_compressedPerCpu[f->ref.cpu] += f->bytes.size();
             }
         }
         m_ready.erase(it);
@@ -551,10 +556,14 @@ RecordStatus Recorder::status() const {
             s = m_final;
         } else {
             s.lost.assign(m_readers.size(), 0);
+            s.cpus.assign(m_readers.size(), {});
             for (size_t c = 0; c < m_readers.size(); ++c) {
-                s.rawBytes += m_readers[c]->bytesRead();
-                s.events += m_readers[c]->events();
-                s.lost[c] = m_readers[c]->lost();
+                RecordCpuStatus& cpu = s.cpus[c];
+                cpu.rawBytes = m_readers[c]->bytesRead();
+                cpu.events = m_readers[c]->events();
+                cpu.lost = s.lost[c] = m_readers[c]->lost();
+                s.rawBytes += cpu.rawBytes;
+                s.events += cpu.events;
             }
         }
     }
@@ -565,6 +574,8 @@ RecordStatus Recorder::status() const {
     {
         std::lock_guard lock(m_writeMutex);
         s.compressedBytes = m_writer ? m_writer->bytesWritten() : 0;
+        for (size_t c = 0; c < s.cpus.size() && c < m_compressedPerCpu.size(); ++c)
+            s.cpus[c].compressedBytes = m_compressedPerCpu[c];
         s.error = m_error;
     }
     if (m_target && !m_stopped) readStats(s.overrun, nullptr);

@@ -29,15 +29,24 @@
 
 namespace kestrel {
 
+// One CPU's share of the live figures.
+struct RecordCpuStatus {
+    uint64_t events = 0;
+    uint64_t rawBytes = 0;
+    uint64_t compressedBytes = 0;  // its frames' compressed payloads appended so far
+    uint64_t lost = 0;
+};
+
 // Live figures; the same ones `ktr record` prints on stderr.
 struct RecordStatus {
     double elapsedSec = 0;
-    uint64_t events = 0;            // in the pages read so far
-    uint64_t rawBytes = 0;          // ring-buffer pages read
-    uint64_t compressedBytes = 0;   // file size so far
-    std::vector<uint64_t> lost;     // per CPU: missed events flagged in pages read so far
-    std::vector<uint64_t> overrun;  // per CPU: per_cpu/cpuN/stats overrun + dropped events
-    std::string error;              // set when recording failed (disk full...)
+    uint64_t events = 0;                // in the pages read so far
+    uint64_t rawBytes = 0;              // ring-buffer pages read
+    uint64_t compressedBytes = 0;       // file size so far
+    std::vector<uint64_t> lost;         // per CPU: missed events flagged in pages read so far
+    std::vector<uint64_t> overrun;      // per CPU: per_cpu/cpuN/stats overrun + dropped events
+    std::vector<RecordCpuStatus> cpus;  // per CPU: events, raw, compressed, lost (pages read)
+    std::string error;                  // set when recording failed (disk full...)
 };
 
 class Recorder {
@@ -52,8 +61,8 @@ public:
     // A tracefs path (relative to its root) of the buffer being recorded: "trace_marker"
     // of the instance or of the top level.
     std::string rel(const std::string& file) const { return m_target->rel(file); }
-    // Called about once a second while recording, on a recorder thread (a GUI posts it
-    // to its own thread). Set before begin().
+    // Called every RecordConfig::statusIntervalMs while recording, on a recorder thread (a GUI
+    // posts it to its own thread). Set before begin().
     void onStatus(std::function<void(const RecordStatus&)> callback) {
         m_onStatus = std::move(callback);
     }
@@ -108,7 +117,7 @@ private:
     std::vector<std::unique_ptr<CpuReader>> m_readers;
     std::vector<std::thread> m_readerThreads;
     std::vector<std::thread> m_workers;
-    std::thread m_sampler;  // merges saved_cmdlines and reports status once a second
+    std::thread m_sampler;  // merges saved_cmdlines and reports status every interval
     std::function<void(const RecordStatus&)> m_onStatus;
     std::chrono::steady_clock::time_point m_started;
     std::atomic<bool> m_running{false};
@@ -127,6 +136,7 @@ private:
     std::map<uint64_t, Result<CompressedFrame>> m_ready;
     uint64_t m_nextAppend = 0;
     std::string m_error;
+    std::vector<uint64_t> m_compressedPerCpu;  // by global CPU index, under m_writeMutex
     mutable std::mutex m_cmdlineMutex;
 };
 

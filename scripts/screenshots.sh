@@ -133,3 +133,10 @@ fake_tracefs "$scratch/tracefs"
 dialog_shot record-refused.png KESTREL_SCREENSHOT_TRACEFS="$scratch/tracefs" \
   KESTREL_SCREENSHOT_PROBE="$scratch/tracefs.probe" KESTREL_SCREENSHOT_PRESET=funcgraph \
   KESTREL_SCREENSHOT_GRAPH=vfs_read
+
+# Recording from the window (views/window/live_screenshot.h): the record dialog's figures
+# over the live timeline of a command listing files, a few seconds in (root: it records).
+live_out=$(mktemp -d "$scratch/XXXX")
+dialog_shot record-live.png KESTREL_SCREENSHOT_DIALOG=record-live \
+  KESTREL_SCREENSHOT_OUTPUT="$live_out/live.ktr" \
+  KESTREL_SCREENSHOT_COMMAND="sh -c 'for i in \$(seq 60); do ls -R /usr/share > /dev/null; sleep 0.05; done'"

@@ -1,15 +1,18 @@
 // kestrel: the GUI. `kestrel [FILE]`, `kestrel --help`, `kestrel --version`.
 // KESTREL_EXIT_WHEN_IDLE=1 prints the first-draw and idle times and the longest UI-thread
 // stall (views/window/stall_probe.h) to stderr and quits once the background analyses
-// finish (docs/performance.md uses it).
+// finish (docs/performance.md uses it). KESTREL_RECORD="ARGS" starts `ktr record ARGS` at
+// launch, shown live.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <chrono>
 #include <cstdio>
 
 #include "record/record_screenshot.h"
+#include "window/live_screenshot.h"
 #include "window/main_window.h"
 
 namespace {
@@ -96,6 +99,7 @@ int main(int argc, char** argv) {
         pending = kestrel::MainWindow::openInBackground(QFile::encodeName(file).toStdString());
     QApplication app(argc, argv);
     if (int shot = kestrel::recordDialogScreenshot(); shot >= 0) return shot;
+    if (int shot = kestrel::liveRecordingScreenshot(); shot >= 0) return shot;
     kestrel::MainWindow window;
     window.setLaunchTime(launch);
     const bool exitWhenIdle = qEnvironmentVariableIntValue("KESTREL_EXIT_WHEN_IDLE") == 1;
@@ -105,6 +109,11 @@ int main(int argc, char** argv) {
         const bool started = window.openFile(file, std::move(pending));
         if (!started && exitWhenIdle) return 1;
     }
+    // KESTREL_RECORD="ARGS": record at launch, as the record dialog would (measuring the
+    // live view: docs/performance.md).
+    const QString record = qEnvironmentVariable("KESTREL_RECORD");
+    if (!record.isEmpty() && !window.startRecording(QProcess::splitCommand(record)) && exitWhenIdle)
+        return 1;
     window.show();
     return QApplication::exec();
 }

@@ -2,6 +2,7 @@
 // Runs until the traced command exits, --duration passes, or Ctrl-C / SIGTERM; a command
 // still running then is stopped. Exits with the command's status (docs/recording.md).
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -16,6 +17,7 @@
 
 #include "capabilities.h"
 #include "cli.h"
+#include "record_progress.h"
 #include "recorder.h"
 
 namespace kestrel::cli {
@@ -32,6 +34,7 @@ void installSignals() {
     sa.sa_handler = onSignal;
     sigemptyset(&sa.sa_mask);
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);  // a reader of --status-fd that goes away stops no recording
 }
 
 // The traced command, forked now but held until tracing is on.
@@ -80,7 +83,18 @@ int cannotRun(const std::string& name, int error) {
     return error == ENOENT || error == ENOTDIR ? 127 : 126;
 }
 
-Result<Child> forkCommand(const std::string& program, const std::vector<std::string>& command) {
+// `--status-fd`: one line per update, in one write so that lines never interleave.
+void writeStatus(int fd, const RecordStatus& s) {
+    if (fd < 0) return;
+    std::string line = formatProgress(progressOf(s)) + "\n";
+    (void)!::write(fd, line.data(), line.size());
+}
+
+// With the figures on stdout, the command's output goes to stderr, out of their way.
+// With --stop-on-stdin-eof, stdin is ktr's: the command reads /dev/null.
+Result<Child> forkCommand(const std::string& program, const std::vector<std::string>& command,
+                          const RecordConfig& config) {
+    const int statusFd = config.statusFd;
     int p[2];
     if (::pipe2(p, O_CLOEXEC) != 0)
         return Status::error(std::string("pipe: ") + std::strerror(errno));
@@ -91,6 +105,12 @@ Result<Child> forkCommand(const std::string& program, const std::vector<std::str
     if (pid < 0) return Status::error(std::string("fork: ") + std::strerror(errno));
     if (pid == 0) {
         ::close(p[1]);
+        if (statusFd == STDOUT_FILENO) ::dup2(STDERR_FILENO, STDOUT_FILENO);
+        ::signal(SIGPIPE, SIG_DFL);  // exec keeps an ignored signal ignored
+        if (config.stopOnStdinEof) {
+            int null = ::open("/dev/null", O_RDONLY);
+            if (null >= 0) ::dup2(null, STDIN_FILENO);
+        }
         char c;
         ssize_t n;
         while ((n = ::read(p[0], &c, 1)) < 0 && errno == EINTR) {
@@ -145,7 +165,17 @@ std::string progressLine(const RecordStatus& s) {
     return line;
 }
 
-enum class End { kCommandExited, kDuration, kSignal, kFailed };
+enum class End { kCommandExited, kDuration, kSignal, kStdinClosed, kFailed };
+
+// --stop-on-stdin-eof: true once stdin has reached its end (what it says before is
+// read and ignored).
+bool stdinClosed() {
+    pollfd in = {STDIN_FILENO, POLLIN, 0};
+    if (::poll(&in, 1, 0) <= 0) return false;
+    if (in.revents & (POLLHUP | POLLERR | POLLNVAL)) return true;
+    char buffer[256];
+    return ::read(STDIN_FILENO, buffer, sizeof buffer) == 0;
+}
 
 // Waits until the command exits, the duration passes, a signal arrives or recording fails.
 End waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
@@ -160,6 +190,10 @@ End waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
             end = End::kSignal;
             break;
         }
+        if (config.stopOnStdinEof && stdinClosed()) {
+            end = End::kStdinClosed;
+            break;
+        }
         if (config.durationSec > 0 &&
             std::chrono::duration<double>(now - start).count() >= config.durationSec) {
             end = End::kDuration;
@@ -170,10 +204,11 @@ End waitForEnd(Recorder& recorder, const RecordConfig& config, Child* child) {
             end = End::kCommandExited;
             break;
         }
-        if (now - lastPrint >= std::chrono::seconds(1)) {
+        if (now - lastPrint >= std::chrono::milliseconds(config.statusIntervalMs)) {
             RecordStatus s = recorder.status();
             if (!config.quiet)
                 std::fprintf(stderr, tty ? "\r%s  " : "%s\n", progressLine(s).c_str());
+            writeStatus(config.statusFd, s);
             lastPrint = now;
             if (!s.error.empty()) {
                 end = End::kFailed;
@@ -209,6 +244,7 @@ bool stopCommand(Child& child) {
 std::string whyStopped(End end) {
     if (end == End::kDuration) return "duration reached";
     if (end == End::kFailed) return "recording failed";
+    if (end == End::kStdinClosed) return "standard input closed";
     return "stopped by signal " + std::to_string(g_stopSignal) + " (" + strsignal(g_stopSignal) +
            ")";
 }
@@ -238,6 +274,9 @@ int cmdRecord(RecordConfig config) {
             "are root-only): run `sudo ktr record ...`");
     }
     if (config.probeOnly) return printProbe(*fs);
+    if (config.statusFd >= 0 && ::fcntl(config.statusFd, F_GETFD) < 0)
+        return recordError("--status-fd " + std::to_string(config.statusFd) +
+                           ": not an open descriptor");
     std::string program;  // checked before anything is created
     if (!config.command.empty()) {
         Found found = findCommand(config.command[0]);
@@ -247,7 +286,7 @@ int cmdRecord(RecordConfig config) {
     installSignals();
     Child child;
     if (!program.empty()) {
-        auto forked = forkCommand(program, config.command);
+        auto forked = forkCommand(program, config.command, config);
         if (!forked) return recordError(forked.message());
         child = *forked;
     }
@@ -281,6 +320,7 @@ int cmdRecord(RecordConfig config) {
     Status st = rec.stop();
     RecordStatus s = rec.status();
     std::fprintf(stderr, "%s\n", progressLine(s).c_str());
+    writeStatus(config.statusFd, s);
     // A command ktr had to stop ended as asked (exit 0); one that ended by itself gives
     // its own status.
     int code = kOk;

@@ -137,6 +137,30 @@ void addRunOptions(CLI::App& app, RecordConfig& c) {
            });
     app.add_flag_callback(
         "-q,--quiet", [&c] { c.quiet = true; }, "no progress line");
+    valued(app, "--status-interval", "MS",
+           "milliseconds between live figures (default 1000; the progress line and --status-fd)",
+           [&c](const std::string& v) {
+               c.statusIntervalMs =
+                   static_cast<int>(wholeNumber("--status-interval", v, 50, 60000, "50 to 60000"));
+           });
+    valued(app, "--flush-interval", "MS",
+           "longest time recorded pages wait before they are written (default 1000; less for "
+           "a viewer following the file as it grows)",
+           [&c](const std::string& v) {
+               c.flushIntervalMs =
+                   static_cast<int>(wholeNumber("--flush-interval", v, 50, 60000, "50 to 60000"));
+           });
+    app.add_flag_callback(
+        "--stop-on-stdin-eof", [&c] { c.stopOnStdinEof = true; },
+        "stop as Ctrl-C does when standard input closes (for a program that runs ktr through "
+        "pkexec and cannot signal it); the command's input is /dev/null");
+    valued(app, "--status-fd", "N",
+           "write the live figures to descriptor N, one `ktr-status` line per update; with 1, "
+           "the command's output goes to stderr",
+           [&c](const std::string& v) {
+               c.statusFd =
+                   static_cast<int>(wholeNumber("--status-fd", v, 1, 1023, "a descriptor"));
+           });
 }
 
 // The options and the command, without presets and the whole-line checks: what a preset

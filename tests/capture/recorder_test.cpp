@@ -13,11 +13,13 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "decode/event_cursor.h"
 #include "decode/trace_model.h"
 #include "formats/event_formats.h"
+#include "record_progress.h"
 #include "support/process.h"
 #include "support/test_data.h"
 
@@ -125,6 +127,37 @@ TEST_F(RealKernel, RecordsTheCommandsPidAndCommInSchedSwitch) {
     }
     EXPECT_GT(switches, 0u);
     EXPECT_GT(ofProbe, 0u) << "no sched_switch away from pid " << pid << " (kestrel_probe)";
+}
+
+// --status-fd 1: a figures line every 200 ms on stdout, the command's output on stderr,
+// and the last line's per-CPU events add up to what the file holds.
+TEST_F(RealKernel, StatusFdGivesFiguresLinesThatMatchTheFile) {
+    std::string out = m_dir + "/status.ktr";
+    auto result = test::run(
+        std::string(KTR_BINARY) + " record -q --status-fd 1 --status-interval 200 -e sched -o " +
+        test::shellQuote(out) + " -- sh -c 'echo from-the-command; sleep 1' 2>/dev/null");
+    ASSERT_EQ(result.exitCode, 0) << result.out;
+    EXPECT_EQ(result.out.find("from-the-command"), std::string::npos) << result.out;
+    std::vector<RecordProgress> lines;
+    std::istringstream in(result.out);
+    for (std::string line; std::getline(in, line);) {
+        auto p = parseProgress(line);
+        ASSERT_TRUE(p) << "not a status line: " << line;
+        lines.push_back(*p);
+    }
+    ASSERT_GE(lines.size(), 4u) << result.out;
+    for (size_t i = 1; i < lines.size(); ++i)
+        EXPECT_GE(lines[i].elapsedSec, lines[i - 1].elapsedSec);
+    uint64_t events = 0, compressed = 0;
+    for (const RecordProgress::Cpu& c : lines.back().cpus) {
+        events += c.events;
+        compressed += c.compressedBytes;
+    }
+    auto model = TraceModel::open(out);
+    ASSERT_TRUE(model) << model.message();
+    EXPECT_EQ(events, countEvents(*model.value()).events);
+    EXPECT_GT(compressed, 0u);
+    EXPECT_LT(compressed, fs::file_size(out));
 }
 
 TEST_F(RealKernel, PidOnlyKeepsJustTheCommandsEvents) {

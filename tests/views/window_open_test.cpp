@@ -127,8 +127,9 @@ TEST(WindowOpen, TheFileMenuOpensAndMovesSessions) {
     auto* file = w.findChild<QMenu*>(QStringLiteral("fileMenu"));
     ASSERT_NE(file, nullptr);
     EXPECT_EQ(actionTexts(file),
-              QStringList({"Open...", "Open Recent", "Compare with...", "Remove comparison",
-                           "Export session...", "Import session...", "Quit"}));
+              QStringList({"Open...", "Record...", "Open Recent", "Compare with...",
+                           "Remove comparison", "Export session...", "Import session...",
+                           "Quit"}));
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "window/main_window.h"
 
+#include <time.h>
+
+#include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
@@ -15,9 +18,11 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "decode/trace_model.h"
 #include "events/event_panel.h"
@@ -25,6 +30,8 @@
 #include "formats/event_formats.h"
 #include "jobs/background_pass.h"
 #include "jobs/worker_priority.h"
+#include "record/record_dialog.h"
+#include "record/record_run.h"
 #include "timeline/time_scale.h"
 #include "timeline/timeline_legend.h"
 #include "timeline/timeline_view.h"
@@ -32,6 +39,7 @@
 #include "window/damage_banner.h"
 #include "window/file_menu.h"
 #include "window/latency_views.h"
+#include "window/live_recording.h"
 #include "window/menus.h"
 #include "window/open_error.h"
 #include "window/progress_label.h"
@@ -140,6 +148,10 @@ MainWindow::MainWindow(QWidget* parent)
         if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: first-draw-ms=%.1f\n", msSinceLaunch());
         setPhase("first draw done");
     });
+    m_recording = new LiveRecording(this);
+    connect(m_recording, &LiveRecording::liveModel, this, &MainWindow::showLiveModel);
+    connect(m_recording, &LiveRecording::finalModel, this, &MainWindow::showFinalRecording);
+    connect(m_recording, &LiveRecording::failed, this, &MainWindow::recordingStopped);
     buildMenus();
     Screenshot::armFromEnvironment(this);
 }
@@ -163,6 +175,8 @@ void MainWindow::watchPass(BackgroundPass* pass) {
 }
 
 MainWindow::~MainWindow() {
+    delete m_recording;  // stops ktr and waits for it and for its opens
+    m_recording = nullptr;
     m_latency->clear();
     m_calls->clear();
     removeEventPanel();  // its passes read the model, which goes before child widgets do
@@ -175,6 +189,66 @@ void MainWindow::buildMenus() {
     m_fileMenu = new FileMenu(this);
     menuBar()->addMenu(m_fileMenu->menu());
     m_menus = new WindowMenus(this, m_fileMenu->openAction());  // View, Filter, Help, tool bar
+    buildRecordAction();
+}
+
+// After Open in the File menu and on the tool bar.
+void MainWindow::buildRecordAction() {
+    m_recordAction = new QAction(tr("&Record..."), this);
+    m_recordAction->setObjectName(QStringLiteral("recordAction"));
+    m_recordAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_recordAction->setToolTip(
+        tr("Record kernel events into a .ktr file, shown here as it grows (Ctrl+R)"));
+    connect(m_recordAction, &QAction::triggered, this, &MainWindow::showRecordDialog);
+    auto insertAfterOpen = [this](QWidget* where) {
+        const QList<QAction*> actions = where->actions();
+        const qsizetype open = actions.indexOf(m_fileMenu->openAction());
+        if (open >= 0 && open + 1 < actions.size())
+            where->insertAction(actions[open + 1], m_recordAction);
+        else
+            where->addAction(m_recordAction);
+    };
+    insertAfterOpen(m_fileMenu->menu());
+    insertAfterOpen(m_menus->toolBar());
+}
+
+void MainWindow::showRecordDialog() {
+    if (!m_recordDialog) {
+        m_recordDialog = new RecordDialog({}, this);
+        connect(m_recordDialog, &RecordDialog::recordRequested, this,
+                &MainWindow::recordFromDialog);
+        connect(m_recordDialog, &RecordDialog::stopRequested, this, &MainWindow::stopRecording);
+        connect(m_recording->run(), &RecordRun::figuresChanged, this,
+                &MainWindow::showRecordFigures);
+        connect(m_recording->run(), &RecordRun::finished, m_recordDialog, [this](bool ok) {
+            if (ok)
+                m_recordDialog->showFinished(true, tr("Recorded into %1: it opens in the window.")
+                                                       .arg(m_recording->run()->outputPath()));
+            else
+                m_recordDialog->showFinished(false, m_recording->run()->failure());
+        });
+    }
+    m_recordDialog->show();
+    m_recordDialog->raise();
+    m_recordDialog->activateWindow();
+}
+
+void MainWindow::recordFromDialog() {
+    if (startRecording(m_recordDialog->recordArguments(), m_recordDialog->workingDirectory())) {
+        m_recordDialog->showRecording();
+    } else {
+        m_recordDialog->showRecording();  // the page that says how a recording ended
+        m_recordDialog->showFinished(false, m_recording->run()->failure());
+    }
+}
+
+void MainWindow::showRecordFigures() {
+    if (!m_recordDialog) return;
+    const RecordProgress& p = m_recording->run()->figures();
+    QVector<RecordCpuFigures> cpus;
+    for (const RecordProgress::Cpu& c : p.cpus)
+        cpus.append({int(c.cpu), c.events, c.rawBytes, c.compressedBytes, c.lost});
+    m_recordDialog->showFigures(p.elapsedSec, cpus);
 }
 
 bool MainWindow::openFile(const QString& path) {
@@ -253,29 +327,24 @@ void MainWindow::finishOpen(uint64_t job, std::shared_ptr<TraceModel> model, con
     if (m_exitWhenIdle) std::fprintf(stderr, "kestrel: opened-ms=%.1f\n", msSinceLaunch());
     setPhase("open delivered");
     // The new trace opened: only now does the old one go, with its analysis and panel.
-    saveCurrentSession();
-    stopWorker();
-    m_latency->clear();
-    m_calls->clear();
-    removeEventPanel();
-    m_view->setTimeline(nullptr);
-    m_timeline.reset();
-    m_formats.reset();
-    m_banner->showProblems(nullptr);  // it was about the old trace
-    m_view->setModel(nullptr);  // the old model goes now; the state resets below redraw the view
+    // A finished recording keeps what the user set on its live model (m_keepView).
+    const bool keepView = std::exchange(m_keepView, false);
+    const TimeRange visible = m_state->visibleRange();
+    const TimeRange trace = m_state->traceRange();
+    m_showingLive = false;
+    dropLoadedTrace();
+    std::shared_ptr<TraceModel> old = std::move(m_model);
     m_model = std::move(model);
     m_path = path;
     setWindowTitle(QStringLiteral("Kestrel — %1").arg(QFileInfo(path).fileName()));
-    m_state->setSelection({});
-    m_state->setMarkerA(std::nullopt);
-    m_state->setMarkerB(std::nullopt);
-    m_state->setTasks({});
-    m_state->setCollapsedBuffers({});
-    m_state->setFilters({});
-    m_state->setLatencyPairs({});
-    m_state->setCursorTime(0);
+    if (!keepView) resetViewState();
     m_view->setModel(m_model.get());  // frame preview: drawn right away
-    restoreSession(path);
+    old.reset();                      // only now: the view no longer points into it
+    if (!keepView) {
+        restoreSession(path);
+    } else if (visible.from > trace.from || visible.to < trace.to) {
+        m_state->setVisibleRange(visible);  // the user had zoomed in: stay there
+    }
     showProblems();  // what opening found missing
     m_fileMenu->addRecent(path);
     m_fileMenu->setTraceLoaded(true);
@@ -401,6 +470,12 @@ void MainWindow::reportIdleAndQuit(uint64_t events, double analysisMs) {
         if (runLatencyThenQuit()) return;
         // The stall report waits one more turn of the event loop, so that a gap ending
         // with the slot that delivered the last result is counted.
+        if (!m_liveLagMs.empty()) {
+            std::vector<double> lag = m_liveLagMs;
+            std::sort(lag.begin(), lag.end());
+            std::fprintf(stderr, "kestrel: live models %zu, lag median %.0f ms, max %.0f ms\n",
+                         lag.size(), lag[lag.size() / 2], lag.back());
+        }
         QTimer::singleShot(0, this, [this] {
             const double longest = m_stalls->longestMs();  // closes the open gap first
             std::fprintf(stderr, "kestrel: longest UI stall: %.1f ms (%s), %d over 50 ms\n",
@@ -556,6 +631,121 @@ void MainWindow::stopWorker() {
 void MainWindow::stopOpening() {
     ++m_openJob;
     if (m_opener.joinable()) m_retired.push_back(std::move(m_opener));
+}
+
+// What goes with the trace on screen when another replaces it: its analysis, call trees,
+// event panel and banner. The model itself goes once the view has the new one.
+void MainWindow::dropLoadedTrace() {
+    saveCurrentSession();
+    stopWorker();
+    m_latency->clear();
+    m_calls->clear();
+    removeEventPanel();
+    m_view->setTimeline(nullptr);
+    m_timeline.reset();
+    m_formats.reset();
+    m_banner->showProblems(nullptr);  // it was about the old trace
+}
+
+void MainWindow::resetViewState() {
+    m_state->setSelection({});
+    m_state->setMarkerA(std::nullopt);
+    m_state->setMarkerB(std::nullopt);
+    m_state->setTasks({});
+    m_state->setCollapsedBuffers({});
+    m_state->setFilters({});
+    m_state->setLatencyPairs({});
+    m_state->setCursorTime(0);
+}
+
+bool MainWindow::startRecording(const QStringList& arguments, const QString& workingDirectory) {
+    if (recording()) return false;
+    if (!m_recording->start(arguments, workingDirectory)) {
+        m_status->setText(m_recording->run()->failure());
+        emit recordingFailed(m_recording->run()->failure());
+        return false;
+    }
+    m_status->setText(tr("Recording into %1...").arg(m_recording->run()->outputPath()));
+    return true;
+}
+
+// ktr failed: the status bar says why (its log behind it), and what was recorded before
+// the failure opens like any file.
+void MainWindow::recordingStopped(const QString& message) {
+    if (m_quiet) std::fprintf(stderr, "kestrel: %s\n", qPrintable(message));
+    m_status->setText(message);
+    m_status->setToolTip(m_recording->run()->log());
+    if (m_recording->run()->outputExists()) {
+        m_keepView = m_showingLive;
+        openFile(m_recording->run()->outputPath());
+    }
+    emit recordingFailed(message);
+}
+
+void MainWindow::stopRecording() {
+    m_recording->stop();
+}
+
+bool MainWindow::recording() const {
+    return m_recording->active();
+}
+
+// A newer model of the growing file. The visible range follows the end while the end is
+// in view (all of it when the whole recording was), and stays where the user zoomed
+// otherwise. The first one replaces the trace on screen the way an open does.
+void MainWindow::showLiveModel(std::shared_ptr<TraceModel> model) {
+    setPhase("live model delivered");
+    const TimeRange visible = m_state->visibleRange();
+    const TimeRange trace = m_state->traceRange();
+    const bool first = !m_showingLive;
+    if (first) {
+        stopOpening();
+        dropLoadedTrace();
+        resetViewState();
+    }
+    m_showingLive = true;
+    std::shared_ptr<TraceModel> old = std::move(m_model);
+    m_model = std::move(model);
+    m_path = m_recording->run()->outputPath();
+    m_view->setModel(m_model.get());  // fits the whole recording so far
+    old.reset();
+    const bool whole = visible.from <= trace.from && visible.to >= trace.to;
+    if (!first && !whole) {
+        const TimeRange now = m_state->traceRange();
+        const uint64_t width = visible.to - visible.from;
+        if (visible.to >= trace.to)  // the end was in view: keep it there, same zoom
+            m_state->setVisibleRange({now.to > width ? now.to - width : 0, now.to});
+        else
+            m_state->setVisibleRange(visible);
+    }
+    noteLiveLag();
+    setWindowTitle(tr("Kestrel — recording %1").arg(QFileInfo(m_path).fileName()));
+    m_status->setText(tr("Recording into %1: %2 shown so far.")
+                          .arg(QFileInfo(m_path).fileName(),
+                               QString::fromStdString(formatDuration(m_state->traceRange().to -
+                                                                     m_state->traceRange().from))));
+    setPhase("live model shown");
+    emit liveModelShown();
+}
+
+// Measuring (KESTREL_EXIT_WHEN_IDLE): how far behind the live model's last event is when
+// it shows. Only a recording with the mono trace clock (--clock mono) has timestamps
+// comparable with CLOCK_MONOTONIC.
+void MainWindow::noteLiveLag() {
+    if (!m_exitWhenIdle || m_model->meta().traceClock != "mono") return;
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    const double nowNs = double(now.tv_sec) * 1e9 + double(now.tv_nsec);
+    m_liveLagMs.push_back((nowNs - double(m_model->endTime())) / 1e6);
+}
+
+// The finished file, its index from the footer now: it replaces the last live model in
+// one step (no empty view between), keeps the view, and is analysed like an opened file.
+void MainWindow::showFinalRecording(std::shared_ptr<TraceModel> model) {
+    if (m_exitWhenIdle) std::fprintf(stderr, "%s", qPrintable(m_recording->run()->log()));
+    stopOpening();
+    m_keepView = m_showingLive;
+    finishOpen(m_openJob, std::move(model), m_recording->run()->outputPath(), {});
 }
 
 void MainWindow::setCursorTime(uint64_t t) {

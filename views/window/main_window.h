@@ -21,6 +21,7 @@
 #include <QMainWindow>
 #include <QPointer>
 #include <QString>
+#include <QStringList>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -43,6 +44,7 @@ class QTabWidget;
 class QTimer;
 class QMenu;
 class QMimeData;
+class QAction;
 
 namespace kestrel {
 
@@ -54,6 +56,8 @@ class EventIndex;
 class EventPanel;
 class FileMenu;
 class LatencyViews;
+class LiveRecording;
+class RecordDialog;
 struct OpenFailure;
 class StallProbe;
 class TimelineLegend;
@@ -124,6 +128,22 @@ public:
         std::function<Result<SchedTimeline>(const TraceModel&, const EventFormats&, Progress*)>;
     void setAnalysis(Analysis analysis) { m_analysis = std::move(analysis); }
 
+    // ---- Recording (record/record_run.h runs `ktr record ARGS`): the timeline shows the
+    // growing file every interval, following its end unless the user looks elsewhere;
+    // once ktr has ended, the finished trace replaces the last live one with the view
+    // kept, and the analysis runs as after an open. False when it cannot start (the
+    // status bar and recordingFailed say why).
+    bool startRecording(const QStringList& arguments, const QString& workingDirectory = {});
+    void stopRecording();
+    bool recording() const;
+    LiveRecording* liveRecording() const { return m_recording; }
+    // File > Record... (Ctrl+R, and on the tool bar): the record dialog, kept for the
+    // next recording once made. Its Record starts one here; it shows the figures, Stop
+    // and how the recording ended.
+    void showRecordDialog();
+    RecordDialog* recordDialog() const { return m_recordDialog; }
+    QAction* recordAction() const { return m_recordAction; }
+
 public slots:
     void setCursorTime(uint64_t t);
 
@@ -132,6 +152,8 @@ signals:
     void fileOpened(bool ok);
     void analysisFinished(bool ok);
     void callTreesBuilt();  // the function_graph views have their call trees
+    void liveModelShown();  // a newer model of the growing recording is on screen
+    void recordingFailed(const QString& message);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* e) override;
@@ -172,6 +194,15 @@ private:
     void updateStatus();
     double msSinceLaunch() const;
     void setPhase(const char* phase);
+    void showLiveModel(std::shared_ptr<TraceModel> model);
+    void showFinalRecording(std::shared_ptr<TraceModel> model);
+    void recordingStopped(const QString& message);
+    void noteLiveLag();
+    void buildRecordAction();
+    void recordFromDialog();
+    void showRecordFigures();
+    void dropLoadedTrace();
+    void resetViewState();
 
     TimelineState* m_state = nullptr;
     TimelineView* m_view = nullptr;
@@ -191,6 +222,12 @@ private:
     FileMenu* m_fileMenu = nullptr;
     QTimer* m_poll = nullptr;
     StallProbe* m_stalls = nullptr;  // KESTREL_EXIT_WHEN_IDLE only
+    LiveRecording* m_recording = nullptr;
+    RecordDialog* m_recordDialog = nullptr;
+    QAction* m_recordAction = nullptr;
+    bool m_showingLive = false;       // the model on screen is a growing recording's
+    bool m_keepView = false;          // the next finishOpen keeps the visible range and state
+    std::vector<double> m_liveLagMs;  // measuring only: see noteLiveLag
 
     QString m_path;
     std::shared_ptr<TraceModel> m_model;
