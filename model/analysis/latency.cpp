@@ -315,47 +315,65 @@ class CallMerge {
 public:
     explicit CallMerge(const CallTrees& t) : m_t(t) {
         for (size_t l = 0; l < t.lanes.size(); ++l) {
-            const CallLane& lane = t.lanes[l];
-            push({lane.first, lane.first + lane.count, l});
+            Cursor c{0, 0, l, t.lanes[l].first, t.lanes[l].first + t.lanes[l].count};
+            if (settle(c)) m_heap.push_back(c);
         }
+        std::make_heap(m_heap.begin(), m_heap.end(), later);
     }
 
     void into(Latencies& out) {
         while (!m_heap.empty()) {
-            std::pop_heap(m_heap.begin(), m_heap.end(), Later{&m_t});
-            Cursor c = m_heap.back();
-            m_heap.pop_back();
-            const CallSpan& s = m_t.spans[c.at];
-            out.add(s.start, s.end(), m_t.lanes[c.lane].pid, s.function, s.cpu, s.cpu);
-            ++c.at;
-            push(c);
+            Cursor& top = m_heap.front();
+            const CallSpan& s = m_t.spans[top.at];
+            out.add(s.start, s.end(), m_t.lanes[top.lane].pid, s.function, s.cpu, s.cpu);
+            ++top.at;
+            if (settle(top)) {
+                siftDown();
+            } else {
+                std::pop_heap(m_heap.begin(), m_heap.end(), later);
+                m_heap.pop_back();
+            }
         }
     }
 
 private:
+    // The lane's next call with an exit; its start and CPU kept here, so that the heap's
+    // comparisons stay in the heap.
     struct Cursor {
-        uint64_t at, end;
+        uint64_t start;
+        uint32_t cpu;
         size_t lane;
+        uint64_t at, end;
     };
 
     // The heap's order: the earliest start on top, then the lower CPU, then the lane
     // that comes first (as a stable sort of the lanes one after the other would have it).
-    struct Later {
-        const CallTrees* t;
-        bool operator()(const Cursor& a, const Cursor& b) const {
-            const CallSpan& x = t->spans[a.at];
-            const CallSpan& y = t->spans[b.at];
-            if (x.start != y.start) return x.start > y.start;
-            if (x.cpu != y.cpu) return x.cpu > y.cpu;
-            return a.lane > b.lane;
-        }
-    };
+    static bool later(const Cursor& a, const Cursor& b) {
+        if (a.start != b.start) return a.start > b.start;
+        if (a.cpu != b.cpu) return a.cpu > b.cpu;
+        return a.lane > b.lane;
+    }
 
-    void push(Cursor c) {
+    bool settle(Cursor& c) const {
         while (c.at < c.end && (m_t.spans[c.at].flags & CallSpan::kNoExit)) ++c.at;
-        if (c.at == c.end) return;
-        m_heap.push_back(c);
-        std::push_heap(m_heap.begin(), m_heap.end(), Later{&m_t});
+        if (c.at == c.end) return false;
+        c.start = m_t.spans[c.at].start;
+        c.cpu = m_t.spans[c.at].cpu;
+        return true;
+    }
+
+    // The top moved on to a later call: down to its place.
+    void siftDown() {
+        const size_t n = m_heap.size();
+        size_t i = 0;
+        for (;;) {
+            size_t first = i, left = 2 * i + 1, right = left + 1;
+            if (left < n && later(m_heap[first], m_heap[left])) first = left;
+            if (right < n && later(m_heap[first], m_heap[right])) first = right;
+            if (first == i) return;
+            std::swap(m_heap[i], m_heap[first]);
+            i = first;
+        }
     }
 
     const CallTrees& m_t;
