@@ -543,9 +543,15 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
 
 LatencyChartPanel::~LatencyChartPanel() = default;
 
-void LatencyChartPanel::setLatencies(std::shared_ptr<const Latencies> data, const QString& label) {
+void LatencyChartPanel::setLatencies(std::shared_ptr<const Latencies> data, const QString& label,
+                                     std::optional<LatencyPercentiles> whole) {
     m_state->data = std::move(data);
     m_state->statsCache.reset();
+    const LatencyBinOptions& o = m_state->options;
+    if (whole && o.from == o.to && !o.oneItem) {
+        m_state->statsCache.emplace(
+            std::vector<uint64_t>{o.from, o.to, o.oneItem, uint64_t(o.field), o.item}, *whole);
+    }
     m_state->label = label;
     m_state->fillFields();
     m_state->syncControls();

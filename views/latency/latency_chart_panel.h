@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "analysis/latency.h"
 #include "latency/latency_chart_bins.h"
@@ -22,7 +23,10 @@ class LatencyChartPanel : public QWidget {
 public:
     explicit LatencyChartPanel(QWidget* parent = nullptr);
     ~LatencyChartPanel() override;
-    void setLatencies(std::shared_ptr<const Latencies> data, const QString& label);
+    // `whole`: the percentiles of every instance when the caller has them (a background
+    // pass computes them with the analysis, so that the UI thread does not select them).
+    void setLatencies(std::shared_ptr<const Latencies> data, const QString& label,
+                      std::optional<LatencyPercentiles> whole = std::nullopt);
     void setComparison(std::shared_ptr<const Latencies> other, const QString& label);  // null: none
     // Only instances whose start lies in [from, to) count; from == to: the whole trace.
     // The comparison trace is not restricted (it is another recording).

@@ -337,11 +337,12 @@ void LatencyPanel::setNames(std::function<QString(int32_t)> taskName, QStringLis
     m_instances->setNames(std::move(taskName), std::move(cpuNames));
 }
 
-void LatencyPanel::setLatencies(std::shared_ptr<const Latencies> latencies, const QString& label) {
+void LatencyPanel::setLatencies(std::shared_ptr<const Latencies> latencies, const QString& label,
+                                std::optional<LatencyPercentiles> whole) {
     m_latencies = std::move(latencies);
     m_label = label;
     m_brush.reset();
-    m_chart->setLatencies(m_latencies, label);  // keeps the time range it was given
+    m_chart->setLatencies(m_latencies, label, whole);  // keeps the time range it was given
     m_scatter->setLatencies(m_latencies);
     fillTable();
     updateTitle();

@@ -54,7 +54,9 @@ public:
     void setRunning(bool running, const QString& what = {});
     void setError(const QString& message);
     void setNames(std::function<QString(int32_t)> taskName, QStringList cpuNames);
-    void setLatencies(std::shared_ptr<const Latencies> latencies, const QString& label);
+    // `whole`: the percentiles of every instance, when computed with the analysis.
+    void setLatencies(std::shared_ptr<const Latencies> latencies, const QString& label,
+                      std::optional<LatencyPercentiles> whole = std::nullopt);
     std::shared_ptr<const Latencies> latencies() const { return m_latencies; }
     // Another trace's latencies of the same kind over the histogram (null: none).
     void setComparison(std::shared_ptr<const Latencies> other, const QString& label);

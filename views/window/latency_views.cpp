@@ -6,6 +6,7 @@
 #include "events/event_panel.h"
 #include "formats/event_formats.h"
 #include "jobs/background_pass.h"
+#include "latency/latency_chart_bins.h"
 #include "timeline/timeline_view.h"
 #include "window/call_views.h"
 #include "window/main_window.h"
@@ -148,8 +149,9 @@ void LatencyViews::run() {
         tr("Analysing %1 latency...").arg(QString::fromLatin1(latencyKindName(m_request.kind))));
     auto result = std::make_shared<Latencies>();
     auto error = std::make_shared<std::string>();
+    auto whole = std::make_shared<LatencyPercentiles>();
     m_pass->start(
-        [model = m_model, request = m_request, result, error,
+        [model = m_model, request = m_request, result, error, whole,
          analysis = m_analysis](Progress& progress) {
             // Field reads only: the UI thread's instance is not to be shared.
             auto formats = EventFormats::create(model->meta(), EventFormats::Use::kFields);
@@ -158,12 +160,14 @@ void LatencyViews::run() {
                 return;
             }
             auto r = analysis(*model, *formats.value(), request, &progress);
-            if (r)
-                *result = std::move(r.value());
-            else
+            if (!r) {
                 *error = r.message();
+                return;
+            }
+            *result = std::move(r.value());
+            *whole = latencyStats(*result, LatencyBinOptions{});  // off the UI thread
         },
-        [this, result, error] { deliver(result, QString::fromStdString(*error)); });
+        [this, result, error, whole] { deliver(result, QString::fromStdString(*error), whole); });
     if (!m_comparePath.isEmpty()) runComparison();
 }
 
@@ -183,15 +187,21 @@ void LatencyViews::runOnCalls() {
     }
     m_panel->setRunning(true, tr("Collecting the calls..."));
     auto result = std::make_shared<Latencies>();
-    m_pass->start([trees, result](Progress&) { *result = callLatencies(*trees); },
-                  [this, trees, result] {
-                      nameCallLatencies(*trees, *m_formats, *result);  // UI thread: its formats
-                      deliver(result, {});
-                  });
+    auto whole = std::make_shared<LatencyPercentiles>();
+    m_pass->start(
+        [trees, result, whole](Progress&) {
+            *result = callLatencies(*trees);
+            *whole = latencyStats(*result, LatencyBinOptions{});
+        },
+        [this, trees, result, whole] {
+            nameCallLatencies(*trees, *m_formats, *result);  // UI thread: its formats
+            deliver(result, {}, whole);
+        });
     if (!m_comparePath.isEmpty()) runComparison();
 }
 
-void LatencyViews::deliver(std::shared_ptr<Latencies> result, const QString& error) {
+void LatencyViews::deliver(std::shared_ptr<Latencies> result, const QString& error,
+                           std::shared_ptr<const LatencyPercentiles> whole) {
     m_panel->setRunning(false);
     if (!error.isEmpty()) {
         m_latencies.reset();
@@ -202,7 +212,8 @@ void LatencyViews::deliver(std::shared_ptr<Latencies> result, const QString& err
         return;
     }
     m_latencies = std::move(result);
-    m_panel->setLatencies(m_latencies, label(m_window->tracePath()));
+    m_panel->setLatencies(m_latencies, label(m_window->tracePath()),
+                          whole ? std::optional<LatencyPercentiles>(*whole) : std::nullopt);
     m_window->timelineView()->setHighlightedInterval(std::nullopt);
     emit finished(true);
 }

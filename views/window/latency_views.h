@@ -70,7 +70,9 @@ signals:
     void comparisonFinished(bool ok);
 
 private:
-    void deliver(std::shared_ptr<Latencies> result, const QString& error);
+    // `whole`: the percentiles of every instance, computed on the pass' thread.
+    void deliver(std::shared_ptr<Latencies> result, const QString& error,
+                 std::shared_ptr<const LatencyPercentiles> whole = nullptr);
     void runOnCalls();
     void runComparison();
     void followSelection();
