@@ -20,6 +20,7 @@
 
 #include "decode/trace_model.h"
 #include "support/process.h"
+#include "support/recording_tracefs.h"
 #include "support/test_data.h"
 #include "tracefs.h"
 
@@ -327,10 +328,10 @@ std::vector<std::string> entries(const std::string& dir) {
 // `ktr convert IN OUT` under a file size limit of 64 KiB: writing the output fails with
 // EFBIG once it has started (SIGXFSZ ignored, so write() reports it).
 std::string failingConvert(const std::string& in, const std::string& out) {
-    return "sh -c " + test::shellQuote("trap '' XFSZ; ulimit -f 64; exec " +
-                                       ktr("convert " + test::shellQuote(in) + " " +
-                                           test::shellQuote(out)) +
-                                       " 2>&1");
+    return "sh -c " +
+           test::shellQuote("trap '' XFSZ; ulimit -f 64; exec " +
+                            ktr("convert " + test::shellQuote(in) + " " + test::shellQuote(out)) +
+                            " 2>&1");
 }
 
 // A convert that fails mid-way used to delete whatever was at the output path. Now the
@@ -412,9 +413,8 @@ TEST(KtrCli, StatsCountsEveryEvent) {
 class KtrRecordCli : public ::testing::Test {
 protected:
     void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "recording needs root (tracefs instances)";
-        auto located = Tracefs::locate(true);
-        if (!located) GTEST_SKIP() << "tracefs cannot be mounted here: " << located.message();
+        auto located = test::recordingTracefs();
+        if (!located) GTEST_SKIP() << located.message();
         m_dir = test::tempDir("cli-record");
     }
     void TearDown() override {

@@ -21,6 +21,7 @@
 #include "formats/event_formats.h"
 #include "record_progress.h"
 #include "support/process.h"
+#include "support/recording_tracefs.h"
 #include "support/test_data.h"
 
 namespace kestrel {
@@ -31,9 +32,8 @@ namespace fs = std::filesystem;
 class RealKernel : public ::testing::Test {
 protected:
     void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "recording needs root (tracefs instances)";
-        auto located = Tracefs::locate(true);
-        if (!located) GTEST_SKIP() << "tracefs cannot be mounted here: " << located.message();
+        auto located = test::recordingTracefs();
+        if (!located) GTEST_SKIP() << located.message();
         m_fs = std::make_unique<Tracefs>(*located);
         m_dir = test::tempDir("recorder");
     }

@@ -15,6 +15,7 @@
 
 #include "decode/trace_model.h"
 #include "qt_test_app.h"
+#include "support/recording_tracefs.h"
 #include "tracefs.h"
 
 namespace kestrel {
@@ -46,9 +47,8 @@ TEST(RecordRunExplain, NamesTheCauseInWords) {
 class RecordRunTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "recording needs root (tracefs instances)";
-        auto located = Tracefs::locate(true);
-        if (!located) GTEST_SKIP() << "tracefs cannot be mounted here: " << located.message();
+        auto located = test::recordingTracefs();
+        if (!located) GTEST_SKIP() << located.message();
         m_fs = std::make_unique<Tracefs>(*located);
         ASSERT_TRUE(m_dir.isValid());
         m_run.setKtrPath(QStringLiteral(KTR_BINARY));

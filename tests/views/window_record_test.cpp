@@ -18,6 +18,7 @@
 #include "qt_test_app.h"
 #include "record/record_dialog.h"
 #include "record/record_run.h"
+#include "support/recording_tracefs.h"
 #include "tracefs.h"
 #include "window/live_recording.h"
 #include "window/main_window.h"
@@ -29,9 +30,8 @@ namespace {
 class WindowRecord : public ::testing::Test {
 protected:
     void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "recording needs root (tracefs instances)";
-        auto located = Tracefs::locate(true);
-        if (!located) GTEST_SKIP() << "tracefs cannot be mounted here: " << located.message();
+        auto located = test::recordingTracefs();
+        if (!located) GTEST_SKIP() << located.message();
         m_fs = std::make_unique<Tracefs>(*located);
         ASSERT_TRUE(m_dir.isValid());
         m_window.setQuiet(true);
