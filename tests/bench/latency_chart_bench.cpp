@@ -11,8 +11,10 @@
 
 #include <QApplication>
 #include <QChartView>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "analysis/latency.h"
 #include "bench_trace.h"
@@ -127,6 +129,10 @@ void BM_Redraw(benchmark::State& state) {
     if (state.range(1) == 4) panel.setLinearUpTo(LatencyUpTo::P999);
     panel.show();
     QApplication::processEvents();
+    while (panel.counting()) {  // millions of instances are counted on a thread
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        QApplication::processEvents();
+    }
     QChartView* view = panel.chartView();
     for (auto _ : state) {
         QPixmap frame = view->grab();

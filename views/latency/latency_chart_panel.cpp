@@ -25,6 +25,7 @@
 #include <cmath>
 #include <optional>
 
+#include "jobs/background_pass.h"
 #include "latency/latency_chart_axes.h"
 #include "latency/latency_chart_view.h"
 #include "timeline/time_scale.h"
@@ -32,6 +33,10 @@
 
 namespace kestrel {
 namespace {
+
+// Results this big (with the comparison's) are counted off the UI thread: about 10 ms of a
+// core per million instances, more with the percentiles.
+constexpr size_t kCountInBackground = 1'000'000;
 
 const QColor kBarColor(70, 130, 180);
 const QColor kOtherColor(170, 170, 170);
@@ -75,6 +80,9 @@ struct LatencyChartPanel::State {
     // The percentiles, with what selected their instances (range, one item, field, item).
     std::optional<std::pair<std::vector<uint64_t>, LatencyPercentiles>> statsCache;
     std::optional<LatencyPercentiles> comparisonCache;
+    BackgroundPass* pass = nullptr;  // counts big results off the UI thread
+    uint64_t generation = 0;         // of the inputs: a count of older ones is dropped
+    uint64_t shown = 0;              // the generation the chart shows
     // The brushed buckets [brushFirst, brushLast], when brushOn.
     bool brushOn = false;
     size_t brushFirst = 0, brushLast = 0;
@@ -99,6 +107,8 @@ struct LatencyChartPanel::State {
     const LatencyPercentiles& mainStats();
     const LatencyPercentiles& comparisonStats();
     void rebin();
+    void binInBackground();
+    void showBins();
     void redraw();
     void addBars(const LatencyBins& bins);
     void addComparison();
@@ -163,18 +173,56 @@ const LatencyPercentiles& LatencyChartPanel::State::comparisonStats() {
 }
 
 void LatencyChartPanel::State::rebin() {
-    if (!data) {
-        bins = {};
-    } else {
-        bins = buildLatencyChart(*data, mainStats(), comparison.get(), comparisonStats(), options);
-    }
+    ++generation;  // a count still running for older inputs is dropped when it ends
     // New buckets: the brushed edges may be no edges any more.
     if (brushOn) {
         brushOn = false;
         emit panel->brushCleared();
     }
+    if (data && data->size() + (comparison ? comparison->size() : 0) >= kCountInBackground)
+        return binInBackground();
+    if (!data) {
+        bins = {};
+    } else {
+        bins = buildLatencyChart(*data, mainStats(), comparison.get(), comparisonStats(), options);
+    }
+    showBins();
+}
+
+void LatencyChartPanel::State::showBins() {
+    shown = generation;
     redraw();
     updateList();
+}
+
+// Millions of instances are counted (and their percentiles selected, unless known) on a
+// pass thread; the chart keeps the last picture until the new counts arrive.
+void LatencyChartPanel::State::binInBackground() {
+    std::vector<uint64_t> key{options.from, options.to, options.oneItem, uint64_t(options.field),
+                              options.item};
+    std::optional<LatencyPercentiles> known;
+    if (statsCache && statsCache->first == key) known = statsCache->second;
+    struct Job {
+        LatencyPercentiles stats, comparisonStats;
+        LatencyChartData bins;
+    };
+    auto job = std::make_shared<Job>();
+    job->comparisonStats = comparisonCache.value_or(LatencyPercentiles{});
+    const bool compare = comparison && !comparisonCache;
+    pass->start(
+        [job, data = data, comparison = comparison, options = options, known, compare](Progress&) {
+            job->stats = known ? *known : latencyStats(*data, options);
+            if (compare) job->comparisonStats = latencyStats(*comparison, {});
+            job->bins = buildLatencyChart(*data, job->stats, comparison.get(), job->comparisonStats,
+                                          options);
+        },
+        [this, job, key, gen = generation] {
+            if (gen != generation) return;
+            statsCache.emplace(key, job->stats);
+            if (comparison) comparisonCache = job->comparisonStats;
+            bins = std::move(job->bins);
+            showBins();
+        });
 }
 
 void LatencyChartPanel::State::redraw() {
@@ -449,6 +497,7 @@ LatencyChartPanel::LatencyChartPanel(QWidget* parent)
     : QWidget(parent), m_state(std::make_unique<State>()) {
     State& s = *m_state;
     s.panel = this;
+    s.pass = new BackgroundPass(this);
     s.chart = new QChart;
     s.chart->legend()->setAlignment(Qt::AlignRight);
     s.chart->setMargins(QMargins(4, 4, 4, 4));
@@ -572,6 +621,10 @@ void LatencyChartPanel::setTimeRange(uint64_t from, uint64_t to) {
     m_state->options.to = to;
     m_state->syncControls();
     m_state->rebin();
+}
+
+bool LatencyChartPanel::counting() const {
+    return m_state->shown != m_state->generation;
 }
 
 void LatencyChartPanel::clearBrush() {

@@ -32,6 +32,9 @@ public:
     // The comparison trace is not restricted (it is another recording).
     void setTimeRange(uint64_t from, uint64_t to);
     void clearBrush();
+    // Whether a count of a big result is still running on its thread: until it lands, the
+    // chart shows the previous one.
+    bool counting() const;
     // For tests and the screenshot script:
     void setLogLatencyAxis(bool log);
     void setLogCountAxis(bool log);

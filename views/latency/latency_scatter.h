@@ -2,7 +2,8 @@
 // Latency over time: one dot per pixel that holds at least one instance (time on x,
 // latency on a log scale on y), darker for more instances. The instances are binned
 // to the pixel grid once per result, size or range, so painting costs O(pixels) however
-// many millions of instances there are (binning waits for the first paint after a change). Each
+// many millions of instances there are (binning waits for the first paint after a change,
+// and runs on a thread of its own for big results). Each
 // pixel keeps its largest instance: a click picks the one in the pixels around the mouse with the
 // largest latency.
 #include <QImage>
@@ -14,6 +15,17 @@
 #include "analysis/latency.h"
 
 namespace kestrel {
+
+class BackgroundPass;
+struct Progress;
+
+// The instances binned onto the plot's pixels.
+struct ScatterBins {
+    QImage dots;
+    std::vector<int64_t> largest;   // per pixel, column by column: its largest instance, or -1
+    double logMin = 0, logMax = 1;  // log10 of the latency axis' ends
+    uint64_t maxLatency = 0;
+};
 
 class LatencyScatter : public QWidget {
     Q_OBJECT
@@ -46,6 +58,9 @@ private:
     void invalidate();
     void ensureBinned() const;
     void rebin();
+    void apply(ScatterBins bins);
+    void binInBackground();
+    void paintBins(QPainter& p, bool mark);
     double yFor(uint64_t latency) const;
 
     std::shared_ptr<const Latencies> m_latencies;
@@ -56,6 +71,8 @@ private:
     std::vector<int64_t> m_largest;  // per pixel, column by column: its largest instance, or -1
     std::optional<uint32_t> m_marked;
     bool m_binned = false;
+    uint64_t m_generation = 0;  // of the inputs: a binning of older ones is dropped
+    BackgroundPass* m_pass;
 };
 
 }  // namespace kestrel

@@ -515,7 +515,9 @@ bool MainWindow::runLatencyThenQuit() {
                 std::fprintf(stderr, "kestrel: latency-ms=%.1f instances=%zu%s\n", ms,
                              l ? l->size() : size_t{0}, ok ? "" : " (failed)");
                 setPhase("latency delivered");
-                QTimer::singleShot(0, this, [this] {
+                // The tab shows the result: its histogram, table and scatter draw (a big
+                // scatter bins on a thread of its own) before the stalls are reported.
+                QTimer::singleShot(1000, this, [this] {
                     const double longest = m_stalls->longestMs();
                     std::fprintf(stderr, "kestrel: longest UI stall: %.1f ms (%s), %d over 50 ms\n",
                                  longest, qPrintable(m_stalls->longestPhase()),
@@ -525,6 +527,7 @@ bool MainWindow::runLatencyThenQuit() {
             },
             Qt::SingleShotConnection);
         setPhase("latency analysis");
+        if (int tab = m_bottom->indexOf(panel); tab >= 0) m_bottom->setCurrentIndex(tab);
         panel->setKind(LatencyKind(k));
         return true;
     }
