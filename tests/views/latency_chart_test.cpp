@@ -12,9 +12,11 @@
 #include <QTemporaryDir>
 #include <QToolTip>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "latency/latency_chart_panel.h"
 #include "qt_test_app.h"
@@ -495,6 +497,35 @@ TEST_F(LatencyChartTest, ComparisonListsBothPercentilesAndTheChange) {
     EXPECT_EQ(seriesNamed<QLineSeries>(QStringLiteral("p50")).size(), 2u);
     m_panel.setComparison(nullptr, QString());
     EXPECT_EQ(seriesNamed<QLineSeries>(QStringLiteral("p50")).size(), 1u);
+}
+
+// A result of a million instances or more is counted on a thread of its own: until the
+// count lands the panel says so, then its buckets are the loop's; a newer result given
+// while a count runs wins.
+TEST(LatencyChartBig, AMillionInstancesAreCountedOffTheUiThread) {
+    auto first = makeLatencies(1'100'000, 3);
+    auto second = makeLatencies(1'050'000, 5);
+    LatencyChartPanel panel;
+    panel.resize(1000, 500);
+    panel.show();
+    panel.setLatencies(first, QStringLiteral("first"));
+    EXPECT_TRUE(panel.counting());
+    panel.setLatencies(second, QStringLiteral("second"));
+    for (int i = 0; i < 2000 && panel.counting(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        QApplication::processEvents();
+    }
+    ASSERT_FALSE(panel.counting());
+    const LatencyBins& b = panel.histogram().main;
+    ASSERT_GT(b.buckets(), 10u);
+    uint64_t sum = 0;
+    for (size_t k = 0; k < b.buckets(); ++k) {
+        const uint64_t expected = countIn(*second, b.edges[k], b.edges[k + 1], all);
+        EXPECT_EQ(b.layers.front().counts[k], expected) << k;
+        sum += expected;
+    }
+    EXPECT_EQ(sum, second->size());
+    EXPECT_EQ(b.stats.count, second->size());
 }
 
 }  // namespace
