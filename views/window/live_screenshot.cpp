@@ -11,17 +11,24 @@
 #include "record/record_dialog.h"
 #include "record/record_form.h"
 #include "record/record_run.h"
+#include "record/recording_page.h"
+#include "record/recording_page.h"
 #include "window/live_recording.h"
 #include "window/main_window.h"
 
 namespace kestrel {
 namespace {
 
-// The window's picture with the dialog's drawn over its lower right part, so that the
-// timeline's rows stay in view above it.
+// The window's picture with the dialog's recording page (figures, Stop) drawn over its
+// lower right part at a compact size: the dialog keeps the size of its settings page, which
+// would hide the timeline's rows.
 QImage compose(MainWindow& window, RecordDialog& dialog) {
     QImage image = window.grab().toImage();
-    const QImage over = dialog.grab().toImage();
+    RecordingPage* page = dialog.recordingPage();
+    const QSize full = page->size();
+    page->resize(660, 250);
+    const QImage over = page->grab().toImage();
+    page->resize(full);
     const int x = image.width() - over.width() - 24;
     const int y = image.height() - over.height() - 32;
     QPainter p(&image);
