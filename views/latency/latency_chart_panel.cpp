@@ -259,6 +259,8 @@ void LatencyChartPanel::State::addBars(const LatencyBins& b) {
             below[i] += layer.counts[i];
         }
         auto* area = new QAreaSeries(upper, lower);
+        upper->setParent(area);  // an area series does not own its lines
+        lower->setParent(area);
         area->setName(layerName(layer));
         const QColor color = layer.all     ? kBarColor
                              : layer.other ? kOtherColor
@@ -364,6 +366,8 @@ void LatencyChartPanel::State::addBrush() {
     auto* upper = new QLineSeries;
     auto* lower = new QLineSeries;
     brushSeries = new QAreaSeries(upper, lower);
+    upper->setParent(brushSeries);  // an area series does not own its lines
+    lower->setParent(brushSeries);
     brushSeries->setBrush(kBrushColor);
     brushSeries->setPen(QPen(kBrushColor.darker(150), 1));
     chart->addSeries(brushSeries);
